@@ -1,0 +1,94 @@
+"""Skip logic: when to show a question or a page, evaluated the same way by the form, the API and exports.
+
+A condition is a small mapping, written in the survey file as an inline table:
+
+    {question = "kent_dorpsoverleg", equals = "ja"}
+    {question = "thema", contains = "verkeer"}            # multiple choice or ranking holds the value
+    {question = "thema", in = ["verkeer", "groen"]}
+    {question = "kosten", min = 1000, max = 15000}
+    {all = [cond, ...]}   {any = [cond, ...]}   {not = cond}
+
+A question that is itself hidden counts as unanswered, so conditions on it are false
+(except ``not``), which makes chains of skips behave as a resident expects.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+OPERATORS = ("equals", "not_equals", "in", "contains", "answered", "min", "max")
+COMBINATORS = ("all", "any", "not")
+
+
+class ConditionError(ValueError):
+    """A condition that cannot be evaluated; raised when a survey file is loaded."""
+
+
+def check(condition: Mapping[str, Any], question_ids: set[str] | None = None, where: str = "show_if") -> None:
+    """Raise ConditionError if ``condition`` is malformed or names an unknown question."""
+    if not isinstance(condition, Mapping) or not condition:
+        raise ConditionError(f"{where}: must be a table such as {{question = \"id\", equals = \"value\"}}")
+    keys = set(condition)
+    combinators = keys & set(COMBINATORS)
+    if combinators:
+        if len(keys) != 1:
+            raise ConditionError(f"{where}: {sorted(combinators)[0]!r} must stand alone in its table")
+        (key,) = keys
+        value = condition[key]
+        if key == "not":
+            check(value, question_ids, f"{where}.not")
+            return
+        if not isinstance(value, list) or not value:
+            raise ConditionError(f"{where}.{key}: must be a non-empty list of conditions")
+        for i, sub in enumerate(value):
+            check(sub, question_ids, f"{where}.{key}[{i}]")
+        return
+    if "question" not in keys:
+        raise ConditionError(f"{where}: needs 'question' (or one of {', '.join(COMBINATORS)})")
+    qid = condition["question"]
+    if question_ids is not None and qid not in question_ids:
+        raise ConditionError(f"{where}: refers to question {qid!r}, which does not come before it")
+    ops = keys - {"question"}
+    unknown = ops - set(OPERATORS)
+    if unknown:
+        raise ConditionError(f"{where}: unknown operator {sorted(unknown)[0]!r}; use one of {', '.join(OPERATORS)}")
+    if not ops:
+        raise ConditionError(f"{where}: needs an operator: one of {', '.join(OPERATORS)}")
+    if "in" in ops and not isinstance(condition["in"], list):
+        raise ConditionError(f"{where}.in: must be a list")
+
+
+def evaluate(condition: Mapping[str, Any] | None, answers: Mapping[str, Any]) -> bool:
+    """Return whether ``condition`` holds for ``answers``; no condition means always."""
+    if not condition:
+        return True
+    if "all" in condition:
+        return all(evaluate(c, answers) for c in condition["all"])
+    if "any" in condition:
+        return any(evaluate(c, answers) for c in condition["any"])
+    if "not" in condition:
+        return not evaluate(condition["not"], answers)
+    value = answers.get(condition["question"])
+    answered = value not in (None, "", [])
+    for op, expected in condition.items():
+        if op == "question":
+            continue
+        if op == "answered":
+            ok = answered == bool(expected)
+        elif not answered:
+            ok = False
+        elif op == "equals":
+            ok = value == expected
+        elif op == "not_equals":
+            ok = value != expected
+        elif op == "in":
+            ok = value in expected
+        elif op == "contains":
+            ok = isinstance(value, list) and expected in value
+        elif op == "min":
+            ok = isinstance(value, int | float) and value >= expected
+        else:  # max
+            ok = isinstance(value, int | float) and value <= expected
+        if not ok:
+            return False
+    return True

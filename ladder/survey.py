@@ -1,0 +1,178 @@
+"""Surveys as data: pages of questions, areas, and the survey's own rung logic."""
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from .conditions import evaluate
+from .text import Text, text
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One option of a choice, multiple-choice or ranking question."""
+
+    value: str
+    label: Text
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question; ``type`` names a registered question type (see ``ladder.question_types``)."""
+
+    id: str
+    type: str
+    label: Text
+    required: bool = True
+    help: Text = field(default_factory=dict)
+    choices: tuple[Choice, ...] = ()
+    show_if: Mapping[str, Any] | None = None
+    # Type-specific settings (min, max, min_choices, max_choices, max_length, ...), checked by the type.
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+    def choice_label(self, value: str, locale: str | None = None) -> str:
+        """Return the label of choice ``value`` in ``locale`` (the value itself if unknown)."""
+        from .text import pick
+        for c in self.choices:
+            if c.value == value:
+                return pick(c.label, locale)
+        return str(value)
+
+
+@dataclass(frozen=True)
+class Page:
+    """Questions shown together on one screen."""
+
+    id: str
+    title: Text
+    questions: tuple[Question, ...]
+    intro: Text = field(default_factory=dict)
+    show_if: Mapping[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class Area:
+    """A kern, wijk or buurt the survey covers; ``parent`` names a larger area's code."""
+
+    code: str
+    name: Text
+    kind: str = "kern"
+    parent: str | None = None
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where answers place a resident on the survey's ladder for one aspect, and why."""
+
+    aspect: str
+    rung: str
+    reasons: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"aspect": self.aspect, "rung": self.rung, "reasons": list(self.reasons)}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Placement:
+        return cls(aspect=data["aspect"], rung=data["rung"], reasons=tuple(data.get("reasons", ())))
+
+
+@dataclass(frozen=True)
+class Advice:
+    """An outcome beside the ladder: a fund check, a kernenfonds route, a stappenplan.
+
+    ``verdict`` is True (meets the rules), False (does not) or None (no yes/no answer, only advice).
+    """
+
+    topic: str
+    title: str
+    verdict: bool | None = None
+    reasons: tuple[str, ...] = ()
+    steps: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"topic": self.topic, "title": self.title, "verdict": self.verdict,
+                "reasons": list(self.reasons), "steps": list(self.steps)}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Advice:
+        return cls(topic=data["topic"], title=data["title"], verdict=data.get("verdict"),
+                   reasons=tuple(data.get("reasons", ())), steps=tuple(data.get("steps", ())))
+
+
+PlaceFn = Callable[[Mapping[str, Any]], Sequence[Placement]]
+AdviseFn = Callable[[Mapping[str, Any]], Sequence[Advice]]
+
+
+@dataclass(frozen=True)
+class Survey:
+    """A survey definition: what a plugin registers with ``register_surveys``."""
+
+    slug: str
+    title: Text
+    municipality: str
+    intro: Text
+    purpose: Text
+    retention: Text
+    pages: tuple[Page, ...]
+    ladder: str = "participatieladder"
+    areas: tuple[Area, ...] = ()
+    aspects: Mapping[str, Text] = field(default_factory=dict)  # aspect id -> label, e.g. huidig -> "Nu"
+    next_steps: Text = field(default_factory=dict)  # what happens with the answers
+    contact: Text = field(default_factory=dict)
+    audience: Text = field(default_factory=dict)
+    minutes: int = 5
+    status: str = "open"  # open or closed; staff can change it later
+    opens: date | None = None
+    closes: date | None = None
+    locales: tuple[str, ...] = ("nl",)
+    place: PlaceFn | None = None
+    advise: AdviseFn | None = None
+    source: str = ""  # file the definition came from, for error messages
+    definition: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def questions(self) -> list[Question]:
+        return [q for p in self.pages for q in p.questions]
+
+    def question(self, qid: str) -> Question:
+        for q in self.questions:
+            if q.id == qid:
+                return q
+        raise KeyError(qid)
+
+    def area(self, code: str) -> Area | None:
+        return next((a for a in self.areas if a.code == code), None)
+
+    @property
+    def area_question(self) -> Question | None:
+        """The first question of type ``area``: its answer becomes the response's area."""
+        return next((q for q in self.questions if q.type == "area"), None)
+
+    @property
+    def version(self) -> str:
+        """A short hash of the definition's data, stored with each response."""
+        blob = json.dumps(self.definition, sort_keys=True, default=str, ensure_ascii=False)
+        return hashlib.sha256(blob.encode()).hexdigest()[:12]
+
+    def is_open(self, today: date | None = None) -> bool:
+        today = today or date.today()
+        if self.status != "open":
+            return False
+        if self.opens and today < self.opens:
+            return False
+        if self.closes and today > self.closes:
+            return False
+        return True
+
+    def visible_pages(self, answers: Mapping[str, Any]) -> list[Page]:
+        """Pages whose skip logic holds for ``answers`` (with their own hidden questions still in)."""
+        return [p for p in self.pages if evaluate(p.show_if, answers)]
+
+    def visible_questions(self, page: Page, answers: Mapping[str, Any]) -> list[Question]:
+        if not evaluate(page.show_if, answers):
+            return []
+        return [q for q in page.questions if evaluate(q.show_if, answers)]

@@ -1,0 +1,30 @@
+"""Translatable text: a mapping of locale to string, Dutch first."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+
+DEFAULT_LOCALE = "nl"
+LOCALES = ("nl", "fy", "en")
+
+Text = Mapping[str, str]
+
+
+def text(value: str | Mapping[str, str] | None) -> Text:
+    """Normalise a plain string (Dutch) or a locale mapping to a read-only Text."""
+    if value is None:
+        return MappingProxyType({})
+    if isinstance(value, str):
+        return MappingProxyType({DEFAULT_LOCALE: value})
+    return MappingProxyType(dict(value))
+
+
+def pick(value: Text | None, locale: str | None = None) -> str:
+    """Return the text for ``locale``, falling back to Dutch, then to any text there is."""
+    if not value:
+        return ""
+    if locale and locale in value:
+        return value[locale]
+    if DEFAULT_LOCALE in value:
+        return value[DEFAULT_LOCALE]
+    return next(iter(value.values()))
