@@ -47,7 +47,7 @@ def check(condition: Mapping[str, Any], question_ids: set[str] | None = None, wh
         raise ConditionError(f"{where}: needs 'question' (or one of {', '.join(COMBINATORS)})")
     qid = condition["question"]
     if question_ids is not None and qid not in question_ids:
-        raise ConditionError(f"{where}: refers to question {qid!r}, which does not come before it")
+        raise ConditionError(f"{where}: refers to question {qid!r}, which is not on an earlier page")
     ops = keys - {"question"}
     unknown = ops - set(OPERATORS)
     if unknown:

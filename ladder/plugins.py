@@ -74,8 +74,8 @@ def make_plugin_manager() -> pluggy.PluginManager:
     return pm
 
 
-def load_plugins(app, disabled: set[str] | frozenset[str] = frozenset()) -> Registry:
-    """Load default and installed plugins into a new plugin manager and collect their registrations."""
+def load_plugins(app, disabled: set[str] | frozenset[str] = frozenset(), extra: list[str] | tuple = ()) -> Registry:
+    """Load default, installed and ``extra`` (module name) plugins and collect their registrations."""
     pm = make_plugin_manager()
     infos: dict[str, PluginInfo] = {}
 
@@ -84,33 +84,46 @@ def load_plugins(app, disabled: set[str] | frozenset[str] = frozenset()) -> Regi
         pm.register(module, name=module_name)
         infos[module_name] = PluginInfo(name=module_name, version=None, default=True)
 
-    for ep in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
-        version = ep.dist.version if ep.dist else None
-        if ep.name in disabled:
-            infos[ep.name] = PluginInfo(name=ep.name, version=version, status="disabled")
+    candidates = [(ep.name, ep.dist.version if ep.dist else None, ep.load)
+                  for ep in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name)]
+    # Modules named in EXTRA_PLUGINS load like installed ones: handy for a plugin under development.
+    candidates += [(name, None, lambda name=name: importlib.import_module(name)) for name in extra]
+    for name, version, load in candidates:
+        if name in disabled:
+            infos[name] = PluginInfo(name=name, version=version, status="disabled")
             continue
-        if ep.name in infos:
-            infos[ep.name] = PluginInfo(name=ep.name, version=version, status="failed",
-                                        error="another plugin is installed under the same name")
+        if name in infos:
+            infos[name] = PluginInfo(name=name, version=version, status="failed",
+                                     error="another plugin is installed under the same name")
             continue
         try:
-            plugin = ep.load()
-            pm.register(plugin, name=ep.name)
+            plugin = load()
+            pm.register(plugin, name=name)
         except Exception as exc:  # any failure in third-party code leaves that plugin out
-            _fail(infos, ep.name, version, exc, "could not be loaded")
+            _fail(infos, name, version, exc, "could not be loaded")
             continue
-        infos[ep.name] = PluginInfo(name=ep.name, version=version)
+        infos[name] = PluginInfo(name=name, version=version)
 
     for name, plugin in list(pm.list_name_plugin()):
         if name in infos:
             infos[name].hooks = sorted(h.name for h in pm.get_hookcallers(plugin) or [])
-    # A misspelt hook name in a plugin must fail loudly, not be silently ignored.
-    pm.check_pending()
+    _check_hook_names(pm, infos)
 
     _apply_config_defaults(app, pm, infos)
     registry = Registry(pm=pm, plugins=infos)
     _collect(app, registry)
     return registry
+
+
+def _check_hook_names(pm, infos) -> None:
+    """A misspelt hook would silently never run: report its plugin as failed and leave it out."""
+    while True:
+        try:
+            pm.check_pending()
+            return
+        except pluggy.PluginValidationError as exc:
+            name = pm.get_name(exc.plugin)
+            _leave_out(pm, infos, name, exc, "name check")
 
 
 def _fail(infos, name, version, exc, what):

@@ -156,13 +156,15 @@ def _area(raw, where, fail):
 
 def _page(raw, where, seen, areas, question_types, fail):
     _keys(raw, PAGE_KEYS, {"id", "title", "questions"}, where, fail)
+    # Skip logic may only look back at earlier pages: one page at a time works without JavaScript.
+    earlier = set(seen)
     if raw.get("show_if") is not None:
-        _condition(raw["show_if"], seen, f"{where}.show_if", fail)
+        _condition(raw["show_if"], earlier, f"{where}.show_if", fail)
     if not isinstance(raw["questions"], list) or not raw["questions"]:
         fail(f"{where}.questions", "needs at least one [[pages.questions]] table")
     questions = []
     for j, rq in enumerate(raw["questions"]):
-        q = _question(rq, f"{where}.questions[{j}]", seen, areas, question_types, fail)
+        q = _question(rq, f"{where}.questions[{j}]", seen, earlier, areas, question_types, fail)
         seen.add(q.id)
         questions.append(q)
     return Page(id=_str(raw["id"], f"{where}.id", fail), title=_text(raw["title"], f"{where}.title", fail),
@@ -170,7 +172,7 @@ def _page(raw, where, seen, areas, question_types, fail):
                 show_if=raw.get("show_if"))
 
 
-def _question(raw, where, seen, areas, question_types, fail):
+def _question(raw, where, seen, earlier, areas, question_types, fail):
     if not isinstance(raw, dict):
         fail(where, "must be a table")
     base = {k: v for k, v in raw.items() if k in QUESTION_KEYS}
@@ -182,7 +184,7 @@ def _question(raw, where, seen, areas, question_types, fail):
     if qid in seen:
         fail(f"{where}.id", f"question id {qid!r} is used twice")
     if raw.get("show_if") is not None:
-        _condition(raw["show_if"], seen, f"{where}.show_if", fail)
+        _condition(raw["show_if"], earlier, f"{where}.show_if", fail)
     choices = []
     for k, rc in enumerate(raw.get("choices", [])):
         _keys(rc, CHOICE_KEYS, CHOICE_KEYS, f"{where}.choices[{k}]", fail)

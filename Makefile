@@ -1,0 +1,51 @@
+# The README's commands. `make run` and `make test` work on a fresh machine with Python 3.11+.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PLUGINS := $(sort $(dir $(wildcard plugins/*/setup.cfg)))
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run serve test install install-test bench bench-export docs coverage-plugins clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Installs the core and every plugin under plugins/ (editable), so the checkout is what runs.
+install: $(BIN)/python
+	$(BIN)/pip install --quiet -e . $(addprefix -e ,$(PLUGINS))
+
+install-test: $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test,docs]' $(addprefix -e ,$(PLUGINS))
+
+run: install
+	$(BIN)/ladder init-db
+	$(BIN)/ladder run --host $(HOST) --port $(PORT)
+
+# Production serving: gunicorn, several workers sharing the database.
+serve: install
+	$(BIN)/ladder init-db
+	$(BIN)/gunicorn --workers 2 --bind $(HOST):$(PORT) 'ladder:create_app()'
+
+test: install-test
+	$(BIN)/python -m pytest
+
+coverage-plugins: install-test
+	@for p in $(PLUGINS); do \
+	  name=$$(basename $$p); \
+	  echo "== $$name"; \
+	  $(BIN)/python -m pytest -q $$p --cov=ladder_$$name --cov-branch --cov-report=term-missing || exit 1; \
+	done
+
+bench: install-test
+	$(BIN)/python -m bench.submit
+
+bench-export: install-test
+	$(BIN)/python -m bench.export
+
+docs: install-test
+	$(BIN)/sphinx-build -W -b html docs docs/_build/html
+
+clean:
+	rm -rf $(VENV) build *.egg-info docs/_build .pytest_cache

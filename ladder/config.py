@@ -1,0 +1,19 @@
+"""Configuration defaults. Override in instance/config.py or with LADDER_* environment variables."""
+
+# Relative SQLite paths live in the instance folder; set LADDER_DATABASE_URL for PostgreSQL,
+# e.g. postgresql+psycopg://ladder@db.example.nl/ladder
+DATABASE_URL = "sqlite:///ladder.sqlite3"
+# Plugin (entry point) names to leave out, e.g. LADDER_DISABLED_PLUGINS='["rotterdam"]'
+DISABLED_PLUGINS: list[str] = []
+# Extra plugin modules to load by import name, like installed ones (for plugin development).
+EXTRA_PLUGINS: list[str] = []
+# None: generated into the instance folder on first run (never in the repo).
+SECRET_KEY = None
+# Residents may take their time on a page; the token lives as long as the session.
+WTF_CSRF_TIME_LIMIT = None
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+# Production sets LADDER_SESSION_COOKIE_SECURE=true (HTTPS only).
+SESSION_COOKIE_SECURE = False
+MAX_CONTENT_LENGTH = 1024 * 1024
+JSON_SORT_KEYS = False

@@ -1,0 +1,76 @@
+"""The OpenAPI 3 document of API v1, with each survey's answers as its own schema."""
+from __future__ import annotations
+
+from typing import Any
+
+
+ERROR = {"type": "object", "required": ["error"],
+         "properties": {"error": {"type": "string"},
+                        "errors": {"type": "object", "additionalProperties": {"type": "string"},
+                                   "description": "one message per question id"}}}
+TEXT = {"type": "object", "additionalProperties": {"type": "string"}, "description": "text per language (nl, fy, en)"}
+PLACEMENT = {"type": "object", "required": ["aspect", "rung", "reasons"],
+             "properties": {"aspect": {"type": "string"}, "rung": {"type": "string"},
+                            "reasons": {"type": "array", "items": {"type": "string"}}}}
+ADVICE = {"type": "object", "required": ["topic", "title", "verdict", "reasons", "steps"],
+          "properties": {"topic": {"type": "string"}, "title": {"type": "string"},
+                         "verdict": {"type": ["boolean", "null"]},
+                         "reasons": {"type": "array", "items": {"type": "string"}},
+                         "steps": {"type": "array", "items": {"type": "string"}}}}
+SURVEY_SUMMARY = {"type": "object", "required": ["slug", "title", "municipality", "open", "version"],
+                  "properties": {"slug": {"type": "string"}, "title": {"$ref": "#/components/schemas/Text"},
+                                 "municipality": {"type": "string"}, "open": {"type": "boolean"},
+                                 "version": {"type": "string"}, "locales": {"type": "array", "items": {"type": "string"}},
+                                 "minutes": {"type": "integer"}, "ladder": {"type": "string"}}}
+CREATED = {"type": "object", "required": ["id", "receipt", "placement_status", "placements", "advice"],
+           "properties": {"id": {"type": "integer"}, "receipt": {"type": "string", "description": "code to withdraw the response later"},
+                          "survey_version": {"type": "string"},
+                          "placement_status": {"type": "string", "enum": ["placed", "pending"]},
+                          "placements": {"type": "array", "items": {"$ref": "#/components/schemas/Placement"}},
+                          "advice": {"type": "array", "items": {"$ref": "#/components/schemas/Advice"}}}}
+
+
+def _json(schema_ref: str, description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": {"$ref": schema_ref}}}}
+
+
+def openapi_document(registry) -> dict[str, Any]:
+    """Build the document from the registered surveys and question types."""
+    answer_schemas = {}
+    for slug, survey in sorted(registry.surveys.items()):
+        props = {q.id: registry.question_types[q.type].schema(q) for q in survey.questions}
+        answer_schemas[f"Answers-{slug}"] = {"type": "object", "properties": props, "additionalProperties": False,
+                                             "description": "Required questions depend on skip logic; see show_if."}
+    body = {"type": "object", "required": ["answers"],
+            "properties": {"answers": {"oneOf": [{"$ref": f"#/components/schemas/{name}"} for name in answer_schemas]
+                                       or [{"type": "object"}]},
+                           "locale": {"type": "string", "enum": ["nl", "fy", "en"], "default": "nl"}}}
+    slug_param = {"name": "slug", "in": "path", "required": True, "schema": {"type": "string",
+                                                                              "enum": sorted(registry.surveys)}}
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "ladder API", "version": "1", "description": "Participation surveys on the participation ladder."},
+        "paths": {
+            "/api/v1/surveys": {"get": {"summary": "List the surveys", "operationId": "listSurveys", "responses": {
+                "200": {"description": "surveys", "content": {"application/json": {"schema": {
+                    "type": "object", "properties": {"surveys": {"type": "array", "items": {
+                        "$ref": "#/components/schemas/SurveySummary"}}}}}}}}}},
+            "/api/v1/surveys/{slug}": {"get": {
+                "summary": "One survey's full definition", "operationId": "getSurvey", "parameters": [slug_param],
+                "responses": {"200": {"description": "the definition: pages, questions, areas, ladder",
+                                      "content": {"application/json": {"schema": {"type": "object"}}}},
+                              "404": _json("#/components/schemas/Error", "unknown survey")}}},
+            "/api/v1/surveys/{slug}/responses": {"post": {
+                "summary": "Submit a response", "operationId": "createResponse", "parameters": [slug_param],
+                "requestBody": {"required": True, "content": {"application/json": {"schema": body}}},
+                "responses": {"201": _json("#/components/schemas/Created", "stored; with receipt and placements"),
+                              "400": _json("#/components/schemas/Error", "not JSON of the right shape"),
+                              "404": _json("#/components/schemas/Error", "unknown survey"),
+                              "409": _json("#/components/schemas/Error", "survey closed"),
+                              "422": _json("#/components/schemas/Error", "answers not accepted; nothing stored")}}},
+            "/api/v1/openapi.json": {"get": {"summary": "This document", "operationId": "openapi",
+                                             "responses": {"200": {"description": "OpenAPI 3.1 document"}}}},
+        },
+        "components": {"schemas": {"Error": ERROR, "Text": TEXT, "Placement": PLACEMENT, "Advice": ADVICE,
+                                   "SurveySummary": SURVEY_SUMMARY, "Created": CREATED, **answer_schemas}},
+    }

@@ -1,0 +1,69 @@
+"""JSON API v1: the same validation and storage path as the HTML form."""
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, request
+
+from ..app import registry
+from ..i18n import _
+from ..openapi import openapi_document
+from ..serialize import survey_dict, survey_summary
+from ..submit import InvalidAnswers, SurveyClosed, submit
+from ..text import LOCALES
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+def _error(status, message, **extra):
+    return jsonify({"error": message, **extra}), status
+
+
+def _survey_or_404(slug):
+    survey = registry().survey(slug)
+    if survey is None or survey.status == "draft":
+        return None
+    return survey
+
+
+@bp.get("/surveys")
+def surveys():
+    items = [survey_summary(s) for s in registry().surveys.values() if s.status != "draft"]
+    return jsonify({"surveys": sorted(items, key=lambda s: (s["municipality"], s["slug"]))})
+
+
+@bp.get("/surveys/<slug>")
+def survey(slug):
+    s = _survey_or_404(slug)
+    if s is None:
+        return _error(404, _("Deze vragenlijst bestaat niet."))
+    reg = registry()
+    return jsonify(survey_dict(s, reg.ladders[s.ladder], reg.question_types))
+
+
+@bp.post("/surveys/<slug>/responses")
+def create_response(slug):
+    s = _survey_or_404(slug)
+    if s is None:
+        return _error(404, _("Deze vragenlijst bestaat niet."))
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or not isinstance(body.get("answers"), dict):
+        return _error(400, _('Stuur JSON met de vorm {"answers": {...}, "locale": "nl"}.'))
+    locale = body.get("locale", "nl")
+    if locale not in LOCALES:
+        return _error(422, _("Onbekende taal."), errors={"locale": _("Gebruik nl, fy of en.")})
+    try:
+        done = submit(registry(), s, body["answers"], locale=locale, channel="api")
+    except SurveyClosed:
+        return _error(409, _("Deze vragenlijst is gesloten."))
+    except InvalidAnswers as exc:
+        return _error(422, _("Niet alle antwoorden zijn goed."), errors=exc.errors)
+    return jsonify({
+        "id": done.response.id, "receipt": done.receipt, "survey_version": done.response.survey_version,
+        "placement_status": done.outcome.status,
+        "placements": [p.to_dict() for p in done.outcome.placements],
+        "advice": [a.to_dict() for a in done.outcome.advice],
+    }), 201
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return jsonify(openapi_document(registry()))

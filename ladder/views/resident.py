@@ -1,0 +1,241 @@
+"""The resident's path: index, start page, one page at a time, check, submit, result, resume, withdraw."""
+from __future__ import annotations
+
+from itertools import groupby
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+
+from .. import db, drafts
+from ..answers import validate
+from ..app import registry
+from ..codes import code_hash
+from ..forms import page_form, parsed_answers
+from ..i18n import _, current_locale
+from ..models import Response, utcnow
+from ..submit import InvalidAnswers, SurveyClosed, submit
+
+bp = Blueprint("resident", __name__)
+
+
+def _survey(slug):
+    survey = registry().survey(slug)
+    if survey is None or survey.status == "draft":
+        abort(404)
+    return survey
+
+
+def _locale(survey):
+    locale = current_locale()
+    return locale if locale in survey.locales else "nl"
+
+
+def _closed(survey):
+    return render_template("resident/closed.html", survey=survey), 409
+
+
+@bp.get("/")
+def index():
+    surveys = sorted((s for s in registry().surveys.values() if s.is_open()),
+                     key=lambda s: (s.municipality, s.slug))
+    grouped = [(m, list(items)) for m, items in groupby(surveys, key=lambda s: s.municipality)]
+    return render_template("resident/index.html", grouped=grouped)
+
+
+@bp.get("/s/<slug>")
+def start(slug):
+    survey = _survey(slug)
+    if not survey.is_open():
+        return _closed(survey)
+    return render_template("resident/start.html", survey=survey, locale=_locale(survey), form=FlaskForm(),
+                           has_draft=drafts.current(survey) is not None)
+
+
+@bp.post("/s/<slug>")
+def begin(slug):
+    survey = _survey(slug)
+    if not survey.is_open():
+        return _closed(survey)
+    form = FlaskForm()
+    if not form.validate_on_submit():
+        abort(400)
+    found = drafts.current(survey)
+    if found is None or request.form.get("action") == "opnieuw":
+        found = drafts.start(survey, _locale(survey))
+    return redirect(url_for(".page", slug=slug, page_id=found[1].page or survey.pages[0].id))
+
+
+def _visible_pages(survey, answers):
+    return survey.visible_pages(answers)
+
+
+@bp.route("/s/<slug>/vraag/<page_id>", methods=["GET", "POST"])
+def page(slug, page_id):
+    survey = _survey(slug)
+    if not survey.is_open():
+        return _closed(survey)
+    found = drafts.current(survey)
+    if found is None:
+        flash(_("Begin de vragenlijst hier, of ga verder met uw hervatcode."))
+        return redirect(url_for(".start", slug=slug))
+    code, draft = found
+    page = next((p for p in survey.pages if p.id == page_id), None)
+    if page is None:
+        abort(404)
+    answers = dict(draft.answers or {})
+    visible = _visible_pages(survey, answers)
+    if page not in visible:
+        return redirect(_after(survey, page, answers))
+    questions = survey.visible_questions(page, answers)
+    types = registry().question_types
+    locale = _locale(survey)
+
+    if request.method == "GET":
+        form = page_form(survey, questions, types, locale, stored=answers)
+        return _render_page(survey, page, questions, form, answers, locale)
+
+    form = page_form(survey, questions, types, locale, formdata=request.form)
+    action = request.form.get("action", "volgende")
+    valid = form.validate()
+    if form.csrf_token.errors:
+        abort(400)
+    if action in ("vorige", "opslaan"):
+        # Keep what parsed; leave the rest as it was. No error messages when going back.
+        merged = {**answers, **parsed_answers(form, questions)}
+        cleaned, _errors = validate(survey, merged, types)
+        drafts.save(draft, cleaned, page.id)
+        if action == "opslaan":
+            return render_template("resident/saved.html", survey=survey, code=code, page=page, locale=locale)
+        return redirect(_before(survey, page, cleaned))
+    if not valid:
+        return _render_page(survey, page, questions, form, answers, locale), 422
+    merged = {k: v for k, v in answers.items() if k not in {q.id for q in page.questions}}
+    merged.update(parsed_answers(form, questions))
+    cleaned, _errors = validate(survey, merged, types)
+    target = _after(survey, page, cleaned)
+    drafts.save(draft, cleaned, target.rsplit("/", 1)[-1] if "/vraag/" in target else page.id)
+    return redirect(target)
+
+
+def _render_page(survey, page, questions, form, answers, locale):
+    visible = _visible_pages(survey, answers)
+    number = visible.index(page) + 1 if page in visible else 1
+    errors = [(q.id, form[q.id].errors[0]) for q in questions if form[q.id].errors]
+    return render_template("resident/page.html", survey=survey, page=page, questions=questions, form=form,
+                           errors=errors,
+                           number=number, total=len(visible), locale=locale,
+                           types=registry().question_types)
+
+
+def _after(survey, page, answers):
+    """URL of the next visible page after ``page``, or of the check page."""
+    later = survey.pages[survey.pages.index(page) + 1:]
+    for p in later:
+        if p in survey.visible_pages(answers):
+            return url_for(".page", slug=survey.slug, page_id=p.id)
+    return url_for(".check", slug=survey.slug)
+
+
+def _before(survey, page, answers):
+    earlier = survey.pages[:survey.pages.index(page)]
+    for p in reversed(earlier):
+        if p in survey.visible_pages(answers):
+            return url_for(".page", slug=survey.slug, page_id=p.id)
+    return url_for(".start", slug=survey.slug)
+
+
+@bp.route("/s/<slug>/controleren", methods=["GET", "POST"])
+def check(slug):
+    survey = _survey(slug)
+    if not survey.is_open():
+        return _closed(survey)
+    found = drafts.current(survey)
+    if found is None:
+        return redirect(url_for(".start", slug=slug))
+    code, draft = found
+    form = FlaskForm()
+    errors = {}
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        try:
+            done = submit(registry(), survey, draft.answers or {}, locale=_locale(survey), channel="form",
+                          draft_code=code)
+        except SurveyClosed:
+            return _closed(survey)
+        except InvalidAnswers as exc:
+            errors = exc.errors
+        else:
+            drafts.forget(survey)
+            session["result"] = {"slug": slug, "id": done.response.id, "receipt": done.receipt}
+            return redirect(url_for(".result", slug=slug))
+    answers = draft.answers or {}
+    locale = _locale(survey)
+    return render_template("resident/check.html", survey=survey, answers=answers, form=form, errors=errors,
+                           locale=locale, pages=survey.visible_pages(answers)), (422 if errors else 200)
+
+
+@bp.get("/s/<slug>/resultaat")
+def result(slug):
+    survey = _survey(slug)
+    seen = session.get("result")
+    if not seen or seen.get("slug") != slug:
+        flash(_("Uw uitkomst is alleen direct na het versturen te zien. Bewaar daarom uw ontvangstcode."))
+        return redirect(url_for(".start", slug=slug))
+    response = db.session().get(Response, seen["id"])
+    if response is None or response.withdrawn_at is not None:
+        session.pop("result", None)
+        return redirect(url_for(".start", slug=slug))
+    ladder = registry().ladders[survey.ladder]
+    return render_template("resident/result.html", survey=survey, response=response, receipt=seen["receipt"],
+                           ladder=ladder, locale=response.locale)
+
+
+@bp.route("/s/<slug>/hervatten", methods=["GET", "POST"])
+def resume(slug):
+    survey = _survey(slug)
+    form = FlaskForm()
+    error = None
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        code = request.form.get("code", "")
+        draft = drafts.find(code, survey) if code.strip() else None
+        if draft is None:
+            error = _("Deze hervatcode kennen we niet voor deze vragenlijst. Controleer de code en probeer het opnieuw.")
+        else:
+            drafts.remember(survey, code)
+            return redirect(url_for(".page", slug=slug, page_id=draft.page or survey.pages[0].id))
+    return render_template("resident/resume.html", survey=survey, form=form, error=error,
+                           locale=_locale(survey)), (422 if error else 200)
+
+
+@bp.route("/intrekken", methods=["GET", "POST"])
+def withdraw():
+    form = FlaskForm()
+    error = response = None
+    code = request.form.get("code", "")
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        response = db.session().scalar(select(Response).where(Response.receipt_hash == code_hash(code))) \
+            if code.strip() else None
+        if response is None or response.withdrawn_at is not None:
+            error = _("Deze ontvangstcode kennen we niet, of de antwoorden zijn al ingetrokken.")
+            response = None
+        elif request.form.get("bevestig") == "ja":
+            # The answers themselves go; the row stays so counts of withdrawals remain honest.
+            response.answers = response.placements = response.advice = None
+            response.withdrawn_at = utcnow()
+            db.session().commit()
+            return render_template("resident/withdrawn.html")
+    survey = registry().survey(response.survey_slug) if response else None
+    return render_template("resident/withdraw.html", form=form, error=error, response=response, survey=survey,
+                           code=code), (422 if error else 200)
+
+
+@bp.get("/toegankelijkheid")
+def accessibility():
+    return render_template("resident/accessibility.html")
+

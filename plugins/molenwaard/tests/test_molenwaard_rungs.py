@@ -1,0 +1,210 @@
+"""Molenwaard rung logic: table-driven over every branch, and checked against the survey file."""
+from __future__ import annotations
+
+import ast
+import inspect
+from pathlib import Path
+
+import pytest
+
+import ladder_molenwaard
+from ladder import PARTICIPATIELADDER, Advice, Placement, load_survey
+from ladder.question_types import BUILTIN_TYPES  # not on the package face; see the plugin's README
+from ladder_molenwaard import rungs
+
+SURVEY_FILES = sorted((Path(ladder_molenwaard.__file__).parent / "surveys").glob("*.toml"))
+TYPES = {t.name: t for t in BUILTIN_TYPES}
+
+
+def survey():
+    return load_survey(SURVEY_FILES[0], place=rungs.place, advise=rungs.advise, question_types=TYPES)
+
+
+# --- place(): (answers, expected {aspect: rung}, expected reason fragments) -------------------------------
+
+PLACE_CASES = [
+    pytest.param({}, {}, [], id="nothing-answered"),
+    pytest.param({"betrokken_nu": None, "betrokken_gewenst": None}, {}, [], id="hidden-answers"),
+    pytest.param({"betrokken_nu": "weinig"}, {"huidig": "informeren"}, ["weinig over wat er in uw dorp speelt"],
+                 id="now-only"),
+    pytest.param({"betrokken_nu": "volgen", "kent_kcf": "nee"}, {"huidig": "informeren"},
+                 ["geen mening", "kerncontactfunctionaris", "vaste aanspreekpunt"], id="now-kcf-unknown"),
+    pytest.param({"betrokken_nu": "volgen", "kent_dorpsoverleg": "lid"}, {"huidig": "adviseren"},
+                 ["doet mee in het dorpsoverleg", "adviseert u al"], id="member-raised-to-adviseren"),
+    pytest.param({"betrokken_nu": "samen", "kent_dorpsoverleg": "lid", "kent_kcf": "contact"},
+                 {"huidig": "coproduceren"}, ["samen met anderen en de gemeente"], id="member-already-higher"),
+    pytest.param({"betrokken_gewenst": "zelf", "tijd": "vaak"}, {"gewenst": "zelfbeheer"},
+                 ["zelf een onderwerp uitvoeren"], id="wish-only"),
+    pytest.param({"betrokken_gewenst": "beslissen", "tijd": "geen"}, {"gewenst": "adviseren"},
+                 ["grenzen", "liever geen tijd", "adviseren beter"], id="no-time-caps-wish"),
+    pytest.param({"betrokken_gewenst": "mening", "tijd": "geen"}, {"gewenst": "raadplegen"},
+                 ["hoeven die niet te volgen"], id="no-time-low-wish-unchanged"),
+    pytest.param({"betrokken_nu": "mening", "betrokken_gewenst": "samen", "tijd": "maand"},
+                 {"huidig": "raadplegen", "gewenst": "coproduceren"},
+                 ["Dat is de trede raadplegen", "Wat u samen afspreekt", "meer meedoen dan nu"], id="wants-more"),
+    pytest.param({"betrokken_nu": "zelf", "betrokken_gewenst": "op_de_hoogte"},
+                 {"huidig": "zelfbeheer", "gewenst": "informeren"},
+                 ["zelfbeheer", "op de hoogte blijven", "minder meedoen dan nu"], id="wants-less"),
+    pytest.param({"betrokken_nu": "ideeen", "betrokken_gewenst": "ideeen", "tijd": "soms"},
+                 {"huidig": "adviseren", "gewenst": "adviseren"},
+                 ["zorgen en ideeën in", "hoort u waarom", "zoals u nu doet"], id="wants-same"),
+    pytest.param({"betrokken_nu": "volgen", "kent_dorpsoverleg": "lid", "betrokken_gewenst": "ideeen"},
+                 {"huidig": "adviseren", "gewenst": "adviseren"}, ["zoals u nu doet"],
+                 id="compared-with-raised-rung"),
+]
+
+
+@pytest.mark.parametrize(("answers", "expected", "fragments"), PLACE_CASES)
+def test_place(answers, expected, fragments):
+    placements = rungs.place(answers)
+    assert all(isinstance(p, Placement) for p in placements)
+    assert {p.aspect: p.rung for p in placements} == expected
+    reasons = " ".join(r for p in placements for r in p.reasons)
+    for fragment in fragments:
+        assert fragment in reasons
+    for p in placements:
+        assert p.rung in PARTICIPATIELADDER
+        assert p.reasons, "every placement explains itself"
+
+
+@pytest.mark.parametrize("choice", sorted(rungs.NOW))
+def test_every_current_choice_places(choice):
+    (placement,) = rungs.place({"betrokken_nu": choice})
+    assert placement.rung == rungs.NOW[choice][0]
+
+
+@pytest.mark.parametrize("choice", sorted(rungs.WISH))
+def test_every_wished_choice_places(choice):
+    (placement,) = rungs.place({"betrokken_gewenst": choice})
+    assert placement.rung == rungs.WISH[choice][0]
+
+
+# --- advise(): (answers, expected verdict or "none" for no advice, expected reason/step fragments) --------
+
+FUND = {"initiatief": "ja"}
+ADVISE_CASES = [
+    pytest.param({}, "none", [], id="no-plan-question"),
+    pytest.param({"initiatief": "nee", "kosten": 5000}, "none", [], id="no-plan"),
+    pytest.param({**FUND}, None, ["niet ingevuld wat uw plan kost", "begroting"], id="costs-missing"),
+    pytest.param({**FUND, "kosten": 12500, "eigen_bijdrage": 6250, "draagvlak": ["handtekeningen"]}, True,
+                 ["€ 12.500", "€ 6.250", "minstens de helft", "steunen", "U vraagt € 6.250", "Vraag de bijdrage aan"],
+                 id="rules-met"),
+    pytest.param({**FUND, "kosten": 12501, "eigen_bijdrage": 6250, "draagvlak": ["dorpsoverleg"]}, False,
+                 ["minder dan de helft", "minstens € 6.251", "nog € 1 meer"], id="half-rounds-up"),
+    pytest.param({**FUND, "kosten": 3000, "draagvlak": ["bijeenkomst", "vrijwilligers"]}, False,
+                 ["U haalt zelf € 0 op", "nog € 1.500 meer", "Zoek nog € 1.500"], id="own-missing-counts-as-zero"),
+    pytest.param({**FUND, "kosten": 4000, "eigen_bijdrage": 2500, "draagvlak": ["nog_niet"]}, False,
+                 ["minstens de helft", "nog niet laten zien", "handtekeningen van buurtbewoners"], id="no-support"),
+    pytest.param({**FUND, "kosten": 4000, "eigen_bijdrage": 2500}, False, ["nog niet laten zien"],
+                 id="support-unanswered"),
+    pytest.param({**FUND, "kosten": 4000, "eigen_bijdrage": 2500, "draagvlak": ["nog_niet", "vereniging"]}, True,
+                 ["U kunt laten zien"], id="support-beats-not-yet"),
+    pytest.param({**FUND, "kosten": 500_000, "eigen_bijdrage": 250_000, "draagvlak": ["vereniging"]}, False,
+                 ["U vraagt € 250.000", "hele fonds zit (€ 100.000)", "kleiner"], id="more-than-the-fund"),
+    pytest.param({**FUND, "kosten": 2000, "eigen_bijdrage": 2000, "draagvlak": ["handtekeningen"]}, True,
+                 ["alle kosten zelf", "zonder het fonds"], id="pays-everything"),
+]
+
+
+@pytest.mark.parametrize(("answers", "verdict", "fragments"), ADVISE_CASES)
+def test_advise(answers, verdict, fragments):
+    advice = rungs.advise(answers)
+    if verdict == "none":
+        assert advice == []
+        return
+    (item,) = advice
+    assert isinstance(item, Advice)
+    assert item.topic == "initiatieffonds"
+    assert item.verdict is verdict
+    said = " ".join(item.reasons + item.steps)
+    for fragment in fragments:
+        assert fragment in said
+    assert "kerncontactfunctionaris" in item.steps[-1]
+
+
+@pytest.mark.parametrize(("amount", "written"), [(0, "€ 0"), (950, "€ 950"), (12500, "€ 12.500"),
+                                                  (1_250_000, "€ 1.250.000"), (99.6, "€ 100")])
+def test_euro_is_written_the_dutch_way(amount, written):
+    assert rungs.euro(amount) == written
+
+
+# --- the rung logic and the survey file agree ---------------------------------------------------------------
+
+def test_survey_files_load():
+    assert SURVEY_FILES, "the plugin ships at least one survey file"
+    for path in SURVEY_FILES:
+        loaded = load_survey(path, question_types=TYPES)
+        assert loaded.slug == path.stem
+        assert loaded.municipality == "Molenwaard"
+        assert loaded.area_question is not None
+        assert 8 <= len(loaded.questions) <= 14
+        assert 3 <= len(loaded.pages) <= 5
+        assert set(loaded.aspects) == {"huidig", "gewenst"}
+
+
+def test_areas_are_the_twelve_villages_and_the_town():
+    kinds = {a.code: a.kind for a in survey().areas}
+    assert len(kinds) == 13
+    assert [c for c, k in kinds.items() if k == "stad"] == ["nieuwpoort"]
+    assert all(c == c.lower() and " " not in c for c in kinds)
+
+
+def test_plugin_registers_the_survey_with_its_logic():
+    (registered,) = ladder_molenwaard.register_surveys(app=None)
+    assert registered.slug == "molenwaard-dorpsoverleg"
+    assert registered.place is rungs.place and registered.advise is rungs.advise
+
+
+def _literals_used_as_answers():
+    """Question ids read with answers.get("..."), and each id's values compared against with == / != / in."""
+    tree = ast.parse(inspect.getsource(rungs))
+    ids, compared = set(), {}
+
+    def question_of(node):
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get"
+                and isinstance(node.func.value, ast.Name) and node.func.value.id == "answers"):
+            return node.args[0].value
+        return None
+
+    for node in ast.walk(tree):
+        qid = question_of(node)
+        if qid:
+            ids.add(qid)
+        if isinstance(node, ast.Compare) and question_of(node.left):
+            for comp in node.comparators:
+                for const in ast.walk(comp):
+                    if isinstance(const, ast.Constant) and isinstance(const.value, str):
+                        compared.setdefault(question_of(node.left), set()).add(const.value)
+    return ids, compared
+
+
+def test_every_question_id_in_rungs_exists_in_the_survey():
+    ids, _ = _literals_used_as_answers()
+    known = {q.id for q in survey().questions}
+    assert ids and ids <= known, ids - known
+
+
+def test_every_compared_choice_exists():
+    _, compared = _literals_used_as_answers()
+    s = survey()
+    for qid, values in compared.items():
+        assert values <= {c.value for c in s.question(qid).choices}, (qid, values)
+    # Values used through the tables and constants rather than inline comparisons:
+    assert set(rungs.NOW) == {c.value for c in s.question("betrokken_nu").choices}
+    assert set(rungs.WISH) == {c.value for c in s.question("betrokken_gewenst").choices}
+    assert rungs.NO_SUPPORT_YET in {c.value for c in s.question("draagvlak").choices}
+
+
+def test_aspects_and_rungs_exist():
+    s = survey()
+    for rung, _ in list(rungs.NOW.values()) + list(rungs.WISH.values()):
+        assert rung in PARTICIPATIELADDER
+    every = rungs.place({"betrokken_nu": "mening", "betrokken_gewenst": "samen"})
+    assert {p.aspect for p in every} == set(s.aspects)
+
+
+def test_fund_page_is_shown_only_for_a_plan():
+    s = survey()
+    fund_page = next(p for p in s.pages if p.id == "initiatieffonds")
+    assert fund_page in s.visible_pages({"initiatief": "ja"})
+    assert fund_page not in s.visible_pages({"initiatief": "nee"})

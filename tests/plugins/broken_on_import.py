@@ -1,0 +1,2 @@
+"""A plugin that fails to import: ladder must list it as failed and keep serving."""
+raise ImportError("this plugin is broken on purpose")
