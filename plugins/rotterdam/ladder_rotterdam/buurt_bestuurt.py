@@ -34,13 +34,13 @@ INVOLVEMENT = {
 JOIN = ("Aanmelden voor de groep of een actie gaat apart, zodat uw antwoorden los blijven van uw naam.")
 ACTIVE = ("meedoen", "groep", "zelf")
 
-THEMES = {
-    "zwerfvuil": "zwerfvuil",
+THEMES = {  # the survey's labels, in lower case, for the reasons
+    "zwerfvuil": "zwerfvuil en afval op straat",
     "overlast_jongeren": "overlast van jongeren",
     "verkeersveiligheid": "verkeersveiligheid",
-    "woninginbraak": "woninginbraak",
+    "woninginbraak": "inbraak in woningen",
     "verlichting": "verlichting op straat",
-    "drugsoverlast": "drugsoverlast",
+    "drugsoverlast": "overlast van drugs",
     "groen": "groen in de buurt",
     "parkeren": "parkeren",
 }
