@@ -158,7 +158,7 @@ def test_plugin_registers_the_survey_with_its_logic():
 def _literals_used_as_answers():
     """Question ids read with answers.get("..."), and each id's values compared against with == / != / in."""
     tree = ast.parse(inspect.getsource(rungs))
-    ids, compared = set(), {}
+    ids, compared, named = set(), {}, {}
 
     def question_of(node):
         if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get"
@@ -170,11 +170,18 @@ def _literals_used_as_answers():
         qid = question_of(node)
         if qid:
             ids.add(qid)
-        if isinstance(node, ast.Compare) and question_of(node.left):
+        # voted = answers.get("gestemd") ... voted == "nee": follow the name back to its question
+        if isinstance(node, ast.Assign) and question_of(node.value) and isinstance(node.targets[0], ast.Name):
+            named[node.targets[0].id] = question_of(node.value)
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Compare):
+            continue
+        left = question_of(node.left) or (named.get(node.left.id) if isinstance(node.left, ast.Name) else None)
+        if left:
             for comp in node.comparators:
                 for const in ast.walk(comp):
                     if isinstance(const, ast.Constant) and isinstance(const.value, str):
-                        compared.setdefault(question_of(node.left), set()).add(const.value)
+                        compared.setdefault(left, set()).add(const.value)
     return ids, compared
 
 
@@ -186,6 +193,7 @@ def test_every_question_id_in_rungs_exists_in_the_survey():
 
 def test_every_compared_choice_exists():
     _, compared = _literals_used_as_answers()
+    assert {"kent_dorpsoverleg", "kent_kcf", "tijd", "initiatief"} <= set(compared)
     s = survey()
     for qid, values in compared.items():
         assert values <= {c.value for c in s.question(qid).choices}, (qid, values)
