@@ -4,8 +4,9 @@
 now (aspect ``nu``, from how priorities are set) and the role it wants from the municipality (aspect
 ``gewenst``). ``advise`` checks a plan against the three parts of the kernenfonds.
 
-The core calls ``place(answers)`` and ``advise(answers)`` only, so the language of the reasons comes
-from ``answers["_locale"]`` when the core passes it (Dutch otherwise). All texts live in ``TEXTS``.
+The reasons are in the resident's language: the core passes ``locale=`` to rung functions that take
+it (ladder.placing); a caller that only passes answers may put the language in ``answers["_locale"]``.
+Dutch otherwise. All texts live in ``TEXTS``, keyed by locale.
 """
 from __future__ import annotations
 
@@ -145,14 +146,14 @@ TEXTS: dict[str, dict[str, str]] = {
 }
 
 
-def _texts(answers: Mapping[str, Any]) -> dict[str, str]:
-    """Return the texts in the resident's language; Dutch when the core does not pass one."""
-    return TEXTS.get(answers.get("_locale") or "nl", TEXTS["nl"])
+def _texts(answers: Mapping[str, Any], locale: str | None) -> dict[str, str]:
+    """Return the texts in the resident's language; Dutch when none is given or it is not translated."""
+    return TEXTS.get(locale or answers.get("_locale") or "nl", TEXTS["nl"])
 
 
-def place(answers: Mapping[str, Any]) -> list[Placement]:
+def place(answers: Mapping[str, Any], locale: str | None = None) -> list[Placement]:
     """Place the belang twice: how it works with the municipality now, and what it wants."""
-    t = _texts(answers)
+    t = _texts(answers, locale)
     placements = []
     visie = answers.get("dorpsvisie")
 
@@ -180,12 +181,12 @@ def place(answers: Mapping[str, Any]) -> list[Placement]:
     return placements
 
 
-def advise(answers: Mapping[str, Any]) -> list[Advice]:
+def advise(answers: Mapping[str, Any], locale: str | None = None) -> list[Advice]:
     """Say which part of the kernenfonds fits the plan, and why the other parts do not."""
     soort = answers.get("plan_soort")
     if soort in (None, "geen"):
         return []  # no plan, nothing to advise
-    t = _texts(answers)
+    t = _texts(answers, locale)
     if soort == "melding":
         return [
             Advice(topic="melding", title=t["melding.title"], verdict=True, reasons=(t["melding.fits"],),
