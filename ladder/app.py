@@ -43,6 +43,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     errors.init_app(app)
     for blueprint in registry.blueprints:
         app.register_blueprint(blueprint)
+    from . import cli
+    cli.init_app(app)
     return app
 
 

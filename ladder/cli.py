@@ -5,7 +5,7 @@ import json
 
 import click
 from flask import current_app
-from flask.cli import FlaskGroup, ScriptInfo, with_appcontext
+from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy import select
 
 from . import db
@@ -16,43 +16,23 @@ from .placing import rescore
 from .serialize import survey_summary
 
 
-class LadderGroup(FlaskGroup):
-    """A FlaskGroup that also offers the commands plugins add through ``register_commands``."""
-
-    _plugin_commands_loaded = False
-
-    def _load_plugin_commands(self, ctx):
-        if self._plugin_commands_loaded:
-            return
-        self._plugin_commands_loaded = True
-        try:
-            app = ctx.ensure_object(ScriptInfo).load_app()
-        except Exception:
-            return  # Flask reports a broken app on the command that needs it
-        for impl in app.extensions["ladder"].pm.hook.register_commands.get_hookimpls():
-            try:
-                impl.function(cli=self)
-            except Exception as exc:
-                click.echo(f"plugin {impl.plugin_name}: register_commands failed: {exc}", err=True)
-
-    def list_commands(self, ctx):
-        self._load_plugin_commands(ctx)
-        return super().list_commands(ctx)
-
-    def get_command(self, ctx, name):
-        command = super().get_command(ctx, name)
-        if command is None:
-            self._load_plugin_commands(ctx)
-            command = super().get_command(ctx, name)
-        return command
-
-
-@click.group(cls=LadderGroup, create_app=lambda: create_app())
+@click.group(cls=FlaskGroup, create_app=lambda: create_app())
 def main():
     """Participation surveys on the participation ladder."""
 
 
-@main.command("init-db")
+def init_app(app) -> None:
+    """Add ladder's commands to the app's CLI, then the commands plugins add."""
+    for command in (init_db, plugins, surveys, rescore_command):
+        app.cli.add_command(command)
+    for impl in app.extensions["ladder"].pm.hook.register_commands.get_hookimpls():
+        try:
+            impl.function(cli=app.cli)
+        except Exception as exc:  # a plugin's broken command must not take the CLI down
+            app.logger.error("plugin %s: register_commands failed: %s", impl.plugin_name, exc)
+
+
+@click.command("init-db")
 @with_appcontext
 def init_db():
     """Create or upgrade the database to the newest schema."""
@@ -61,7 +41,7 @@ def init_db():
     click.echo(f"Database is up to date: {db.engine().url.render_as_string(hide_password=True)}")
 
 
-@main.command("plugins")
+@click.command("plugins")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @with_appcontext
 def plugins(as_json):
@@ -75,7 +55,7 @@ def plugins(as_json):
         click.echo(line if not info["error"] else f"{line}: {info['error']}")
 
 
-@main.command("surveys")
+@click.command("surveys")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @with_appcontext
 def surveys(as_json):
@@ -91,7 +71,7 @@ def surveys(as_json):
         click.echo(f"{item['slug']:<40} {item['municipality']:<20} {state:<9} {item['title'].get('nl', '')}")
 
 
-@main.command("rescore")
+@click.command("rescore")
 @click.argument("slug")
 @click.option("--all", "everything", is_flag=True, help="Place every response again, not only pending ones.")
 @with_appcontext

@@ -92,3 +92,14 @@ def evaluate(condition: Mapping[str, Any] | None, answers: Mapping[str, Any]) ->
         if not ok:
             return False
     return True
+
+
+def questions_in(condition: Mapping[str, Any] | None) -> set[str]:
+    """The question ids a condition looks at."""
+    if not condition:
+        return set()
+    if "question" in condition:
+        return {condition["question"]}
+    if "not" in condition:
+        return questions_in(condition["not"])
+    return set().union(*(questions_in(c) for c in condition.get("all", condition.get("any", []))))

@@ -169,8 +169,8 @@ def _collect(app, registry: Registry) -> None:
             gathered.setdefault(name, {}).setdefault(hook, []).extend(items)
 
     for hook in REGISTRATION_HOOKS:  # types and ladders first: surveys are checked against them
-        for name, by_hook in gathered.items():
-            for item in by_hook.get(hook, []):
+        for name in infos:  # in load order: built-ins first, so messages name them first
+            for item in gathered.get(name, {}).get(hook, []):
                 _add(registry, hook, item, name)
     for slug, survey in list(registry.surveys.items()):
         problem = check_survey(survey, registry)

@@ -267,26 +267,43 @@ class Number(QuestionType):
 
 
 class AreaChoice(QuestionType):
-    """Where the resident lives: one of the survey's areas. Its answer is the response's area."""
+    """Where the resident lives: one of the survey's areas. Its answer is the response's area.
+
+    ``kinds = ["wijk"]`` offers only areas of those kinds (say wijken, not the larger gebieden).
+    """
 
     name = "area"
+    options = frozenset({"kinds"})
 
     def check(self, question, survey_areas=()):
         super().check(question, survey_areas)
         if not survey_areas:
             raise ValueError("an area question needs the survey to list its areas")
+        if not self.offered(question, survey_areas):
+            raise ValueError(f"no areas of kinds {question.options.get('kinds')} in the survey")
+
+    def offered(self, question, areas):
+        kinds = question.options.get("kinds")
+        return [a for a in areas if not kinds or a.kind in kinds]
 
     def field(self, question, survey, locale):
         choices = [("", _("Kies uw kern, wijk of buurt"))]
-        choices += [(a.code, pick(a.name, locale)) for a in survey.areas]
+        choices += [(a.code, self.label(a, survey, locale)) for a in self.offered(question, survey.areas)]
         return SelectField(pick(question.label, locale), choices=choices, validate_choice=False,
                            validators=[ParsedBy(self, question, survey)])
+
+    @staticmethod
+    def label(area, survey, locale):
+        """The area's name, with its larger area after it: "Bospolder (Delfshaven)"."""
+        parent = survey.area(area.parent) if area.parent else None
+        name = pick(area.name, locale)
+        return f"{name} ({pick(parent.name, locale)})" if parent else name
 
     def parse(self, question, raw, survey):
         self._required(question, _empty(raw))
         if _empty(raw):
             return None
-        if survey.area(raw) is None:
+        if raw not in {a.code for a in self.offered(question, survey.areas)}:
             raise AnswerError(_("Kies een kern, wijk of buurt uit de lijst."))
         return raw
 

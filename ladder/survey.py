@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from .conditions import evaluate
+from .conditions import evaluate, questions_in
 from .text import Text, text
 
 
@@ -171,6 +171,11 @@ class Survey:
     def visible_pages(self, answers: Mapping[str, Any]) -> list[Page]:
         """Pages whose skip logic holds for ``answers`` (with their own hidden questions still in)."""
         return [p for p in self.pages if evaluate(p.show_if, answers)]
+
+    def pages_to_go(self, answers: Mapping[str, Any]) -> list[Page]:
+        """Pages shown so far plus those that may still be shown: the honest "stap N van M"."""
+        return [p for p in self.pages
+                if evaluate(p.show_if, answers) or any(q not in answers for q in questions_in(p.show_if))]
 
     def visible_questions(self, page: Page, answers: Mapping[str, Any]) -> list[Question]:
         if not evaluate(page.show_if, answers):

@@ -19,10 +19,12 @@ def text(value: str | Mapping[str, str] | None) -> Text:
     return MappingProxyType(dict(value))
 
 
-def pick(value: Text | None, locale: str | None = None) -> str:
+def pick(value: Text | str | None, locale: str | None = None) -> str:
     """Return the text for ``locale``, falling back to Dutch, then to any text there is."""
     if not value:
         return ""
+    if isinstance(value, str):
+        return value
     if locale and locale in value:
         return value[locale]
     if DEFAULT_LOCALE in value:

@@ -98,7 +98,7 @@ def page(slug, page_id):
     form = page_form(survey, questions, types, locale, formdata=request.form)
     action = request.form.get("action", "volgende")
     valid = form.validate()
-    if form.csrf_token.errors:
+    if getattr(form, "csrf_token", None) is not None and form.csrf_token.errors:
         abort(400)
     if action in ("vorige", "opslaan"):
         # Keep what parsed; leave the rest as it was. No error messages when going back.
@@ -119,7 +119,7 @@ def page(slug, page_id):
 
 
 def _render_page(survey, page, questions, form, answers, locale):
-    visible = _visible_pages(survey, answers)
+    visible = survey.pages_to_go(answers)
     number = visible.index(page) + 1 if page in visible else 1
     errors = [(q.id, form[q.id].errors[0]) for q in questions if form[q.id].errors]
     return render_template("resident/page.html", survey=survey, page=page, questions=questions, form=form,

@@ -1,0 +1,255 @@
+"""Summaries: pure functions from a response frame (see ``response_frame``) to a long table.
+
+Every function takes the frame first and the survey second, so each can be registered as a
+``Summary`` (``fn(frame, survey)``); extra arguments have defaults.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+RUNG_PREFIX = "rung_"
+
+
+def _area(frame: pd.DataFrame) -> pd.Series:
+    return frame["area"] if "area" in frame else pd.Series(pd.NA, index=frame.index, name="area")
+
+
+def rungs_per_area(frame: pd.DataFrame, survey=None) -> pd.DataFrame:
+    """Responses per area, aspect and rung: columns area, aspect, rung, count, share.
+
+    ``share`` is the count divided by the responses placed on that aspect in that area. Rungs
+    nobody reached are left out; rows follow area order, aspect order and the ladder's rung order.
+    """
+    rung_cols = [c for c in frame.columns if c.startswith(RUNG_PREFIX)]
+    out_cols = ["area", "aspect", "rung", "count", "share"]
+    if frame.empty or not rung_cols:
+        return pd.DataFrame(columns=out_cols)
+    parts = []
+    area = _area(frame)
+    for col in rung_cols:
+        counts = pd.crosstab(area, frame[col], dropna=True)  # area x rung, categories in order
+        long = counts.stack().rename("count").reset_index()
+        long.columns = ["area", "rung", "count"]
+        long = long[long["count"] > 0]
+        long.insert(1, "aspect", col.removeprefix(RUNG_PREFIX))
+        parts.append(long)
+    out = pd.concat(parts, ignore_index=True)
+    totals = out.groupby(["area", "aspect"], observed=True, sort=False)["count"].transform("sum")
+    out["count"] = out["count"].astype("int64")
+    out["share"] = out["count"] / totals
+    out["area"] = out["area"].astype(str)
+    out["rung"] = out["rung"].astype(str)
+    return out[out_cols].reset_index(drop=True)
+
+
+def aspect_gap(frame: pd.DataFrame, survey=None, first: str | None = None, second: str | None = None,
+               by: str = "area") -> pd.DataFrame:
+    """Per area: how many are placed higher on ``second`` than on ``first`` (want more say), lower, the same.
+
+    ``first`` and ``second`` default to the survey's first two aspects (e.g. huidig and gewenst).
+    Columns: area, first, second, n (placed on both), more, same, less, mean_difference (rung
+    levels of second minus first).
+    """
+    if first is None or second is None:
+        aspects = [c.removeprefix(RUNG_PREFIX) for c in frame.columns if c.startswith(RUNG_PREFIX)]
+        if survey is not None and len(survey.aspects) >= 2:
+            aspects = list(survey.aspects)
+        if len(aspects) < 2:
+            return pd.DataFrame(columns=["area", "first", "second", "n", "more", "same", "less", "mean_difference"])
+        first, second = first or aspects[0], second or aspects[1]
+    a = frame[RUNG_PREFIX + first].cat.codes.astype("int64")
+    b = frame[RUNG_PREFIX + second].cat.codes.astype("int64")
+    both = (a >= 0) & (b >= 0)
+    diff = (b - a).where(both)
+    work = pd.DataFrame({by: frame[by], "diff": diff})[both]
+    grouped = work.groupby(by, observed=False, sort=True)["diff"]
+    out = pd.DataFrame({
+        "n": grouped.size(),
+        "more": grouped.apply(lambda d: int((d > 0).sum())),
+        "same": grouped.apply(lambda d: int((d == 0).sum())),
+        "less": grouped.apply(lambda d: int((d < 0).sum())),
+        "mean_difference": grouped.mean(),
+    }).reset_index()
+    out = out.rename(columns={by: "area"} if by != "area" else {})
+    out.insert(1, "first", first)
+    out.insert(2, "second", second)
+    out["area"] = out["area"].astype(str)
+    for col in ("n", "more", "same", "less"):
+        out[col] = out[col].astype("int64")
+    out["mean_difference"] = out["mean_difference"].astype("float64")
+    return out
+
+
+def ranking_questions(frame: pd.DataFrame, survey) -> dict[str, list[str]]:
+    """Ranking question id -> its position columns in the frame, in position order."""
+    found: dict[str, list[str]] = {}
+    for q in (survey.questions if survey is not None else []):
+        if q.type == "ranking":
+            cols = []
+            i = 1
+            while f"{q.id}_{i}" in frame.columns:
+                cols.append(f"{q.id}_{i}")
+                i += 1
+            if cols:
+                found[q.id] = cols
+    return found
+
+
+def ranking_borda(frame: pd.DataFrame, survey, question: str | None = None, by: str = "area") -> pd.DataFrame:
+    """Ranking questions aggregated per area with Borda points.
+
+    With ``k`` positions asked, position 1 gets ``k`` points, position 2 ``k - 1``, ..., position
+    ``k`` one point; unranked choices get none. Columns: area, question, choice, points, first
+    (times ranked first), ranked (times ranked at all), n (respondents who answered the question
+    in that area), mean_points (points / n). Rows are sorted by points within each area.
+    """
+    cols = ["area", "question", "choice", "points", "first", "ranked", "n", "mean_points"]
+    rankings = ranking_questions(frame, survey)
+    if question is not None:
+        rankings = {question: rankings[question]}
+    parts = []
+    for qid, positions in rankings.items():
+        k = len(positions)
+        choices = list(frame[positions[0]].cat.categories)
+        answered = frame[positions[0]].notna()
+        groups = frame[by][answered]
+        n = groups.value_counts(sort=False)
+        for value in choices:
+            pts = sum((frame[p][answered] == value).astype("int64") * (k - i) for i, p in enumerate(positions))
+            ranked = sum((frame[p][answered] == value).astype("int64") for p in positions)
+            first = (frame[positions[0]][answered] == value).astype("int64")
+            agg = pd.DataFrame({"area": groups, "points": pts, "first": first, "ranked": ranked}) \
+                .groupby("area", observed=False).sum()
+            agg["n"] = n.reindex(agg.index).fillna(0).astype("int64")
+            agg = agg.reset_index()
+            agg.insert(1, "question", qid)
+            agg.insert(2, "choice", value)
+            parts.append(agg)
+    if not parts:
+        return pd.DataFrame(columns=cols)
+    out = pd.concat(parts, ignore_index=True)
+    out["area"] = out["area"].astype(str)
+    out["mean_points"] = np.where(out["n"] > 0, out["points"] / out["n"].where(out["n"] > 0, 1), np.nan)
+    out = out.sort_values(["area", "question", "points", "choice"], ascending=[True, True, False, True],
+                          kind="stable")
+    for col in ("points", "first", "ranked", "n"):
+        out[col] = out[col].astype("int64")
+    return out[cols].reset_index(drop=True)
+
+
+def _by_column(frame: pd.DataFrame, by: str) -> str:
+    if by in frame.columns:
+        return by
+    if RUNG_PREFIX + by in frame.columns:
+        return RUNG_PREFIX + by
+    raise KeyError(f"no column {by!r} (nor {RUNG_PREFIX + by!r}) in the frame")
+
+
+def crosstab(frame: pd.DataFrame, survey, question: str, by: str = "area") -> pd.DataFrame:
+    """Counts of the answers to ``question`` per value of ``by`` (``area``, an aspect or a rung column).
+
+    Works for any coded question: choices, scales, area, rungs; multiple choice counts each choice
+    (``share`` is then of those who answered the question, so shares may add up to more than 1);
+    ranking counts the choice at position 1. Columns: <by>, question, value, count, share (count
+    divided by those in the group who answered).
+    """
+    by_col = _by_column(frame, by)
+    group = frame[by_col]
+    mc = [c for c in frame.columns if c.startswith(question + "__")]
+    if mc:
+        answered = frame[mc[0]].notna()
+        n = group[answered].value_counts(sort=False)
+        parts = []
+        for col in mc:
+            counts = frame.loc[answered, col].astype(bool).groupby(group[answered], observed=False).sum()
+            part = pd.DataFrame({by: counts.index, "value": col.split("__", 1)[1],
+                                 "count": counts.to_numpy(), "n": n.reindex(counts.index).fillna(0).to_numpy()})
+            parts.append(part)
+        long = pd.concat(parts, ignore_index=True)
+        long = long.sort_values([by], kind="stable")
+    else:
+        col = question if question in frame.columns else (f"{question}_1" if f"{question}_1" in frame.columns
+                                                           else _by_column(frame, question))
+        table = pd.crosstab(group, frame[col], dropna=True)
+        table = table.reindex(columns=frame[col].cat.categories if hasattr(frame[col], "cat") else table.columns,
+                              fill_value=0)
+        long = table.stack().rename("count").reset_index()
+        long.columns = [by, "value", "count"]
+        long["n"] = long.groupby(by, observed=False)["count"].transform("sum")
+    long["count"] = long["count"].astype("int64")
+    long["n"] = long["n"].astype("int64")
+    long["share"] = np.where(long["n"] > 0, long["count"] / long["n"].where(long["n"] > 0, 1), np.nan)
+    long.insert(1, "question", question)
+    long[by] = long[by].astype(str)
+    long["value"] = long["value"].astype(str)
+    return long[[by, "question", "value", "count", "share"]].reset_index(drop=True)
+
+
+def choice_questions(frame: pd.DataFrame, survey) -> list[str]:
+    """Question ids of the survey whose answers are coded (choices, scales, rankings, own enum types)."""
+    out = []
+    for q in survey.questions:
+        if q.type == "area":
+            continue
+        if q.id in frame.columns and isinstance(frame[q.id].dtype, pd.CategoricalDtype):
+            out.append(q.id)
+        elif f"{q.id}_1" in frame.columns or any(c.startswith(q.id + "__") for c in frame.columns):
+            out.append(q.id)
+    return out
+
+
+def crosstabs(frame: pd.DataFrame, survey, by: str = "area") -> pd.DataFrame:
+    """:func:`crosstab` of every coded question by ``by``, stacked."""
+    parts = [crosstab(frame, survey, qid, by) for qid in choice_questions(frame, survey)]
+    if not parts:
+        return pd.DataFrame(columns=[by, "question", "value", "count", "share"])
+    return pd.concat(parts, ignore_index=True)
+
+
+# --- small-cell suppression ---------------------------------------------------------------------
+
+COUNT_COLUMNS = ("count", "n", "more", "same", "less", "first", "ranked", "points")
+# A derived column and the count column whose smallness it would reveal.
+DERIVED = {"share": "count", "mean_difference": "n", "mean_points": "n"}
+
+
+def suppress(table: pd.DataFrame, threshold: int = 5, counts=None, derived=None, keep_zero: bool = True,
+             ) -> pd.DataFrame:
+    """Hide small counts for publication: counts below ``threshold`` become missing, and so do the
+    values derived from them (``share`` from ``count``, means from ``n``).
+
+    ``counts`` (default: the columns of ``COUNT_COLUMNS`` present) are the count columns;
+    ``derived`` maps a derived column to the count column it comes from. A group size ``n`` under
+    the threshold hides the whole row's counts. Zero stays visible unless ``keep_zero=False``.
+    ``points`` are sums of positions, not people, and are hidden only with their row's ``n``.
+    Returns a copy with nullable integer counts; a ``suppressed`` column says which rows lost a cell.
+    Note: this is primary suppression only; a hidden cell can sometimes be recovered from a
+    published total (secondary suppression is not done here).
+    """
+    if threshold <= 0:
+        return table.copy()
+    out = table.copy()
+    counts = [c for c in (counts or COUNT_COLUMNS) if c in out.columns]
+    derived = {k: v for k, v in (derived or DERIVED).items() if k in out.columns and v in out.columns}
+
+    def small(col):
+        values = out[col]
+        mask = values < threshold
+        if keep_zero:
+            mask &= values != 0
+        return mask.fillna(False).astype(bool)
+
+    hide = {c: small(c) for c in counts if c != "points"}
+    if "n" in hide:
+        row = hide["n"]
+        for c in counts:
+            hide[c] = hide.get(c, row) | row
+    any_hidden = pd.Series(False, index=out.index)
+    for c, mask in hide.items():
+        out[c] = out[c].astype("Int64").mask(mask)
+        any_hidden |= mask
+    for d, source in derived.items():
+        out[d] = out[d].astype("Float64").mask(hide.get(source, pd.Series(False, index=out.index)))
+    out["suppressed"] = any_hidden
+    return out

@@ -1,0 +1,205 @@
+"""The plugin contract: loading, failures, conflicts, and one test per hook."""
+import inspect
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import make_app
+from ladder import hookspecs
+from ladder.plugins import PluginConflict
+
+DOCS = Path(__file__).parents[1] / "docs" / "plugin_hooks.rst"
+HOOKS = sorted(name for name, fn in vars(hookspecs).items()
+               if callable(fn) and hasattr(fn, "ladder_spec"))
+
+
+def test_every_hook_is_documented_with_its_exact_signature():
+    doc = DOCS.read_text()
+    for name in HOOKS:
+        params = ", ".join(inspect.signature(getattr(hookspecs, name)).parameters)
+        assert f"\n{name}({params})\n" in doc, f"docs/plugin_hooks.rst lacks a section '{name}({params})'"
+
+
+def test_every_hook_has_its_own_test():
+    tests = {name for name in globals() if name.startswith("test_hook_")}
+    assert tests == {f"test_hook_{name}" for name in HOOKS}
+
+
+def test_fake_plugin_implements_every_hook(sqlite_app):
+    info = sqlite_app.extensions["ladder"].plugins["fake_municipality"]
+    assert info.status == "loaded"
+    assert info.hooks == HOOKS
+
+
+def test_plugins_json_lists_each_plugin_with_version_hooks_and_status(sqlite_app, tmp_path):
+    data = sqlite_app.test_client().get("/-/plugins.json").get_json()
+    by_name = {p["name"]: p for p in data["plugins"]}
+    assert by_name["fake_municipality"]["status"] == "loaded"
+    assert "register_surveys" in by_name["fake_municipality"]["hooks"]
+    assert by_name["ladder.default_plugins.question_types"]["default"] is True
+    assert set(by_name["fake_municipality"]) == {"name", "version", "hooks", "status", "error", "default"}
+
+
+def test_plugin_that_raises_on_import_is_listed_as_failed_while_the_app_serves_the_others(sqlite_url, tmp_path):
+    app = make_app(sqlite_url, tmp_path, EXTRA_PLUGINS=["fake_municipality", "broken_on_import"])
+    client = app.test_client()
+    plugins = {p["name"]: p for p in client.get("/-/plugins.json").get_json()["plugins"]}
+    assert plugins["broken_on_import"]["status"] == "failed"
+    assert "broken on purpose" in plugins["broken_on_import"]["error"]
+    assert client.get("/s/testdorp-inspraak").status_code == 200
+    result = app.test_cli_runner().invoke(args=["plugins"])
+    assert re.search(r"broken_on_import\s+-\s+failed: could not be loaded: ImportError", result.output)
+
+
+def test_plugin_whose_hook_raises_is_left_out_with_its_reason(sqlite_url, tmp_path):
+    app = make_app(sqlite_url, tmp_path, EXTRA_PLUGINS=["fake_municipality", "broken_hook"])
+    info = app.extensions["ladder"].plugins["broken_hook"]
+    assert info.status == "failed"
+    assert "register_surveys raised: RuntimeError: survey file went missing" in info.error
+    assert "testdorp-inspraak" in app.extensions["ladder"].surveys
+
+
+def test_misspelt_hook_name_fails_that_plugin_loudly(sqlite_url, tmp_path, caplog):
+    app = make_app(sqlite_url, tmp_path, EXTRA_PLUGINS=["fake_municipality", "misspelt_hook"])
+    info = app.extensions["ladder"].plugins["misspelt_hook"]
+    assert info.status == "failed"
+    assert "unknown hook 'register_survey'" in info.error
+    assert "misspelt_hook" in caplog.text
+
+
+def test_duplicate_survey_slug_stops_start_up_naming_both_plugins(sqlite_url, tmp_path):
+    with pytest.raises(PluginConflict, match="'fake_municipality' and plugin 'duplicate_slug'"):
+        make_app(sqlite_url, tmp_path, EXTRA_PLUGINS=["fake_municipality", "duplicate_slug"])
+
+
+def test_duplicate_question_type_stops_start_up_naming_both_plugins(sqlite_url, tmp_path, monkeypatch):
+    import fake_municipality
+    from ladder.question_types import SingleChoice
+    monkeypatch.setattr(fake_municipality.YesNo, "name", SingleChoice.name)
+    with pytest.raises(PluginConflict, match="question type 'single_choice' is registered by both plugin "
+                                             "'ladder.default_plugins.question_types' and plugin 'fake_municipality'"):
+        make_app(sqlite_url, tmp_path)
+
+
+def test_disabled_plugin_is_reported_and_its_surveys_are_gone(sqlite_url, tmp_path):
+    app = make_app(sqlite_url, tmp_path, DISABLED_PLUGINS=["fake_municipality"])
+    assert app.extensions["ladder"].plugins["fake_municipality"].status == "disabled"
+    assert app.test_client().get("/s/testdorp-inspraak").status_code == 404
+
+
+def test_survey_with_unknown_question_type_leaves_its_plugin_out(sqlite_url, tmp_path, monkeypatch):
+    import fake_municipality
+    original = fake_municipality.register_surveys
+
+    def with_bad_type(app):
+        from dataclasses import replace
+        survey = original(app)[0]
+        page = survey.pages[0]
+        bad = replace(page, questions=(replace(page.questions[0], type="colour_picker"),) + page.questions[1:])
+        return [replace(survey, pages=(bad,) + survey.pages[1:])]
+
+    monkeypatch.setattr(fake_municipality.register_surveys, "__wrapped__", None, raising=False)
+    monkeypatch.setattr(fake_municipality, "register_surveys", fake_municipality.hookimpl(with_bad_type))
+    app = make_app(sqlite_url, tmp_path)
+    info = app.extensions["ladder"].plugins["fake_municipality"]
+    assert info.status == "failed"
+    assert "unknown question type 'colour_picker'" in info.error
+    assert "testladder" not in app.extensions["ladder"].ladders  # its other registrations went too
+
+
+# One test per hook -------------------------------------------------------------------------------
+
+def test_hook_config_defaults(sqlite_app):
+    assert sqlite_app.config["TESTDORP_GREETING"] == "Hallo"
+    # setdefault: a plugin cannot override ladder's own settings
+    assert "should-not-win" not in sqlite_app.config["DATABASE_URL"]
+
+
+def test_hook_register_surveys(sqlite_app):
+    survey = sqlite_app.extensions["ladder"].surveys["testdorp-inspraak"]
+    assert survey.municipality == "Testgemeente"
+    assert sqlite_app.extensions["ladder"].owners[("surveys", "testdorp-inspraak")] == "fake_municipality"
+
+
+def test_hook_register_ladders(sqlite_app):
+    ladders = sqlite_app.extensions["ladder"].ladders
+    assert [r.id for r in ladders["testladder"].rungs] == ["laag", "hoog"]
+    assert [r.id for r in ladders["participatieladder"].rungs] == [
+        "informeren", "raadplegen", "adviseren", "coproduceren", "meebeslissen", "zelfbeheer"]
+    assert len(ladders["arnstein"].rungs) == 8
+
+
+def test_hook_register_question_types(sqlite_app):
+    types = sqlite_app.extensions["ladder"].question_types
+    assert {"single_choice", "multiple_choice", "scale", "short_text", "long_text", "number", "area",
+            "ranking", "yes_no"} <= set(types)
+
+
+def test_hook_register_summaries(sqlite_app):
+    import pandas as pd
+    summaries = sqlite_app.extensions["ladder"].summaries
+    survey = sqlite_app.extensions["ladder"].surveys["testdorp-inspraak"]
+    frame = pd.DataFrame({"area": ["testdorp", "testdorp", "proefwijk"]})
+    table = summaries["testdorp-aantal"].fn(frame, survey)
+    assert dict(zip(table["area"], table["n"])) == {"testdorp": 2, "proefwijk": 1}
+    assert summaries["testdorp-aantal"].applies_to(survey)
+
+
+def test_hook_register_exporters(sqlite_app):
+    import io
+    import pandas as pd
+    exporter = sqlite_app.extensions["ladder"].exporters["tsv"]
+    fh = io.BytesIO()
+    exporter.write(pd.DataFrame({"a": [1, 2]}), None, fh)
+    assert fh.getvalue() == b"a\n1\n2\n"
+    assert {"csv", "json", "xlsx", "parquet"} <= set(sqlite_app.extensions["ladder"].exporters)
+
+
+def test_hook_register_blueprints(sqlite_app):
+    response = sqlite_app.test_client().get("/testdorp/hallo")
+    assert response.status_code == 200
+    assert response.data == b"Hallo uit Testdorp"
+
+
+def test_hook_register_commands(sqlite_url, tmp_path, monkeypatch):
+    from click.testing import CliRunner
+    from ladder.cli import main
+    monkeypatch.setenv("LADDER_DATABASE_URL", sqlite_url)
+    monkeypatch.setenv("LADDER_EXTRA_PLUGINS", json.dumps(["fake_municipality"]))
+    monkeypatch.setenv("LADDER_SECRET_KEY", "test")
+    result = CliRunner().invoke(main, ["testdorp-groet"])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == "Hallo uit Testdorp"
+
+
+def test_hook_response_saved(sqlite_app):
+    import fake_municipality
+    fake_municipality.SAVED.clear()
+    response = sqlite_app.test_client().post("/api/v1/surveys/testdorp-inspraak/responses",
+                                             json={"answers": VALID})
+    assert response.status_code == 201
+    assert fake_municipality.SAVED == [(response.get_json()["id"], "testdorp-inspraak")]
+
+
+def test_response_saved_failure_is_logged_and_never_loses_the_response(sqlite_app, monkeypatch, caplog):
+    import fake_municipality
+    from ladder.models import Response
+
+    def explode(response, survey):
+        raise RuntimeError("mail server down")
+
+    monkeypatch.setattr(fake_municipality.response_saved, "__call__", explode, raising=False)
+    hookimpls = sqlite_app.extensions["ladder"].pm.hook.response_saved.get_hookimpls()
+    monkeypatch.setattr(hookimpls[0], "function", explode)
+    response = sqlite_app.test_client().post("/api/v1/surveys/testdorp-inspraak/responses", json={"answers": VALID})
+    assert response.status_code == 201
+    assert "mail server down" in caplog.text
+    with sqlite_app.app_context():
+        from ladder import db
+        assert db.session().get(Response, response.get_json()["id"]) is not None
+
+
+VALID = {"woonplaats": "testdorp", "betrokken": "soms", "huidig": "raadplegen", "gewenst": 4,
+         "thema": ["groen"], "kosten": 4500, "prioriteiten": ["aed", "bankjes"]}
