@@ -1,0 +1,98 @@
+"""The application factory, configuration order, storage set-up and the command line."""
+import json
+
+from sqlalchemy import inspect, text
+
+from ladder import create_app, db
+
+
+def test_config_order_defaults_instance_test_config_environment(tmp_path, monkeypatch):
+    instance = tmp_path / "instance"
+    instance.mkdir()
+    (instance / "config.py").write_text("DATABASE_URL = 'sqlite:///from-instance.sqlite3'\nMINUTES = 'instance'\n"
+                                        "FROM_INSTANCE = True\n")
+    monkeypatch.setattr("flask.Flask.auto_find_instance_path", lambda self: str(instance))
+    monkeypatch.delenv("LADDER_DATABASE_URL", raising=False)
+    app = create_app({"MINUTES": "test"})
+    assert app.config["FROM_INSTANCE"] is True
+    assert app.config["DATABASE_URL"] == f"sqlite:///{instance / 'from-instance.sqlite3'}"  # relative: instance
+    assert app.config["MINUTES"] == "test"
+    monkeypatch.setenv("LADDER_MINUTES", "env")
+    monkeypatch.setenv("LADDER_DISABLED_PLUGINS", '["rotterdam"]')
+    app = create_app({"MINUTES": "test"})
+    assert app.config["MINUTES"] == "env"
+    assert app.config["DISABLED_PLUGINS"] == ["rotterdam"]
+
+
+def test_secret_key_is_generated_into_the_instance_folder_once(tmp_path, monkeypatch):
+    instance = tmp_path / "instance"
+    monkeypatch.setattr("flask.Flask.auto_find_instance_path", lambda self: str(instance))
+    monkeypatch.delenv("LADDER_SECRET_KEY", raising=False)
+    first = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}"})
+    key_file = instance / "secret_key"
+    assert key_file.stat().st_mode & 0o077 == 0
+    assert len(first.config["SECRET_KEY"]) >= 40
+    second = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}"})
+    assert second.config["SECRET_KEY"] == first.config["SECRET_KEY"]
+
+
+def test_init_db_creates_the_schema_and_sqlite_uses_wal(app):
+    with app.app_context():
+        engine = db.engine()
+        tables = set(inspect(engine).get_table_names())
+        assert {"responses", "drafts", "alembic_version"} <= tables
+        if engine.dialect.name == "sqlite":
+            with engine.connect() as conn:
+                assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+
+
+def test_init_db_command_upgrades_an_empty_database(tmp_path, monkeypatch):
+    from conftest import make_app
+    url = f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
+    app = make_app(f"sqlite:///{tmp_path / 'other.sqlite3'}", tmp_path, DATABASE_URL=url)
+    result = app.test_cli_runner().invoke(args=["init-db"])
+    assert result.exit_code == 0, result.output
+    assert "Database is up to date" in result.output
+    with app.app_context():
+        assert "responses" in inspect(db.engine()).get_table_names()
+
+
+def test_routes_and_surveys_commands(sqlite_app):
+    runner = sqlite_app.test_cli_runner()
+    surveys = json.loads(runner.invoke(args=["surveys", "--json"]).output)["surveys"]
+    mine = next(s for s in surveys if s["slug"] == "testdorp-inspraak")
+    assert mine["plugin"] == "fake_municipality"
+    plain = runner.invoke(args=["surveys"]).output
+    assert "testdorp-inspraak" in plain and "Inspraak in Testdorp" in plain
+
+
+def test_rescore_unknown_survey_says_so(sqlite_app):
+    result = sqlite_app.test_cli_runner().invoke(args=["rescore", "bestaat-niet"])
+    assert result.exit_code != 0
+    assert "no survey 'bestaat-niet'" in result.output
+
+
+def test_closed_survey_shows_a_clear_page(sqlite_app, monkeypatch):
+    from dataclasses import replace
+    surveys = sqlite_app.extensions["ladder"].surveys
+    monkeypatch.setitem(surveys, "testdorp-inspraak", replace(surveys["testdorp-inspraak"], status="closed"))
+    response = sqlite_app.test_client().get("/s/testdorp-inspraak")
+    assert response.status_code == 409
+    assert "Deze vragenlijst is gesloten" in response.get_data(as_text=True)
+    assert "testdorp-inspraak" not in sqlite_app.test_client().get("/").get_data(as_text=True)
+
+
+def test_ladder_console_script_runs_flask_cli(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+    env = {"LADDER_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite3'}", "LADDER_SECRET_KEY": "x",
+           "PATH": str(Path(sys.executable).parent), "HOME": str(tmp_path)}
+    out = subprocess.run([str(Path(sys.executable).parent / "ladder"), "plugins", "--json"], env=env,
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    names = {p["name"] for p in json.loads(out.stdout)["plugins"]}
+    assert "ladder.default_plugins.question_types" in names
+    routes = subprocess.run([str(Path(sys.executable).parent / "ladder"), "routes"], env=env,
+                            capture_output=True, text=True, timeout=60)
+    assert "/api/v1/surveys/<slug>/responses" in routes.stdout, routes.stderr
