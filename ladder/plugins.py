@@ -25,6 +25,7 @@ DEFAULT_PLUGINS = (
     "ladder.default_plugins.ladders",
     "ladder.default_plugins.exporters",
     "ladder.default_plugins.summaries",
+    "ladder.default_plugins.analysis_commands",
 )
 REGISTRATION_HOOKS = ("register_question_types", "register_ladders", "register_surveys",
                       "register_summaries", "register_exporters", "register_blueprints")

@@ -129,12 +129,12 @@ def ranking_borda(frame: pd.DataFrame, survey, question: str | None = None, by: 
     if not parts:
         return pd.DataFrame(columns=cols)
     out = pd.concat(parts, ignore_index=True)
-    out["area"] = out["area"].astype(str)
     out["mean_points"] = np.where(out["n"] > 0, out["points"] / out["n"].where(out["n"] > 0, 1), np.nan)
     out = out.sort_values(["area", "question", "points", "choice"], ascending=[True, True, False, True],
                           kind="stable")
     for col in ("points", "first", "ranked", "n"):
         out[col] = out[col].astype("int64")
+    out["area"] = out["area"].astype(str)
     return out[cols].reset_index(drop=True)
 
 
@@ -172,6 +172,9 @@ def crosstab(frame: pd.DataFrame, survey, question: str, by: str = "area") -> pd
         col = question if question in frame.columns else (f"{question}_1" if f"{question}_1" in frame.columns
                                                            else _by_column(frame, question))
         table = pd.crosstab(group, frame[col], dropna=True)
+        if isinstance(group.dtype, pd.CategoricalDtype):
+            table = table.reindex(index=pd.CategoricalIndex(group.cat.categories, name=table.index.name,
+                                                            categories=group.cat.categories), fill_value=0)
         table = table.reindex(columns=frame[col].cat.categories if hasattr(frame[col], "cat") else table.columns,
                               fill_value=0)
         long = table.stack().rename("count").reset_index()
@@ -230,7 +233,8 @@ def suppress(table: pd.DataFrame, threshold: int = 5, counts=None, derived=None,
     if threshold <= 0:
         return table.copy()
     out = table.copy()
-    counts = [c for c in (counts or COUNT_COLUMNS) if c in out.columns]
+    counts = [c for c in (counts or COUNT_COLUMNS)
+              if c in out.columns and pd.api.types.is_numeric_dtype(out[c].dtype)]
     derived = {k: v for k, v in (derived or DERIVED).items() if k in out.columns and v in out.columns}
 
     def small(col):

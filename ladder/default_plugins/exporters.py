@@ -1,4 +1,4 @@
-"""Built-in exporters: CSV, JSON, XLSX and Parquet, registered like any plugin's."""
+"""Built-in exporters: CSV, JSON, XLSX (with a codebook sheet), Parquet and SPSS .sav, registered like any plugin's."""
 from __future__ import annotations
 
 import io
@@ -32,8 +32,17 @@ def write_json(frame, survey, fh):
 
 
 def write_xlsx(frame, survey, fh):
+    """Sheet ``antwoorden`` with the frame, sheet ``codebook`` with each column's question, type and value labels."""
+    from ..analysis.export import frame_codebook
     with pd.ExcelWriter(fh, engine="xlsxwriter") as writer:
         defuse_formulas(_naive_times(frame)).to_excel(writer, sheet_name="antwoorden", index=False)
+        if survey is not None:
+            defuse_formulas(frame_codebook(frame, survey)).to_excel(writer, sheet_name="codebook", index=False)
+
+
+def write_sav(frame, survey, fh):
+    from ..analysis.export import write_sav as _write_sav
+    _write_sav(frame, survey, fh)
 
 
 def write_parquet(frame, survey, fh):
@@ -56,4 +65,5 @@ def register_exporters(app):
         Exporter("json", "json", "application/json", write_json),
         Exporter("xlsx", "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", write_xlsx),
         Exporter("parquet", "parquet", "application/vnd.apache.parquet", write_parquet),
+        Exporter("sav", "sav", "application/x-spss-sav", write_sav),
     ]

@@ -1,26 +1,25 @@
-"""Built-in summaries, registered like any plugin's."""
+"""Built-in summaries, registered like any plugin's. The functions live in ``ladder.analysis.summaries``."""
 from __future__ import annotations
 
-import pandas as pd
-
+from ..analysis.summaries import aspect_gap, crosstabs, ranking_borda, rungs_per_area
 from ..hookspecs import hookimpl
 from ..summaries import make_summary
 
+__all__ = ["rungs_per_area", "register_summaries"]
 
-def rungs_per_area(frame: pd.DataFrame, survey) -> pd.DataFrame:
-    """Count responses per area, aspect and rung (columns ``rung_<aspect>`` of the response frame)."""
-    rung_cols = [c for c in frame.columns if c.startswith("rung_")]
-    if frame.empty or not rung_cols:
-        return pd.DataFrame(columns=["area", "aspect", "rung", "count", "share"])
-    long = frame.melt(id_vars=["area"], value_vars=rung_cols, var_name="aspect", value_name="rung")
-    long["aspect"] = long["aspect"].str.removeprefix("rung_")
-    long = long.dropna(subset=["rung"])
-    counts = long.groupby(["area", "aspect", "rung"], observed=True, dropna=False).size().rename("count").reset_index()
-    totals = counts.groupby(["area", "aspect"], dropna=False)["count"].transform("sum")
-    counts["share"] = counts["count"] / totals
-    return counts
+
+def crosstabs_by_area(frame, survey):
+    """Every coded question by area."""
+    return crosstabs(frame, survey, by="area")
 
 
 @hookimpl(trylast=True)
 def register_summaries(app):
-    return [make_summary("rungs-per-area", {"nl": "Treden per gebied", "en": "Rungs per area"}, rungs_per_area)]
+    return [
+        make_summary("rungs-per-area", {"nl": "Treden per gebied", "en": "Rungs per area"}, rungs_per_area),
+        make_summary("aspect-gap", {"nl": "Verschil tussen twee aspecten per gebied (bijv. nu en gewenst)",
+                                    "en": "Gap between two aspects per area (e.g. current and wanted)"}, aspect_gap),
+        make_summary("ranking-borda", {"nl": "Rangordes per gebied (Borda-punten)",
+                                       "en": "Rankings per area (Borda points)"}, ranking_borda),
+        make_summary("crosstab-area", {"nl": "Antwoorden per gebied", "en": "Answers per area"}, crosstabs_by_area),
+    ]

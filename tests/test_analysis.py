@@ -1,0 +1,330 @@
+"""ladder.analysis: the response frame, the summaries against hand-computed numbers, exports that reopen
+with the same data, and the ``ladder export`` / ``ladder summary`` commands. SQLite and PostgreSQL."""
+import io
+import json
+from datetime import datetime, timezone
+
+import pandas as pd
+import pytest
+from sqlalchemy import update
+
+from ladder import db
+from ladder.analysis import (aspect_gap, codebook, crosstab, export, load_registry, ranking_borda, response_frame,
+                             rungs_per_area, summarize, suppress)
+from ladder.app import registry
+from ladder.cli import main
+from ladder.models import Response
+from ladder.submit import submit
+
+SLUG = "testdorp-inspraak"
+
+# (area, betrokken, huidig, gewenst, thema, kosten, prioriteiten, extra); kosten and prioriteiten only
+# when betrokken is soms/vaak (skip logic). Rungs: huidig as answered; gewenst 1..6 = informeren ..
+# zelfbeheer (the fake municipality's rung logic).
+KNOWN = [
+    ("testdorp", "soms", "informeren", 3, ["groen"], 1000, ["bankjes", "aed"], {}),                       # r1
+    ("testdorp", "vaak", "raadplegen", 2, ["groen", "verkeer"], 2000, ["aed", "bankjes"], {}),            # r2
+    ("testdorp", "nooit", "informeren", 1, ["verkeer"], None, None, {"opmerking": "=1+1"}),               # r3
+    ("testdorp", "soms", "adviseren", 5, ["spelen"], 500, ["bankjes", "bloembakken"],
+     {"toelichting": "Een bankje bij de kerk"}),                                                         # r4
+    ("testdorp", "nooit", "raadplegen", 4, ["groen"], None, None, {}),                                    # r5
+    ("testdorp", "vaak", "informeren", 6, ["groen", "spelen"], 7000, ["bankjes", "aed"], {}),             # r6
+    ("testdorp", "soms", "raadplegen", 2, ["verkeer"], 100, ["bloembakken", "bankjes"], {}),              # r7
+    ("testdorp", "nooit", "adviseren", 1, ["groen"], None, None, {}),                                     # r8
+    ("proefwijk", "nooit", "informeren", 1, ["spelen"], None, None, {}),                                  # r9
+    ("proefwijk", "soms", "raadplegen", 5, ["groen", "spelen"], 300, ["aed", "bloembakken"], {"locale": "en"}),  # r10
+    ("proefwijk", "nooit", "raadplegen", 2, ["verkeer"], None, None, {}),                                 # r11
+    ("proefwijk", "vaak", "adviseren", 2, ["groen"], 9000, ["aed", "bankjes"], {}),                       # r12
+]
+WITHDRAWN = ("testdorp", "vaak", "adviseren", 6, ["groen"], 1, ["bankjes", "aed"], {})
+
+
+def _answers(row):
+    area, betrokken, huidig, gewenst, thema, kosten, prio, extra = row
+    answers = {"woonplaats": area, "betrokken": betrokken, "huidig": huidig, "gewenst": gewenst, "thema": thema}
+    if kosten is not None:
+        answers["kosten"] = kosten
+        answers["prioriteiten"] = prio
+    answers.update({k: v for k, v in extra.items() if k != "locale"})
+    return answers, extra.get("locale", "nl")
+
+
+@pytest.fixture
+def filled(app, database_url):
+    """The app with the KNOWN responses stored, plus one withdrawn response that must not count."""
+    with app.app_context():
+        reg = registry()
+        survey = reg.survey(SLUG)
+        for row in KNOWN:
+            answers, locale = _answers(row)
+            submit(reg, survey, answers, locale=locale, channel="api")
+        answers, locale = _answers(WITHDRAWN)
+        gone = submit(reg, survey, answers).response.id
+        session = db.session()
+        session.execute(update(Response).where(Response.id == gone).values(withdrawn_at=datetime.now(timezone.utc)))
+        session.commit()
+    return app, database_url, reg, survey
+
+
+@pytest.fixture
+def frame(filled):
+    app, url, reg, survey = filled
+    return response_frame(url, survey, registry=reg)
+
+
+# --- the frame ------------------------------------------------------------------------------------
+
+def test_frame_has_a_row_per_response_and_leaves_withdrawn_out(frame):
+    assert len(frame) == len(KNOWN)
+    assert list(frame.columns) == [
+        "area", "betrokken", "huidig", "gewenst", "thema__groen", "thema__verkeer", "thema__spelen", "kosten",
+        "prioriteiten_1", "prioriteiten_2", "toelichting", "opmerking", "rung_huidig", "rung_gewenst",
+        "survey_version", "locale", "created_at"]
+
+
+def test_frame_types_and_values(frame, filled):
+    survey = filled[3]
+    assert list(frame["area"].cat.categories) == ["testdorp", "proefwijk"]
+    assert list(frame["area"]) == [r[0] for r in KNOWN]
+    assert list(frame["betrokken"].cat.categories) == ["nooit", "soms", "vaak"]
+    assert not frame["betrokken"].cat.ordered
+    assert frame["gewenst"].cat.ordered and list(frame["gewenst"].cat.categories) == [1, 2, 3, 4, 5, 6]
+    assert list(frame["gewenst"].astype(int)) == [r[3] for r in KNOWN]
+    assert frame["rung_huidig"].cat.ordered
+    assert list(frame["rung_gewenst"].cat.categories) == ["informeren", "raadplegen", "adviseren", "coproduceren",
+                                                          "meebeslissen", "zelfbeheer"]
+    assert list(frame["rung_gewenst"].astype(str)) == [
+        ["informeren", "raadplegen", "adviseren", "coproduceren", "meebeslissen", "zelfbeheer"][r[3] - 1]
+        for r in KNOWN]
+    assert list(frame["thema__groen"]) == ["groen" in r[4] for r in KNOWN]
+    assert list(frame["thema__spelen"]) == ["spelen" in r[4] for r in KNOWN]
+    assert str(frame["kosten"].dtype) == "Int64"
+    assert frame["kosten"].tolist() == [pd.NA if r[5] is None else r[5] for r in KNOWN]
+    assert frame["prioriteiten_1"].tolist()[:3] == ["bankjes", "aed", None] or \
+        frame["prioriteiten_1"].astype(object).where(frame["prioriteiten_1"].notna(), None).tolist()[:3] == \
+        ["bankjes", "aed", None]
+    assert frame["prioriteiten_2"].iloc[3] == "bloembakken"
+    assert frame["opmerking"].iloc[2] == "=1+1"
+    assert frame["toelichting"].iloc[3] == "Een bankje bij de kerk"
+    assert frame["locale"].astype(str).tolist().count("en") == 1 and frame["locale"].iloc[9] == "en"
+    assert (frame["survey_version"] == survey.version).all()
+    assert str(frame["created_at"].dtype) == "datetime64[ns, UTC]"
+    assert frame["created_at"].is_monotonic_increasing
+
+
+def test_small_chunks_give_the_same_frame(frame, filled):
+    app, url, reg, survey = filled
+    pd.testing.assert_frame_equal(response_frame(url, survey, registry=reg, chunksize=5), frame)
+
+
+def test_load_registry_finds_the_survey_without_a_server(filled):
+    _, url, _, survey = filled
+    reg = load_registry(url, EXTRA_PLUGINS=["fake_municipality"])
+    again = response_frame(url, reg.survey(SLUG), registry=reg)
+    assert len(again) == len(KNOWN)
+
+
+def test_codebook_lists_questions_values_and_labels(filled):
+    survey, reg = filled[3], filled[2]
+    book = codebook(survey, registry=reg)
+    row = book[(book["column"] == "huidig") & (book["value"] == "raadplegen")].iloc[0]
+    assert row["label"] == "Hoeveel inspraak heeft u nu?" and row["value_label"] == "Mijn mening wordt gevraagd"
+    assert row["type"] == "single_choice"
+    assert set(book[book["column"] == "rung_gewenst"]["value_label"]) >= {"Informeren", "Zelfbeheer"}
+    assert book[book["column"] == "prioriteiten_2"]["label"].iloc[0] == "Wat moet als eerste? (plaats 2)"
+
+
+# --- summaries against hand-computed numbers -----------------------------------------------------
+
+def _rows(table, keys, values):
+    return {tuple(r[k] for k in keys): tuple(r[v] for v in values) for _, r in table.iterrows()}
+
+
+def test_rungs_per_area(frame, filled):
+    table = rungs_per_area(frame, filled[3])
+    assert list(table.columns) == ["area", "aspect", "rung", "count", "share"]
+    got = _rows(table, ["area", "aspect", "rung"], ["count"])
+    assert got == {
+        ("testdorp", "huidig", "informeren"): (3,), ("testdorp", "huidig", "raadplegen"): (3,),
+        ("testdorp", "huidig", "adviseren"): (2,),
+        ("testdorp", "gewenst", "informeren"): (2,), ("testdorp", "gewenst", "raadplegen"): (2,),
+        ("testdorp", "gewenst", "adviseren"): (1,), ("testdorp", "gewenst", "coproduceren"): (1,),
+        ("testdorp", "gewenst", "meebeslissen"): (1,), ("testdorp", "gewenst", "zelfbeheer"): (1,),
+        ("proefwijk", "huidig", "informeren"): (1,), ("proefwijk", "huidig", "raadplegen"): (2,),
+        ("proefwijk", "huidig", "adviseren"): (1,),
+        ("proefwijk", "gewenst", "informeren"): (1,), ("proefwijk", "gewenst", "raadplegen"): (2,),
+        ("proefwijk", "gewenst", "meebeslissen"): (1,),
+    }
+    share = _rows(table, ["area", "aspect", "rung"], ["share"])
+    assert share[("testdorp", "huidig", "adviseren")] == (pytest.approx(2 / 8),)
+    assert share[("proefwijk", "gewenst", "raadplegen")] == (pytest.approx(2 / 4),)
+    # ladder order within an area and aspect
+    assert table[(table.area == "testdorp") & (table.aspect == "gewenst")]["rung"].tolist() == [
+        "informeren", "raadplegen", "adviseren", "coproduceren", "meebeslissen", "zelfbeheer"]
+
+
+def test_aspect_gap(frame, filled):
+    table = aspect_gap(frame, filled[3])
+    got = _rows(table, ["area"], ["first", "second", "n", "more", "same", "less"])
+    assert got == {("testdorp",): ("huidig", "gewenst", 8, 4, 3, 1), ("proefwijk",): ("huidig", "gewenst", 4, 1, 2, 1)}
+    mean = dict(zip(table["area"], table["mean_difference"]))
+    assert mean["testdorp"] == pytest.approx(9 / 8)  # (2+0+0+2+2+5+0-2)/8
+    assert mean["proefwijk"] == pytest.approx(0.5)   # (0+3+0-1)/4
+
+
+def test_ranking_borda(frame, filled):
+    table = ranking_borda(frame, filled[3])
+    got = _rows(table, ["area", "choice"], ["points", "first", "ranked", "n"])
+    assert got == {
+        ("testdorp", "bankjes"): (8, 3, 5, 5), ("testdorp", "aed"): (4, 1, 3, 5),
+        ("testdorp", "bloembakken"): (3, 1, 2, 5),
+        ("proefwijk", "aed"): (4, 2, 2, 2), ("proefwijk", "bankjes"): (1, 0, 1, 2),
+        ("proefwijk", "bloembakken"): (1, 0, 1, 2),
+    }
+    assert table[table.area == "testdorp"]["choice"].tolist() == ["bankjes", "aed", "bloembakken"]
+    assert table.loc[(table.area == "testdorp") & (table.choice == "bankjes"), "mean_points"].item() == 1.6
+
+
+def test_crosstab_by_area_single_and_multiple_choice(frame, filled):
+    survey = filled[3]
+    table = crosstab(frame, survey, "betrokken", by="area")
+    assert _rows(table, ["area", "value"], ["count"]) == {
+        ("testdorp", "nooit"): (3,), ("testdorp", "soms"): (3,), ("testdorp", "vaak"): (2,),
+        ("proefwijk", "nooit"): (2,), ("proefwijk", "soms"): (1,), ("proefwijk", "vaak"): (1,)}
+    thema = crosstab(frame, survey, "thema", by="area")
+    assert _rows(thema, ["area", "value"], ["count"]) == {
+        ("testdorp", "groen"): (5,), ("testdorp", "verkeer"): (3,), ("testdorp", "spelen"): (2,),
+        ("proefwijk", "groen"): (2,), ("proefwijk", "verkeer"): (1,), ("proefwijk", "spelen"): (2,)}
+    assert thema.loc[(thema.area == "testdorp") & (thema.value == "groen"), "share"].item() == pytest.approx(5 / 8)
+
+
+def test_crosstab_by_rung(frame, filled):
+    table = crosstab(frame, filled[3], "huidig", by="rung_gewenst")
+    got = _rows(table[table["rung_gewenst"] == "informeren"], ["value"], ["count"])
+    assert got == {("informeren",): (2,), ("raadplegen",): (0,), ("adviseren",): (1,)}  # r3, r9; r8
+
+
+def test_registered_summaries_run_through_the_registry(frame, filled):
+    reg, survey = filled[2], filled[3]
+    assert {"rungs-per-area", "aspect-gap", "ranking-borda", "crosstab-area", "testdorp-aantal"} <= set(reg.summaries)
+    table = summarize(frame, survey, "crosstab-area", registry=reg)
+    assert set(table["question"]) == {"betrokken", "huidig", "gewenst", "thema", "prioriteiten"}
+
+
+def test_suppress_hides_small_counts_and_their_shares(frame, filled):
+    table = suppress(rungs_per_area(frame, filled[3]), threshold=3)
+    row = table[(table.area == "testdorp") & (table.aspect == "huidig")].set_index("rung")
+    assert row.loc["informeren", "count"] == 3 and row.loc["informeren", "share"] == pytest.approx(3 / 8)
+    assert pd.isna(row.loc["adviseren", "count"]) and pd.isna(row.loc["adviseren", "share"])
+    assert bool(row.loc["adviseren", "suppressed"]) and not bool(row.loc["informeren", "suppressed"])
+    thema = suppress(crosstab(frame, filled[3], "thema"), threshold=5)
+    kept = thema[(thema.area == "testdorp") & (thema.value == "groen")]
+    assert kept["count"].item() == 5 and kept["share"].item() == pytest.approx(5 / 8)
+    assert thema["count"].isna().sum() == 5  # every other cell is 1..4
+    gap = suppress(aspect_gap(frame, filled[3]), threshold=5)
+    proef = gap[gap.area == "proefwijk"].iloc[0]
+    assert pd.isna(proef["n"]) and pd.isna(proef["more"]) and pd.isna(proef["mean_difference"])
+    zero = suppress(pd.DataFrame({"count": [0, 2, 7], "share": [0.0, 0.2, 0.8]}), threshold=5)
+    assert zero["count"].tolist()[0] == 0 and pd.isna(zero["count"][1]) and zero["count"][2] == 7
+
+
+# --- exports reopen with the same data ---------------------------------------------------------
+
+def _export(frame, survey, reg, fmt):
+    buf = io.BytesIO()
+    export(frame, survey, fmt, buf, registry=reg)
+    buf.seek(0)
+    return buf
+
+
+def test_csv_roundtrip_and_formula_injection(frame, filled):
+    reg, survey = filled[2], filled[3]
+    back = pd.read_csv(_export(frame, survey, reg, "csv"), encoding="utf-8-sig")
+    assert list(back.columns) == list(frame.columns)
+    assert back["area"].tolist() == frame["area"].astype(str).tolist()
+    assert back["rung_gewenst"].tolist() == frame["rung_gewenst"].astype(str).tolist()
+    assert back["gewenst"].tolist() == [r[3] for r in KNOWN]
+    assert back["thema__groen"].tolist() == frame["thema__groen"].tolist()
+    assert back["opmerking"].iloc[2] == "'=1+1"  # defused: a spreadsheet shows it as text
+
+
+def test_xlsx_roundtrip_with_codebook(frame, filled):
+    reg, survey = filled[2], filled[3]
+    buf = _export(frame, survey, reg, "xlsx")
+    sheets = pd.read_excel(buf, sheet_name=None)
+    assert set(sheets) == {"antwoorden", "codebook"}
+    back = sheets["antwoorden"]
+    assert back["huidig"].tolist() == frame["huidig"].astype(str).tolist()
+    assert back["kosten"].fillna(-1).astype(int).tolist() == frame["kosten"].fillna(-1).tolist()
+    book = sheets["codebook"]
+    assert list(book.columns) == ["column", "question", "type", "label", "value", "value_label"]
+    assert set(book["column"]) == set(frame.columns)
+    row = book[(book["column"] == "betrokken") & (book["value"] == "vaak")].iloc[0]
+    assert row["value_label"] == "Vaak" and row["type"] == "single_choice"
+
+
+def test_parquet_roundtrip_keeps_types(frame, filled):
+    reg, survey = filled[2], filled[3]
+    back = pd.read_parquet(_export(frame, survey, reg, "parquet"))
+    assert back["rung_huidig"].cat.ordered
+    assert list(back["rung_huidig"].cat.categories) == list(frame["rung_huidig"].cat.categories)
+    for col in frame.columns:
+        assert back[col].astype(str).tolist() == frame[col].astype(str).tolist(), col
+
+
+def test_json_roundtrip(frame, filled):
+    reg, survey = filled[2], filled[3]
+    records = json.loads(_export(frame, survey, reg, "json").read())
+    assert len(records) == len(KNOWN)
+    assert records[0]["prioriteiten_1"] == "bankjes" and records[0]["rung_gewenst"] == "adviseren"
+    assert records[2]["kosten"] is None and records[9]["locale"] == "en"
+
+
+def test_sav_keeps_value_labels(frame, filled, tmp_path):
+    pyreadstat = pytest.importorskip("pyreadstat")
+    reg, survey = filled[2], filled[3]
+    path = tmp_path / "testdorp.sav"
+    export(frame, survey, "sav", path, registry=reg)
+    data, meta = pyreadstat.read_sav(str(path))
+    assert len(data) == len(KNOWN)
+    assert meta.variable_value_labels["rung_huidig"][1.0] == "Informeren"
+    assert meta.variable_value_labels["betrokken"] == {1.0: "Nooit", 2.0: "Soms", 3.0: "Vaak"}
+    assert meta.variable_value_labels["gewenst"][6.0] == "6 zelf regelen"
+    assert meta.column_names_to_labels["huidig"] == "Hoeveel inspraak heeft u nu?"
+    assert data["gewenst"].tolist() == [float(r[3]) for r in KNOWN]
+    labelled, _ = pyreadstat.read_sav(str(path), apply_value_formats=True)
+    assert labelled["huidig"].astype(str).tolist()[0] == "Ik word alleen geïnformeerd"
+    assert labelled["rung_gewenst"].astype(str).tolist()[5] == "Zelfbeheer"
+    assert data["thema__groen"].tolist() == [1.0 if "groen" in r[4] else 0.0 for r in KNOWN]
+
+
+# --- the commands, added through register_commands -------------------------------------------------
+
+def test_export_command_writes_each_format(filled, runner, tmp_path):
+    for fmt in ("csv", "xlsx", "parquet", "json", "sav"):
+        path = tmp_path / f"out.{fmt}"
+        result = runner.invoke(main, ["export", SLUG, "--format", fmt, "-o", str(path)])
+        assert result.exit_code == 0, result.output
+        assert path.stat().st_size > 0
+    assert len(pd.read_parquet(tmp_path / "out.parquet")) == len(KNOWN)
+    bad = runner.invoke(main, ["export", SLUG, "--format", "doc"])
+    assert bad.exit_code != 0 and "unknown format" in bad.output
+
+
+def test_summary_command(filled, runner):
+    result = runner.invoke(main, ["summary", SLUG, "--format", "json", "--threshold", "0"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["responses"] == len(KNOWN)
+    gap = {r["area"]: r for r in data["summaries"]["aspect-gap"]}
+    assert gap["testdorp"]["more"] == 4 and gap["proefwijk"]["less"] == 1
+    suppressed = json.loads(runner.invoke(main, ["summary", SLUG, "--format", "json", "--name", "rungs-per-area"]).output)
+    assert all(r["count"] is None for r in suppressed["summaries"]["rungs-per-area"])  # every count < 5
+    by = runner.invoke(main, ["summary", SLUG, "--by", "rung_gewenst", "--format", "csv", "--threshold", "0"])
+    assert by.exit_code == 0, by.output
+    assert "# crosstab-rung_gewenst" in by.output and "rung_gewenst,question,value,count,share" in by.output
+    assert "informeren,huidig,adviseren,1," in by.output  # r8
+    text = runner.invoke(main, ["summary", SLUG])
+    assert text.exit_code == 0 and "== rungs-per-area" in text.output
+    unknown = runner.invoke(main, ["summary", "no-such-survey"])
+    assert unknown.exit_code != 0 and "no survey" in unknown.output
