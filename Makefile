@@ -6,7 +6,7 @@ PLUGINS := $(sort $(dir $(wildcard plugins/*/setup.cfg)))
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run serve test install install-test bench bench-export docs coverage-plugins clean
+.PHONY: run serve test install install-test translations bench bench-export docs coverage-plugins clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -15,9 +15,16 @@ $(BIN)/python:
 # Installs the core and every plugin under plugins/ (editable), so the checkout is what runs.
 install: $(BIN)/python
 	$(BIN)/pip install --quiet -e . $(addprefix -e ,$(PLUGINS))
+	$(BIN)/pybabel compile --statistics -d ladder/translations
+
+# After changing interface text: extract it and update the catalogues (then translate in the .po files).
+translations: $(BIN)/python
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o ladder/translations/messages.pot ladder
+	$(BIN)/pybabel update -i ladder/translations/messages.pot -d ladder/translations
 
 install-test: $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test,docs]' $(addprefix -e ,$(PLUGINS))
+	$(BIN)/pybabel compile --statistics -d ladder/translations
 
 run: install
 	$(BIN)/ladder init-db

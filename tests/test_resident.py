@@ -159,3 +159,11 @@ def test_unknown_survey_and_page_are_404_in_dutch(client):
     r = client.get("/s/bestaat-niet")
     assert r.status_code == 404
     assert "Pagina niet gevonden" in r.get_data(as_text=True)
+
+
+def test_interface_text_follows_the_chosen_language(client):
+    html = client.get(f"/s/{SLUG}?lang=fy").get_data(as_text=True)
+    assert "Begjin mei de fragelist" in html
+    assert '<html lang="fy">' in html
+    html = client.get(f"/s/{SLUG}?lang=nl").get_data(as_text=True)
+    assert "Start de vragenlijst" in html
