@@ -1,0 +1,124 @@
+"""Helpers for the browser tests: a live server, axe-core checks, keyboard-only navigation.
+
+Chromium is Debian's /usr/bin/chromium, driven by Playwright without ``playwright install``.
+"""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+
+from werkzeug.serving import WSGIRequestHandler, make_server
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+SLUG = "testdorp-inspraak"
+
+# The answers the tests give, as the JSON API takes them. The resident's path in the browser gives
+# the same: "soms" shows the skip-logic page "initiatief"; kosten typed as "1.500" (Dutch thousands).
+ANSWERS = {
+    "woonplaats": "proefwijk",
+    "betrokken": "soms",
+    "huidig": "raadplegen",
+    "gewenst": 4,
+    "thema": ["groen", "verkeer"],
+    "kosten": 1500,
+    "prioriteiten": ["bloembakken", "bankjes"],
+    "toelichting": "Een bankje bij de speeltuin.",
+    "opmerking": "Dank u wel",
+}
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_request(self, *args, **kwargs):
+        pass
+
+
+@dataclass
+class LiveServer:
+    """The app served by werkzeug on 127.0.0.1 and a free port, in a daemon thread."""
+
+    app: object
+    server: object = field(init=False, default=None)
+    thread: threading.Thread = field(init=False, default=None)
+
+    def start(self):
+        self.server = make_server("127.0.0.1", 0, self.app, threaded=True, request_handler=_QuietHandler)
+        self.thread = threading.Thread(target=self.server.serve_forever, name="ladder-live-server", daemon=True)
+        self.thread.start()
+        return self
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(timeout=5)
+
+    @property
+    def base(self):
+        return f"http://127.0.0.1:{self.server.server_port}"
+
+    def url(self, path="/"):
+        return self.base + path
+
+
+# ---------------------------------------------------------------- axe-core
+
+_axe = None
+
+
+def axe_violations(page):
+    """axe-core's WCAG 2.1 A/AA violations on the page as it is now."""
+    global _axe
+    if _axe is None:
+        from axe_playwright_python.sync_playwright import Axe
+        _axe = Axe()
+    options = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
+    return _axe.run(page, options=options).response["violations"]
+
+
+def describe_violations(violations):
+    lines = []
+    for v in violations:
+        targets = ", ".join(" ".join(n["target"]) if isinstance(n["target"], list) else str(n["target"])
+                            for n in v["nodes"])
+        lines.append(f"  {v['id']} ({v['impact']}): {v['help']} -> {targets}")
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- keyboard
+
+ACTIVE_JS = """() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return null;
+  return {tag: el.tagName.toLowerCase(), id: el.id || null, name: el.getAttribute('name'),
+          type: el.getAttribute('type'), value: 'value' in el ? el.value : null,
+          checked: 'checked' in el ? el.checked : null, text: (el.innerText || '').trim()};
+}"""
+
+
+def active(page):
+    """A description of document.activeElement (None when nothing has focus)."""
+    return page.evaluate(ACTIVE_JS)
+
+
+def focused_matches(page, selector):
+    return page.evaluate("(sel) => !!document.activeElement && document.activeElement.matches(sel)", selector)
+
+
+def tab_to(page, selector, shift=False, limit=40):
+    """Press Tab (or Shift+Tab) until the focused element matches ``selector``; return the presses."""
+    key = "Shift+Tab" if shift else "Tab"
+    seen = []
+    for presses in range(1, limit + 1):
+        page.keyboard.press(key)
+        if focused_matches(page, selector):
+            return presses
+        seen.append(active(page))
+    raise AssertionError(f"{key} never reached {selector!r} in {limit} presses; focus went: {seen}")
+
+
+def press_tab_expect(page, selector, key="Tab"):
+    """Press ``key`` once and assert focus moved to ``selector``."""
+    page.keyboard.press(key)
+    assert focused_matches(page, selector), f"after {key} focus is on {active(page)}, not {selector!r}"
