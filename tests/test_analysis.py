@@ -328,3 +328,28 @@ def test_summary_command(filled, runner):
     assert text.exit_code == 0 and "== rungs-per-area" in text.output
     unknown = runner.invoke(main, ["summary", "no-such-survey"])
     assert unknown.exit_code != 0 and "no survey" in unknown.output
+
+
+# --- representativeness and raking weights (pure functions; the test survey has no age or sex question)
+
+def test_raking_matches_cbs_margins():
+    from ladder.analysis.weights import rake, read_margins, representativeness
+    margins = read_margins(io.StringIO(
+        "gebied;AantalInwoners_5;Mannen_6;Vrouwen_7;k_15Tot45Jaar_9;k_45JaarOfOuder_10\n"
+        "testdorp;1000;500;500;400;600\n"))
+    # 10 respondents: 7 women, 3 men; 6 young, 4 older
+    frame = pd.DataFrame({
+        "area": ["testdorp"] * 10,
+        "sekse": ["v"] * 7 + ["m"] * 3,
+        "leeftijd": ["jong", "jong", "jong", "jong", "jong", "oud", "oud", "jong", "oud", "oud"],
+    })
+    questions = {"sex": "sekse", "age": "leeftijd"}
+    categories = {"sex": {"m": "Mannen", "v": "Vrouwen"}, "age": {"jong": "k_15Tot45Jaar", "oud": "k_45JaarOfOuder"}}
+    before = representativeness(frame, margins, questions, categories)
+    women = before[(before.variable == "sex") & (before.category == "v")].iloc[0]
+    assert women["sample_share"] == pytest.approx(0.7) and women["population_share"] == pytest.approx(0.5)
+    w = rake(frame, margins, questions, categories)
+    assert w.mean() == pytest.approx(1.0)
+    after = representativeness(frame, margins, questions, categories, weights=w)
+    assert after["difference"].abs().max() < 1e-4
+    assert w.between(0.25, 4.0).all()

@@ -14,10 +14,12 @@ from __future__ import annotations
 from .export import export, exporters, frame_codebook, sav_frame, write_sav
 from .frame import codebook, load_registry, resolve_ladder, response_frame, value_labels
 from .summaries import aspect_gap, crosstab, crosstabs, ranking_borda, rungs_per_area, suppress
+from .weights import rake, read_margins, representativeness
 
 __all__ = [
     "load_registry", "response_frame", "codebook", "value_labels", "resolve_ladder",
     "rungs_per_area", "aspect_gap", "ranking_borda", "crosstab", "crosstabs", "suppress",
+    "read_margins", "representativeness", "rake",
     "summaries_for", "summarize", "export", "exporters", "frame_codebook", "sav_frame", "write_sav",
 ]
 
