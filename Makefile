@@ -33,7 +33,7 @@ run: install
 # Production serving: gunicorn, several workers sharing the database.
 serve: install
 	$(BIN)/ladder init-db
-	$(BIN)/gunicorn --workers 2 --bind $(HOST):$(PORT) 'ladder:create_app()'
+	$(BIN)/gunicorn --workers 2 --bind $(HOST):$(PORT) ladder.wsgi:app
 
 test: install-test
 	$(BIN)/python -m pytest

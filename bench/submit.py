@@ -153,7 +153,7 @@ def main(argv=None) -> int:
 
     apps = {
         "ladder": {"path": LADDER_PATH, "ready": f"/api/v1/surveys/{SURVEY}", "db": ladder_db, "table": "responses",
-                   "spec": "ladder:create_app()",
+                   "spec": "ladder.wsgi:app",
                    "env": {"LADDER_DATABASE_URL": ladder_url, "LADDER_SECRET_KEY": "bench-not-a-secret",
                            "LADDER_EXTRA_PLUGINS": '["fake_municipality"]'}, "pythonpath": ladder_path},
         "baseline": {"path": BASELINE_PATH, "ready": "/health", "db": baseline_db, "table": "submissions",

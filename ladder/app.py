@@ -5,6 +5,7 @@ import secrets
 from pathlib import Path
 
 from flask import Flask
+from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFProtect
 
 from . import config as default_config
@@ -30,6 +31,7 @@ def create_app(test_config: dict | None = None) -> Flask:
                             extra=app.config.get("EXTRA_PLUGINS") or ())
     app.extensions["ladder"] = registry
 
+    app.session_interface = SessionInterface()
     db.init_app(app)
     i18n.init_app(app)
     filters.init_app(app)
@@ -46,6 +48,15 @@ def create_app(test_config: dict | None = None) -> Flask:
     from . import cli
     cli.init_app(app)
     return app
+
+
+class SessionInterface(SecureCookieSessionInterface):
+    """No cookie session for the JSON API: it is cookie-less, and skipping it saves work per submission."""
+
+    def open_session(self, app, request_):
+        if request_.path.startswith("/api/"):
+            return self.make_null_session(app)
+        return super().open_session(app, request_)
 
 
 def _instance_secret(instance: Path) -> str:

@@ -6,6 +6,7 @@ catalogue, so a missing or broken translation falls back to plain Dutch, never t
 from __future__ import annotations
 
 from flask import g, has_request_context, request, session
+from flask.sessions import NullSession
 from flask_babel import Babel, gettext, lazy_gettext
 
 from .text import DEFAULT_LOCALE, LOCALES
@@ -21,9 +22,9 @@ def current_locale() -> str:
     if "locale" in g:
         return g.locale
     chosen = request.args.get("lang")
-    if chosen in LOCALES:
+    if chosen in LOCALES and not isinstance(session, NullSession):  # the API has no cookie session
         session["locale"] = chosen
-    locale = session.get("locale", DEFAULT_LOCALE)
+    locale = chosen if chosen in LOCALES else session.get("locale", DEFAULT_LOCALE)
     g.locale = locale if locale in LOCALES else DEFAULT_LOCALE
     return g.locale
 

@@ -5,6 +5,7 @@ import inspect
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from .survey import Advice, Placement, Survey
@@ -25,9 +26,14 @@ class Outcome:
         return "pending" if self.error else "placed"
 
 
+@lru_cache(maxsize=256)
+def _takes_locale(fn) -> bool:
+    return "locale" in inspect.signature(fn).parameters
+
+
 def _call(fn, answers: Mapping[str, Any], locale: str):
     # Rung logic may take the resident's language, for reasons in Frisian or English.
-    if "locale" in inspect.signature(fn).parameters:
+    if _takes_locale(fn):
         return fn(answers, locale=locale)
     return fn(answers)
 
