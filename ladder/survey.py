@@ -129,6 +129,7 @@ class Survey:
     opens: date | None = None
     closes: date | None = None
     locales: tuple[str, ...] = ("nl",)
+    demographics: Mapping[str, str] = field(default_factory=dict)  # age / sex -> question id
     place: PlaceFn | None = None
     advise: AdviseFn | None = None
     source: str = ""  # file the definition came from, for error messages

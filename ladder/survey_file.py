@@ -25,7 +25,8 @@ class SurveyFileError(ValueError):
 
 
 SURVEY_KEYS = {"slug", "title", "municipality", "intro", "purpose", "retention", "ladder", "areas", "pages",
-               "aspects", "next_steps", "contact", "audience", "minutes", "status", "opens", "closes", "locales"}
+               "aspects", "next_steps", "contact", "audience", "minutes", "status", "opens", "closes", "locales",
+               "demographics"}
 REQUIRED_SURVEY_KEYS = {"slug", "title", "municipality", "intro", "purpose", "retention", "pages"}
 PAGE_KEYS = {"id", "title", "intro", "questions", "show_if"}
 QUESTION_KEYS = {"id", "type", "label", "required", "help", "choices", "show_if"}
@@ -95,6 +96,16 @@ def survey_from_dict(data: Mapping[str, Any], *, source: str = "<dict>", place: 
     aspects = data.get("aspects", {})
     if not isinstance(aspects, dict):
         fail("aspects", "must be a table of aspect id = label")
+    # Which questions hold the age band and sex, for comparing respondents with CBS population figures.
+    demographics = data.get("demographics", {})
+    question_ids = {q.id for p in pages for q in p.questions}
+    if not isinstance(demographics, dict):
+        fail("demographics", "must be a table such as { age = \"leeftijd\", sex = \"geslacht\" }")
+    for key, qid in demographics.items():
+        if key not in ("age", "sex"):
+            fail(f"demographics.{key}", "use age and sex")
+        if qid not in question_ids:
+            fail(f"demographics.{key}", f"no question {qid!r} in this survey")
 
     return Survey(
         slug=slug, title=_text(data["title"], "title", fail), municipality=_str(data["municipality"], "municipality", fail),
@@ -105,6 +116,7 @@ def survey_from_dict(data: Mapping[str, Any], *, source: str = "<dict>", place: 
         next_steps=_text(data.get("next_steps"), "next_steps", fail), contact=_text(data.get("contact"), "contact", fail),
         audience=_text(data.get("audience"), "audience", fail), minutes=minutes, status=status,
         opens=data.get("opens"), closes=data.get("closes"), locales=locales, place=place, advise=advise,
+        demographics=dict(demographics),
         source=source, definition=dict(data),
     )
 
