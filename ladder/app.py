@@ -9,7 +9,7 @@ from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFProtect
 
 from . import config as default_config
-from . import db, filters, i18n
+from . import auth, db, filters, i18n
 from .plugins import load_plugins
 
 csrf = CSRFProtect()
@@ -23,6 +23,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.from_mapping(test_config)
     app.config.from_prefixed_env("LADDER")
+    if app.config.get("PRODUCTION"):
+        app.config.update(SESSION_COOKIE_SECURE=True, REMEMBER_COOKIE_SECURE=True)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
@@ -36,9 +38,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     i18n.init_app(app)
     filters.init_app(app)
     csrf.init_app(app)
+    auth.init_app(app)
 
-    from .views import api, errors, meta, resident
+    from .views import api, errors, meta, resident, results, staff
     app.register_blueprint(resident.bp)
+    app.register_blueprint(staff.bp)
+    app.register_blueprint(results.bp)
     app.register_blueprint(api.bp)
     csrf.exempt(api.bp)  # public, cookie-less JSON submissions; the HTML form keeps its token
     app.register_blueprint(meta.bp)

@@ -8,10 +8,10 @@ from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy import select
 
-from . import db
+from . import audit, auth, db, invites
 from .app import create_app, registry
 from .migrate import upgrade
-from .models import Response
+from .models import Response, User
 from .placing import rescore
 from .serialize import survey_summary
 
@@ -23,7 +23,7 @@ def main():
 
 def init_app(app) -> None:
     """Add ladder's commands to the app's CLI, then the commands plugins add."""
-    for command in (init_db, plugins, surveys, rescore_command):
+    for command in (init_db, plugins, surveys, rescore_command, users, codes):
         app.cli.add_command(command)
     for impl in app.extensions["ladder"].pm.hook.register_commands.get_hookimpls():
         try:
@@ -96,3 +96,67 @@ def rescore_command(slug, everything):
     click.echo(f"{placed} placed, {still_pending} still pending")
     if still_pending:
         raise SystemExit(1)
+
+
+@click.group("users")
+def users():
+    """Staff accounts."""
+
+
+@users.command("add")
+@click.argument("email")
+@click.option("--role", type=click.Choice(auth.ROLES), required=True, help="admin, editor or analyst.")
+@click.option("--municipality", default=None, help="The municipality an editor or analyst works for.")
+@click.option("--link", is_flag=True, help="Print a one-time link to set the password instead of asking for it.")
+@with_appcontext
+def add_user(email, role, municipality, link):
+    """Add a staff account; the password is asked for, or set through a one-time link."""
+    known = sorted({s.municipality for s in registry().surveys.values()})
+    if role == "admin" and municipality:
+        raise click.UsageError("an admin works for the whole installation: leave out --municipality")
+    if role != "admin" and municipality not in known:
+        raise click.UsageError(f"--municipality must be one of: {', '.join(known)}")
+    if "@" not in email or auth.find_user(email):
+        raise click.UsageError(f"{email!r} is not an e-mail address, or it has an account already")
+    user = User(email=email.strip(), role=role, municipality=municipality, active=True)
+    session = db.session()
+    session.add(user)
+    if link:
+        token = auth.new_setup_token(user)
+        base = current_app.config.get("PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/")
+        message = f"Give {email} this link to set a password (valid 48 hours, once): {base}/beheer/wachtwoord/{token}"
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+        try:
+            auth.set_password(user, password)
+        except ValueError as exc:
+            raise click.UsageError(str(exc)) from exc
+        message = f"Added {email} ({role})."
+    audit.record("user-add", detail=f"{email} {role} {municipality or ''}".strip(), municipality=municipality)
+    session.commit()
+    click.echo(message)
+
+
+@users.command("list")
+@with_appcontext
+def list_users():
+    """List staff accounts."""
+    for user in db.session().scalars(select(User).order_by(User.email)):
+        state = "" if user.password_hash else " (no password yet)"
+        click.echo(f"{user.email:<40} {user.role:<8} {user.municipality or '-'}{state}")
+
+
+@click.command("codes")
+@click.argument("slug")
+@click.option("--count", type=click.IntRange(1, 100_000), required=True, help="How many single-use codes.")
+@click.option("-o", "--output", type=click.File("w"), default="-", help="CSV file (default: standard output).")
+@with_appcontext
+def codes(slug, count, output):
+    """Make single-use invite codes for a survey, as CSV for a mail merge (shown this once only)."""
+    survey = registry().survey(slug)
+    if survey is None:
+        raise click.ClickException(f"no survey {slug!r}; see `ladder surveys`")
+    made = invites.make_codes(survey, count)
+    audit.record("codes", survey, f"{count} codes (command line)")
+    db.session().commit()
+    output.write(invites.codes_csv(survey, made))

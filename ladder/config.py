@@ -17,3 +17,15 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = False
 MAX_CONTENT_LENGTH = 1024 * 1024
 JSON_SORT_KEYS = False
+
+# Where the login throttle keeps its counts. memory:// is per process: with several gunicorn
+# workers use Redis so they share them, e.g. LADDER_RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379
+RATELIMIT_STORAGE_URI = "memory://"
+# Failed sign-ins allowed per account before it must wait.
+LOGIN_LIMIT = "5 per 15 minutes"
+# Counts below this are hidden on public result pages (small cells can identify people).
+RESULTS_MIN_COUNT = 5
+REMEMBER_COOKIE_HTTPONLY = True
+REMEMBER_COOKIE_SAMESITE = "Lax"
+# LADDER_PRODUCTION=true: cookies only over HTTPS; see ladder.app.create_app.
+PRODUCTION = False

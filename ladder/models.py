@@ -1,10 +1,10 @@
 """Stored data: responses, drafts in progress, and staff-set survey state. No IP addresses, ever."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Index, Integer, String, Text
+from sqlalchemy import JSON, Date, DateTime, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -23,7 +23,7 @@ class Response(Base):
     __table_args__ = (Index("ix_responses_survey_area", "survey_slug", "area"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    survey_slug: Mapped[str] = mapped_column(String(100), index=True)
+    survey_slug: Mapped[str] = mapped_column(String(100))
     survey_version: Mapped[str] = mapped_column(String(40))
     area: Mapped[str | None] = mapped_column(String(100))
     locale: Mapped[str] = mapped_column(String(8), default="nl")
@@ -37,6 +37,7 @@ class Response(Base):
     receipt_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    invite_code_id: Mapped[int | None] = mapped_column(Integer)
 
 
 class Draft(Base):
@@ -52,3 +53,79 @@ class Draft(Base):
     page: Mapped[str | None] = mapped_column(String(100))
     locale: Mapped[str] = mapped_column(String(8), default="nl")
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
+class User(Base):
+    """A staff account: admin (the whole installation), editor or analyst (one municipality)."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    role: Mapped[str] = mapped_column(String(10))
+    municipality: Mapped[str | None] = mapped_column(String(100))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    # A one-time link to set the password; only the hash is kept, and it expires.
+    setup_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    setup_token_expires: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    # Flask-Login's user protocol
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+
+class SurveyState(Base):
+    """What staff decided about a survey: its lifecycle and the results they report back."""
+
+    __tablename__ = "survey_states"
+
+    slug: Mapped[str] = mapped_column(String(100), primary_key=True)
+    status: Mapped[str] = mapped_column(String(10))  # draft, open or closed
+    opens_on: Mapped[date | None] = mapped_column(Date)
+    closes_on: Mapped[date | None] = mapped_column(Date)
+    invite_only: Mapped[bool] = mapped_column(default=False)
+    results_published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    results_text: Mapped[str | None] = mapped_column(Text)  # what the municipality will do with the outcome
+    next_rung: Mapped[str | None] = mapped_column(String(50))  # how residents will be involved next
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
+class InviteCode(Base):
+    """A single-use code for an invite-only survey; the code itself is never stored."""
+
+    __tablename__ = "invite_codes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    survey_slug: Mapped[str] = mapped_column(String(100), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class AuditEntry(Base):
+    """A staff action: who did what to which survey, and when. No IP addresses."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    user_email: Mapped[str | None] = mapped_column(String(254))
+    action: Mapped[str] = mapped_column(String(30))
+    municipality: Mapped[str | None] = mapped_column(String(100))
+    survey_slug: Mapped[str | None] = mapped_column(String(100))
+    detail: Mapped[str | None] = mapped_column(Text)

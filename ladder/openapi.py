@@ -20,7 +20,7 @@ ADVICE = {"type": "object", "required": ["topic", "title", "verdict", "reasons",
 SURVEY_SUMMARY = {"type": "object", "required": ["slug", "title", "municipality", "open", "version"],
                   "properties": {"slug": {"type": "string"}, "title": {"$ref": "#/components/schemas/Text"},
                                  "municipality": {"type": "string"}, "open": {"type": "boolean"},
-                                 "version": {"type": "string"}, "locales": {"type": "array", "items": {"type": "string"}},
+                                 "version": {"type": "string"}, "invite_only": {"type": "boolean"}, "locales": {"type": "array", "items": {"type": "string"}},
                                  "minutes": {"type": "integer"}, "ladder": {"type": "string"}}}
 CREATED = {"type": "object", "required": ["id", "receipt", "placement_status", "placements", "advice"],
            "properties": {"id": {"type": "integer"}, "receipt": {"type": "string", "description": "code to withdraw the response later"},
@@ -44,7 +44,8 @@ def openapi_document(registry) -> dict[str, Any]:
     body = {"type": "object", "required": ["answers"],
             "properties": {"answers": {"oneOf": [{"$ref": f"#/components/schemas/{name}"} for name in answer_schemas]
                                        or [{"type": "object"}]},
-                           "locale": {"type": "string", "enum": ["nl", "fy", "en"], "default": "nl"}}}
+                           "locale": {"type": "string", "enum": ["nl", "fy", "en"], "default": "nl"},
+                           "invite_code": {"type": "string", "description": "needed for invite-only surveys"}}}
     slug_param = {"name": "slug", "in": "path", "required": True, "schema": {"type": "string",
                                                                               "enum": sorted(registry.surveys)}}
     return {
@@ -65,6 +66,7 @@ def openapi_document(registry) -> dict[str, Any]:
                 "requestBody": {"required": True, "content": {"application/json": {"schema": body}}},
                 "responses": {"201": _json("#/components/schemas/Created", "stored; with receipt and placements"),
                               "400": _json("#/components/schemas/Error", "not JSON of the right shape"),
+                              "403": _json("#/components/schemas/Error", "invite-only: no valid unused invite code"),
                               "404": _json("#/components/schemas/Error", "unknown survey"),
                               "409": _json("#/components/schemas/Error", "survey closed"),
                               "422": _json("#/components/schemas/Error", "answers not accepted; nothing stored")}}},

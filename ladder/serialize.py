@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import lifecycle
 from .ladders import Ladder
 from .survey import Survey
 
@@ -14,8 +15,9 @@ def ladder_dict(ladder: Ladder) -> dict[str, Any]:
 
 
 def survey_summary(survey: Survey) -> dict[str, Any]:
+    state = lifecycle.of(survey)
     return {"slug": survey.slug, "title": dict(survey.title), "municipality": survey.municipality,
-            "open": survey.is_open(), "version": survey.version, "locales": list(survey.locales),
+            "open": state.is_open(), "invite_only": state.invite_only, "version": survey.version, "locales": list(survey.locales),
             "minutes": survey.minutes, "ladder": survey.ladder}
 
 
@@ -25,8 +27,7 @@ def survey_dict(survey: Survey, ladder: Ladder, question_types) -> dict[str, Any
         **survey_summary(survey),
         "intro": dict(survey.intro), "purpose": dict(survey.purpose), "retention": dict(survey.retention),
         "next_steps": dict(survey.next_steps), "aspects": {k: dict(v) for k, v in survey.aspects.items()},
-        "opens": survey.opens.isoformat() if survey.opens else None,
-        "closes": survey.closes.isoformat() if survey.closes else None,
+        "opens": _iso(lifecycle.of(survey).opens_on), "closes": _iso(lifecycle.of(survey).closes_on),
         "areas": [{"code": a.code, "name": dict(a.name), "kind": a.kind, "parent": a.parent} for a in survey.areas],
         "pages": [{
             "id": p.id, "title": dict(p.title), "intro": dict(p.intro), "show_if": p.show_if,
@@ -38,3 +39,7 @@ def survey_dict(survey: Survey, ladder: Ladder, question_types) -> dict[str, Any
         } for p in survey.pages],
         "ladder_definition": ladder_dict(ladder),
     }
+
+
+def _iso(day):
+    return day.isoformat() if day else None

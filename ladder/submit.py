@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import delete
 
-from . import db
+from . import db, invites, lifecycle
 from .answers import validate
 from .codes import code_hash, new_code
 from .models import Draft, Response
@@ -31,6 +31,10 @@ class SurveyClosed(RuntimeError):
     """The survey takes no answers now."""
 
 
+class InviteRequired(PermissionError):
+    """An invite-only survey needs an unused invite code."""
+
+
 @dataclass(frozen=True)
 class Submitted:
     response: Response
@@ -39,10 +43,13 @@ class Submitted:
 
 
 def submit(registry: Registry, survey: Survey, raw_answers: Mapping[str, Any], *, locale: str = "nl",
-           channel: str = "form", draft_code: str | None = None) -> Submitted:
+           channel: str = "form", draft_code: str | None = None, invite_code: str | None = None) -> Submitted:
     """Check, place and store one response in a single transaction, then tell the plugins."""
-    if not survey.is_open():
+    state = lifecycle.of(survey)
+    if not state.is_open():
         raise SurveyClosed(survey.slug)
+    if state.invite_only and not (invite_code and invites.find_unused(survey, invite_code)):
+        raise InviteRequired(survey.slug)
     answers, errors = validate(survey, raw_answers, registry.question_types)
     if errors:
         raise InvalidAnswers(errors)
@@ -59,6 +66,10 @@ def submit(registry: Registry, survey: Survey, raw_answers: Mapping[str, Any], *
     )
     session = db.session()
     try:
+        if state.invite_only:
+            response.invite_code_id = invites.use(survey, invite_code)
+            if response.invite_code_id is None:  # used by a racing submission a moment ago
+                raise InviteRequired(survey.slug)
         session.add(response)
         if draft_code:
             session.execute(delete(Draft).where(Draft.code_hash == code_hash(draft_code)))

@@ -159,16 +159,6 @@ class Survey:
         blob = json.dumps(self.definition, sort_keys=True, default=str, ensure_ascii=False)
         return hashlib.sha256(blob.encode()).hexdigest()[:12]
 
-    def is_open(self, today: date | None = None) -> bool:
-        today = today or date.today()
-        if self.status != "open":
-            return False
-        if self.opens and today < self.opens:
-            return False
-        if self.closes and today > self.closes:
-            return False
-        return True
-
     def visible_pages(self, answers: Mapping[str, Any]) -> list[Page]:
         """Pages whose skip logic holds for ``answers`` (with their own hidden questions still in)."""
         return [p for p in self.pages if evaluate(p.show_if, answers)]

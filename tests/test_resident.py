@@ -10,7 +10,7 @@ SLUG = "testdorp-inspraak"
 
 
 def token(html: bytes) -> str:
-    return re.search(rb'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1).decode()
+    return re.search(rb'name="csrf_token"[^>]*value="([^"]+)"', html).group(1).decode()
 
 
 def start(client):

@@ -7,7 +7,8 @@ from ..app import registry
 from ..i18n import _
 from ..openapi import openapi_document
 from ..serialize import survey_dict, survey_summary
-from ..submit import InvalidAnswers, SurveyClosed, submit
+from .. import lifecycle
+from ..submit import InvalidAnswers, InviteRequired, SurveyClosed, submit
 from ..text import LOCALES
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -19,14 +20,14 @@ def _error(status, message, **extra):
 
 def _survey_or_404(slug):
     survey = registry().survey(slug)
-    if survey is None or survey.status == "draft":
+    if survey is None or lifecycle.of(survey).status == "draft":
         return None
     return survey
 
 
 @bp.get("/surveys")
 def surveys():
-    items = [survey_summary(s) for s in registry().surveys.values() if s.status != "draft"]
+    items = [survey_summary(s) for s in registry().surveys.values() if lifecycle.of(s).status != "draft"]
     return jsonify({"surveys": sorted(items, key=lambda s: (s["municipality"], s["slug"]))})
 
 
@@ -51,9 +52,12 @@ def create_response(slug):
     if locale not in LOCALES:
         return _error(422, _("Onbekende taal."), errors={"locale": _("Gebruik nl, fy of en.")})
     try:
-        done = submit(registry(), s, body["answers"], locale=locale, channel="api")
+        done = submit(registry(), s, body["answers"], locale=locale, channel="api",
+                      invite_code=body.get("invite_code") if isinstance(body.get("invite_code"), str) else None)
     except SurveyClosed:
         return _error(409, _("Deze vragenlijst is gesloten."))
+    except InviteRequired:
+        return _error(403, _("Voor deze vragenlijst is een geldige, ongebruikte uitnodigingscode nodig."))
     except InvalidAnswers as exc:
         return _error(422, _("Niet alle antwoorden zijn goed."), errors=exc.errors)
     return jsonify({

@@ -14,6 +14,7 @@ MESSAGES = {
     405: "Deze actie kan niet op deze pagina.",
     409: "Dit kan nu niet.",
     413: "U stuurde te veel gegevens tegelijk.",
+    429: "Te veel pogingen. Wacht een kwartier en probeer het dan opnieuw.",
     500: "Er ging bij ons iets mis. Uw eerder opgeslagen antwoorden zijn bewaard. Probeer het later opnieuw.",
 }
 

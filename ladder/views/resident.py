@@ -7,21 +7,22 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
-from .. import db, drafts
+from .. import db, drafts, invites, lifecycle
 from ..answers import validate
 from ..app import registry
 from ..codes import code_hash
 from ..forms import page_form, parsed_answers
 from ..i18n import _, current_locale
-from ..models import Response, utcnow
-from ..submit import InvalidAnswers, SurveyClosed, submit
+from ..models import Response
+from ..withdrawal import withdraw_response
+from ..submit import InvalidAnswers, InviteRequired, SurveyClosed, submit
 
 bp = Blueprint("resident", __name__)
 
 
 def _survey(slug):
     survey = registry().survey(slug)
-    if survey is None or survey.status == "draft":
+    if survey is None or lifecycle.of(survey).status == "draft":
         abort(404)
     return survey
 
@@ -37,7 +38,7 @@ def _closed(survey):
 
 @bp.get("/")
 def index():
-    surveys = sorted((s for s in registry().surveys.values() if s.is_open()),
+    surveys = sorted((s for s in registry().surveys.values() if lifecycle.is_open(s)),
                      key=lambda s: (s.municipality, s.slug))
     grouped = [(m, list(items)) for m, items in groupby(surveys, key=lambda s: s.municipality)]
     return render_template("resident/index.html", grouped=grouped)
@@ -46,24 +47,40 @@ def index():
 @bp.get("/s/<slug>")
 def start(slug):
     survey = _survey(slug)
-    if not survey.is_open():
+    if not lifecycle.is_open(survey):
         return _closed(survey)
+    return _start_page(survey)
+
+
+def _start_page(survey, invite_error=None):
     return render_template("resident/start.html", survey=survey, locale=_locale(survey), form=FlaskForm(),
-                           has_draft=drafts.current(survey) is not None)
+                           has_draft=drafts.current(survey) is not None, state=lifecycle.of(survey),
+                           answered_before=survey.slug in session.get("answered", []),
+                           invite_error=invite_error), (422 if invite_error else 200)
 
 
 @bp.post("/s/<slug>")
 def begin(slug):
     survey = _survey(slug)
-    if not survey.is_open():
+    if not lifecycle.is_open(survey):
         return _closed(survey)
     form = FlaskForm()
     if not form.validate_on_submit():
         abort(400)
+    if lifecycle.of(survey).invite_only and not _invite(survey):
+        code = request.form.get("invite_code", "")
+        if not code.strip() or invites.find_unused(survey, code) is None:
+            return _start_page(survey, _("Deze uitnodigingscode kennen we niet, of hij is al gebruikt. "
+                                         "Controleer de code in uw brief."))
+        session["invites"] = {**session.get("invites", {}), survey.slug: code}
     found = drafts.current(survey)
     if found is None or request.form.get("action") == "opnieuw":
         found = drafts.start(survey, _locale(survey))
     return redirect(url_for(".page", slug=slug, page_id=found[1].page or survey.pages[0].id))
+
+
+def _invite(survey):
+    return session.get("invites", {}).get(survey.slug)
 
 
 def _visible_pages(survey, answers):
@@ -73,7 +90,7 @@ def _visible_pages(survey, answers):
 @bp.route("/s/<slug>/vraag/<page_id>", methods=["GET", "POST"])
 def page(slug, page_id):
     survey = _survey(slug)
-    if not survey.is_open():
+    if not lifecycle.is_open(survey):
         return _closed(survey)
     found = drafts.current(survey)
     if found is None:
@@ -148,7 +165,7 @@ def _before(survey, page, answers):
 @bp.route("/s/<slug>/controleren", methods=["GET", "POST"])
 def check(slug):
     survey = _survey(slug)
-    if not survey.is_open():
+    if not lifecycle.is_open(survey):
         return _closed(survey)
     found = drafts.current(survey)
     if found is None:
@@ -161,14 +178,20 @@ def check(slug):
             abort(400)
         try:
             done = submit(registry(), survey, draft.answers or {}, locale=_locale(survey), channel="form",
-                          draft_code=code)
+                          draft_code=code, invite_code=_invite(survey))
         except SurveyClosed:
             return _closed(survey)
+        except InviteRequired:
+            flash(_("Voor deze vragenlijst is een geldige uitnodigingscode nodig."))
+            return redirect(url_for(".start", slug=slug))
         except InvalidAnswers as exc:
             errors = exc.errors
         else:
             drafts.forget(survey)
             session["result"] = {"slug": slug, "id": done.response.id, "receipt": done.receipt}
+            # Discourages answering twice from this browser, without storing anything about the resident.
+            session["answered"] = sorted({*session.get("answered", []), slug})
+            session.get("invites", {}).pop(slug, None)
             return redirect(url_for(".result", slug=slug))
     answers = draft.answers or {}
     locale = _locale(survey)
@@ -189,7 +212,7 @@ def result(slug):
         return redirect(url_for(".start", slug=slug))
     ladder = registry().ladders[survey.ladder]
     return render_template("resident/result.html", survey=survey, response=response, receipt=seen["receipt"],
-                           ladder=ladder, locale=response.locale)
+                           ladder=ladder, locale=response.locale, published=lifecycle.of(survey).published)
 
 
 @bp.route("/s/<slug>/hervatten", methods=["GET", "POST"])
@@ -225,9 +248,7 @@ def withdraw():
             error = _("Deze ontvangstcode kennen we niet, of de antwoorden zijn al ingetrokken.")
             response = None
         elif request.form.get("bevestig") == "ja":
-            # The answers themselves go; the row stays so counts of withdrawals remain honest.
-            response.answers = response.placements = response.advice = None
-            response.withdrawn_at = utcnow()
+            withdraw_response(response)
             db.session().commit()
             return render_template("resident/withdrawn.html")
     survey = registry().survey(response.survey_slug) if response else None

@@ -68,7 +68,9 @@ def config_defaults(app):
 
 @hookimpl
 def register_surveys(app):
-    return [load_survey(Path(__file__).with_name("testdorp.toml"), place=place, advise=advise)]
+    here = Path(__file__).parent
+    return [load_survey(here / "testdorp.toml", place=place, advise=advise),
+            load_survey(here / "anderdorp.toml", place=place, advise=advise)]
 
 
 @hookimpl

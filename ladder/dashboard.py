@@ -1,0 +1,74 @@
+"""Numbers for the staff dashboard and the public results page, counted in the database."""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
+
+from . import db
+from .models import Draft, Response
+from .survey import Survey
+
+
+@dataclass
+class Numbers:
+    responses: int = 0
+    pending: int = 0
+    withdrawn: int = 0
+    per_day: list[tuple[date, int]] = field(default_factory=list)
+    per_area: list[tuple[str | None, int]] = field(default_factory=list)
+    # Drafts not (yet) submitted, by the page they stopped on: where residents drop off.
+    stopped_at: list[tuple[str, int]] = field(default_factory=list)
+    # (aspect, area, rung) -> count
+    rungs: Counter = field(default_factory=Counter)
+    latest_withdrawals: list[tuple[date, str | None]] = field(default_factory=list)
+
+    @property
+    def started(self) -> int:
+        return self.responses + sum(n for _page, n in self.stopped_at)
+
+    @property
+    def completion(self) -> float | None:
+        return self.responses / self.started if self.started else None
+
+
+def numbers(survey: Survey, days: int = 30) -> Numbers:
+    """Count a survey's responses, drafts, placements and withdrawals."""
+    s = db.session()
+    live = (Response.survey_slug == survey.slug, Response.withdrawn_at.is_(None))
+    out = Numbers()
+    out.responses = s.scalar(select(func.count()).where(*live)) or 0
+    out.pending = s.scalar(select(func.count()).where(*live, Response.placement_status == "pending")) or 0
+    out.withdrawn = s.scalar(select(func.count()).where(Response.survey_slug == survey.slug,
+                                                        Response.withdrawn_at.is_not(None))) or 0
+    day = func.date(Response.created_at)
+    since = date.today() - timedelta(days=days - 1)
+    rows = s.execute(select(day, func.count()).where(*live).group_by(day).order_by(day)).all()
+    out.per_day = [(_as_date(d), n) for d, n in rows if _as_date(d) >= since]
+    out.per_area = [(area, n) for area, n in s.execute(
+        select(Response.area, func.count()).where(*live).group_by(Response.area).order_by(Response.area)).all()]
+    order = [p.id for p in survey.pages]
+    stopped = dict(s.execute(select(Draft.page, func.count()).where(Draft.survey_slug == survey.slug)
+                             .group_by(Draft.page)).all())
+    out.stopped_at = [(page, stopped.get(page, 0)) for page in order]
+    for area, placements in s.execute(select(Response.area, Response.placements).where(*live)):
+        for p in placements or []:
+            out.rungs[(p["aspect"], area, p["rung"])] += 1
+    out.latest_withdrawals = [(_as_date(at), area) for at, area in s.execute(
+        select(Response.withdrawn_at, Response.area).where(Response.survey_slug == survey.slug,
+                                                           Response.withdrawn_at.is_not(None))
+        .order_by(Response.withdrawn_at.desc()).limit(10)).all()]
+    return out
+
+
+def _as_date(value) -> date:
+    if isinstance(value, str):  # SQLite's date() gives text
+        return date.fromisoformat(value[:10])
+    return value if isinstance(value, date) and not hasattr(value, "hour") else value.date()
+
+
+def suppressed(count: int, threshold: int) -> int | None:
+    """The count, or None when it is small enough to point at people (shown as "minder dan N")."""
+    return None if 0 < count < threshold else count

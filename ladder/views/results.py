@@ -1,0 +1,33 @@
+"""Reporting back: the public results page of a survey, once staff publish it."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, render_template
+
+from .. import lifecycle
+from ..app import registry
+from ..dashboard import numbers, suppressed
+
+bp = Blueprint("results", __name__)
+
+
+@bp.get("/r/<slug>")
+def show(slug):
+    survey = registry().survey(slug)
+    if survey is None or lifecycle.of(survey).status == "draft":
+        abort(404)
+    state = lifecycle.row(slug)
+    if state is None or state.results_published_at is None:
+        return render_template("results/not_yet.html", survey=survey)
+    threshold = current_app.config["RESULTS_MIN_COUNT"]
+    counted = numbers(survey)
+    ladder = registry().ladders[survey.ladder]
+    areas = {a.code: a for a in survey.areas}
+    per_area = [(areas.get(code), suppressed(n, threshold)) for code, n in counted.per_area]
+    aspects = sorted({aspect for aspect, _area, _rung in counted.rungs})
+    table = {aspect: {area: {rung.id: suppressed(counted.rungs.get((aspect, area, rung.id), 0), threshold)
+                             for rung in ladder.rungs} for _a, area, _r in counted.rungs if _a == aspect}
+             for aspect in aspects}
+    next_rung = ladder.rung(state.next_rung) if state.next_rung and state.next_rung in ladder else None
+    return render_template("results/show.html", survey=survey, state=state, total=suppressed(counted.responses, threshold),
+                           per_area=per_area, aspects=aspects, table=table, ladder=ladder, areas=areas,
+                           threshold=threshold, next_rung=next_rung)

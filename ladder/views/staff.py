@@ -1,0 +1,278 @@
+"""Municipal staff: sign in, run their own municipality's surveys, see results, report back."""
+from __future__ import annotations
+
+import io
+from datetime import date
+
+from flask import (Blueprint, Response as FlaskResponse, abort, current_app, flash, redirect, render_template,
+                   request, send_file, url_for)
+from flask_login import current_user, login_required, login_user, logout_user
+from flask_wtf import FlaskForm
+from sqlalchemy import delete, select
+
+from .. import audit, auth, db, invites, lifecycle
+from ..app import registry
+from ..dashboard import numbers
+from ..filters import date_nl
+from ..i18n import _
+from ..text import pick
+from ..codes import code_hash
+from ..models import AuditEntry, Draft, InviteCode, Response, utcnow
+from ..withdrawal import withdraw_response
+
+bp = Blueprint("staff", __name__, url_prefix="/beheer")
+
+
+def _limit():
+    return current_app.config["LOGIN_LIMIT"]
+
+
+@bp.route("/inloggen", methods=["GET", "POST"])
+@auth.limiter.limit(_limit, methods=["POST"], deduct_when=lambda response: response.status_code != 302)
+def login():
+    form = FlaskForm()
+    error = None
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        email = request.form.get("email", "").strip()
+        user = auth.find_user(email)
+        if auth.check_password(user, request.form.get("password", "")):
+            login_user(user)
+            user.last_login_at = utcnow()
+            audit.record("sign-in", email=user.email, municipality=user.municipality)
+            db.session().commit()
+            target = request.args.get("next", "")
+            # Only local paths: never send a user on to another site after signing in.
+            return redirect(target if target.startswith("/") and not target.startswith("//") else url_for(".home"))
+        audit.record("sign-in-failed", email=email[:254] or None)
+        db.session().commit()
+        error = _("Het e-mailadres of het wachtwoord klopt niet.")
+    return render_template("staff/login.html", form=form, error=error), (401 if error else 200)
+
+
+@bp.post("/uitloggen")
+@login_required
+def logout():
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    audit.record("sign-out")
+    db.session().commit()
+    logout_user()
+    flash(_("U bent uitgelogd."))
+    return redirect(url_for(".login"))
+
+
+@bp.route("/wachtwoord/<token>", methods=["GET", "POST"])
+def set_password(token):
+    user = auth.user_for_token(token)
+    if user is None:
+        abort(404)
+    form = FlaskForm()
+    error = None
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        password = request.form.get("password", "")
+        if password != request.form.get("password_again", ""):
+            error = _("De twee wachtwoorden zijn niet gelijk.")
+        else:
+            try:
+                auth.set_password(user, password)
+            except ValueError:
+                error = _("Gebruik minstens %(n)s tekens.", n=auth.MIN_PASSWORD_LENGTH)
+            else:
+                db.session().commit()
+                flash(_("Uw wachtwoord is ingesteld. U kunt nu inloggen."))
+                return redirect(url_for(".login"))
+    return render_template("staff/set_password.html", form=form, error=error, user=user), (422 if error else 200)
+
+
+@bp.get("/")
+@login_required
+def home():
+    surveys = auth.visible_surveys(current_user)
+    counts = {s.slug: numbers(s).responses for s in surveys}
+    return render_template("staff/home.html", surveys=surveys, counts=counts,
+                           states={s.slug: lifecycle.of(s) for s in surveys})
+
+
+@bp.get("/s/<slug>")
+@login_required
+def dashboard(slug):
+    survey = auth.staff_survey(slug)
+    counted = numbers(survey)
+    ladder = registry().ladders[survey.ladder]
+    locale = "nl"
+    titles = {p.id: pick(p.title, locale) for p in survey.pages}
+    rung_tables = {}
+    for aspect in sorted({aspect for aspect, _area, _rung in counted.rungs}):
+        codes = sorted({area for a, area, _rung in counted.rungs if a == aspect}, key=lambda c: c or "")
+        rung_tables[pick(survey.aspects.get(aspect), locale) or aspect] = [
+            (_area_name(survey, code), [counted.rungs.get((aspect, code, r.id), 0) for r in ladder.rungs])
+            for code in codes]
+    return render_template(
+        "staff/dashboard.html", survey=survey, counted=counted, state=lifecycle.of(survey), ladder=ladder,
+        can_edit=auth.can_edit(current_user, survey), form=FlaskForm(), exporters=sorted(registry().exporters),
+        area_rows=[(_area_name(survey, code), n) for code, n in counted.per_area],
+        day_rows=[(date_nl(day), n) for day, n in counted.per_day],
+        page_rows=[(titles[page], n) for page, n in counted.stopped_at], rung_tables=rung_tables)
+
+
+def _area_name(survey, code):
+    area = survey.area(code) if code else None
+    return pick(area.name, "nl") if area else (code or _("onbekend"))
+
+
+@bp.post("/s/<slug>/status")
+@login_required
+def change_status(slug):
+    survey = auth.staff_survey(slug, edit=True)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    status = request.form.get("status")
+    try:
+        opens = _date(request.form.get("opens_on"))
+        closes = _date(request.form.get("closes_on"))
+    except ValueError:
+        flash(_("Schrijf een datum als 2026-12-31."))
+        return redirect(url_for(".dashboard", slug=slug))
+    if status not in lifecycle.STATUSES or (opens and closes and closes < opens):
+        flash(_("Kies concept, open of gesloten, en een einddatum na de begindatum."))
+        return redirect(url_for(".dashboard", slug=slug))
+    state = lifecycle.editable_row(survey)
+    state.status, state.opens_on, state.closes_on = status, opens, closes
+    state.invite_only = request.form.get("invite_only") == "ja"
+    audit.record("status", survey, f"{status} {opens or ''}–{closes or ''}{' invite-only' if state.invite_only else ''}")
+    db.session().commit()
+    flash(_("De status is opgeslagen."))
+    return redirect(url_for(".dashboard", slug=slug))
+
+
+def _date(value):
+    return date.fromisoformat(value) if value else None
+
+
+@bp.post("/s/<slug>/codes")
+@login_required
+def make_codes(slug):
+    survey = auth.staff_survey(slug, edit=True)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    try:
+        count = int(request.form.get("count", ""))
+        codes = invites.make_codes(survey, count)
+    except ValueError:
+        flash(_("Vul een aantal codes in van 1 tot en met 100000."))
+        return redirect(url_for(".dashboard", slug=slug))
+    audit.record("codes", survey, f"{count} codes")
+    db.session().commit()
+    # The codes exist only in this download: the database keeps their hashes.
+    return FlaskResponse(invites.codes_csv(survey, codes), mimetype="text/csv",
+                         headers={"Content-Disposition": f"attachment; filename={slug}-codes.csv",
+                                  "Cache-Control": "no-store"})
+
+
+@bp.get("/s/<slug>/export/<fmt>")
+@login_required
+def export(slug, fmt):
+    survey = auth.staff_survey(slug)
+    exporter = registry().exporters.get(fmt)
+    if exporter is None:
+        abort(404)
+    from ..analysis import response_frame
+    frame = response_frame(db.engine(), survey, registry=registry())
+    fh = io.BytesIO()
+    exporter.write(frame, survey, fh)
+    fh.seek(0)
+    audit.record("export", survey, fmt)
+    db.session().commit()
+    return send_file(fh, mimetype=exporter.mimetype, as_attachment=True,
+                     download_name=f"{slug}.{exporter.extension}")
+
+
+@bp.route("/s/<slug>/uitkomsten", methods=["GET", "POST"])
+@login_required
+def publish(slug):
+    survey = auth.staff_survey(slug, edit=True)
+    ladder = registry().ladders[survey.ladder]
+    form = FlaskForm()
+    error = None
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        state = lifecycle.editable_row(survey)
+        if request.form.get("action") == "intrekken":
+            state.results_published_at = None
+            audit.record("unpublish", survey)
+            db.session().commit()
+            flash(_("De uitkomsten zijn niet meer openbaar."))
+            return redirect(url_for(".dashboard", slug=slug))
+        text = request.form.get("results_text", "").strip()
+        next_rung = request.form.get("next_rung", "")
+        if not text:
+            error = _("Schrijf wat de gemeente met de uitkomst doet.")
+        elif next_rung not in ladder:
+            error = _("Kies hoe inwoners de volgende keer meedoen.")
+        else:
+            state.results_text, state.next_rung = text[:5000], next_rung
+            state.results_published_at = utcnow()
+            audit.record("publish", survey)
+            db.session().commit()
+            flash(_("De uitkomsten staan nu op de openbare pagina."))
+            return redirect(url_for(".dashboard", slug=slug))
+    state = lifecycle.row(slug)
+    return render_template("staff/publish.html", survey=survey, ladder=ladder, form=form, error=error, state=state,
+                           text=request.form.get("results_text", state.results_text if state else "") or "",
+                           chosen=request.form.get("next_rung", state.next_rung if state else "") or ""), \
+        (422 if error else 200)
+
+
+@bp.post("/s/<slug>/intrekken")
+@login_required
+def withdraw(slug):
+    """Withdraw a response for a resident who sends their receipt code by mail or phone."""
+    survey = auth.staff_survey(slug, edit=True)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    code = request.form.get("code", "")
+    response = db.session().scalar(select(Response).where(
+        Response.receipt_hash == code_hash(code), Response.survey_slug == survey.slug,
+        Response.withdrawn_at.is_(None))) if code.strip() else None
+    if response is None:
+        flash(_("Geen antwoorden gevonden bij deze ontvangstcode voor deze vragenlijst."))
+        return redirect(url_for(".dashboard", slug=slug))
+    withdraw_response(response)
+    audit.record("withdraw", survey, f"response {response.id}")
+    db.session().commit()
+    flash(_("De antwoorden zijn ingetrokken."))
+    return redirect(url_for(".dashboard", slug=slug))
+
+
+@bp.post("/s/<slug>/verwijderen")
+@login_required
+def delete_all(slug):
+    """Delete every response, draft and invite code of a survey, when its retention period is over."""
+    survey = auth.staff_survey(slug, edit=True)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    if request.form.get("confirm") != survey.slug:
+        flash(_("Typ de naam van de vragenlijst (%(slug)s) om te bevestigen.", slug=survey.slug))
+        return redirect(url_for(".dashboard", slug=slug))
+    s = db.session()
+    deleted = s.execute(delete(Response).where(Response.survey_slug == survey.slug)).rowcount
+    s.execute(delete(Draft).where(Draft.survey_slug == survey.slug))
+    s.execute(delete(InviteCode).where(InviteCode.survey_slug == survey.slug))
+    audit.record("delete", survey, f"{deleted} responses")
+    s.commit()
+    flash(_("Alle antwoorden van deze vragenlijst zijn verwijderd."))
+    return redirect(url_for(".dashboard", slug=slug))
+
+
+@bp.get("/audit")
+@login_required
+def audit_log():
+    if current_user.role != "admin":
+        abort(403)
+    entries = db.session().scalars(select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(500))
+    return render_template("staff/audit.html", entries=list(entries))
