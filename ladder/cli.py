@@ -2,16 +2,17 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from . import audit, auth, db, invites
 from .app import create_app, registry
 from .migrate import upgrade
-from .models import Response, User
+from .models import Draft, Response, User, utcnow
 from .placing import rescore
 from .serialize import survey_summary
 
@@ -23,7 +24,7 @@ def main():
 
 def init_app(app) -> None:
     """Add ladder's commands to the app's CLI, then the commands plugins add."""
-    for command in (init_db, plugins, surveys, rescore_command, users, codes):
+    for command in (init_db, plugins, surveys, rescore_command, users, codes, purge_drafts):
         app.cli.add_command(command)
     for impl in app.extensions["ladder"].pm.hook.register_commands.get_hookimpls():
         try:
@@ -160,3 +161,16 @@ def codes(slug, count, output):
     audit.record("codes", survey, f"{count} codes (command line)")
     db.session().commit()
     output.write(invites.codes_csv(survey, made))
+
+
+@click.command("purge-drafts")
+@click.option("--days", type=click.IntRange(1), default=30, show_default=True,
+              help="Delete drafts not touched for this many days.")
+@with_appcontext
+def purge_drafts(days):
+    """Delete answers in progress that residents left behind (run daily, e.g. from cron)."""
+    cutoff = utcnow() - timedelta(days=days)
+    session = db.session()
+    deleted = session.execute(delete(Draft).where(Draft.updated_at < cutoff)).rowcount
+    session.commit()
+    click.echo(f"{deleted} drafts older than {days} days deleted")

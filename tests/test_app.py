@@ -96,3 +96,19 @@ def test_ladder_console_script_runs_flask_cli(tmp_path):
     routes = subprocess.run([str(Path(sys.executable).parent / "ladder"), "routes"], env=env,
                             capture_output=True, text=True, timeout=60)
     assert "/api/v1/surveys/<slug>/responses" in routes.stdout, routes.stderr
+
+
+def test_purge_drafts_deletes_only_old_drafts(sqlite_app):
+    from datetime import timedelta
+
+    from ladder.models import Draft, utcnow
+    with sqlite_app.app_context():
+        s = db.session()
+        for i, age in enumerate((1, 40)):
+            s.add(Draft(code_hash=f"h{i}", survey_slug="testdorp-inspraak", survey_version="v", answers={},
+                        locale="nl", updated_at=utcnow() - timedelta(days=age)))
+        s.commit()
+    result = sqlite_app.test_cli_runner().invoke(args=["purge-drafts", "--days", "30"])
+    assert "1 drafts older than 30 days deleted" in result.output
+    with sqlite_app.app_context():
+        assert [d.code_hash for d in db.session().query(Draft)] == ["h0"]
