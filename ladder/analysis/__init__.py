@@ -6,6 +6,8 @@
     frame = response_frame("postgresql+psycopg://ladder@db/ladder", survey, registry=reg)
     summarize(frame, survey, "rungs-per-area", registry=reg)
     export(frame, survey, "xlsx", "antwoorden.xlsx", registry=reg)
+    rung_chart(frame, survey, registry=reg).save("treden.svg")
+    build_report(frame, survey, registry=reg, margins=read_margins("kerncijfers.csv")).write("rapport.html")
 
 See docs/analysts.rst.
 """
@@ -14,12 +16,16 @@ from __future__ import annotations
 from .export import export, exporters, frame_codebook, sav_frame, write_sav
 from .frame import codebook, load_registry, resolve_ladder, response_frame, value_labels
 from .summaries import aspect_gap, crosstab, crosstabs, ranking_borda, rungs_per_area, suppress
-from .weights import rake, read_margins, representativeness
+from .weights import (rake, read_margins, representativeness, representativeness_index, survey_demographics,
+                      survey_weights, weight_summary)
+from .charts import Chart, gap_chart, rung_chart  # noqa: E402  (after frame/summaries: imports them)
+from .report import Report, build_report  # noqa: E402
 
 __all__ = [
     "load_registry", "response_frame", "codebook", "value_labels", "resolve_ladder",
     "rungs_per_area", "aspect_gap", "ranking_borda", "crosstab", "crosstabs", "suppress",
-    "read_margins", "representativeness", "rake",
+    "read_margins", "representativeness", "rake", "representativeness_index", "survey_demographics",
+    "survey_weights", "weight_summary", "Chart", "rung_chart", "gap_chart", "Report", "build_report",
     "summaries_for", "summarize", "export", "exporters", "frame_codebook", "sav_frame", "write_sav",
 ]
 

@@ -9,34 +9,55 @@ import numpy as np
 import pandas as pd
 
 RUNG_PREFIX = "rung_"
+WEIGHT = "weight"  # a frame column of survey weights (``frame["weight"] = rake(...)``); summaries use it
 
 
 def _area(frame: pd.DataFrame) -> pd.Series:
     return frame["area"] if "area" in frame else pd.Series(pd.NA, index=frame.index, name="area")
 
 
-def rungs_per_area(frame: pd.DataFrame, survey=None) -> pd.DataFrame:
+def _weights(frame: pd.DataFrame, weighted: bool | None) -> pd.Series | None:
+    """The ``weight`` column when the frame has one (and ``weighted`` is not False)."""
+    if weighted is False or WEIGHT not in frame.columns:
+        if weighted:
+            raise KeyError("weighted=True but the frame has no 'weight' column")
+        return None
+    return frame[WEIGHT].astype("float64").fillna(1.0)
+
+
+def rungs_per_area(frame: pd.DataFrame, survey=None, weighted: bool | None = None) -> pd.DataFrame:
     """Responses per area, aspect and rung: columns area, aspect, rung, count, share.
 
     ``share`` is the count divided by the responses placed on that aspect in that area. Rungs
     nobody reached are left out; rows follow area order, aspect order and the ladder's rung order.
+
+    When the frame has a ``weight`` column (see ``ladder.analysis.weights``), ``count`` is the sum of
+    the weights (a float), ``share`` the weighted share, and an extra column ``respondents`` holds the
+    unweighted number of people, which :func:`suppress` uses. ``weighted=False`` ignores the column.
     """
     rung_cols = [c for c in frame.columns if c.startswith(RUNG_PREFIX)]
-    out_cols = ["area", "aspect", "rung", "count", "share"]
+    w = _weights(frame, weighted)
+    out_cols = ["area", "aspect", "rung", "count", "share"] + (["respondents"] if w is not None else [])
     if frame.empty or not rung_cols:
         return pd.DataFrame(columns=out_cols)
     parts = []
     area = _area(frame)
     for col in rung_cols:
         counts = pd.crosstab(area, frame[col], dropna=True)  # area x rung, categories in order
-        long = counts.stack().rename("count").reset_index()
-        long.columns = ["area", "rung", "count"]
-        long = long[long["count"] > 0]
+        long = counts.stack().rename("respondents").reset_index()
+        long.columns = ["area", "rung", "respondents"]
+        if w is not None:
+            sums = pd.crosstab(area, frame[col], values=w, aggfunc="sum", dropna=True)
+            long["count"] = sums.reindex_like(counts).fillna(0.0).stack().to_numpy()
+        else:
+            long["count"] = long["respondents"]
+        long = long[long["respondents"] > 0]
         long.insert(1, "aspect", col.removeprefix(RUNG_PREFIX))
         parts.append(long)
     out = pd.concat(parts, ignore_index=True)
     totals = out.groupby(["area", "aspect"], observed=True, sort=False)["count"].transform("sum")
-    out["count"] = out["count"].astype("int64")
+    out["count"] = out["count"].astype("float64" if w is not None else "int64")
+    out["respondents"] = out["respondents"].astype("int64")
     out["share"] = out["count"] / totals
     out["area"] = out["area"].astype(str)
     out["rung"] = out["rung"].astype(str)
@@ -44,39 +65,48 @@ def rungs_per_area(frame: pd.DataFrame, survey=None) -> pd.DataFrame:
 
 
 def aspect_gap(frame: pd.DataFrame, survey=None, first: str | None = None, second: str | None = None,
-               by: str = "area") -> pd.DataFrame:
+               by: str = "area", weighted: bool | None = None) -> pd.DataFrame:
     """Per area: how many are placed higher on ``second`` than on ``first`` (want more say), lower, the same.
 
     ``first`` and ``second`` default to the survey's first two aspects (e.g. huidig and gewenst).
     Columns: area, first, second, n (placed on both), more, same, less, mean_difference (rung
-    levels of second minus first).
+    levels of second minus first). With a ``weight`` column, more/same/less are sums of weights,
+    the mean is weighted, ``n`` stays the number of people and ``weighted_n`` is added.
     """
+    cols = ["area", "first", "second", "n", "more", "same", "less", "mean_difference"]
+    w = _weights(frame, weighted)
     if first is None or second is None:
         aspects = [c.removeprefix(RUNG_PREFIX) for c in frame.columns if c.startswith(RUNG_PREFIX)]
         if survey is not None and len(survey.aspects) >= 2:
             aspects = list(survey.aspects)
         if len(aspects) < 2:
-            return pd.DataFrame(columns=["area", "first", "second", "n", "more", "same", "less", "mean_difference"])
+            return pd.DataFrame(columns=cols)
         first, second = first or aspects[0], second or aspects[1]
     a = frame[RUNG_PREFIX + first].cat.codes.astype("int64")
     b = frame[RUNG_PREFIX + second].cat.codes.astype("int64")
     both = (a >= 0) & (b >= 0)
     diff = (b - a).where(both)
-    work = pd.DataFrame({by: frame[by], "diff": diff})[both]
-    grouped = work.groupby(by, observed=False, sort=True)["diff"]
+    work = pd.DataFrame({by: frame[by], "diff": diff, "w": 1.0 if w is None else w})[both]
+    work["more"] = (work["diff"] > 0) * work["w"]
+    work["same"] = (work["diff"] == 0) * work["w"]
+    work["less"] = (work["diff"] < 0) * work["w"]
+    work["wdiff"] = work["diff"] * work["w"]
+    grouped = work.groupby(by, observed=False, sort=True)
+    sums = grouped[["more", "same", "less", "w", "wdiff"]].sum()
     out = pd.DataFrame({
         "n": grouped.size(),
-        "more": grouped.apply(lambda d: int((d > 0).sum())),
-        "same": grouped.apply(lambda d: int((d == 0).sum())),
-        "less": grouped.apply(lambda d: int((d < 0).sum())),
-        "mean_difference": grouped.mean(),
+        "more": sums["more"], "same": sums["same"], "less": sums["less"],
+        "mean_difference": sums["wdiff"] / sums["w"].where(sums["w"] > 0),
     }).reset_index()
+    if w is not None:
+        out["weighted_n"] = sums["w"].to_numpy()
     out = out.rename(columns={by: "area"} if by != "area" else {})
     out.insert(1, "first", first)
     out.insert(2, "second", second)
     out["area"] = out["area"].astype(str)
-    for col in ("n", "more", "same", "less"):
-        out[col] = out[col].astype("int64")
+    out["n"] = out["n"].astype("int64")
+    for col in ("more", "same", "less"):
+        out[col] = out[col].astype("float64" if w is not None else "int64")
     out["mean_difference"] = out["mean_difference"].astype("float64")
     return out
 
@@ -214,7 +244,7 @@ def crosstabs(frame: pd.DataFrame, survey, by: str = "area") -> pd.DataFrame:
 
 COUNT_COLUMNS = ("count", "n", "more", "same", "less", "first", "ranked", "points")
 # A derived column and the count column whose smallness it would reveal.
-DERIVED = {"share": "count", "mean_difference": "n", "mean_points": "n"}
+DERIVED = {"share": "count", "mean_difference": "n", "mean_points": "n", "weighted_n": "n"}
 
 
 def suppress(table: pd.DataFrame, threshold: int = 5, counts=None, derived=None, keep_zero: bool = True,
@@ -233,9 +263,13 @@ def suppress(table: pd.DataFrame, threshold: int = 5, counts=None, derived=None,
     if threshold <= 0:
         return table.copy()
     out = table.copy()
-    counts = [c for c in (counts or COUNT_COLUMNS)
-              if c in out.columns and pd.api.types.is_numeric_dtype(out[c].dtype)]
-    derived = {k: v for k, v in (derived or DERIVED).items() if k in out.columns and v in out.columns}
+    derived = dict(derived or DERIVED)
+    counts = list(counts or COUNT_COLUMNS)
+    if "respondents" in out.columns:  # weighted counts: people decide what is hidden, not weights
+        counts = ["respondents", *[c for c in counts if c != "count"]]
+        derived.update({"count": "respondents", "share": "respondents"})
+    counts = [c for c in counts if c in out.columns and pd.api.types.is_numeric_dtype(out[c].dtype)]
+    derived = {k: v for k, v in derived.items() if k in out.columns and v in out.columns}
 
     def small(col):
         values = out[col]
@@ -251,9 +285,18 @@ def suppress(table: pd.DataFrame, threshold: int = 5, counts=None, derived=None,
             hide[c] = hide.get(c, row) | row
     any_hidden = pd.Series(False, index=out.index)
     for c, mask in hide.items():
-        out[c] = out[c].astype("Int64").mask(mask)
+        out[c] = _nullable(out[c]).mask(mask)
         any_hidden |= mask
     for d, source in derived.items():
-        out[d] = out[d].astype("Float64").mask(hide.get(source, pd.Series(False, index=out.index)))
+        out[d] = _nullable(out[d], "Float64").mask(hide.get(source, pd.Series(False, index=out.index)))
     out["suppressed"] = any_hidden
     return out
+
+
+def _nullable(values: pd.Series, default: str = "Int64") -> pd.Series:
+    """Nullable Int64 for whole numbers, Float64 for weighted (fractional) ones."""
+    if default == "Int64":
+        numbers = values.astype("Float64")
+        whole = (numbers.dropna() == numbers.dropna().round()).all()
+        return numbers.astype("Int64") if whole else numbers
+    return values.astype(default)

@@ -1,4 +1,5 @@
-"""``ladder export`` and ``ladder summary``: added through ``register_commands`` like any plugin's commands."""
+"""``ladder export``, ``summary``, ``weights``, ``chart`` and ``report``: added through ``register_commands``
+like any plugin's commands."""
 from __future__ import annotations
 
 import io
@@ -21,6 +22,53 @@ def _survey_and_frame(slug):
         raise click.ClickException(f"no survey {slug!r}; see `ladder surveys`")
     frame = response_frame(current_app.config["DATABASE_URL"], survey, registry=reg)
     return reg, survey, frame
+
+
+def _margins(path):
+    from ..analysis.weights import read_margins
+    try:
+        return read_margins(path)
+    except (OSError, ValueError) as exc:
+        raise click.ClickException(f"cannot read margins {path}: {exc}") from None
+
+
+def _weigh(frame, survey, margins_path, bounds):
+    """Put raking weights from the survey's demographics into ``frame["weight"]``."""
+    from ..analysis.weights import survey_demographics, survey_weights
+    margins = _margins(margins_path)
+    try:
+        survey_demographics(survey, margins)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    _check_bounds(bounds)
+    frame["weight"] = survey_weights(frame, survey, margins, bounds=tuple(bounds))
+    return margins
+
+
+def _check_bounds(bounds):
+    low, high = bounds
+    if not 0 < low <= 1 <= high:
+        raise click.ClickException("--bounds LOW HIGH needs 0 < LOW <= 1 <= HIGH, e.g. --bounds 0.3 3")
+
+
+def _echo_tables(tables, fmt, header):
+    if fmt == "json":
+        out = {name: json.loads(t.to_json(orient="records", force_ascii=False)) for name, t in tables.items()}
+        click.echo(json.dumps({**header, "tables": out}, ensure_ascii=False, indent=2))
+        return
+    for name, table in tables.items():
+        if fmt == "csv":
+            buf = io.StringIO()
+            table.to_csv(buf, index=False)
+            click.echo(f"# {name}\n{buf.getvalue()}")
+        else:
+            click.echo(f"== {name}")
+            click.echo(table.to_string(index=False) if len(table) else "(empty)")
+            click.echo()
+
+
+BOUNDS = dict(type=(float, float), default=(0.25, 4.0), show_default=True,
+              help="Lowest and highest weight, relative to the mean weight in the area.")
 
 
 @hookimpl
@@ -56,11 +104,23 @@ def register_commands(cli):
     @click.option("--format", "fmt", type=click.Choice(["text", "csv", "json"]), default="text", show_default=True)
     @click.option("--threshold", type=int, default=5, show_default=True,
                   help="Hide counts under this number (small-cell suppression); 0 shows everything.")
+    @click.option("--weighted", is_flag=True,
+                  help="Weight the results (raking on the survey's age and sex questions); needs --margins.")
+    @click.option("--margins", "margins_path", type=click.Path(exists=True, dir_okay=False), default=None,
+                  help="CBS-shaped population figures per area (CSV), for --weighted.")
+    @click.option("--bounds", **BOUNDS)
     @with_appcontext
-    def summary_command(slug, names, by, fmt, threshold):
-        """Print summaries of a survey's responses (small counts hidden by default)."""
+    def summary_command(slug, names, by, fmt, threshold, weighted, margins_path, bounds):
+        """Print summaries of a survey's responses (small counts hidden by default).
+
+        With --weighted --margins FILE the rung and gap summaries count weights instead of people
+        (the column respondents keeps the number of people, which decides what is hidden)."""
         from ..analysis import crosstabs, summaries_for, suppress
+        if weighted != bool(margins_path):
+            raise click.ClickException("use --weighted and --margins FILE together")
         reg, survey, frame = _survey_and_frame(slug)
+        if weighted:
+            _weigh(frame, survey, margins_path, bounds)
         available = summaries_for(survey, reg)
         tables = {}
         if by:
@@ -77,7 +137,7 @@ def register_commands(cli):
         if fmt == "json":
             out = {name: json.loads(t.to_json(orient="records", force_ascii=False)) for name, t in tables.items()}
             click.echo(json.dumps({"survey": slug, "responses": len(frame), "threshold": threshold,
-                                   "summaries": out}, ensure_ascii=False, indent=2))
+                                   "weighted": weighted, "summaries": out}, ensure_ascii=False, indent=2))
             return
         for name, table in tables.items():
             if fmt == "csv":
@@ -89,3 +149,111 @@ def register_commands(cli):
                                                                    if threshold else ")"))
                 click.echo(table.to_string(index=False) if len(table) else "(empty)")
                 click.echo()
+
+    @cli.command("weights")
+    @click.argument("slug")
+    @click.option("--margins", "margins_path", type=click.Path(exists=True, dir_okay=False), required=True,
+                  help="CBS-shaped population figures per area (CSV): gebied + mannen, vrouwen, age bands.")
+    @click.option("--bounds", **BOUNDS)
+    @click.option("--format", "fmt", type=click.Choice(["text", "csv", "json"]), default="text", show_default=True)
+    @click.option("--threshold", type=int, default=5, show_default=True,
+                  help="Hide respondent counts under this number; 0 shows everything.")
+    @with_appcontext
+    def weights_command(slug, margins_path, bounds, fmt, threshold):
+        """Compare respondents with the population per area and show raking weights.
+
+        Uses the survey's demographics (age band and sex questions). Prints the sample and
+        population shares side by side (also after weighting), a representativeness index per area
+        (100 = matches the population) and a summary of the weights."""
+        from ..analysis import suppress
+        from ..analysis.weights import (representativeness, representativeness_index, survey_demographics,
+                                        weight_summary)
+        reg, survey, frame = _survey_and_frame(slug)
+        margins = _weigh(frame, survey, margins_path, bounds)
+        questions, categories = survey_demographics(survey, margins)
+        before = representativeness(frame, margins, questions, categories)
+        after = representativeness(frame, margins, questions, categories, weights=frame["weight"])
+        table = before.assign(weighted_share=after["sample_share"].to_numpy())
+        table = table[["area", "variable", "category", "sample_n", "sample_share", "weighted_share",
+                       "population_share", "difference"]]
+        index = representativeness_index(before).merge(
+            representativeness_index(after)[["area", "index"]].rename(columns={"index": "weighted_index"}),
+            on="area", how="left")
+        people = frame.groupby(frame["area"].astype(object)).size()
+        index.insert(1, "respondents", index["area"].map(people).astype("int64"))
+        summary = weight_summary(frame, frame["weight"], tuple(bounds))
+        missing = sorted(set(frame["area"].dropna().astype(str)) - set(margins.index))
+        if threshold:
+            table = suppress(table, threshold, counts=["sample_n"],
+                             derived={"sample_share": "sample_n", "weighted_share": "sample_n", "difference": "sample_n"})
+            small = index["respondents"] < threshold
+            index = index.astype({"respondents": "Int64"})
+            for col in index.columns[1:]:
+                index[col] = index[col].astype("Float64" if col != "respondents" else "Int64").mask(small)
+            summary = summary[summary["respondents"] >= threshold].reset_index(drop=True)
+        header = {"survey": slug, "responses": len(frame), "threshold": threshold, "bounds": list(bounds),
+                  "demographics": questions, "areas_without_margins": missing}
+        if fmt == "text":
+            click.echo(f"{slug}: {len(frame)} responses; weights within {bounds[0]:g}..{bounds[1]:g} of the area mean"
+                       + (f"; counts under {threshold} hidden" if threshold else ""))
+            if missing:
+                click.echo(f"no margins for: {', '.join(missing)} (weight 1)")
+            click.echo()
+        _echo_tables({"representativeness": table, "index": index, "weights": summary}, fmt, header)
+
+    @cli.command("chart")
+    @click.argument("slug")
+    @click.option("--kind", type=click.Choice(["rungs", "gap"]), default="rungs", show_default=True)
+    @click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False),
+                  help="FILE.png or FILE.svg.")
+    @click.option("--threshold", type=int, default=5, show_default=True,
+                  help="Merge counts under this number into 'kleine aantallen'; 0 shows everything.")
+    @click.option("--table", "table_path", default=None, type=click.Path(dir_okay=False),
+                  help="Also write the chart's numbers to this CSV file.")
+    @with_appcontext
+    def chart_command(slug, kind, output, threshold, table_path):
+        """Draw the rung distribution (rungs) or the now-versus-wanted gap (gap) per area."""
+        from ..analysis.charts import gap_chart, rung_chart
+        if not output.lower().endswith((".png", ".svg")):
+            raise click.ClickException("-o must end in .png or .svg")
+        reg, survey, frame = _survey_and_frame(slug)
+        if kind == "gap" and len(survey.aspects) < 2:
+            raise click.ClickException(f"survey {slug!r} has fewer than two aspects: no gap to draw")
+        chart = rung_chart(frame, survey, registry=reg, threshold=threshold) if kind == "rungs" \
+            else gap_chart(frame, survey, threshold=threshold)
+        chart.save(output)
+        if table_path:
+            chart.table.to_csv(table_path, index=False)
+        click.echo(f"{chart.title} ({len(frame)} responses) written to {output}", err=True)
+
+    @cli.command("report")
+    @click.argument("slug")
+    @click.option("-o", "--output", "output", default=None, type=click.Path(dir_okay=False),
+                  help="HTML file to write; default SLUG-rapport.html.")
+    @click.option("--threshold", type=int, default=5, show_default=True,
+                  help="Hide counts under this number; 0 shows everything (internal use only).")
+    @click.option("--margins", "margins_path", type=click.Path(exists=True, dir_okay=False), default=None,
+                  help="CBS-shaped population figures per area: adds the representativeness section.")
+    @click.option("--weighted", is_flag=True, help="Also weight the results to the margins.")
+    @click.option("--bounds", **BOUNDS)
+    @with_appcontext
+    def report_command(slug, output, threshold, margins_path, weighted, bounds):
+        """Write one self-contained HTML page in Dutch with the survey's results."""
+        from ..analysis.report import build_report
+        from ..analysis.weights import survey_demographics
+        if weighted and not margins_path:
+            raise click.ClickException("--weighted needs --margins FILE")
+        reg, survey, frame = _survey_and_frame(slug)
+        margins = None
+        if margins_path:
+            margins = _margins(margins_path)
+            try:
+                survey_demographics(survey, margins)
+            except ValueError as exc:
+                raise click.ClickException(str(exc)) from None
+        _check_bounds(bounds)
+        report = build_report(frame, survey, registry=reg, threshold=threshold, margins=margins, weighted=weighted,
+                              bounds=tuple(bounds))
+        path = output or f"{slug}-rapport.html"
+        report.write(path)
+        click.echo(f"report on {len(frame)} responses written to {path}", err=True)

@@ -137,9 +137,31 @@ def test_survey_files_load():
         assert loaded.slug == path.stem
         assert loaded.municipality == "Molenwaard"
         assert loaded.area_question is not None
-        assert 8 <= len(loaded.questions) <= 14
-        assert 3 <= len(loaded.pages) <= 5
+        assert 8 <= len(loaded.questions) <= 16
+        assert 3 <= len(loaded.pages) <= 6
         assert set(loaded.aspects) == {"huidig", "gewenst"}
+
+
+def test_demographics_are_optional_questions_on_the_last_page():
+    s = survey()
+    assert s.demographics == {"age": "leeftijd", "sex": "geslacht"}
+    last = s.pages[-1]
+    assert [q.id for q in last.questions] == ["leeftijd", "geslacht"]
+    assert last.show_if is None and not any(q.required for q in last.questions)
+    # CBS "Kerncijfers" age bands; the audience is 16 and over, so there is no band under 15
+    assert [c.value for c in s.question("leeftijd").choices] == ["15-25", "25-45", "45-65", "65+"]
+    assert [c.value for c in s.question("geslacht").choices] == ["man", "vrouw", "anders"]
+
+
+def test_sample_margins_cover_every_area():
+    from ladder.analysis.weights import read_margins
+    path = Path(ladder_molenwaard.__file__).parent / "data" / "sample_margins.csv"
+    assert "SAMPLE" in path.read_text(encoding="utf-8").splitlines()[0]
+    margins = read_margins(path)
+    assert set(margins.index) == {a.code for a in survey().areas}
+    assert (margins["Mannen"] + margins["Vrouwen"] == margins["AantalInwoners"]).all()
+    bands = ["k_0Tot15Jaar", "k_15Tot25Jaar", "k_25Tot45Jaar", "k_45Tot65Jaar", "k_65JaarOfOuder"]
+    assert (margins[bands].sum(axis=1) == margins["AantalInwoners"]).all()
 
 
 def test_areas_are_the_twelve_villages_and_the_town():

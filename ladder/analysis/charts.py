@@ -1,0 +1,268 @@
+"""Charts of a survey's results, for publication: matplotlib on the Agg canvas, no display needed.
+
+Each chart function returns a :class:`Chart`: the picture as PNG and SVG bytes, and the table of the
+same numbers (a DataFrame) for readers who cannot see the picture. Small counts are suppressed in
+both: an area with fewer than ``threshold`` people placed gets no bar, and within a bar the rungs
+reached by fewer than ``threshold`` people are merged into one grey, hatched "kleine aantallen"
+segment. Labels are Dutch; colours are colour-blind safe (viridis for the ordered rungs, Okabe-Ito
+for the gap) and every segment of 8% or more carries its percentage, so colour is never the only cue.
+"""
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from matplotlib import colormaps, rc_context
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+
+from ..text import pick
+from .frame import resolve_ladder
+from .summaries import aspect_gap, rungs_per_area
+
+SMALL = "kleine aantallen"
+SMALL_COLOUR = "#DDDDDD"
+TOO_FEW = "te weinig antwoorden om te tonen"
+# Okabe-Ito: distinguishable with every common kind of colour blindness.
+GAP_COLOURS = {"more": "#0072B2", "same": "#F0E442", "less": "#D55E00"}
+GAP_LABELS = {"more": "wil meer zeggenschap", "same": "wil evenveel zeggenschap als nu", "less": "wil minder zeggenschap"}
+RC = {"svg.fonttype": "none", "svg.hashsalt": "ladder", "font.family": "DejaVu Sans", "font.size": 10,
+      "axes.titlesize": 11, "axes.spines.top": False, "axes.spines.right": False}
+
+
+@dataclass
+class Chart:
+    """A rendered chart: ``png`` and ``svg`` bytes, ``table`` with the same (suppressed) numbers,
+    ``title`` and ``alt`` (a short text alternative that points to the table)."""
+
+    kind: str
+    title: str
+    alt: str
+    table: pd.DataFrame
+    png: bytes = field(repr=False)
+    svg: bytes = field(repr=False)
+
+    def save(self, path) -> None:
+        """Write the chart to ``path``: ``.svg`` writes SVG, anything else PNG."""
+        path = Path(path)
+        path.write_bytes(self.svg if path.suffix.lower() == ".svg" else self.png)
+
+
+def _render(fig: Figure) -> tuple[bytes, bytes]:
+    FigureCanvasAgg(fig)
+    with rc_context(RC):
+        png, svg = io.BytesIO(), io.BytesIO()
+        fig.savefig(png, format="png", dpi=150, bbox_inches="tight", metadata={"Software": None})
+        fig.savefig(svg, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None})
+    return png.getvalue(), _clean_svg(svg.getvalue())
+
+
+def _clean_svg(svg: bytes) -> bytes:
+    """Drop the DOCTYPE (it names a DTD on the web) and the RDF metadata: nothing left to look up."""
+    text = svg.decode("utf-8")
+    text = re.sub(r"<!DOCTYPE[^>]*>\s*", "", text, count=1)
+    text = re.sub(r"\s*<metadata>.*?</metadata>", "", text, count=1, flags=re.S)
+    return text.encode("utf-8")
+
+
+def _area_names(survey) -> dict[str, str]:
+    return {a.code: pick(a.name) for a in getattr(survey, "areas", ())}
+
+
+def _text_colour(rgba) -> str:
+    r, g, b = rgba[:3]
+    return "black" if 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.45 else "white"
+
+
+def _pct(share: float) -> str:
+    return f"{share * 100:.0f}%"
+
+
+def _bar(ax, y, segments, too_few_text=TOO_FEW):
+    """Draw one stacked bar of (share, colour, hatch) from 0 to 1, labels inside big segments."""
+    if segments is None:
+        ax.text(0.01, y, too_few_text, va="center", ha="left", fontsize=9, style="italic", color="#333333")
+        return
+    left = 0.0
+    for share, colour, hatch in segments:
+        if share <= 0:
+            continue
+        ax.barh(y, share, left=left, color=colour, hatch=hatch, edgecolor="white", linewidth=0.8, height=0.72)
+        if share >= 0.08 and hatch is None:
+            rgba = colour if isinstance(colour, tuple) else _hex(colour)
+            ax.text(left + share / 2, y, _pct(share), ha="center", va="center", fontsize=8.5,
+                    color=_text_colour(rgba))
+        left += share
+
+
+def _hex(colour: str) -> tuple[float, float, float]:
+    colour = colour.lstrip("#")
+    return tuple(int(colour[i:i + 2], 16) / 255 for i in (0, 2, 4))
+
+
+def _axes_style(ax, labels):
+    ax.set_yticks(range(len(labels)), labels)
+    ax.set_ylim(len(labels) - 0.5, -0.5)
+    ax.set_xlim(0, 1)
+    ax.set_xticks([0, 0.25, 0.5, 0.75, 1.0], ["0%", "25%", "50%", "75%", "100%"])
+    ax.tick_params(axis="y", length=0)
+    ax.grid(axis="x", color="#CCCCCC", linewidth=0.5)
+    ax.set_axisbelow(True)
+
+
+def rung_table(frame: pd.DataFrame, survey, ladder=None, registry=None, threshold: int = 5,
+               weighted: bool | None = None) -> pd.DataFrame:
+    """The numbers of :func:`rung_chart`: one row per area, aspect and rung of the ladder.
+
+    Columns: area, area_name, aspect, aspect_label, rung, rung_title, count, share, area_n,
+    suppressed. ``area_n`` is the number of people placed on the aspect in the area; ``count`` and
+    ``share`` are missing where fewer than ``threshold`` people (or the whole area is under it).
+    With a ``weight`` column, count and share are weighted; ``area_n`` stays people.
+    """
+    lad = resolve_ladder(survey, ladder, registry)
+    long = rungs_per_area(frame, survey, weighted=weighted)
+    people = "respondents" if "respondents" in long.columns else "count"
+    names = _area_names(survey)
+    areas = [a for a in names if a in set(frame["area"].dropna().astype(str))] or \
+        sorted(set(long["area"]))
+    aspects = [c.removeprefix("rung_") for c in frame.columns if c.startswith("rung_")]
+    rows = []
+    for aspect in aspects:
+        for area in areas:
+            part = long[(long["area"] == area) & (long["aspect"] == aspect)].set_index("rung")
+            area_n = int(part[people].sum()) if len(part) else 0
+            for rung in lad.rungs:
+                n_people = int(part.loc[rung.id, people]) if rung.id in part.index else 0
+                count = float(part.loc[rung.id, "count"]) if rung.id in part.index else 0.0
+                share = float(part.loc[rung.id, "share"]) if rung.id in part.index else 0.0
+                hidden = threshold > 0 and (area_n < threshold or 0 < n_people < threshold)
+                rows.append({"area": area, "area_name": names.get(area, area), "aspect": aspect,
+                             "aspect_label": pick(survey.aspects.get(aspect)) or aspect, "rung": rung.id,
+                             "rung_title": pick(rung.title), "count": np.nan if hidden else count,
+                             "share": np.nan if hidden else share, "area_n": area_n, "suppressed": hidden})
+    table = pd.DataFrame(rows, columns=["area", "area_name", "aspect", "aspect_label", "rung", "rung_title", "count",
+                                        "share", "area_n", "suppressed"])
+    if threshold > 0:
+        table["area_n"] = table["area_n"].astype("Int64").mask(table["area_n"] < threshold)
+    if weighted is False or "respondents" not in long.columns:
+        table["count"] = table["count"].astype("Int64")
+    return table
+
+
+def rung_chart(frame: pd.DataFrame, survey, ladder=None, registry=None, threshold: int = 5,
+               weighted: bool | None = None) -> Chart:
+    """Stacked horizontal bars: per aspect one panel, per area one bar of the shares on each rung,
+    bottom rung left. See :func:`rung_table` for the numbers."""
+    lad = resolve_ladder(survey, ladder, registry)
+    table = rung_table(frame, survey, lad, threshold=threshold, weighted=weighted)
+    cmap = colormaps["viridis"]
+    n_rungs = len(lad.rungs)
+    colours = {r.id: cmap(0.1 + 0.85 * i / max(n_rungs - 1, 1)) for i, r in enumerate(lad.rungs)}
+    aspects = list(dict.fromkeys(table["aspect"]))
+    areas = list(dict.fromkeys(table["area"]))
+    names = dict(zip(table["area"], table["area_name"]))
+    height = 1.2 + sum(0.9 + 0.32 * len(areas) for _ in aspects)
+    with rc_context(RC):
+        fig = Figure(figsize=(8.5, max(height, 2.5)), layout="constrained")
+        axes = fig.subplots(len(aspects) or 1, 1, squeeze=False)[:, 0]
+        for ax, aspect in zip(axes, aspects):
+            part = table[table["aspect"] == aspect]
+            for y, area in enumerate(areas):
+                rows = part[part["area"] == area]
+                if rows["area_n"].isna().all() or not rows["area_n"].fillna(0).astype(int).max():
+                    _bar(ax, y, None)
+                    continue
+                segments = [(float(r.share), colours[r.rung], None) for r in rows.itertuples() if not r.suppressed]
+                small = 1.0 - sum(s for s, _, _ in segments)
+                if rows["suppressed"].any() and small > 1e-9:
+                    segments.append((small, SMALL_COLOUR, "///"))
+                _bar(ax, y, segments)
+            _axes_style(ax, [names[a] for a in areas])
+            label = part["aspect_label"].iloc[0] if len(part) else aspect
+            ax.set_title(label, loc="left", fontweight="bold")
+        if len(aspects):
+            axes[-1].set_xlabel("aandeel van de mensen die meededen in het gebied")
+        handles = [Patch(facecolor=colours[r.id], label=f"{r.level}. {pick(r.title)}") for r in lad.rungs]
+        if threshold > 0:
+            handles.append(Patch(facecolor=SMALL_COLOUR, hatch="///", label=f"{SMALL} (minder dan {threshold})"))
+        fig.legend(handles=handles, loc="outside lower center", ncol=min(4, len(handles)), frameon=False,
+                   fontsize=8.5)
+        title = f"Treden op de {pick(lad.title).lower()} per gebied"
+        fig.suptitle(title, x=0.02, ha="left", fontsize=12, fontweight="bold")
+        png, svg = _render(fig)
+    alt = (f"Staafdiagram: {title.lower()}, per vraag over meedoen. "
+           "Dezelfde cijfers staan in de tabel onder de grafiek.")
+    return Chart("rungs", title, alt, table, png, svg)
+
+
+def gap_table(frame: pd.DataFrame, survey, threshold: int = 5, weighted: bool | None = None) -> pd.DataFrame:
+    """The numbers of :func:`gap_chart`: per area n, more/same/less (counts and shares), mean
+    difference in rungs; counts under ``threshold`` and their shares missing, areas under it empty."""
+    gap = aspect_gap(frame, survey, weighted=weighted)
+    gap = gap[gap["n"] > 0]  # areas nobody placed on both aspects: left out, as in the rung chart
+    people = aspect_gap(frame, survey, weighted=False).set_index("area")  # who is behind each cell
+    names = _area_names(survey)
+    order = {a: i for i, a in enumerate(names)}
+    gap = gap.sort_values("area", key=lambda s: s.map(lambda a: order.get(a, len(order))), kind="stable")
+    total = gap["weighted_n"] if "weighted_n" in gap.columns else gap["n"]
+    out = pd.DataFrame({"area": gap["area"], "area_name": gap["area"].map(lambda a: names.get(a, a)),
+                        "first": gap["first"], "second": gap["second"], "n": gap["n"]})
+    for col in ("more", "same", "less"):
+        out[col] = gap[col]
+        out[f"{col}_share"] = gap[col] / total.where(total > 0)
+    out["mean_difference"] = gap["mean_difference"]
+    out = out.reset_index(drop=True)
+    if threshold > 0:
+        small_area = out["n"] < threshold
+        out["suppressed"] = small_area.copy()
+        for col in ("more", "same", "less"):
+            behind = out["area"].map(people[col]).fillna(0)
+            hide = small_area | ((behind > 0) & (behind < threshold))
+            out[col] = out[col].astype("Float64").mask(hide)
+            out[f"{col}_share"] = out[f"{col}_share"].astype("Float64").mask(hide)
+            out["suppressed"] |= hide
+        out["mean_difference"] = out["mean_difference"].astype("Float64").mask(small_area)
+        out["n"] = out["n"].astype("Int64").mask(small_area)
+        if weighted is False or "weighted_n" not in gap.columns:
+            for col in ("more", "same", "less"):
+                out[col] = out[col].astype("Int64")
+    else:
+        out["suppressed"] = False
+    return out
+
+
+def gap_chart(frame: pd.DataFrame, survey, threshold: int = 5, weighted: bool | None = None) -> Chart:
+    """One stacked bar per area: the share who want more say than they have now (placed higher on the
+    second aspect than on the first), the same, or less."""
+    table = gap_table(frame, survey, threshold=threshold, weighted=weighted)
+    labels = list(table["area_name"])
+    with rc_context(RC):
+        fig = Figure(figsize=(8.5, 1.9 + 0.34 * max(len(labels), 1)), layout="constrained")
+        ax = fig.subplots()
+        for y, row in enumerate(table.itertuples()):
+            if pd.isna(row.n):
+                _bar(ax, y, None)
+                continue
+            segments = [(float(getattr(row, f"{c}_share")), GAP_COLOURS[c], None) for c in GAP_LABELS
+                        if not pd.isna(getattr(row, f"{c}_share"))]
+            small = 1.0 - sum(s for s, _, _ in segments)
+            if row.suppressed and small > 1e-9:
+                segments.append((small, SMALL_COLOUR, "///"))
+            _bar(ax, y, segments)
+        _axes_style(ax, labels)
+        ax.set_xlabel("aandeel van de mensen die beide vragen beantwoordden")
+        handles = [Patch(facecolor=GAP_COLOURS[c], label=GAP_LABELS[c]) for c in GAP_LABELS]
+        if threshold > 0:
+            handles.append(Patch(facecolor=SMALL_COLOUR, hatch="///", label=f"{SMALL} (minder dan {threshold})"))
+        fig.legend(handles=handles, loc="outside lower center", ncol=2, frameon=False, fontsize=8.5)
+        title = "Zeggenschap nu en gewenst per gebied"
+        fig.suptitle(title, x=0.02, ha="left", fontsize=12, fontweight="bold")
+        png, svg = _render(fig)
+    alt = (f"Staafdiagram: {title.lower()}: per gebied het aandeel dat meer, evenveel of minder "
+           "zeggenschap wil dan nu. Dezelfde cijfers staan in de tabel onder de grafiek.")
+    return Chart("gap", title, alt, table, png, svg)

@@ -1,0 +1,220 @@
+"""``ladder report``: one self-contained, accessible HTML page in Dutch with a survey's results.
+
+Everything is inside the page: charts are SVG in ``data:`` URIs, the style sheet is inline, there is
+no script and nothing is fetched from the network. Every chart has a text alternative that points to
+the table with the same numbers. Counts under the threshold are hidden (see ``suppress``).
+The template is rendered with a standalone Jinja2 environment (autoescaping on), not Flask's.
+"""
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from ..text import pick
+from .charts import gap_chart, rung_chart
+from .frame import resolve_ladder
+from .summaries import ranking_borda, ranking_questions, suppress
+from .weights import (VARIABLE_LABELS, representativeness, representativeness_index, survey_demographics,
+                      survey_weights, weight_summary)
+
+TEMPLATES = Path(__file__).parent / "templates"
+MONTHS = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
+          "november", "december"]
+HIDDEN = "verborgen"
+
+
+def dutch_date(value) -> str:
+    if value is None or (not isinstance(value, (date, datetime)) and pd.isna(value)):
+        return ""
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+
+
+def number(value, decimals: int = 0) -> str:
+    """Dutch notation: 1.234 and 0,5; missing (suppressed) becomes ``verborgen``."""
+    if value is None or pd.isna(value):
+        return HIDDEN
+    text = f"{float(value):,.{decimals}f}"
+    return text.replace(",", "_").replace(".", ",").replace("_", ".")
+
+
+def percent(value, decimals: int = 0) -> str:
+    if value is None or pd.isna(value):
+        return HIDDEN
+    return number(float(value) * 100, decimals) + "%"
+
+
+def _missing(value) -> bool:
+    try:
+        return value is None or bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _environment() -> Environment:
+    env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html"]),
+                      trim_blocks=True, lstrip_blocks=True)
+    env.filters.update(number=number, percent=percent, dutch_date=dutch_date)
+    env.tests["missing"] = _missing
+    return env
+
+
+def _data_uri(svg: bytes) -> str:
+    return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
+
+
+@dataclass
+class Report:
+    """The rendered page and the tables behind it (for tests and for reuse)."""
+
+    html: str
+    tables: dict
+
+    def write(self, path) -> None:
+        Path(path).write_text(self.html, encoding="utf-8")
+
+
+def _participation(frame, survey, threshold, margins):
+    names = {a.code: pick(a.name) for a in survey.areas}
+    counts = frame["area"].astype(object).value_counts()
+    rows = []
+    for code, name in names.items():
+        n = int(counts.get(code, 0))
+        row = {"area": code, "name": name, "n": n, "hidden": threshold > 0 and 0 < n < threshold}
+        if margins is not None and code in margins.index and "AantalInwoners" in margins.columns:
+            inhabitants = float(margins.loc[code, "AantalInwoners"])
+            row["inhabitants"] = inhabitants
+            row["per_1000"] = n / inhabitants * 1000 if inhabitants else np.nan
+        rows.append(row)
+    unknown = int(frame["area"].isna().sum())
+    return rows, unknown
+
+
+def _rung_tables(chart, survey):
+    """Per aspect: header (rung titles) and rows (area name, n, cells of (share, count))."""
+    table = chart.table
+    out = []
+    for aspect in dict.fromkeys(table["aspect"]):
+        part = table[table["aspect"] == aspect]
+        rungs = list(dict.fromkeys(part["rung_title"]))
+        rows = []
+        for area in dict.fromkeys(part["area"]):
+            cells = part[part["area"] == area]
+            rows.append({"name": cells["area_name"].iloc[0], "n": cells["area_n"].iloc[0],
+                         "cells": list(zip(cells["share"], cells["count"]))})
+        out.append({"aspect": aspect, "label": part["aspect_label"].iloc[0], "rungs": rungs, "rows": rows})
+    return out
+
+
+def _rankings(frame, survey, threshold):
+    out = []
+    for qid in ranking_questions(frame, survey):
+        question = survey.question(qid)
+        labels = {c.value: pick(c.label) for c in question.choices}
+        k = len(ranking_questions(frame, survey)[qid])
+        overall = ranking_borda(frame.assign(area="alle"), survey, question=qid)
+        per_area = ranking_borda(frame, survey, question=qid)
+        names = {a.code: pick(a.name) for a in survey.areas}
+        groups = [("Alle gebieden samen", suppress(overall, threshold))]
+        for code in names:
+            part = per_area[per_area["area"] == code]
+            if len(part):
+                groups.append((names[code], suppress(part, threshold)))
+        tables = []
+        for name, part in groups:
+            n = part["n"].iloc[0] if len(part) else 0
+            tables.append({"name": name, "n": n, "rows": [
+                {"choice": labels.get(r.choice, r.choice), "points": r.points, "first": r.first,
+                 "mean": r.mean_points} for r in part.itertuples()]})
+        out.append({"question": qid, "label": pick(question.label), "top": k, "tables": tables})
+    return out
+
+
+def _representativeness(frame, survey, margins, threshold, weights, bounds):
+    questions, categories = survey_demographics(survey, margins)
+    table = representativeness(frame, margins, questions, categories)
+    index = representativeness_index(table)
+    weighted_index = None
+    if weights is not None:
+        after = representativeness(frame, margins, questions, categories, weights=weights)
+        table["weighted_share"] = after["sample_share"].to_numpy()
+        weighted_index = representativeness_index(after)
+    shown = suppress(table, threshold, counts=["sample_n"],
+                     derived={"sample_share": "sample_n", "difference": "sample_n",
+                              **({"weighted_share": "sample_n"} if weights is not None else {})})
+    names = {a.code: pick(a.name) for a in survey.areas}
+    choice_labels = {var: {c.value: pick(c.label) for c in survey.question(qid).choices}
+                     for var, qid in questions.items()}
+    index_by_area = dict(zip(index["area"], index["index"]))
+    weighted_by_area = dict(zip(weighted_index["area"], weighted_index["index"])) if weighted_index is not None else {}
+    areas = []
+    for code in [c for c in names if c in set(shown["area"])]:
+        part = shown[shown["area"] == code]
+        n = int((frame["area"] == code).sum())
+        hidden_area = threshold > 0 and n < threshold
+        rows = [{"variable": VARIABLE_LABELS.get(r.variable, r.variable),
+                 "category": choice_labels[r.variable].get(r.category, r.category),
+                 "n": r.sample_n, "sample": r.sample_share, "population": r.population_share,
+                 "weighted": getattr(r, "weighted_share", None)} for r in part.itertuples()]
+        areas.append({"code": code, "name": names[code], "n": n, "hidden": hidden_area, "rows": rows,
+                      "index": np.nan if hidden_area else index_by_area.get(code),
+                      "weighted_index": np.nan if hidden_area else weighted_by_area.get(code)})
+    summary = None
+    if weights is not None:
+        summary = weight_summary(frame, weights, bounds)
+        summary = summary[summary["respondents"] >= max(threshold, 1)]
+        summary["name"] = summary["area"].map(lambda a: names.get(a, a))
+    return {"areas": areas, "questions": questions, "table": table, "index": index,
+            "weights": summary}
+
+
+def build_report(frame: pd.DataFrame, survey, *, ladder=None, registry=None, threshold: int = 5, margins=None,
+                 weighted: bool = False, bounds=(0.25, 4.0), generated: datetime | None = None) -> Report:
+    """Render the report of ``survey`` from its response ``frame``.
+
+    ``margins`` (from ``read_margins``) adds the representativeness section; ``weighted=True`` also
+    rakes weights to them and weights the rung and gap results. ``threshold`` is the small-cell limit.
+    """
+    lad = resolve_ladder(survey, ladder, registry)
+    frame = frame.copy()
+    weights = None
+    if weighted:
+        if margins is None:
+            raise ValueError("weighted=True needs margins")
+        weights = survey_weights(frame, survey, margins, bounds=bounds)
+        frame["weight"] = weights
+    use_weights = None if weighted else False
+    rungs = rung_chart(frame, survey, lad, threshold=threshold, weighted=use_weights)
+    gap = gap_chart(frame, survey, threshold=threshold, weighted=use_weights) if len(survey.aspects) >= 2 else None
+    participation, unknown_area = _participation(frame, survey, threshold, margins)
+    created = frame["created_at"].dropna() if "created_at" in frame.columns else pd.Series(dtype="datetime64[ns, UTC]")
+    versions = frame["survey_version"].astype(object).fillna("onbekend").value_counts() \
+        if "survey_version" in frame.columns else pd.Series(dtype=int)
+    repr_section = _representativeness(frame, survey, margins, threshold, weights, bounds) \
+        if margins is not None and survey.demographics else None
+    aspects = [(a, pick(label)) for a, label in survey.aspects.items()]
+    context = {
+        "survey": survey, "title": pick(survey.title), "municipality": survey.municipality,
+        "audience": pick(survey.audience), "opens": survey.opens, "closes": survey.closes,
+        "first": created.min() if len(created) else None, "last": created.max() if len(created) else None,
+        "total": len(frame), "unknown_area": unknown_area, "threshold": threshold,
+        "participation": participation, "has_inhabitants": any("inhabitants" in r for r in participation),
+        "rungs": rungs, "rungs_uri": _data_uri(rungs.svg), "rung_tables": _rung_tables(rungs, survey),
+        "gap": gap, "gap_uri": _data_uri(gap.svg) if gap else None,
+        "gap_first": aspects[0][1] if len(aspects) >= 2 else "", "gap_second": aspects[1][1] if len(aspects) >= 2 else "",
+        "rankings": _rankings(frame, survey, threshold), "repr": repr_section, "weighted": weights is not None,
+        "bounds": bounds, "ladder": lad, "ladder_title": pick(lad.title), "aspects": aspects,
+        "versions": list(versions.items()), "demographics_declared": bool(survey.demographics),
+        "margins_given": margins is not None,
+        "generated": generated or datetime.now(timezone.utc), "pick": pick,
+    }
+    html = _environment().get_template("report.html").render(**context)
+    tables = {"rungs": rungs.table, "gap": gap.table if gap else None,
+              "participation": pd.DataFrame(participation),
+              "representativeness": repr_section["table"] if repr_section else None}
+    return Report(html, tables)
