@@ -5,6 +5,7 @@ from flask import Blueprint, abort, current_app, render_template
 
 from .. import lifecycle
 from ..app import registry
+from ..charts_inline import rung_chart_uri
 from ..dashboard import numbers, suppressed
 
 bp = Blueprint("results", __name__)
@@ -30,4 +31,5 @@ def show(slug):
     next_rung = ladder.rung(state.next_rung) if state.next_rung and state.next_rung in ladder else None
     return render_template("results/show.html", survey=survey, state=state, total=suppressed(counted.responses, threshold),
                            per_area=per_area, aspects=aspects, table=table, ladder=ladder, areas=areas,
-                           threshold=threshold, next_rung=next_rung)
+                           threshold=threshold, next_rung=next_rung,
+                           chart=rung_chart_uri(survey, registry(), threshold) if counted.responses else None)

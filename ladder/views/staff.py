@@ -12,6 +12,7 @@ from sqlalchemy import delete, select
 
 from .. import audit, auth, db, invites, lifecycle
 from ..app import registry
+from ..charts_inline import rung_chart_uri
 from ..dashboard import numbers
 from ..filters import date_nl
 from ..i18n import _
@@ -116,7 +117,8 @@ def dashboard(slug):
         can_edit=auth.can_edit(current_user, survey), form=FlaskForm(), exporters=sorted(registry().exporters),
         area_rows=[(_area_name(survey, code), n) for code, n in counted.per_area],
         day_rows=[(date_nl(day), n) for day, n in counted.per_day],
-        page_rows=[(titles[page], n) for page, n in counted.stopped_at], rung_tables=rung_tables)
+        page_rows=[(titles[page], n) for page, n in counted.stopped_at], rung_tables=rung_tables,
+        chart=rung_chart_uri(survey, registry(), threshold=0) if counted.responses else None)
 
 
 def _area_name(survey, code):
