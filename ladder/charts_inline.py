@@ -6,7 +6,6 @@ import base64
 from . import db
 
 
-
 def rung_chart_uri(survey, registry, threshold: int):
     """(data URI, alt text) of the rung chart of ``survey``'s responses, or None when nobody is placed."""
     from .analysis import response_frame
