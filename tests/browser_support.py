@@ -122,3 +122,78 @@ def press_tab_expect(page, selector, key="Tab"):
     """Press ``key`` once and assert focus moved to ``selector``."""
     page.keyboard.press(key)
     assert focused_matches(page, selector), f"after {key} focus is on {active(page)}, not {selector!r}"
+
+
+# ---------------------------------------------------------------- Chromium, pages, forms
+
+def launch_chromium(skip_or_fail):
+    """Start Playwright and Debian's Chromium; yield the browser (use from a session fixture)."""
+    from pathlib import Path
+    if not Path(CHROMIUM).exists():
+        skip_or_fail(f"{CHROMIUM} not found: install Debian's chromium package")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as exc:  # pragma: no cover - the test extra installs it
+        skip_or_fail(f"playwright is not installed: {exc}")
+    pw = sync_playwright().start()
+    try:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    except Exception as exc:
+        pw.stop()
+        skip_or_fail(f"cannot launch {CHROMIUM}: {exc}")
+    try:
+        yield chromium
+    finally:
+        chromium.close()
+        pw.stop()
+
+
+def navigate(page, action):
+    """Run ``action`` (a key press or click) and wait for the page it loads; return its response."""
+    with page.expect_navigation() as nav:
+        action()
+    return nav.value
+
+
+def press_and_load(page, key="Enter"):
+    return navigate(page, lambda: page.keyboard.press(key))
+
+
+def click_and_load(page, selector):
+    return navigate(page, lambda: page.click(selector))
+
+
+def path_of(page):
+    import re
+    return re.sub(r"^https?://[^/]+", "", page.url)
+
+
+def table_rows(page, selector):
+    """The text of each body row of a table, header cell first: [["Proefwijk", "1"], ...]."""
+    return page.eval_on_selector(selector, """t => [...t.tBodies[0].rows].map(
+        r => [...r.cells].map(c => c.innerText.trim()))""")
+
+
+def answer_survey(page, base_url):
+    """Answer the testdorp survey with clicks and fill (the ANSWERS above); return the receipt code."""
+    page.goto(f"{base_url}/s/{SLUG}")
+    click_and_load(page, "button[value=start]")
+    page.select_option("#q-woonplaats", ANSWERS["woonplaats"])
+    page.check(f"input[name=betrokken][value={ANSWERS['betrokken']}]")
+    click_and_load(page, "button[value=volgende]")
+    page.check(f"input[name=huidig][value={ANSWERS['huidig']}]")
+    page.check(f"input[name=gewenst][value='{ANSWERS['gewenst']}']")
+    for value in ANSWERS["thema"]:
+        page.check(f"input[name=thema][value={value}]")
+    click_and_load(page, "button[value=volgende]")
+    page.fill("#q-kosten", "1.500")
+    page.select_option("#q-prioriteiten", "2")
+    page.select_option("#q-prioriteiten-2", "1")
+    page.fill("#q-toelichting", ANSWERS["toelichting"])
+    click_and_load(page, "button[value=volgende]")
+    page.fill("#q-opmerking", ANSWERS["opmerking"])
+    click_and_load(page, "button[value=volgende]")
+    assert path_of(page) == f"/s/{SLUG}/controleren", page.url
+    click_and_load(page, "form button[type=submit]")
+    assert path_of(page) == f"/s/{SLUG}/resultaat", page.url
+    return page.locator(".panel .code").inner_text().strip()
