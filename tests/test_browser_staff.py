@@ -198,12 +198,16 @@ def test_editor_signs_in_and_publishes_by_keyboard_and_residents_see_the_results
     assert_at(resident, f"/s/{SLUG}/resultaat")
     click_and_load(resident, "main a:text-is('Bekijk de uitkomsten van iedereen')")
     assert_at(resident, f"/r/{SLUG}")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    resident.screenshot(path=str(SHOTS / "staff-results-one-response.png"), full_page=True)
     paragraphs = resident.locator(".prose p").all_inner_texts()
     assert paragraphs == [RESULTS_TEXT, RESULTS_MORE], paragraphs
     assert resident.locator(".panel h3").inner_text() == "Zo doet u de volgende keer mee: Coproduceren"
     main = resident.locator("main").inner_text()
     assert "In totaal: minder dan 5 antwoorden." in main
     assert table_rows(resident, "main table:not(.table--rungs)") == [["Proefwijk", "minder dan 5"]]
+    assert resident.locator("table.table--rungs caption").all_inner_texts() == ["Nu", "Wat u wilt"]  # survey order
+    assert "Dezelfde cijfers staan in de tabel" in resident.get_attribute("img.chart", "alt")
     for caption in ("Nu", "Wat u wilt"):
         cells = rung_table(resident, caption)["Proefwijk"]
         assert set(cells.values()) <= {"0", "minder dan 5"}, cells  # one resident is never shown as "1"
