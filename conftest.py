@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent / "tests" / "plugins"))
+sys.path.insert(0, str(Path(__file__).parent / "tests"))
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 PG_ADMIN_URL = os.environ.get("LADDER_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -100,3 +101,40 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+# Browser tests share one Playwright and one Chromium for the whole run: Playwright's sync API
+# cannot run two instances at once.
+
+@pytest.fixture(scope="session")
+def browser():
+    from browser_support import launch_chromium
+    yield from launch_chromium(skip_or_fail)
+
+
+@pytest.fixture
+def live(tmp_path):
+    """The app with the fake municipality plugin on SQLite, served on 127.0.0.1 and a free port."""
+    from browser_support import LiveServer
+    app = make_app(f"sqlite:///{tmp_path / 'ladder.sqlite3'}", tmp_path)
+    server = LiveServer(app).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def new_context(browser):
+    """Make browser contexts (separate cookie jars) that are closed after the test."""
+    made = []
+
+    def make(**options):
+        options.setdefault("viewport", {"width": 1280, "height": 720})
+        options.setdefault("locale", "nl-NL")
+        ctx = browser.new_context(**options)
+        ctx.set_default_timeout(10_000)
+        made.append(ctx)
+        return ctx
+
+    yield make
+    for ctx in made:
+        ctx.close()

@@ -72,3 +72,18 @@ def _as_date(value) -> date:
 def suppressed(count: int, threshold: int) -> int | None:
     """The count, or None when it is small enough to point at people (shown as "minder dan N")."""
     return None if 0 < count < threshold else count
+
+
+def aspect_order(survey: Survey, counted: Numbers) -> list[str]:
+    """The aspects placed, in the order the survey declares them (others after, by name)."""
+    placed = {aspect for aspect, _area, _rung in counted.rungs}
+    declared = [a for a in survey.aspects if a in placed]
+    return declared + sorted(placed - set(declared))
+
+
+def data_version(survey: Survey) -> tuple:
+    """Changes whenever a response is added, withdrawn or deleted: a key for caching what is drawn from them."""
+    row = db.session().execute(select(func.count(), func.max(Response.id), func.count(Response.withdrawn_at),
+                                      func.count(Response.placement_error))
+                               .where(Response.survey_slug == survey.slug)).one()
+    return tuple(row)

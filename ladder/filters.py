@@ -19,7 +19,8 @@ def t(value, locale=None):
 
 def paragraphs(value: str) -> Markup:
     """Turn blank-line separated text into paragraphs."""
-    parts = [p.strip() for p in (value or "").split("\n\n") if p.strip()]
+    text = (value or "").replace("\r\n", "\n")  # browsers send a textarea's line breaks as CRLF
+    parts = [p.strip() for p in text.split("\n\n") if p.strip()]
     return Markup("".join(f"<p>{escape(p)}</p>" for p in parts))
 
 

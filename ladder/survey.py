@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any
 
 from .conditions import evaluate, questions_in
-from .text import Text, text
+from .text import Text
 
 
 @dataclass(frozen=True)

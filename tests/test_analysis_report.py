@@ -440,15 +440,8 @@ def test_report_with_margins_and_weights(molenwaard, runner, tmp_path):
 # --- axe-core on the report in headless Chromium ------------------------------------------------------
 
 @pytest.mark.browser
-def test_axe_finds_no_violations_in_the_report(molenwaard, tmp_path):
-    from browser_support import CHROMIUM, CHROMIUM_ARGS, axe_violations, describe_violations
-    from conftest import skip_or_fail
-    if not Path(CHROMIUM).exists():
-        skip_or_fail(f"{CHROMIUM} not found: install Debian's chromium package")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError as exc:  # pragma: no cover
-        skip_or_fail(f"playwright is not installed: {exc}")
+def test_axe_finds_no_violations_in_the_report(molenwaard, tmp_path, browser):
+    from browser_support import axe_violations, describe_violations
     app, reg, survey = molenwaard
     from ladder.analysis import response_frame
     frame = response_frame(app.config["DATABASE_URL"], survey, registry=reg)
@@ -456,19 +449,14 @@ def test_axe_finds_no_violations_in_the_report(molenwaard, tmp_path):
                         weighted=True).html
     path = tmp_path / "rapport.html"
     path.write_text(html, encoding="utf-8")
-    with sync_playwright() as pw:
-        try:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        except Exception as exc:
-            skip_or_fail(f"cannot launch {CHROMIUM}: {exc}")
-        try:
-            page = browser.new_page()
-            requests = []
-            page.on("request", lambda r: requests.append(r.url))
-            page.goto(path.as_uri())
-            violations = axe_violations(page)
-            assert not violations, "axe-core found violations in the report:\n" + describe_violations(violations)
-            assert all(u.startswith(("file:", "data:")) for u in requests), requests
-            assert page.evaluate("() => [...document.images].every(i => i.complete && i.naturalWidth > 0)")
-        finally:
-            browser.close()
+    page = browser.new_page()
+    try:
+        requests = []
+        page.on("request", lambda r: requests.append(r.url))
+        page.goto(path.as_uri())
+        violations = axe_violations(page)
+        assert not violations, "axe-core found violations in the report:\n" + describe_violations(violations)
+        assert all(u.startswith(("file:", "data:")) for u in requests), requests
+        assert page.evaluate("() => [...document.images].every(i => i.complete && i.naturalWidth > 0)")
+    finally:
+        page.close()

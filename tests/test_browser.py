@@ -9,63 +9,14 @@ import re
 from pathlib import Path
 
 import pytest
-from browser_support import (ANSWERS, CHROMIUM, CHROMIUM_ARGS, SLUG, LiveServer, active, axe_violations,
-                             describe_violations, focused_matches, press_tab_expect, tab_to)
-from conftest import make_app, skip_or_fail
+from browser_support import (ANSWERS, SLUG, active, axe_violations, describe_violations, focused_matches,
+                             press_tab_expect, tab_to)
 
 pytestmark = pytest.mark.browser
 
 SHOTS = Path("/tmp/ladder-shots")
 CODE = re.compile(r"^[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}$")
 EXPECTED = [("huidig", "raadplegen"), ("gewenst", "coproduceren")]
-
-
-# ---------------------------------------------------------------- fixtures
-
-@pytest.fixture(scope="session")
-def browser():
-    if not Path(CHROMIUM).exists():
-        skip_or_fail(f"{CHROMIUM} not found: install Debian's chromium package")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError as exc:  # pragma: no cover - the test extra installs it
-        skip_or_fail(f"playwright is not installed: {exc}")
-    pw = sync_playwright().start()
-    try:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-    except Exception as exc:
-        pw.stop()
-        skip_or_fail(f"cannot launch {CHROMIUM}: {exc}")
-    yield chromium
-    chromium.close()
-    pw.stop()
-
-
-@pytest.fixture
-def live(tmp_path):
-    """The app with the fake municipality plugin on SQLite, served on 127.0.0.1 and a free port."""
-    app = make_app(f"sqlite:///{tmp_path / 'ladder.sqlite3'}", tmp_path)
-    server = LiveServer(app).start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def new_context(browser):
-    """Make browser contexts (separate cookie jars) that are closed after the test."""
-    made = []
-
-    def make(**options):
-        options.setdefault("viewport", {"width": 1280, "height": 720})
-        options.setdefault("locale", "nl-NL")
-        ctx = browser.new_context(**options)
-        ctx.set_default_timeout(10_000)
-        made.append(ctx)
-        return ctx
-
-    yield make
-    for ctx in made:
-        ctx.close()
 
 
 # ---------------------------------------------------------------- helpers

@@ -10,10 +10,9 @@ import re
 from pathlib import Path
 
 import pytest
-from browser_support import (ANSWERS, SLUG, LiveServer, active, answer_survey, axe_violations, click_and_load,
-                             describe_violations, focused_matches, launch_chromium, path_of, press_and_load,
-                             press_tab_expect, table_rows, tab_to)
-from conftest import make_app, skip_or_fail
+from browser_support import (ANSWERS, SLUG, active, answer_survey, axe_violations, click_and_load,
+                             describe_violations, focused_matches, path_of, press_and_load, press_tab_expect,
+                             table_rows, tab_to)
 
 pytestmark = pytest.mark.browser
 
@@ -22,39 +21,6 @@ OTHER = "anderdorp-inspraak"
 PASSWORD = "een lang wachtwoord"
 RESULTS_TEXT = "We leggen in 2027 een speeltuin aan in Proefwijk."
 RESULTS_MORE = "In het voorjaar praten we verder op de dorpsavond."
-
-
-# ---------------------------------------------------------------- fixtures
-
-@pytest.fixture(scope="module")
-def browser():
-    yield from launch_chromium(skip_or_fail)
-
-
-@pytest.fixture
-def live(tmp_path):
-    """The app with the fake municipality plugin on SQLite, served on 127.0.0.1 and a free port."""
-    app = make_app(f"sqlite:///{tmp_path / 'ladder.sqlite3'}", tmp_path)
-    server = LiveServer(app).start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def new_context(browser):
-    made = []
-
-    def make(**options):
-        options.setdefault("viewport", {"width": 1280, "height": 720})
-        options.setdefault("locale", "nl-NL")
-        ctx = browser.new_context(**options)
-        ctx.set_default_timeout(10_000)
-        made.append(ctx)
-        return ctx
-
-    yield make
-    for ctx in made:
-        ctx.close()
 
 
 # ---------------------------------------------------------------- helpers
@@ -228,7 +194,7 @@ def test_axe_finds_no_violations_on_any_staff_or_results_page(new_context, live)
         if violations:
             failures[f"{name} ({path_of(page)})"] = describe_violations(violations)
 
-    editor_email = add_user(live, "redacteur@example.org", "editor")
+    add_user(live, "redacteur@example.org", "editor")
     analyst_email = add_user(live, "analist@example.org", "analyst")
     admin_email = add_user(live, "beheerder@example.org", "admin", municipality=None)
 

@@ -6,7 +6,7 @@ from flask import Blueprint, abort, current_app, render_template
 from .. import lifecycle
 from ..app import registry
 from ..charts_inline import rung_chart_uri
-from ..dashboard import numbers, suppressed
+from ..dashboard import aspect_order, numbers, suppressed
 
 bp = Blueprint("results", __name__)
 
@@ -24,7 +24,7 @@ def show(slug):
     ladder = registry().ladders[survey.ladder]
     areas = {a.code: a for a in survey.areas}
     per_area = [(areas.get(code), suppressed(n, threshold)) for code, n in counted.per_area]
-    aspects = sorted({aspect for aspect, _area, _rung in counted.rungs})
+    aspects = aspect_order(survey, counted)
     table = {aspect: {area: {rung.id: suppressed(counted.rungs.get((aspect, area, rung.id), 0), threshold)
                              for rung in ladder.rungs} for _a, area, _r in counted.rungs if _a == aspect}
              for aspect in aspects}

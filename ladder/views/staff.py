@@ -13,7 +13,7 @@ from sqlalchemy import delete, select
 from .. import audit, auth, db, invites, lifecycle
 from ..app import registry
 from ..charts_inline import rung_chart_uri
-from ..dashboard import numbers
+from ..dashboard import aspect_order, numbers
 from ..filters import date_nl
 from ..i18n import _
 from ..text import pick
@@ -107,7 +107,7 @@ def dashboard(slug):
     locale = "nl"
     titles = {p.id: pick(p.title, locale) for p in survey.pages}
     rung_tables = {}
-    for aspect in sorted({aspect for aspect, _area, _rung in counted.rungs}):
+    for aspect in aspect_order(survey, counted):
         codes = sorted({area for a, area, _rung in counted.rungs if a == aspect}, key=lambda c: c or "")
         rung_tables[pick(survey.aspects.get(aspect), locale) or aspect] = [
             (_area_name(survey, code), [counted.rungs.get((aspect, code, r.id), 0) for r in ladder.rungs])
@@ -210,7 +210,7 @@ def publish(slug):
             db.session().commit()
             flash(_("De uitkomsten zijn niet meer openbaar."))
             return redirect(url_for(".dashboard", slug=slug))
-        text = request.form.get("results_text", "").strip()
+        text = request.form.get("results_text", "").replace("\r\n", "\n").strip()
         next_rung = request.form.get("next_rung", "")
         if not text:
             error = _("Schrijf wat de gemeente met de uitkomst doet.")
