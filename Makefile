@@ -19,7 +19,7 @@ install: $(BIN)/python
 
 # After changing interface text: extract it and update the catalogues (then translate in the .po files).
 translations: $(BIN)/python
-	$(BIN)/pybabel extract -F babel.cfg -k _l -o ladder/translations/messages.pot ladder
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o ladder/translations/messages.pot .
 	$(BIN)/pybabel update -i ladder/translations/messages.pot -d ladder/translations
 
 install-test: $(BIN)/python
