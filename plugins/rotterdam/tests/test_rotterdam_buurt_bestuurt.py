@@ -7,7 +7,7 @@ import pytest
 
 import ladder_rotterdam
 from ladder import PARTICIPATIELADDER, Placement, Summary, load_survey
-from ladder.question_types import BUILTIN_TYPES
+from ladder import BUILTIN_TYPES
 from ladder_rotterdam import buurt_bestuurt as bb
 
 TYPES = {t.name: t for t in BUILTIN_TYPES}

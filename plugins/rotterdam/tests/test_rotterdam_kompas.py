@@ -5,7 +5,7 @@ import pytest
 
 import ladder_rotterdam
 from ladder import PARTICIPATIELADDER, Advice, Placement, load_survey
-from ladder.question_types import BUILTIN_TYPES
+from ladder import BUILTIN_TYPES
 from ladder_rotterdam import kompas
 
 TYPES = {t.name: t for t in BUILTIN_TYPES}

@@ -1,15 +1,13 @@
 """Zwijndrecht (Heerjansdam) rung logic: table-driven over every branch, and checked against the survey file."""
 from __future__ import annotations
 
-import ast
-import inspect
 from pathlib import Path
 
 import pytest
 
 import ladder_zwijndrecht
-from ladder import PARTICIPATIELADDER, Placement, load_survey
-from ladder.question_types import BUILTIN_TYPES  # not on the package face; see the plugin's README
+from ladder import BUILTIN_TYPES, PARTICIPATIELADDER, Placement, load_survey
+from ladder.testing import answers_read_by
 from ladder_zwijndrecht import rungs
 
 SURVEY_FILES = sorted((Path(ladder_zwijndrecht.__file__).parent / "surveys").glob("*.toml"))
@@ -110,44 +108,14 @@ def test_plugin_registers_the_survey_with_its_logic():
     assert registered.place is rungs.place
 
 
-def _literals_used_as_answers():
-    """Question ids read with answers.get("..."), and each id's values compared against with == / != / in."""
-    tree = ast.parse(inspect.getsource(rungs))
-    ids, compared, named = set(), {}, {}
-
-    def question_of(node):
-        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get"
-                and isinstance(node.func.value, ast.Name) and node.func.value.id == "answers"):
-            return node.args[0].value
-        return None
-
-    for node in ast.walk(tree):
-        qid = question_of(node)
-        if qid:
-            ids.add(qid)
-        # voted = answers.get("gestemd") ... voted == "nee": follow the name back to its question
-        if isinstance(node, ast.Assign) and question_of(node.value) and isinstance(node.targets[0], ast.Name):
-            named[node.targets[0].id] = question_of(node.value)
-    for node in ast.walk(tree):
-        if not isinstance(node, ast.Compare):
-            continue
-        left = question_of(node.left) or (named.get(node.left.id) if isinstance(node.left, ast.Name) else None)
-        if left:
-            for comp in node.comparators:
-                for const in ast.walk(comp):
-                    if isinstance(const, ast.Constant) and isinstance(const.value, str):
-                        compared.setdefault(left, set()).add(const.value)
-    return ids, compared
-
-
 def test_every_question_id_in_rungs_exists_in_the_survey():
-    ids, _ = _literals_used_as_answers()
+    ids, _ = answers_read_by(rungs)
     known = {q.id for q in survey().questions}
     assert ids and ids <= known, ids - known
 
 
 def test_every_compared_choice_exists():
-    _, compared = _literals_used_as_answers()
+    _, compared = answers_read_by(rungs)
     assert {"kandidaat", "gestemd"} <= set(compared)
     s = survey()
     for qid, values in compared.items():
