@@ -14,8 +14,8 @@ from ..codes import code_hash
 from ..forms import page_form, parsed_answers
 from ..i18n import _, current_locale
 from ..models import Response
-from ..withdrawal import withdraw_response
 from ..submit import InvalidAnswers, InviteRequired, SurveyClosed, submit
+from ..withdrawal import withdraw_response
 
 bp = Blueprint("resident", __name__)
 
@@ -83,10 +83,6 @@ def _invite(survey):
     return session.get("invites", {}).get(survey.slug)
 
 
-def _visible_pages(survey, answers):
-    return survey.visible_pages(answers)
-
-
 @bp.route("/s/<slug>/vraag/<page_id>", methods=["GET", "POST"])
 def page(slug, page_id):
     survey = _survey(slug)
@@ -101,8 +97,7 @@ def page(slug, page_id):
     if page is None:
         abort(404)
     answers = dict(draft.answers or {})
-    visible = _visible_pages(survey, answers)
-    if page not in visible:
+    if page not in survey.visible_pages(answers):
         return redirect(_after(survey, page, answers))
     questions = survey.visible_questions(page, answers)
     types = registry().question_types
