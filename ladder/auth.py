@@ -39,6 +39,12 @@ def _login_key() -> str:
 limiter = Limiter(key_func=_login_key, default_limits=[], headers_enabled=False)
 
 
+@limiter.request_filter
+def _not_sign_in() -> bool:
+    # Only sign-in is throttled: skip the limiter's bookkeeping on every other request.
+    return request.endpoint != "staff.login"
+
+
 def init_app(app) -> None:
     login_manager.init_app(app)
     limiter.init_app(app)

@@ -4,10 +4,11 @@ The survey file gives the starting state; once staff change it, the database row
 """
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import date
 
-from flask import g, has_app_context
+from flask import current_app, has_app_context
 from sqlalchemy import select
 
 from . import db
@@ -36,27 +37,39 @@ class Lifecycle:
         return not (self.closes_on and today > self.closes_on)
 
 
-def _rows() -> dict[str, SurveyState]:
-    # One query per request for every survey's state, shared by the index and the survey pages.
-    if has_app_context() and "survey_states" in g:
-        return g.survey_states
-    rows = {row.slug: row for row in db.session().scalars(select(SurveyState))}
-    if has_app_context():
-        g.survey_states = rows
-    return rows
+_COLUMNS = (SurveyState.status, SurveyState.opens_on, SurveyState.closes_on, SurveyState.invite_only,
+            SurveyState.results_published_at)
 
 
 def row(slug: str) -> SurveyState | None:
-    return _rows().get(slug)
+    """The stored state with its results text, for the pages that show it."""
+    return db.session().get(SurveyState, slug)
+
+
+# Every submission needs its survey's state. Reading it costs more than the rest of the checks, and
+# it changes only when staff act, so each process keeps it a few seconds (LIFECYCLE_CACHE_SECONDS).
+# A change in this process clears the cache at once; other workers follow within those seconds.
+# Dates are compared on every call, so a survey still closes exactly at the end of its window.
+_cache: dict[tuple[str, str], tuple[float, Lifecycle]] = {}
 
 
 def of(survey: Survey) -> Lifecycle:
     """The survey's effective lifecycle."""
-    state = row(survey.slug)
-    if state is None:
-        return Lifecycle(survey.status, survey.opens, survey.closes, False, False)
-    return Lifecycle(state.status, state.opens_on, state.closes_on, state.invite_only,
-                     state.results_published_at is not None)
+    seconds = current_app.config.get("LIFECYCLE_CACHE_SECONDS", 0) if has_app_context() else 0
+    key = (str(db.engine().url), survey.slug)
+    hit = _cache.get(key)
+    now = time.monotonic()
+    if hit and hit[0] > now:
+        return hit[1]
+    found = db.session().execute(select(*_COLUMNS).where(SurveyState.slug == survey.slug)).first()
+    if found is None:
+        state = Lifecycle(survey.status, survey.opens, survey.closes, False, False)
+    else:
+        status, opens_on, closes_on, invite_only, published_at = found
+        state = Lifecycle(status, opens_on, closes_on, invite_only, published_at is not None)
+    if seconds:
+        _cache[key] = (now + seconds, state)
+    return state
 
 
 def is_open(survey: Survey) -> bool:
@@ -70,5 +83,5 @@ def editable_row(survey: Survey) -> SurveyState:
         state = SurveyState(slug=survey.slug, status=survey.status, opens_on=survey.opens,
                             closes_on=survey.closes, invite_only=False)
         db.session().add(state)
-    g.pop("survey_states", None)
+    _cache.clear()
     return state
