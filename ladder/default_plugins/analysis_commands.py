@@ -51,10 +51,11 @@ def _check_bounds(bounds):
         raise click.ClickException("--bounds LOW HIGH needs 0 < LOW <= 1 <= HIGH, e.g. --bounds 0.3 3")
 
 
-def _echo_tables(tables, fmt, header):
+def _echo_tables(tables, fmt, header, key="tables", note=""):
+    """Print named tables as JSON (``header`` plus the tables under ``key``), CSV or text."""
     if fmt == "json":
         out = {name: json.loads(t.to_json(orient="records", force_ascii=False)) for name, t in tables.items()}
-        click.echo(json.dumps({**header, "tables": out}, ensure_ascii=False, indent=2))
+        click.echo(json.dumps({**header, key: out}, ensure_ascii=False, indent=2))
         return
     for name, table in tables.items():
         if fmt == "csv":
@@ -62,7 +63,7 @@ def _echo_tables(tables, fmt, header):
             table.to_csv(buf, index=False)
             click.echo(f"# {name}\n{buf.getvalue()}")
         else:
-            click.echo(f"== {name}")
+            click.echo(f"== {name}{note}")
             click.echo(table.to_string(index=False) if len(table) else "(empty)")
             click.echo()
 
@@ -134,21 +135,9 @@ def register_commands(cli):
                     raise click.ClickException(f"no summary {name!r}; choose from {', '.join(sorted(available))}")
                 tables[name] = available[name].fn(frame, survey)
         tables = {name: suppress(t, threshold) if threshold else t for name, t in tables.items()}
-        if fmt == "json":
-            out = {name: json.loads(t.to_json(orient="records", force_ascii=False)) for name, t in tables.items()}
-            click.echo(json.dumps({"survey": slug, "responses": len(frame), "threshold": threshold,
-                                   "weighted": weighted, "summaries": out}, ensure_ascii=False, indent=2))
-            return
-        for name, table in tables.items():
-            if fmt == "csv":
-                buf = io.StringIO()
-                table.to_csv(buf, index=False)
-                click.echo(f"# {name}\n{buf.getvalue()}")
-            else:
-                click.echo(f"== {name} ({len(frame)} responses" + (f", counts under {threshold} hidden)"
-                                                                   if threshold else ")"))
-                click.echo(table.to_string(index=False) if len(table) else "(empty)")
-                click.echo()
+        note = f" ({len(frame)} responses" + (f", counts under {threshold} hidden)" if threshold else ")")
+        _echo_tables(tables, fmt, {"survey": slug, "responses": len(frame), "threshold": threshold,
+                                   "weighted": weighted}, key="summaries", note=note)
 
     @cli.command("weights")
     @click.argument("slug")
