@@ -106,7 +106,7 @@ def can_edit(user, survey) -> bool:
 
 def staff_survey(slug: str, edit: bool = False):
     """The survey ``slug`` if the signed-in user may see it (404 otherwise) and, with ``edit``, change it (403)."""
-    from .app import registry
+    from .views import registry
     survey = registry().survey(slug)
     if survey is None or not can_read(current_user, survey):
         abort(404)
@@ -116,7 +116,7 @@ def staff_survey(slug: str, edit: bool = False):
 
 
 def visible_surveys(user) -> list:
-    from .app import registry
+    from .views import registry
     return sorted((s for s in registry().surveys.values() if can_read(user, s)), key=lambda s: (s.municipality, s.slug))
 
 

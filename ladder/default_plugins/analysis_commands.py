@@ -15,7 +15,7 @@ from ..hookspecs import hookimpl
 
 def _survey_and_frame(slug):
     from ..analysis import response_frame
-    from ..app import registry
+    from ..views import registry
     reg = registry()
     survey = reg.survey(slug)
     if survey is None:
@@ -84,7 +84,7 @@ def register_commands(cli):
     def export_command(slug, fmt, output):
         """Write a survey's responses (one row per response) to a file."""
         from ..analysis import export
-        from ..app import registry
+        from ..views import registry
         exporter = registry().exporters.get(fmt)
         if exporter is None:
             raise click.ClickException(f"unknown format {fmt!r}; choose from {', '.join(sorted(registry().exporters))}")

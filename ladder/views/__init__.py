@@ -1,0 +1,19 @@
+"""The web layer: one blueprint per area, and the helpers they share."""
+from __future__ import annotations
+
+from flask import abort, current_app
+
+
+def registry():
+    """The plugin registry the current app was built with."""
+    return current_app.extensions["ladder"]
+
+
+def survey_or_404(slug: str):
+    """The survey ``slug``, or 404 when no plugin registers it or staff keep it as a draft."""
+    from .. import lifecycle
+    from ..i18n import _
+    survey = registry().survey(slug)
+    if survey is None or lifecycle.of(survey).status == "draft":
+        abort(404, description=_("Deze vragenlijst bestaat niet."))
+    return survey

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
 
-from ..app import registry
+from . import registry, survey_or_404
 from ..i18n import _
 from ..openapi import openapi_document
 from ..serialize import survey_dict, survey_summary
@@ -18,13 +18,6 @@ def _error(status, message, **extra):
     return jsonify({"error": message, **extra}), status
 
 
-def _survey_or_404(slug):
-    survey = registry().survey(slug)
-    if survey is None or lifecycle.of(survey).status == "draft":
-        return None
-    return survey
-
-
 @bp.get("/surveys")
 def surveys():
     items = [survey_summary(s) for s in registry().surveys.values() if lifecycle.of(s).status != "draft"]
@@ -33,18 +26,14 @@ def surveys():
 
 @bp.get("/surveys/<slug>")
 def survey(slug):
-    s = _survey_or_404(slug)
-    if s is None:
-        return _error(404, _("Deze vragenlijst bestaat niet."))
+    s = survey_or_404(slug)
     reg = registry()
     return jsonify(survey_dict(s, reg.ladders[s.ladder], reg.question_types))
 
 
 @bp.post("/surveys/<slug>/responses")
 def create_response(slug):
-    s = _survey_or_404(slug)
-    if s is None:
-        return _error(404, _("Deze vragenlijst bestaat niet."))
+    s = survey_or_404(slug)
     body = request.get_json(silent=True)
     if not isinstance(body, dict) or not isinstance(body.get("answers"), dict):
         return _error(400, _('Stuur JSON met de vorm {"answers": {...}, "locale": "nl"}.'))

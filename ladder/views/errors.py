@@ -29,7 +29,9 @@ def init_app(app):
     @app.errorhandler(HTTPException)
     def http_error(exc):
         code = exc.code or 500
-        message = _(MESSAGES.get(code, MESSAGES[400]))
+        # A view may abort with its own (translated) description; Werkzeug's English default is never shown.
+        own = exc.description if exc.description != type(exc).description else None
+        message = own or _(MESSAGES.get(code, MESSAGES[400]))
         if request.path.startswith("/api/"):
             return jsonify({"error": message}), code
         return render_template("error.html", code=code, message=message), code

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify
 
-from ..app import registry
+from . import registry
 
 bp = Blueprint("meta", __name__)
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from .. import db, drafts, invites, lifecycle
 from ..answers import validate
-from ..app import registry
+from . import registry, survey_or_404
 from ..codes import code_hash
 from ..forms import page_form, parsed_answers
 from ..i18n import _, current_locale
@@ -18,13 +18,6 @@ from ..submit import InvalidAnswers, InviteRequired, SurveyClosed, submit
 from ..withdrawal import withdraw_response
 
 bp = Blueprint("resident", __name__)
-
-
-def _survey(slug):
-    survey = registry().survey(slug)
-    if survey is None or lifecycle.of(survey).status == "draft":
-        abort(404)
-    return survey
 
 
 def _locale(survey):
@@ -46,7 +39,7 @@ def index():
 
 @bp.get("/s/<slug>")
 def start(slug):
-    survey = _survey(slug)
+    survey = survey_or_404(slug)
     if not lifecycle.is_open(survey):
         return _closed(survey)
     return _start_page(survey)
@@ -61,7 +54,7 @@ def _start_page(survey, invite_error=None):
 
 @bp.post("/s/<slug>")
 def begin(slug):
-    survey = _survey(slug)
+    survey = survey_or_404(slug)
     if not lifecycle.is_open(survey):
         return _closed(survey)
     form = FlaskForm()
@@ -85,7 +78,7 @@ def _invite(survey):
 
 @bp.route("/s/<slug>/vraag/<page_id>", methods=["GET", "POST"])
 def page(slug, page_id):
-    survey = _survey(slug)
+    survey = survey_or_404(slug)
     if not lifecycle.is_open(survey):
         return _closed(survey)
     found = drafts.current(survey)
@@ -159,7 +152,7 @@ def _before(survey, page, answers):
 
 @bp.route("/s/<slug>/controleren", methods=["GET", "POST"])
 def check(slug):
-    survey = _survey(slug)
+    survey = survey_or_404(slug)
     if not lifecycle.is_open(survey):
         return _closed(survey)
     found = drafts.current(survey)
@@ -196,7 +189,7 @@ def check(slug):
 
 @bp.get("/s/<slug>/resultaat")
 def result(slug):
-    survey = _survey(slug)
+    survey = survey_or_404(slug)
     seen = session.get("result")
     if not seen or seen.get("slug") != slug:
         flash(_("Uw uitkomst is alleen direct na het versturen te zien. Bewaar daarom uw ontvangstcode."))
@@ -212,7 +205,7 @@ def result(slug):
 
 @bp.route("/s/<slug>/hervatten", methods=["GET", "POST"])
 def resume(slug):
-    survey = _survey(slug)
+    survey = survey_or_404(slug)
     form = FlaskForm()
     error = None
     if request.method == "POST":

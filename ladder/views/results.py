@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, render_template
 
 from .. import lifecycle
-from ..app import registry
+from . import registry, survey_or_404
 from ..charts_inline import rung_chart_uri
 from ..dashboard import aspect_order, numbers, suppressed
 
@@ -13,9 +13,7 @@ bp = Blueprint("results", __name__)
 
 @bp.get("/r/<slug>")
 def show(slug):
-    survey = registry().survey(slug)
-    if survey is None or lifecycle.of(survey).status == "draft":
-        abort(404)
+    survey = survey_or_404(slug)
     state = lifecycle.row(slug)
     if state is None or state.results_published_at is None:
         return render_template("results/not_yet.html", survey=survey)

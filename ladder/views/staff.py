@@ -11,7 +11,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy import delete, select
 
 from .. import audit, auth, db, invites, lifecycle
-from ..app import registry
+from . import registry
 from ..charts_inline import rung_chart_uri
 from ..dashboard import aspect_order, numbers, response_counts
 from ..filters import date_nl
