@@ -75,10 +75,8 @@ def make_app(url, tmp_path, **config):
     settings = {"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "test-secret",
                 "EXTRA_PLUGINS": ["fake_municipality"], "DISABLED_PLUGINS": []}
     settings.update(config)
-    os.environ.pop("LADDER_DATABASE_URL", None)
-    app = create_app(settings)
-    app.instance_path = str(tmp_path / "instance")
-    return app
+    # With a test config, instance/config.py and LADDER_* are not read; the instance folder is the test's own.
+    return create_app(settings, instance_path=tmp_path / "instance")
 
 
 @pytest.fixture

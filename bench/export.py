@@ -146,6 +146,7 @@ def measure(kind: str, url: str, chunksize: int) -> dict:
     from sqlalchemy import create_engine, text
 
     from ladder.analysis import response_frame, rungs_per_area
+    from ladder.plugins import load_registry
     from ladder.ladders import PARTICIPATIELADDER
     survey, _, _ = _survey()
     engine = create_engine(url)
@@ -159,7 +160,8 @@ def measure(kind: str, url: str, chunksize: int) -> dict:
             frame = pd.read_sql(text("SELECT * FROM responses"), conn)
         rows = len(frame)
     else:
-        frame = response_frame(engine, survey, ladder=PARTICIPATIELADDER, chunksize=chunksize)
+        frame = response_frame(engine, survey, ladder=PARTICIPATIELADDER, registry=load_registry({"EXTRA_PLUGINS": ["fake_municipality"]}),
+                               chunksize=chunksize)
         summary = rungs_per_area(frame, survey)
         rows = len(frame)
         assert summary["count"].sum() == 2 * rows

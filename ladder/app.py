@@ -1,37 +1,51 @@
 """The application factory."""
 from __future__ import annotations
 
+import os
 import secrets
 from pathlib import Path
 
 from flask import Flask
 from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFProtect
+from jinja2 import ChoiceLoader, FileSystemLoader
 
+from . import auth, cli, db, filters, i18n
 from . import config as default_config
-from . import auth, db, filters, i18n
-from .plugins import load_plugins
+from .plugins import load_registry
 
 csrf = CSRFProtect()
 
 
-def create_app(test_config: dict | None = None) -> Flask:
-    """Create the app: defaults, then instance/config.py, then ``test_config``, then LADDER_* variables."""
-    app = Flask("ladder", instance_relative_config=True)
+def create_app(test_config: dict | None = None, instance_path: str | os.PathLike | None = None) -> Flask:
+    """Create the app.
+
+    Settings come from the defaults (``ladder.config``), then ``instance/config.py``, then
+    ``LADDER_*`` environment variables; with ``test_config`` they come from the defaults and
+    ``test_config`` alone, as in Flask's tutorial, so a test never reads a developer's settings.
+    The instance folder is ``instance_path``, else ``LADDER_INSTANCE_PATH``, else Flask's default.
+    """
+    instance_path = instance_path or (os.environ.get("LADDER_INSTANCE_PATH") if test_config is None else None)
+    app = Flask("ladder", instance_relative_config=True,
+                instance_path=str(Path(instance_path).resolve()) if instance_path else None)
     app.config.from_object(default_config)
-    app.config.from_pyfile("config.py", silent=True)
-    if test_config:
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        app.config.from_prefixed_env("LADDER")
+    else:
         app.config.from_mapping(test_config)
-    app.config.from_prefixed_env("LADDER")
     if app.config.get("PRODUCTION"):
         app.config.update(SESSION_COOKIE_SECURE=True, REMEMBER_COOKIE_SECURE=True)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
+    app.json.sort_keys = False  # the API keeps the survey file's order
 
-    registry = load_plugins(app, disabled=set(app.config.get("DISABLED_PLUGINS") or ()),
-                            extra=app.config.get("EXTRA_PLUGINS") or ())
+    registry = load_registry(app.config, app=app)
     app.extensions["ladder"] = registry
+    folders = [t.template_folder for t in registry.question_types.values() if t.template_folder]
+    if folders:  # a plugin's question type may bring its own templates
+        app.jinja_loader = ChoiceLoader([app.jinja_loader, FileSystemLoader(folders)])
 
     app.session_interface = SessionInterface()
     db.init_app(app)
@@ -48,9 +62,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.exempt(api.bp)  # public, cookie-less JSON submissions; the HTML form keeps its token
     app.register_blueprint(meta.bp)
     errors.init_app(app)
-    for blueprint in registry.blueprints:
-        app.register_blueprint(blueprint)
-    from . import cli
+    for contribution in registry.call("register_blueprints", app=app, config=app.config):
+        for blueprint in contribution:
+            app.register_blueprint(blueprint)
     cli.init_app(app)
     return app
 
@@ -71,9 +85,3 @@ def _instance_secret(instance: Path) -> str:
         path.touch(mode=0o600)
         path.write_text(secrets.token_urlsafe(48))
     return path.read_text().strip()
-
-
-def registry(app=None):
-    """The plugin registry of ``app`` (or the current app)."""
-    from flask import current_app
-    return (app or current_app).extensions["ladder"]

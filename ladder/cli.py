@@ -1,4 +1,5 @@
-"""The ``ladder`` command: Flask's CLI for this app (run, routes, shell) plus ladder's own commands."""
+"""ladder's own commands (init-db, plugins, surveys, rescore, users, codes, purge-drafts), added to the
+app's CLI by ``create_app``, then the commands plugins add. The ``ladder`` program is ``ladder.__main__``."""
 from __future__ import annotations
 
 import json
@@ -6,31 +7,23 @@ from datetime import timedelta
 
 import click
 from flask import current_app
-from flask.cli import FlaskGroup, with_appcontext
+from flask.cli import with_appcontext
 from sqlalchemy import delete, select
 
 from . import audit, auth, db, invites
-from .app import create_app, registry
+from .views import registry
 from .migrate import upgrade
 from .models import Draft, Response, User, utcnow
 from .placing import rescore
 from .serialize import survey_summary
 
 
-@click.group(cls=FlaskGroup, create_app=lambda: create_app())
-def main():
-    """Participation surveys on the participation ladder."""
-
-
 def init_app(app) -> None:
     """Add ladder's commands to the app's CLI, then the commands plugins add."""
     for command in (init_db, plugins, surveys, rescore_command, users, codes, purge_drafts):
         app.cli.add_command(command)
-    for impl in app.extensions["ladder"].pm.hook.register_commands.get_hookimpls():
-        try:
-            impl.function(cli=app.cli)
-        except Exception as exc:  # a plugin's broken command must not take the CLI down
-            app.logger.error("plugin %s: register_commands failed: %s", impl.plugin_name, exc)
+    # a plugin's broken command must not take the CLI down: failures are logged (NOTIFY_HOOKS)
+    app.extensions["ladder"].notify("register_commands", cli=app.cli)
 
 
 @click.command("init-db")

@@ -7,6 +7,8 @@ DATABASE_URL = "sqlite:///ladder.sqlite3"
 DISABLED_PLUGINS: list[str] = []
 # Extra plugin modules to load by import name, like installed ones (for plugin development).
 EXTRA_PLUGINS: list[str] = []
+# LADDER_TRACE_HOOKS=1 logs every plugin hook call and its result (logger ladder.plugins, level INFO).
+TRACE_HOOKS = False
 # None: generated into the instance folder on first run (never in the repo).
 SECRET_KEY = None
 # Residents may take their time on a page; the token lives as long as the session.
@@ -16,7 +18,6 @@ SESSION_COOKIE_SAMESITE = "Lax"
 # Production sets LADDER_SESSION_COOKIE_SECURE=true (HTTPS only).
 SESSION_COOKIE_SECURE = False
 MAX_CONTENT_LENGTH = 1024 * 1024
-JSON_SORT_KEYS = False
 
 # Where the login throttle keeps its counts. memory:// is per process: with several gunicorn
 # workers use Redis so they share them, e.g. LADDER_RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379

@@ -9,6 +9,7 @@ from flask import g, has_request_context, request, session
 from flask.sessions import NullSession
 from flask_babel import Babel, gettext, lazy_gettext
 
+from . import messages
 from .text import DEFAULT_LOCALE, LOCALES
 
 _ = gettext
@@ -32,5 +33,11 @@ def current_locale() -> str:
 def init_app(app) -> None:
     """Attach Flask-Babel with the resident's language choice."""
     Babel(app, locale_selector=current_locale, default_locale=DEFAULT_LOCALE)
+    messages.install(_engine_gettext)
     app.jinja_env.globals["current_locale"] = current_locale
     app.jinja_env.globals["LOCALES"] = {"nl": "Nederlands", "fy": "Frysk", "en": "English"}
+
+
+def _engine_gettext(message: str) -> str:
+    """The engine's messages in the resident's language during a request; Dutch outside one."""
+    return gettext(message) if has_request_context() else message

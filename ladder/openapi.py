@@ -38,7 +38,7 @@ def openapi_document(registry) -> dict[str, Any]:
     """Build the document from the registered surveys and question types."""
     answer_schemas = {}
     for slug, survey in sorted(registry.surveys.items()):
-        props = {q.id: registry.question_types[q.type].schema(q) for q in survey.questions}
+        props = {q.id: registry.type_of(q).schema(q, survey) for q in survey.questions}
         answer_schemas[f"Answers-{slug}"] = {"type": "object", "properties": props, "additionalProperties": False,
                                              "description": "Required questions depend on skip logic; see show_if."}
     body = {"type": "object", "required": ["answers"],

@@ -1,14 +1,22 @@
-"""Build the plugin manager for one app: load plugins, collect what they register, report failures.
+"""The registry: the plugin manager and everything the plugins register, built without Flask.
 
-Built-in features are plugins too (``DEFAULT_PLUGINS``), registered exactly like a municipality's.
-A plugin that fails to import or whose registration hook raises is left out and reported; a
-duplicate survey slug or question type stops start-up, because guessing which one wins would be worse.
+``load_registry(config)`` loads the built-in plugins (``DEFAULT_PLUGINS``), the installed ones (entry
+point group ``ladder``) and any named in ``EXTRA_PLUGINS``, then calls each registration hook through
+pluggy (``pm.hook.register_surveys(app=..., config=...)``), so a hookimpl may take fewer arguments,
+hook wrappers see and may change the results, and ``TRACE_HOOKS`` logs every call.
+
+A plugin that fails to import, misspells a hook or whose hook raises is reported and left out; the
+call is then made again without it. A duplicate survey slug or question type stops start-up, because
+guessing which one wins would be worse. ``create_app`` attaches the registry to the app; analysis and
+command-line tools use it without one.
 """
 from __future__ import annotations
 
+import functools
 import importlib
 import logging
 import traceback
+from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from typing import Any
@@ -21,14 +29,21 @@ log = logging.getLogger(__name__)
 
 ENTRY_POINT_GROUP = "ladder"
 DEFAULT_PLUGINS = (
-    "ladder.default_plugins.question_types",
-    "ladder.default_plugins.ladders",
-    "ladder.default_plugins.exporters",
-    "ladder.default_plugins.summaries",
-    "ladder.default_plugins.analysis_commands",
+    "ladder.default_plugins.engine",
+    "ladder.default_plugins.analysis",
+    "ladder.default_plugins.commands",
 )
-REGISTRATION_HOOKS = ("register_question_types", "register_ladders", "register_surveys",
-                      "register_summaries", "register_exporters", "register_blueprints")
+# kind in the registry, the attribute that names an item; in the order they are collected:
+# types and ladders first, because surveys are checked against them.
+REGISTRATION_HOOKS = {
+    "register_question_types": ("question_types", "name"),
+    "register_ladders": ("ladders", "id"),
+    "register_surveys": ("surveys", "slug"),
+    "register_summaries": ("summaries", "name"),
+    "register_exporters": ("exporters", "name"),
+}
+# Hooks that tell plugins something: a failure is logged and the other plugins still run.
+NOTIFY_HOOKS = ("register_commands", "response_saved")
 
 
 class PluginConflict(RuntimeError):
@@ -51,44 +66,88 @@ class PluginInfo:
                 "error": self.error, "default": self.default}
 
 
+class Contribution(list):
+    """What one plugin returned from a registration hook: a plain list that remembers its plugin."""
+
+    def __init__(self, plugin: str, items):
+        super().__init__(items or ())
+        self.plugin = plugin
+
+
 @dataclass
 class Registry:
-    """Everything the plugins registered for one app."""
+    """Everything the plugins registered, by name."""
 
     pm: pluggy.PluginManager
     plugins: dict[str, PluginInfo]
+    config: MutableMapping[str, Any] = field(default_factory=dict)
     surveys: dict[str, Any] = field(default_factory=dict)
     ladders: dict[str, Any] = field(default_factory=dict)
     question_types: dict[str, Any] = field(default_factory=dict)
     summaries: dict[str, Any] = field(default_factory=dict)
     exporters: dict[str, Any] = field(default_factory=dict)
-    blueprints: list[Any] = field(default_factory=list)
     owners: dict[tuple[str, str], str] = field(default_factory=dict)  # (kind, name) -> plugin
 
     def survey(self, slug: str):
         return self.surveys.get(slug)
 
+    def ladder_of(self, survey):
+        return self.ladders[survey.ladder]
 
-def make_plugin_manager() -> pluggy.PluginManager:
+    def type_of(self, question):
+        return self.question_types[question.type]
+
+    def area_question(self, survey):
+        """The survey's first question whose type gives the response its area, or None."""
+        return next((q for q in survey.questions if self.type_of(q).gives_area), None)
+
+    def summaries_for(self, survey) -> dict[str, Any]:
+        """The registered summaries that apply to ``survey``, by name."""
+        return {name: s for name, s in self.summaries.items() if s.applies_to(survey)}
+
+    def call(self, hook: str, **kwargs) -> list:
+        """Call ``hook`` through pluggy; a plugin whose implementation raises is left out and reported."""
+        return call_hook(self.pm, self.plugins, hook, **kwargs)
+
+    def notify(self, hook: str, **kwargs) -> None:
+        """Call a hook that tells plugins something (``response_saved``); failures are logged only."""
+        getattr(self.pm.hook, hook)(**kwargs)
+
+
+def load_registry(config: MutableMapping[str, Any] | Mapping[str, Any] | None = None, app=None) -> Registry:
+    """Load the plugins named by ``config`` and collect what they register.
+
+    ``config`` holds ``DISABLED_PLUGINS``, ``EXTRA_PLUGINS`` and ``TRACE_HOOKS``; plugins' own
+    ``config_defaults`` are added to it with ``setdefault``. ``app`` is the Flask app when the
+    registry is built for one (hooks receive it as ``app``), None for analysis and tools.
+    """
+    config = config if isinstance(config, MutableMapping) else dict(config or {})
     pm = pluggy.PluginManager("ladder")
     pm.add_hookspecs(hookspecs)
-    return pm
+    if config.get("TRACE_HOOKS"):
+        # first line only: the call and its result, not the arguments (the config holds the secret key)
+        pm.trace.root.setwriter(lambda message: log.info("hook %s", message.strip().splitlines()[0]))
+        pm.enable_tracing()
+    infos = _register_plugins(pm, set(config.get("DISABLED_PLUGINS") or ()), config.get("EXTRA_PLUGINS") or ())
+    registry = Registry(pm=pm, plugins=infos, config=config)
+    for contribution in registry.call("config_defaults", app=app, config=config):
+        for defaults in contribution:
+            for key, value in (defaults or {}).items():
+                config.setdefault(key, value)
+    _collect(registry, app)
+    return registry
 
 
-def load_plugins(app, disabled: set[str] | frozenset[str] = frozenset(), extra: list[str] | tuple = ()) -> Registry:
-    """Load default, installed and ``extra`` (module name) plugins and collect their registrations."""
-    pm = make_plugin_manager()
+def _register_plugins(pm, disabled, extra) -> dict[str, PluginInfo]:
     infos: dict[str, PluginInfo] = {}
-
     for module_name in DEFAULT_PLUGINS:
-        module = importlib.import_module(module_name)
-        pm.register(module, name=module_name)
-        infos[module_name] = PluginInfo(name=module_name, version=None, default=True)
+        _register(pm, importlib.import_module(module_name), module_name)
+        infos[module_name] = PluginInfo(name=module_name, default=True)
 
     candidates = [(ep.name, ep.dist.version if ep.dist else None, ep.load)
                   for ep in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name)]
     # Modules named in EXTRA_PLUGINS load like installed ones: handy for a plugin under development.
-    candidates += [(name, None, lambda name=name: importlib.import_module(name)) for name in extra]
+    candidates += [(name, None, functools.partial(importlib.import_module, name)) for name in extra]
     for name, version, load in candidates:
         if name in disabled:
             infos[name] = PluginInfo(name=name, version=version, status="disabled")
@@ -98,87 +157,109 @@ def load_plugins(app, disabled: set[str] | frozenset[str] = frozenset(), extra: 
                                      error="another plugin is installed under the same name")
             continue
         try:
-            plugin = load()
-            pm.register(plugin, name=name)
+            _register(pm, load(), name)
         except Exception as exc:  # any failure in third-party code leaves that plugin out
-            _fail(infos, name, version, exc, "could not be loaded")
+            _fail(infos, name, exc, "could not be loaded", version)
             continue
         infos[name] = PluginInfo(name=name, version=version)
 
-    for name, plugin in list(pm.list_name_plugin()):
-        if name in infos:
-            infos[name].hooks = sorted(h.name for h in pm.get_hookcallers(plugin) or [])
-    _check_hook_names(pm, infos)
-
-    _apply_config_defaults(app, pm, infos)
-    registry = Registry(pm=pm, plugins=infos)
-    _collect(app, registry)
-    return registry
-
-
-def _check_hook_names(pm, infos) -> None:
-    """A misspelt hook would silently never run: report its plugin as failed and leave it out."""
-    while True:
+    for name, plugin in pm.list_name_plugin():
+        infos[name].hooks = sorted(h.name for h in pm.get_hookcallers(plugin) or [])
+    while True:  # a misspelt hook would silently never run: leave its plugin out, loudly
         try:
             pm.check_pending()
-            return
+            break
         except pluggy.PluginValidationError as exc:
-            name = pm.get_name(exc.plugin)
-            _leave_out(pm, infos, name, exc, "name check")
+            _leave_out(pm, infos, pm.get_name(exc.plugin), exc, "name check")
+    return infos
 
 
-def _fail(infos, name, version, exc, what):
+def _register(pm: pluggy.PluginManager, plugin, name: str) -> None:
+    """Register ``plugin`` and mark what its implementations return or raise with its name.
+
+    Registration hooks then return a :class:`Contribution` (a list, so hook wrappers see the
+    usual list of lists), which lets conflicts name both plugins; an exception carries the plugin
+    name, so the call can be made again without it. Wrappers are left as they are.
+    """
+    pm.register(plugin, name=name)
+    for caller in pm.get_hookcallers(plugin) or []:
+        for impl in caller.get_hookimpls():
+            if impl.plugin is plugin and not (impl.wrapper or impl.hookwrapper):
+                impl.function = _marked(impl.function, name, caller.name)
+
+
+def _marked(function, plugin: str, hook: str):
+    @functools.wraps(function)
+    def call(*args, **kwargs):
+        try:
+            result = function(*args, **kwargs)
+        except Exception as exc:
+            if hook in NOTIFY_HOOKS:
+                log.exception("plugin %s failed in %s", plugin, hook)
+                return None
+            exc.ladder_plugin = plugin
+            raise
+        if hook in REGISTRATION_HOOKS or hook == "register_blueprints":
+            return Contribution(plugin, result)
+        if hook == "config_defaults":
+            return Contribution(plugin, [result])
+        return result
+    return call
+
+
+def call_hook(pm: pluggy.PluginManager, infos: dict[str, PluginInfo], hook: str, **kwargs) -> list:
+    """Call ``hook`` through pluggy; when a plugin's implementation raises, leave it out and call again."""
+    for _ in range(len(infos) + 1):
+        try:
+            return getattr(pm.hook, hook)(**kwargs)
+        except Exception as exc:
+            plugin = getattr(exc, "ladder_plugin", None)
+            if plugin is None or plugin not in infos:
+                raise  # not from a plugin's implementation: a bug to see, not to hide
+            _leave_out(pm, infos, plugin, exc, hook)
+    raise AssertionError("unreachable: every round leaves a plugin out")
+
+
+def _fail(infos, name, exc, what, version=None):
     reason = f"{what}: {type(exc).__name__}: {exc}"
     log.error("plugin %s %s\n%s", name, reason, "".join(traceback.format_exception(exc)))
-    infos[name] = PluginInfo(name=name, version=version, status="failed", error=reason)
-
-
-def _apply_config_defaults(app, pm, infos):
-    for impl in reversed(pm.hook.config_defaults.get_hookimpls()):
-        try:
-            defaults = impl.function(app=app) or {}
-        except Exception as exc:
-            _leave_out(pm, infos, impl.plugin_name, exc, "config_defaults")
-            continue
-        for key, value in defaults.items():
-            app.config.setdefault(key, value)
+    old = infos.get(name)
+    infos[name] = PluginInfo(name=name, version=old.version if old else version, status="failed", error=reason,
+                             hooks=old.hooks if old else [], default=old.default if old else False)
 
 
 def _leave_out(pm, infos, name, exc, hook):
-    info = infos[name]
-    _fail(infos, name, info.version, exc, f"hook {hook} raised")
-    infos[name].hooks = info.hooks
-    infos[name].default = info.default
-    pm.unregister(name=name)
+    _fail(infos, name, exc, f"hook {hook} raised")
+    if pm.get_plugin(name) is not None:
+        pm.unregister(name=name)
 
 
-def _collect(app, registry: Registry) -> None:
-    """Call each registration hook per plugin, so a failure or a conflict is blamed on the right one."""
-    pm, infos = registry.pm, registry.plugins
-    gathered: dict[str, dict[str, list]] = {}
-    for hook in REGISTRATION_HOOKS:
-        for impl in reversed(getattr(pm.hook, hook).get_hookimpls()):  # registration order
-            name = impl.plugin_name
-            if infos[name].status != "loaded":
+def _collect(registry: Registry, app) -> None:
+    """Call each registration hook and add the items, checking names and surveys."""
+    results = {hook: registry.call(hook, app=app, config=registry.config) for hook in REGISTRATION_HOOKS}
+    left = {name for name, info in registry.plugins.items() if info.status != "loaded"}
+    for hook, (kind, key) in REGISTRATION_HOOKS.items():
+        wrappers = _wrapper_plugins(registry.pm, hook)
+        # pluggy calls the last registered plugin first: reversed, built-ins come first in messages
+        for contribution in reversed(results[hook]):
+            plugin = getattr(contribution, "plugin", wrappers)
+            if plugin in left:
                 continue
-            try:
-                items = list(impl.function(app=app) or [])
-            except Exception as exc:
-                _leave_out(pm, infos, name, exc, hook)
-                gathered.pop(name, None)
-                continue
-            gathered.setdefault(name, {}).setdefault(hook, []).extend(items)
-
-    for hook in REGISTRATION_HOOKS:  # types and ladders first: surveys are checked against them
-        for name in infos:  # in load order: built-ins first, so messages name them first
-            for item in gathered.get(name, {}).get(hook, []):
-                _add(registry, hook, item, name)
+            for item in contribution:
+                _add(registry, kind, getattr(item, key), item, plugin)
     for slug, survey in list(registry.surveys.items()):
         problem = check_survey(survey, registry)
         if problem:
             name = registry.owners[("surveys", slug)]
-            _leave_out(pm, infos, name, ValueError(problem), "register_surveys")
+            if name in registry.plugins:
+                _leave_out(registry.pm, registry.plugins, name, ValueError(problem), "register_surveys")
             _remove_contributions(registry, name)
+
+
+def _wrapper_plugins(pm, hook: str) -> str:
+    """Who added items that no plugin's own implementation returned: the hook's wrappers."""
+    names = [impl.plugin_name for impl in getattr(pm.hook, hook).get_hookimpls() if impl.wrapper or impl.hookwrapper]
+    return ", ".join(names) or "?"
 
 
 def check_survey(survey, registry: Registry) -> str | None:
@@ -208,18 +289,7 @@ def _remove_contributions(registry: Registry, plugin: str) -> None:
             del registry.owners[(kind, name)]
 
 
-def _add(registry: Registry, hook: str, item, plugin: str) -> None:
-    if hook == "register_blueprints":
-        registry.blueprints.append(item)
-        return
-    kind, key = {
-        "register_question_types": ("question_types", "name"),
-        "register_ladders": ("ladders", "id"),
-        "register_surveys": ("surveys", "slug"),
-        "register_summaries": ("summaries", "name"),
-        "register_exporters": ("exporters", "name"),
-    }[hook]
-    name = getattr(item, key)
+def _add(registry: Registry, kind: str, name: str, item, plugin: str) -> None:
     table = getattr(registry, kind)
     if name in table:
         other = registry.owners[(kind, name)]

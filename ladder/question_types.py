@@ -1,24 +1,79 @@
-"""Question types: each builds its WTForms field and turns raw input into a stored answer.
+"""Question types: each owns everything about its answers.
 
-The HTML form and the JSON API both call ``QuestionType.parse``: one set of rules for every channel.
+A type checks a question's settings when a survey loads, builds the WTForms field and names the
+template that renders it, parses raw input from the form and the API alike (one rule for every
+channel), publishes the JSON Schema the API enforces, says an answer in words, describes its
+columns in the response frame (with labels for the codebook and SPSS), and summarises the answers
+to one question for the dashboard, the public results page and the report.
+
+A new type is one class; nothing else in ladder switches on type names. See docs/question_types.rst.
 """
 from __future__ import annotations
 
+import functools
+import json
+import math
 import re
-from typing import Any
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
-from wtforms import Field, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
-
-from .i18n import _
+from .messages import _
 from .survey import Question, Survey
 from .text import pick
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from wtforms import Field
 
 
 class AnswerError(ValueError):
     """An answer that cannot be accepted; the message is shown to the resident."""
 
+
+# --- what a type tells the analysis side ---------------------------------------------------------
+
+@dataclass(frozen=True)
+class Column:
+    """One column of the response frame that a question fills.
+
+    ``kind`` is ``category`` (``categories`` in order, ``ordered`` for scales), ``boolean``,
+    ``integer``, ``float`` or ``text``. ``path`` is where the value sits in the stored answers:
+    ``(question_id,)`` or ``(question_id, position)`` for one item of a list. ``convert`` turns the
+    stored JSON text into the column's value when the stored value is not the column's value itself
+    (multiple choice: a list of choices becomes one yes/no column per choice).
+    """
+
+    name: str
+    kind: str
+    label: str
+    path: tuple[str | int, ...]
+    categories: tuple[Any, ...] = ()
+    ordered: bool = False
+    value_labels: Mapping[Any, str] = field(default_factory=dict)
+    convert: Callable[[str | None], Any] | None = None
+
+
+@dataclass
+class QuestionSummary:
+    """The answers to one question in a table, as the dashboard, ``/r/`` and the report show them.
+
+    ``counts`` names the columns that count people; ``derived`` maps each column computed from
+    counts (a share, points, a mean) to the count it comes from, so that small-cell suppression
+    hides both. ``chart`` names the column drawn as bars; ``note`` is one line in words (a median).
+    """
+
+    question: Question
+    table: pd.DataFrame
+    answered: int
+    counts: tuple[str, ...] = ("count",)
+    derived: Mapping[str, str] = field(default_factory=lambda: {"share": "count"})
+    chart: str | None = "count"
+    note: str = ""
+    public: bool = True  # False: not for the public results page (free text is never published)
+
+
+# --- the base class ------------------------------------------------------------------------------
 
 class QuestionType:
     """Base for question types; subclasses set ``name`` and override what differs."""
@@ -26,6 +81,9 @@ class QuestionType:
     name: str = ""
     options: frozenset[str] = frozenset()  # allowed keys in Question.options
     needs_choices = False
+    gives_area = False  # its answer becomes the response's area
+    template = "questions/text.html"  # renders the field; a plugin's type may name its own
+    template_folder: str | None = None  # a folder with the type's own templates
 
     def check(self, question: Question, survey_areas=()) -> None:
         """Raise ValueError if the question's settings do not fit this type (at load time)."""
@@ -38,21 +96,44 @@ class QuestionType:
         if not self.needs_choices and question.choices:
             raise ValueError(f"type {self.name!r} takes no choices")
 
+    # the form
     def field(self, question: Question, survey: Survey, locale: str) -> Field:
         """Return an unbound WTForms field collecting the raw input."""
+        from wtforms import StringField
         return StringField(pick(question.label, locale), validators=[ParsedBy(self, question, survey)])
-
-    def parse(self, question: Question, raw: Any, survey: Survey) -> Any:
-        """Return the stored value for ``raw`` (None when unanswered), or raise AnswerError."""
-        raise NotImplementedError
 
     def form_data(self, question: Question, value: Any) -> Any:
         """Return what the field shows again for a stored value."""
         return value
 
-    def schema(self, question: Question) -> dict[str, Any]:
-        """Return the JSON Schema of the value the API accepts."""
+    # the rules
+    def parse(self, question: Question, raw: Any, survey: Survey) -> Any:
+        """Return the stored value for ``raw`` (None when unanswered), or raise AnswerError."""
+        raise NotImplementedError
+
+    def schema(self, question: Question, survey: Survey) -> dict[str, Any]:
+        """Return the JSON Schema of the value the API accepts: exactly what ``parse`` accepts."""
         return {"type": "string"}
+
+    # words
+    def answer_text(self, question: Question, value: Any, survey: Survey, locale: str) -> str:
+        """The answer as the resident would say it, for the check page, result page and exports."""
+        if value is None or value == [] or value == "":
+            return "—"
+        return str(value)
+
+    # analysis
+    def columns(self, question: Question, survey: Survey, locale: str = "nl") -> list[Column]:
+        """The response frame's columns for this question (none: the question is not in the frame)."""
+        return [Column(question.id, "text", pick(question.label, locale), (question.id,))]
+
+    def summary(self, question: Question, frame: pd.DataFrame, survey: Survey,
+                locale: str = "nl") -> QuestionSummary | None:
+        """The answers to ``question`` in ``frame``: how many answered (text is never summarised further)."""
+        answered = _answered(frame, self.columns(question, survey, locale))
+        import pandas as pd
+        table = pd.DataFrame({"label": [_("Beantwoord")], "count": [answered]})
+        return QuestionSummary(question, table, answered, derived={}, chart=None, public=True)
 
     def _required(self, question: Question, empty: bool) -> None:
         if empty and question.required:
@@ -66,6 +147,7 @@ class ParsedBy:
         self.qtype, self.question, self.survey = qtype, question, survey
 
     def __call__(self, form, field):
+        from wtforms.validators import ValidationError
         try:
             field.parsed = self.qtype.parse(self.question, field.data, self.survey)
         except AnswerError as exc:
@@ -73,19 +155,63 @@ class ParsedBy:
             raise ValidationError(str(exc)) from exc
 
 
+# --- helpers shared by the built-in types -------------------------------------------------------
+
 def _empty(raw: Any) -> bool:
     return raw is None or (isinstance(raw, str) and not raw.strip()) or raw == []
 
 
-def _choices(question: Question, locale: str) -> list[tuple[str, str]]:
-    return [(c.value, pick(c.label, locale)) for c in question.choices]
+def _choices(question: Question, locale: str) -> list:
+    from wtforms.fields.choices import SelectChoice
+    return [SelectChoice(c.value, pick(c.label, locale)) for c in question.choices]
 
+
+def _values(question: Question) -> list[str]:
+    return [c.value for c in question.choices]
+
+
+def _choice_labels(question: Question, locale: str) -> dict[Any, str]:
+    return {c.value: pick(c.label, locale) for c in question.choices}
+
+
+def _answered(frame: pd.DataFrame, columns: list[Column]) -> int:
+    if not columns or columns[0].name not in frame.columns:
+        return 0
+    return int(frame[columns[0].name].notna().sum())
+
+
+def _counts_table(question: Question, frame: pd.DataFrame, column: str, categories, labels) -> tuple:
+    """Counts and shares of each category of ``column`` among those who answered."""
+    import pandas as pd
+    values = frame[column]
+    answered = int(values.notna().sum())
+    counts = values.value_counts(sort=False).reindex(list(categories), fill_value=0)
+    table = pd.DataFrame({"value": [str(v) for v in categories],
+                          "label": [labels.get(v, str(v)) for v in categories],
+                          "count": counts.to_numpy().astype("int64")})
+    table["share"] = table["count"] / answered if answered else float("nan")
+    return table, answered
+
+
+def _text_option(value, locale: str) -> str:
+    """A question option that is text: a plain (Dutch) string or a locale table."""
+    if isinstance(value, str):
+        return value
+    return pick(value, locale) if value else ""
+
+
+# --- the built-in types --------------------------------------------------------------------------
 
 class SingleChoice(QuestionType):
+    """One answer from a list: radio buttons."""
+
     name = "single_choice"
     needs_choices = True
+    template = "questions/choices.html"
+    multiple = False
 
     def field(self, question, survey, locale):
+        from wtforms import RadioField
         return RadioField(pick(question.label, locale), choices=_choices(question, locale),
                           validate_choice=False, validators=[ParsedBy(self, question, survey)])
 
@@ -93,23 +219,41 @@ class SingleChoice(QuestionType):
         self._required(question, _empty(raw))
         if _empty(raw):
             return None
-        if raw not in {c.value for c in question.choices}:
+        if not isinstance(raw, str) or raw not in _values(question):
             raise AnswerError(_("Kies een van de antwoorden."))
         return raw
 
-    def schema(self, question):
-        return {"type": "string", "enum": [c.value for c in question.choices]}
+    def schema(self, question, survey):
+        return {"type": "string", "enum": _values(question)}
+
+    def answer_text(self, question, value, survey, locale):
+        return "—" if value in (None, "") else question.choice_label(value, locale)
+
+    def columns(self, question, survey, locale="nl"):
+        return [Column(question.id, "category", pick(question.label, locale), (question.id,),
+                       categories=tuple(_values(question)), value_labels=_choice_labels(question, locale))]
+
+    def summary(self, question, frame, survey, locale="nl"):
+        col = self.columns(question, survey, locale)[0]
+        if col.name not in frame.columns:
+            return None
+        table, answered = _counts_table(question, frame, col.name, col.categories, col.value_labels)
+        return QuestionSummary(question, table, answered)
 
 
 class MultipleChoice(QuestionType):
+    """Any number of answers from a list (``min_choices``, ``max_choices``): check boxes."""
+
     name = "multiple_choice"
     needs_choices = True
     options = frozenset({"min_choices", "max_choices"})
+    template = "questions/choices.html"
+    multiple = True
 
     def field(self, question, survey, locale):
+        from wtforms import SelectMultipleField
         return SelectMultipleField(pick(question.label, locale), choices=_choices(question, locale),
-                                   validate_choice=False, widget=ListWidget(prefix_label=False),
-                                   option_widget=CheckboxInput(), validators=[ParsedBy(self, question, survey)])
+                                   validate_choice=False, validators=[ParsedBy(self, question, survey)])
 
     def parse(self, question, raw, survey):
         if raw is None or raw == "":
@@ -117,10 +261,12 @@ class MultipleChoice(QuestionType):
         if not isinstance(raw, list) or not all(isinstance(v, str) for v in raw):
             raise AnswerError(_("Geef een lijst met antwoorden."))
         self._required(question, not raw)
-        known = [c.value for c in question.choices]
+        known = _values(question)
         if any(v not in known for v in raw):
             raise AnswerError(_("Kies alleen uit de genoemde antwoorden."))
-        chosen = [v for v in known if v in raw]  # definition order, no duplicates
+        if len(set(raw)) != len(raw):  # the schema says uniqueItems: a repeat is an error, not dropped
+            raise AnswerError(_("Kies elk antwoord hoogstens één keer."))
+        chosen = [v for v in known if v in raw]  # definition order
         low, high = question.options.get("min_choices"), question.options.get("max_choices")
         if chosen and low and len(chosen) < low:
             raise AnswerError(_("Kies er minstens %(n)s.", n=low))
@@ -131,12 +277,41 @@ class MultipleChoice(QuestionType):
     def form_data(self, question, value):
         return value or []
 
-    def schema(self, question):
-        schema = {"type": "array", "items": {"type": "string", "enum": [c.value for c in question.choices]},
-                  "uniqueItems": True}
+    def schema(self, question, survey):
+        schema = {"type": "array", "items": {"type": "string", "enum": _values(question)}, "uniqueItems": True}
+        low = question.options.get("min_choices") or (1 if question.required else 0)
+        if low:
+            schema["minItems"] = low
         if "max_choices" in question.options:
             schema["maxItems"] = question.options["max_choices"]
         return schema
+
+    def answer_text(self, question, value, survey, locale):
+        return ", ".join(question.choice_label(v, locale) for v in value) if value else "—"
+
+    def columns(self, question, survey, locale="nl"):
+        label = pick(question.label, locale)
+
+        def chosen(value):
+            def convert(raw):
+                return None if raw is None else value in json.loads(raw)
+            return convert
+        return [Column(f"{question.id}__{c.value}", "boolean", f"{label}: {pick(c.label, locale)}", (question.id,),
+                       value_labels={True: "gekozen", False: "niet gekozen"}, convert=chosen(c.value))
+                for c in question.choices]
+
+    def summary(self, question, frame, survey, locale="nl"):
+        import pandas as pd
+        cols = [c for c in self.columns(question, survey, locale) if c.name in frame.columns]
+        if not cols:
+            return None
+        answered = int(frame[cols[0].name].notna().sum())
+        counts = [int(frame[c.name].fillna(False).astype(bool).sum()) for c in cols]
+        table = pd.DataFrame({"value": _values(question), "label": list(_choice_labels(question, locale).values()),
+                              "count": counts})
+        # shares of those who answered: they may add up to more than 1
+        table["share"] = table["count"] / answered if answered else float("nan")
+        return QuestionSummary(question, table, answered)
 
 
 class Scale(QuestionType):
@@ -144,9 +319,14 @@ class Scale(QuestionType):
 
     name = "scale"
     options = frozenset({"min", "max", "min_label", "max_label"})
+    template = "questions/scale.html"
 
     def bounds(self, question):
         return int(question.options.get("min", 1)), int(question.options.get("max", 5))
+
+    def end_labels(self, question, locale) -> tuple[str, str]:
+        return (_text_option(question.options.get("min_label"), locale),
+                _text_option(question.options.get("max_label"), locale))
 
     def check(self, question, survey_areas=()):
         super().check(question, survey_areas)
@@ -155,8 +335,11 @@ class Scale(QuestionType):
             raise ValueError("scale needs 0 <= min < max <= 10")
 
     def field(self, question, survey, locale):
+        from wtforms import RadioField
+        from wtforms.fields.choices import SelectChoice
         low, high = self.bounds(question)
-        return RadioField(pick(question.label, locale), choices=[(str(i), str(i)) for i in range(low, high + 1)],
+        return RadioField(pick(question.label, locale),
+                          choices=[SelectChoice(str(i), str(i)) for i in range(low, high + 1)],
                           validate_choice=False, validators=[ParsedBy(self, question, survey)])
 
     def parse(self, question, raw, survey):
@@ -164,31 +347,67 @@ class Scale(QuestionType):
         if _empty(raw):
             return None
         low, high = self.bounds(question)
-        try:
-            value = int(raw)
-        except (TypeError, ValueError):
-            raise AnswerError(_("Kies een getal van %(low)s tot en met %(high)s.", low=low, high=high)) from None
-        if isinstance(raw, float | bool) or not low <= value <= high:
-            raise AnswerError(_("Kies een getal van %(low)s tot en met %(high)s.", low=low, high=high))
-        return value
+        wrong = AnswerError(_("Kies een getal van %(low)s tot en met %(high)s.", low=low, high=high))
+        if isinstance(raw, bool) or not isinstance(raw, int | str):
+            raise wrong
+        if isinstance(raw, str):
+            if not re.fullmatch(r"[0-9]{1,2}", raw.strip()):  # ASCII digits only: int() also reads "²"
+                raise wrong
+            raw = int(raw.strip())
+        if not low <= raw <= high:
+            raise wrong
+        return raw
 
     def form_data(self, question, value):
         return None if value is None else str(value)
 
-    def schema(self, question):
+    def schema(self, question, survey):
         low, high = self.bounds(question)
         return {"type": "integer", "minimum": low, "maximum": high}
 
+    def value_labels(self, question, locale) -> dict[int, str]:
+        low, high = self.bounds(question)
+        labels = {i: str(i) for i in range(low, high + 1)}
+        for value, words in zip((low, high), self.end_labels(question, locale)):
+            if words:
+                labels[value] = f"{value} {words}"
+        return labels
+
+    def answer_text(self, question, value, survey, locale):
+        return "—" if value is None else self.value_labels(question, locale).get(value, str(value))
+
+    def columns(self, question, survey, locale="nl"):
+        low, high = self.bounds(question)
+        return [Column(question.id, "category", pick(question.label, locale), (question.id,),
+                       categories=tuple(range(low, high + 1)), ordered=True,
+                       value_labels=self.value_labels(question, locale))]
+
+    def summary(self, question, frame, survey, locale="nl"):
+        col = self.columns(question, survey, locale)[0]
+        if col.name not in frame.columns:
+            return None
+        table, answered = _counts_table(question, frame, col.name, col.categories, col.value_labels)
+        note = ""
+        if answered:
+            numbers = frame[col.name].dropna().astype("int64")
+            note = _("Mediaan %(median)s, gemiddelde %(mean)s", median=f"{numbers.median():g}",
+                     mean=f"{numbers.mean():.1f}".replace(".", ","))
+        return QuestionSummary(question, table, answered, note=note)
+
 
 class ShortText(QuestionType):
+    """A line of text (``max_length``, default 200 characters)."""
+
     name = "short_text"
     options = frozenset({"max_length"})
     default_max = 200
+    template = "questions/text.html"
 
     def max_length(self, question):
         return int(question.options.get("max_length", self.default_max))
 
     def field(self, question, survey, locale):
+        from wtforms import StringField
         return StringField(pick(question.label, locale), validators=[ParsedBy(self, question, survey)])
 
     def parse(self, question, raw, survey):
@@ -201,19 +420,30 @@ class ShortText(QuestionType):
                                 used=len(value)))
         return value or None
 
-    def schema(self, question):
+    def schema(self, question, survey):
         return {"type": "string", "maxLength": self.max_length(question)}
+
+    def summary(self, question, frame, survey, locale="nl"):
+        found = super().summary(question, frame, survey, locale)
+        if found is not None:
+            found.public = False  # free text can name people: only staff see even the count
+        return found
 
 
 class LongText(ShortText):
+    """A few paragraphs (``max_length``, default 2000 characters)."""
+
     name = "long_text"
     default_max = 2000
+    template = "questions/long_text.html"
 
     def field(self, question, survey, locale):
+        from wtforms import TextAreaField
         return TextAreaField(pick(question.label, locale), validators=[ParsedBy(self, question, survey)])
 
 
-_THOUSANDS = re.compile(r"^-?\d{1,3}(\.\d{3})+(,\d+)?$")
+_THOUSANDS = re.compile(r"^-?[0-9]{1,3}(\.[0-9]{3})+(,[0-9]+)?$")
+_NUMBER = re.compile(r"^-?[0-9]+([.,][0-9]+)?$")
 
 
 class Number(QuestionType):
@@ -221,29 +451,31 @@ class Number(QuestionType):
 
     name = "number"
     options = frozenset({"min", "max", "integer", "unit"})
+    template = "questions/number.html"
+
+    def integer(self, question) -> bool:
+        return bool(question.options.get("integer", True))
 
     def field(self, question, survey, locale):
+        from wtforms import StringField
         return StringField(pick(question.label, locale), validators=[ParsedBy(self, question, survey)])
 
     def parse(self, question, raw, survey):
         self._required(question, _empty(raw))
         if _empty(raw):
             return None
-        if isinstance(raw, bool):
+        if isinstance(raw, bool) or not isinstance(raw, int | float | str):
             raise AnswerError(_("Vul een getal in."))
         if isinstance(raw, str):
             cleaned = raw.strip().replace("€", "").replace(" ", "")
             if _THOUSANDS.match(cleaned):
                 cleaned = cleaned.replace(".", "")
-            cleaned = cleaned.replace(",", ".")
-            try:
-                raw = float(cleaned)
-            except ValueError:
-                raise AnswerError(_("Vul een getal in, bijvoorbeeld 1500.")) from None
-        if not isinstance(raw, int | float) or raw != raw or raw in (float("inf"), float("-inf")):
+            if not _NUMBER.match(cleaned):  # ASCII digits only; no "1e309", "inf" or "nan"
+                raise AnswerError(_("Vul een getal in, bijvoorbeeld 1500."))
+            raw = float(cleaned.replace(",", "."))
+        if not math.isfinite(raw) or abs(raw) > 1e15:
             raise AnswerError(_("Vul een getal in."))
-        integer = question.options.get("integer", True)
-        if integer:
+        if self.integer(question):
             if raw != int(raw):
                 raise AnswerError(_("Vul een heel getal in."))
             raw = int(raw)
@@ -257,13 +489,37 @@ class Number(QuestionType):
     def form_data(self, question, value):
         return None if value is None else str(value)
 
-    def schema(self, question):
-        schema = {"type": "integer" if question.options.get("integer", True) else "number"}
+    def schema(self, question, survey):
+        schema = {"type": "integer" if self.integer(question) else "number"}
         if "min" in question.options:
             schema["minimum"] = question.options["min"]
         if "max" in question.options:
             schema["maximum"] = question.options["max"]
         return schema
+
+    def answer_text(self, question, value, survey, locale):
+        if value is None:
+            return "—"
+        unit = question.options.get("unit")
+        return f"{value} {unit}" if unit else str(value)
+
+    def columns(self, question, survey, locale="nl"):
+        return [Column(question.id, "integer" if self.integer(question) else "float", pick(question.label, locale),
+                       (question.id,))]
+
+    def summary(self, question, frame, survey, locale="nl"):
+        import pandas as pd
+        col = self.columns(question, survey, locale)[0]
+        if col.name not in frame.columns:
+            return None
+        values = frame[col.name].dropna().astype("float64")
+        answered = len(values)
+        rows = {"label": [_("Beantwoord")], "count": [answered]}
+        table = pd.DataFrame(rows)
+        note = ""
+        if answered:
+            note = _("Mediaan %(median)s", median=f"{values.median():g}")
+        return QuestionSummary(question, table, answered, derived={}, chart=None, note=note)
 
 
 class AreaChoice(QuestionType):
@@ -274,6 +530,8 @@ class AreaChoice(QuestionType):
 
     name = "area"
     options = frozenset({"kinds"})
+    gives_area = True
+    template = "questions/area.html"
 
     def check(self, question, survey_areas=()):
         super().check(question, survey_areas)
@@ -287,8 +545,10 @@ class AreaChoice(QuestionType):
         return [a for a in areas if not kinds or a.kind in kinds]
 
     def field(self, question, survey, locale):
-        choices = [("", _("Kies uw kern, wijk of buurt"))]
-        choices += [(a.code, self.label(a, survey, locale)) for a in self.offered(question, survey.areas)]
+        from wtforms import SelectField
+        from wtforms.fields.choices import SelectChoice
+        choices = [SelectChoice("", _("Kies uw kern, wijk of buurt"))]
+        choices += [SelectChoice(a.code, self.label(a, survey, locale)) for a in self.offered(question, survey.areas)]
         return SelectField(pick(question.label, locale), choices=choices, validate_choice=False,
                            validators=[ParsedBy(self, question, survey)])
 
@@ -303,19 +563,30 @@ class AreaChoice(QuestionType):
         self._required(question, _empty(raw))
         if _empty(raw):
             return None
-        if raw not in {a.code for a in self.offered(question, survey.areas)}:
+        if not isinstance(raw, str) or raw not in {a.code for a in self.offered(question, survey.areas)}:
             raise AnswerError(_("Kies een kern, wijk of buurt uit de lijst."))
         return raw
 
-    def schema(self, question):
-        return {"type": "string", "description": "an area code of the survey"}
+    def schema(self, question, survey):
+        return {"type": "string", "enum": [a.code for a in self.offered(question, survey.areas)],
+                "description": "an area code of the survey"}
 
+    def answer_text(self, question, value, survey, locale):
+        if value in (None, ""):
+            return "—"
+        area = survey.area(value)
+        return pick(area.name, locale) if area else str(value)
 
-class RankingField(Field):
-    """Collects one position per item: selects that share the field's name, one per choice."""
+    def columns(self, question, survey, locale="nl"):
+        return []  # the frame's ``area`` column holds it, for every response
 
-    def process_formdata(self, valuelist):
-        self.data = list(valuelist)
+    def summary(self, question, frame, survey, locale="nl"):
+        if "area" not in frame.columns:
+            return None
+        offered = self.offered(question, survey.areas)
+        labels = {a.code: self.label(a, survey, locale) for a in offered}
+        table, answered = _counts_table(question, frame, "area", [a.code for a in offered], labels)
+        return QuestionSummary(question, table, answered)
 
 
 class Ranking(QuestionType):
@@ -328,6 +599,7 @@ class Ranking(QuestionType):
     name = "ranking"
     needs_choices = True
     options = frozenset({"top"})
+    template = "questions/ranking.html"
 
     def top(self, question):
         return int(question.options.get("top", len(question.choices)))
@@ -338,17 +610,16 @@ class Ranking(QuestionType):
             raise ValueError("ranking: top must be between 1 and the number of choices")
 
     def field(self, question, survey, locale):
-        return RankingField(pick(question.label, locale), validators=[ParsedBy(self, question, survey)])
+        return _ranking_field()(pick(question.label, locale), validators=[ParsedBy(self, question, survey)])
 
     def parse(self, question, raw, survey):
-        values = [c.value for c in question.choices]
+        values = _values(question)
         top = self.top(question)
         if raw is None or raw == "":
             raw = []
-        if not isinstance(raw, list):
+        if not isinstance(raw, list) or not all(isinstance(v, str) for v in raw):
             raise AnswerError(_("Geef een volgorde."))
-        if len(raw) == len(values) and all(isinstance(p, str) and (p == "" or p.isdigit()) for p in raw) \
-                and not set(raw) & set(values):
+        if len(raw) == len(values) and not set(raw) & set(values):  # the form: a position per item
             raw = self._from_positions(raw, values, top)
         if not raw:
             self._required(question, True)
@@ -362,8 +633,10 @@ class Ranking(QuestionType):
     def _from_positions(self, positions, values, top):
         ranked = {}
         for value, pos in zip(values, positions):
-            if pos == "":
+            if pos.strip() == "":
                 continue
+            if not re.fullmatch(r"[0-9]{1,3}", pos.strip()):  # ASCII digits: int() would read "²"
+                raise AnswerError(_("Gebruik de plaatsen 1 tot en met %(n)s.", n=top))
             p = int(pos)
             if not 1 <= p <= top:
                 raise AnswerError(_("Gebruik de plaatsen 1 tot en met %(n)s.", n=top))
@@ -379,12 +652,67 @@ class Ranking(QuestionType):
         order = value or []
         return [str(order.index(c.value) + 1) if c.value in order else "" for c in question.choices]
 
-    def schema(self, question):
-        return {"type": "array", "items": {"type": "string", "enum": [c.value for c in question.choices]},
+    def schema(self, question, survey):
+        return {"type": "array", "items": {"type": "string", "enum": _values(question)},
                 "uniqueItems": True, "minItems": self.top(question), "maxItems": self.top(question)}
+
+    def answer_text(self, question, value, survey, locale):
+        if not value:
+            return "—"
+        return ", ".join(f"{i}. {question.choice_label(v, locale)}" for i, v in enumerate(value, start=1))
+
+    def columns(self, question, survey, locale="nl"):
+        label = pick(question.label, locale)
+        labels = _choice_labels(question, locale)
+        return [Column(f"{question.id}_{i}", "category", f"{label} (plaats {i})", (question.id, i - 1),
+                       categories=tuple(_values(question)), value_labels=labels)
+                for i in range(1, self.top(question) + 1)]
+
+    def summary(self, question, frame, survey, locale="nl"):
+        positions = [c.name for c in self.columns(question, survey, locale)]
+        if not all(p in frame.columns for p in positions):
+            return None
+        table = borda(frame, positions)
+        labels = _choice_labels(question, locale)
+        table.insert(1, "label", table["value"].map(labels))
+        answered = int(frame[positions[0]].notna().sum())
+        return QuestionSummary(question, table, answered, counts=("first", "ranked", "points", "n"),
+                               derived={"mean_points": "n"}, chart="points")
+
+
+def borda(frame: pd.DataFrame, positions: list[str]) -> pd.DataFrame:
+    """Borda points of a ranking from its position columns (most important first).
+
+    With ``k`` positions, position 1 gets ``k`` points, position 2 ``k - 1``, ..., position ``k``
+    one point; an unranked item none. Columns: value, points, first (times ranked first), ranked
+    (times ranked at all), n (people who gave a ranking), mean_points (points / n); most points first.
+    """
+    import pandas as pd
+    k = len(positions)
+    answered = int(frame[positions[0]].notna().sum())
+    choices = list(frame[positions[0]].cat.categories)
+    rows = []
+    for value in choices:
+        at = [(frame[p] == value).fillna(False) for p in positions]
+        points = int(sum(int(hits.sum()) * (k - i) for i, hits in enumerate(at)))
+        ranked = int(sum(int(hits.sum()) for hits in at))
+        rows.append({"value": value, "points": points, "first": int(at[0].sum()), "ranked": ranked, "n": answered})
+    table = pd.DataFrame(rows, columns=["value", "points", "first", "ranked", "n"])
+    table["mean_points"] = table["points"] / answered if answered else float("nan")
+    return table.sort_values(["points", "value"], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
+@functools.lru_cache(maxsize=1)
+def _ranking_field():
+    """A field that collects one position per item: selects that share the field's name."""
+    from wtforms import Field
+
+    class RankingField(Field):
+        def process_formdata(self, valuelist):
+            self.data = list(valuelist)
+    return RankingField
 
 
 BUILTIN_TYPES: tuple[QuestionType, ...] = (
     SingleChoice(), MultipleChoice(), Scale(), ShortText(), LongText(), Number(), AreaChoice(), Ranking(),
 )
-

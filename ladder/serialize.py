@@ -34,7 +34,7 @@ def survey_dict(survey: Survey, ladder: Ladder, question_types) -> dict[str, Any
             "questions": [{
                 "id": q.id, "type": q.type, "label": dict(q.label), "help": dict(q.help), "required": q.required,
                 "choices": [{"value": c.value, "label": dict(c.label)} for c in q.choices],
-                "show_if": q.show_if, "options": dict(q.options), "schema": question_types[q.type].schema(q),
+                "show_if": q.show_if, "options": dict(q.options), "schema": question_types[q.type].schema(q, survey),
             } for q in p.questions],
         } for p in survey.pages],
         "ladder_definition": ladder_dict(ladder),

@@ -56,7 +56,7 @@ def submit(registry: Registry, survey: Survey, raw_answers: Mapping[str, Any], *
     if locale not in survey.locales:
         locale = "nl"
     outcome = place(survey, answers, registry.ladders[survey.ladder], locale)
-    area_q = survey.area_question
+    area_q = registry.area_question(survey)
     receipt = new_code()
     response = Response(
         survey_slug=survey.slug, survey_version=survey.version, locale=locale, channel=channel,
@@ -82,9 +82,5 @@ def submit(registry: Registry, survey: Survey, raw_answers: Mapping[str, Any], *
 
 
 def notify(registry: Registry, response: Response, survey: Survey) -> None:
-    """Call ``response_saved`` on every plugin; a failing plugin is logged and the rest still run."""
-    for impl in registry.pm.hook.response_saved.get_hookimpls():
-        try:
-            impl.function(response=response, survey=survey)
-        except Exception:
-            log.exception("plugin %s failed in response_saved for response %s", impl.plugin_name, response.id)
+    """Call ``response_saved`` through pluggy; a failing plugin is logged and the rest still run."""
+    registry.notify("response_saved", response=response, survey=survey)

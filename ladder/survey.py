@@ -149,11 +149,6 @@ class Survey:
         return next((a for a in self.areas if a.code == code), None)
 
     @property
-    def area_question(self) -> Question | None:
-        """The first question of type ``area``: its answer becomes the response's area."""
-        return next((q for q in self.questions if q.type == "area"), None)
-
-    @property
     def version(self) -> str:
         """A short hash of the definition's data, stored with each response."""
         blob = json.dumps(self.definition, sort_keys=True, default=str, ensure_ascii=False)

@@ -6,33 +6,69 @@ from sqlalchemy import inspect, text
 from ladder import create_app, db
 
 
-def test_config_order_defaults_instance_test_config_environment(tmp_path, monkeypatch):
+def test_config_order_defaults_instance_config_then_environment(tmp_path, monkeypatch):
     instance = tmp_path / "instance"
     instance.mkdir()
     (instance / "config.py").write_text("DATABASE_URL = 'sqlite:///from-instance.sqlite3'\nMINUTES = 'instance'\n"
                                         "FROM_INSTANCE = True\n")
-    monkeypatch.setattr("flask.Flask.auto_find_instance_path", lambda self: str(instance))
     monkeypatch.delenv("LADDER_DATABASE_URL", raising=False)
-    app = create_app({"MINUTES": "test"})
+    app = create_app(instance_path=instance)
     assert app.config["FROM_INSTANCE"] is True
-    assert app.config["DATABASE_URL"] == f"sqlite:///{instance / 'from-instance.sqlite3'}"  # relative: instance
-    assert app.config["MINUTES"] == "test"
+    assert app.config["MINUTES"] == "instance"
+    with app.app_context():  # a relative SQLite path lives in the instance folder
+        assert db.engine().url.database == str(instance / "from-instance.sqlite3")
     monkeypatch.setenv("LADDER_MINUTES", "env")
     monkeypatch.setenv("LADDER_DISABLED_PLUGINS", '["rotterdam"]')
-    app = create_app({"MINUTES": "test"})
+    app = create_app(instance_path=instance)
     assert app.config["MINUTES"] == "env"
     assert app.config["DISABLED_PLUGINS"] == ["rotterdam"]
+    assert app.extensions["ladder"].plugins["rotterdam"].status == "disabled"
 
 
-def test_secret_key_is_generated_into_the_instance_folder_once(tmp_path, monkeypatch):
+def test_a_test_config_reads_neither_instance_config_nor_environment(tmp_path, monkeypatch):
     instance = tmp_path / "instance"
-    monkeypatch.setattr("flask.Flask.auto_find_instance_path", lambda self: str(instance))
-    monkeypatch.delenv("LADDER_SECRET_KEY", raising=False)
-    first = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}"})
+    instance.mkdir()
+    (instance / "config.py").write_text("FROM_INSTANCE = True\nMINUTES = 'instance'\n")
+    monkeypatch.setenv("LADDER_INSTANCE_PATH", str(instance))
+    monkeypatch.setenv("LADDER_DATABASE_URL", "postgresql+psycopg://nobody@nowhere/production")
+    monkeypatch.setenv("LADDER_MINUTES", "env")
+    url = f"sqlite:///{tmp_path / 'test.sqlite3'}"
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "x"}, instance_path=tmp_path / "elsewhere")
+    assert "FROM_INSTANCE" not in app.config
+    assert "MINUTES" not in app.config
+    assert app.config["DATABASE_URL"] == url  # never the database the environment names
+    assert app.instance_path == str(tmp_path / "elsewhere")
+
+
+def test_instance_path_from_the_environment_is_set_before_anything_is_read(tmp_path, monkeypatch):
+    instance = tmp_path / "mijn-instance"
+    instance.mkdir()
+    (instance / "config.py").write_text("FROM_INSTANCE = 'ja'\n")
+    monkeypatch.setenv("LADDER_INSTANCE_PATH", str(instance))
+    monkeypatch.setenv("LADDER_SECRET_KEY", "x")
+    app = create_app()
+    assert app.instance_path == str(instance)
+    assert app.config["FROM_INSTANCE"] == "ja"
+
+
+def test_api_keeps_the_survey_file_order(sqlite_app):
+    data = sqlite_app.test_client().get("/api/v1/surveys/testdorp-inspraak").get_json()
+    survey = sqlite_app.extensions["ladder"].survey("testdorp-inspraak")
+    assert list(data)[0] == "slug"
+    assert [p["id"] for p in data["pages"]] == [p.id for p in survey.pages]
+    assert [q["id"] for p in data["pages"] for q in p["questions"]] == [q.id for q in survey.questions]
+    assert list(data["aspects"]) == list(survey.aspects)
+    first = data["pages"][0]["questions"][0]
+    assert list(first) == ["id", "type", "label", "help", "required", "choices", "show_if", "options", "schema"]
+
+
+def test_secret_key_is_generated_into_the_instance_folder_once(tmp_path):
+    instance = tmp_path / "instance"
+    first = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}"}, instance_path=instance)
     key_file = instance / "secret_key"
     assert key_file.stat().st_mode & 0o077 == 0
     assert len(first.config["SECRET_KEY"]) >= 40
-    second = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}"})
+    second = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}"}, instance_path=instance)
     assert second.config["SECRET_KEY"] == first.config["SECRET_KEY"]
 
 
@@ -92,7 +128,7 @@ def test_ladder_console_script_runs_flask_cli(tmp_path):
                          capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     names = {p["name"] for p in json.loads(out.stdout)["plugins"]}
-    assert "ladder.default_plugins.question_types" in names
+    assert "ladder.default_plugins.engine" in names
     routes = subprocess.run([str(Path(sys.executable).parent / "ladder"), "routes"], env=env,
                             capture_output=True, text=True, timeout=60)
     assert "/api/v1/surveys/<slug>/responses" in routes.stdout, routes.stderr

@@ -38,7 +38,7 @@ def test_plugins_json_lists_each_plugin_with_version_hooks_and_status(sqlite_app
     by_name = {p["name"]: p for p in data["plugins"]}
     assert by_name["fake_municipality"]["status"] == "loaded"
     assert "register_surveys" in by_name["fake_municipality"]["hooks"]
-    assert by_name["ladder.default_plugins.question_types"]["default"] is True
+    assert by_name["ladder.default_plugins.engine"]["default"] is True
     assert set(by_name["fake_municipality"]) == {"name", "version", "hooks", "status", "error", "default"}
 
 
@@ -74,13 +74,10 @@ def test_duplicate_survey_slug_stops_start_up_naming_both_plugins(sqlite_url, tm
         make_app(sqlite_url, tmp_path, EXTRA_PLUGINS=["fake_municipality", "duplicate_slug"])
 
 
-def test_duplicate_question_type_stops_start_up_naming_both_plugins(sqlite_url, tmp_path, monkeypatch):
-    import fake_municipality
-    from ladder.question_types import SingleChoice
-    monkeypatch.setattr(fake_municipality.YesNo, "name", SingleChoice.name)
+def test_duplicate_question_type_stops_start_up_naming_both_plugins(sqlite_url, tmp_path):
     with pytest.raises(PluginConflict, match="question type 'single_choice' is registered by both plugin "
-                                             "'ladder.default_plugins.question_types' and plugin 'fake_municipality'"):
-        make_app(sqlite_url, tmp_path)
+                                             "'ladder.default_plugins.engine' and plugin 'duplicate_type'"):
+        make_app(sqlite_url, tmp_path, EXTRA_PLUGINS=["fake_municipality", "duplicate_type"])
 
 
 def test_disabled_plugin_is_reported_and_its_surveys_are_gone(sqlite_url, tmp_path):
@@ -89,24 +86,66 @@ def test_disabled_plugin_is_reported_and_its_surveys_are_gone(sqlite_url, tmp_pa
     assert app.test_client().get("/s/testdorp-inspraak").status_code == 404
 
 
-def test_survey_with_unknown_question_type_leaves_its_plugin_out(sqlite_url, tmp_path, monkeypatch):
-    import fake_municipality
-    original = fake_municipality.register_surveys
-
-    def with_bad_type(app):
-        from dataclasses import replace
-        survey = original(app)[0]
-        page = survey.pages[0]
-        bad = replace(page, questions=(replace(page.questions[0], type="colour_picker"),) + page.questions[1:])
-        return [replace(survey, pages=(bad,) + survey.pages[1:])]
-
-    monkeypatch.setattr(fake_municipality.register_surveys, "__wrapped__", None, raising=False)
-    monkeypatch.setattr(fake_municipality, "register_surveys", fake_municipality.hookimpl(with_bad_type))
-    app = make_app(sqlite_url, tmp_path)
-    info = app.extensions["ladder"].plugins["fake_municipality"]
+def test_survey_with_unknown_question_type_leaves_its_plugin_out(sqlite_url, tmp_path):
+    app = make_app(sqlite_url, tmp_path, EXTRA_PLUGINS=["fake_municipality", "unknown_type_survey"])
+    reg = app.extensions["ladder"]
+    info = reg.plugins["unknown_type_survey"]
     assert info.status == "failed"
     assert "unknown question type 'colour_picker'" in info.error
-    assert "testladder" not in app.extensions["ladder"].ladders  # its other registrations went too
+    assert "kleurdorp" not in reg.surveys
+    assert "kleurladder" not in reg.ladders  # its other registrations went too
+    assert "testladder" in reg.ladders and "testdorp-inspraak" in reg.surveys  # the others stay
+
+
+def test_hookimpl_may_take_none_of_the_hook_arguments(sqlite_url, tmp_path):
+    app = make_app(sqlite_url, tmp_path, EXTRA_PLUGINS=["fake_municipality", "no_arguments"])
+    reg = app.extensions["ladder"]
+    assert reg.plugins["no_arguments"].status == "loaded"
+    assert "zonder-argumenten" in reg.surveys
+    assert reg.owners[("surveys", "zonder-argumenten")] == "no_arguments"
+    assert app.config["NO_ARGUMENTS_LOADED"] is True
+    assert app.test_client().get("/s/zonder-argumenten").status_code == 200
+
+
+def test_a_hook_wrapper_sees_and_changes_what_plugins_register(sqlite_url, tmp_path):
+    app = make_app(sqlite_url, tmp_path, EXTRA_PLUGINS=["fake_municipality", "survey_filter"])
+    reg = app.extensions["ladder"]
+    assert "anderdorp-inspraak" not in reg.surveys
+    assert "testdorp-inspraak" in reg.surveys
+    assert app.test_client().get("/s/anderdorp-inspraak").status_code == 404
+
+
+def test_registry_loads_without_flask_and_hooks_get_no_app(monkeypatch):
+    import fake_municipality
+    from ladder.plugins import load_registry
+    seen = []
+    original = fake_municipality.register_surveys
+
+    @fake_municipality.hookimpl
+    def register_surveys(app, config):
+        seen.append((app, config["EXTRA_PLUGINS"]))
+        return original(app)
+    monkeypatch.setattr(fake_municipality, "register_surveys", register_surveys)
+    reg = load_registry({"EXTRA_PLUGINS": ["fake_municipality"]})
+    assert seen == [(None, ["fake_municipality"])]
+    assert reg.survey("testdorp-inspraak").municipality == "Testgemeente"
+    assert reg.config["TESTDORP_GREETING"] == "Hallo"  # config_defaults went into the given config
+
+
+def test_trace_hooks_logs_every_hook_call(sqlite_url, tmp_path, caplog):
+    import logging
+    with caplog.at_level(logging.INFO, logger="ladder.plugins"):
+        make_app(sqlite_url, tmp_path, TRACE_HOOKS=True)
+    calls = [r.getMessage() for r in caplog.records if r.name == "ladder.plugins"]
+    for hook in ("config_defaults", "register_question_types", "register_surveys", "register_blueprints"):
+        assert any(f"hook {hook} " in m or m.startswith(f"hook {hook}") for m in calls), (hook, calls[:5])
+
+
+def test_no_hook_tracing_unless_asked(sqlite_url, tmp_path, caplog):
+    import logging
+    with caplog.at_level(logging.INFO, logger="ladder.plugins"):
+        make_app(sqlite_url, tmp_path)
+    assert not [r for r in caplog.records if r.name == "ladder.plugins" and "register_surveys" in r.getMessage()]
 
 
 # One test per hook -------------------------------------------------------------------------------
@@ -165,7 +204,7 @@ def test_hook_register_blueprints(sqlite_app):
 
 def test_hook_register_commands(sqlite_url, tmp_path, monkeypatch):
     from click.testing import CliRunner
-    from ladder.cli import main
+    from ladder.__main__ import main
     monkeypatch.setenv("LADDER_DATABASE_URL", sqlite_url)
     monkeypatch.setenv("LADDER_EXTRA_PLUGINS", json.dumps(["fake_municipality"]))
     monkeypatch.setenv("LADDER_SECRET_KEY", "test")
@@ -183,20 +222,17 @@ def test_hook_response_saved(sqlite_app):
     assert fake_municipality.SAVED == [(response.get_json()["id"], "testdorp-inspraak")]
 
 
-def test_response_saved_failure_is_logged_and_never_loses_the_response(sqlite_app, monkeypatch, caplog):
+def test_response_saved_failure_is_logged_and_never_loses_the_response(sqlite_url, tmp_path, caplog):
     import fake_municipality
     from ladder.models import Response
-
-    def explode(response, survey):
-        raise RuntimeError("mail server down")
-
-    monkeypatch.setattr(fake_municipality.response_saved, "__call__", explode, raising=False)
-    hookimpls = sqlite_app.extensions["ladder"].pm.hook.response_saved.get_hookimpls()
-    monkeypatch.setattr(hookimpls[0], "function", explode)
-    response = sqlite_app.test_client().post("/api/v1/surveys/testdorp-inspraak/responses", json={"answers": VALID})
+    app = make_app(sqlite_url, tmp_path, EXTRA_PLUGINS=["fake_municipality", "broken_notifier"])
+    fake_municipality.SAVED.clear()
+    response = app.test_client().post("/api/v1/surveys/testdorp-inspraak/responses", json={"answers": VALID})
     assert response.status_code == 201
+    assert "plugin broken_notifier failed in response_saved" in caplog.text
     assert "mail server down" in caplog.text
-    with sqlite_app.app_context():
+    assert fake_municipality.SAVED == [(response.get_json()["id"], "testdorp-inspraak")]  # the others still ran
+    with app.app_context():
         from ladder import db
         assert db.session().get(Response, response.get_json()["id"]) is not None
 

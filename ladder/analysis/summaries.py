@@ -1,12 +1,49 @@
-"""Summaries: pure functions from a response frame (see ``response_frame``) to a long table.
+"""Summaries: named functions from a response frame (see ``response_frame``) to a long table.
 
 Every function takes the frame first and the survey second, so each can be registered as a
-``Summary`` (``fn(frame, survey)``); extra arguments have defaults.
+``Summary`` (``fn(frame, survey)``); extra arguments have defaults. The built-in ones are
+registered by ``ladder.default_plugins.analysis``. Per-question summaries belong to the question
+types (``QuestionType.summary``); :func:`question_summaries` collects them.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
 import numpy as np
 import pandas as pd
+
+from ..question_types import borda
+from ..text import Text, text
+
+
+@dataclass(frozen=True)
+class Summary:
+    """``fn(frame, survey) -> DataFrame``; ``surveys`` limits it to some slugs (empty: every survey)."""
+
+    name: str
+    title: Text
+    fn: Callable[[Any, Any], Any]
+    surveys: tuple[str, ...] = ()
+
+    def applies_to(self, survey) -> bool:
+        return not self.surveys or survey.slug in self.surveys
+
+
+def make_summary(name: str, title, fn, surveys=()) -> Summary:
+    return Summary(name=name, title=text(title), fn=fn, surveys=tuple(surveys))
+
+
+def question_summaries(frame: pd.DataFrame, survey, registry, locale: str = "nl", public: bool = False) -> list:
+    """Each question's own summary (``QuestionType.summary``), in survey order; ``public`` leaves out
+    what is never published (free text)."""
+    out = []
+    for question in survey.questions:
+        found = registry.type_of(question).summary(question, frame, survey, locale)
+        if found is not None and (found.public or not public):
+            out.append(found)
+    return out
 
 RUNG_PREFIX = "rung_"
 WEIGHT = "weight"  # a frame column of survey weights (``frame["weight"] = rake(...)``); summaries use it
@@ -111,60 +148,40 @@ def aspect_gap(frame: pd.DataFrame, survey=None, first: str | None = None, secon
     return out
 
 
-def ranking_questions(frame: pd.DataFrame, survey) -> dict[str, list[str]]:
+def ranking_questions(frame: pd.DataFrame, survey=None) -> dict[str, list[str]]:
     """Ranking question id -> its position columns in the frame, in position order."""
-    found: dict[str, list[str]] = {}
-    for q in (survey.questions if survey is not None else []):
-        if q.type == "ranking":
-            cols = []
-            i = 1
-            while f"{q.id}_{i}" in frame.columns:
-                cols.append(f"{q.id}_{i}")
-                i += 1
-            if cols:
-                found[q.id] = cols
-    return found
+    return {qid: [c for c in cols if c in frame.columns]
+            for qid, cols in frame.attrs.get("rankings", {}).items() if all(c in frame.columns for c in cols)}
 
 
 def ranking_borda(frame: pd.DataFrame, survey, question: str | None = None, by: str = "area") -> pd.DataFrame:
-    """Ranking questions aggregated per area with Borda points.
+    """Ranking questions aggregated per area with Borda points (see ``ladder.question_types.borda``).
 
-    With ``k`` positions asked, position 1 gets ``k`` points, position 2 ``k - 1``, ..., position
-    ``k`` one point; unranked choices get none. Columns: area, question, choice, points, first
-    (times ranked first), ranked (times ranked at all), n (respondents who answered the question
-    in that area), mean_points (points / n). Rows are sorted by points within each area.
+    Columns: area, question, choice, points, first (times ranked first), ranked (times ranked at
+    all), n (respondents who answered the question in that area), mean_points (points / n). Rows
+    are sorted by points within each area.
     """
     cols = ["area", "question", "choice", "points", "first", "ranked", "n", "mean_points"]
     rankings = ranking_questions(frame, survey)
     if question is not None:
         rankings = {question: rankings[question]}
     parts = []
+    groups = frame[by]
+    keys = list(groups.cat.categories) if isinstance(groups.dtype, pd.CategoricalDtype) else sorted(groups.dropna().unique())
     for qid, positions in rankings.items():
-        k = len(positions)
-        choices = list(frame[positions[0]].cat.categories)
-        answered = frame[positions[0]].notna()
-        groups = frame[by][answered]
-        n = groups.value_counts(sort=False)
-        for value in choices:
-            pts = sum((frame[p][answered] == value).astype("int64") * (k - i) for i, p in enumerate(positions))
-            ranked = sum((frame[p][answered] == value).astype("int64") for p in positions)
-            first = (frame[positions[0]][answered] == value).astype("int64")
-            agg = pd.DataFrame({"area": groups, "points": pts, "first": first, "ranked": ranked}) \
-                .groupby("area", observed=False).sum()
-            agg["n"] = n.reindex(agg.index).fillna(0).astype("int64")
-            agg = agg.reset_index()
-            agg.insert(1, "question", qid)
-            agg.insert(2, "choice", value)
-            parts.append(agg)
+        for key in keys:
+            table = borda(frame[(groups == key).fillna(False).to_numpy()], positions)
+            table = table.rename(columns={"value": "choice"})
+            table.insert(0, "area", str(key))
+            table.insert(1, "question", qid)
+            parts.append(table)
     if not parts:
         return pd.DataFrame(columns=cols)
     out = pd.concat(parts, ignore_index=True)
-    out["mean_points"] = np.where(out["n"] > 0, out["points"] / out["n"].where(out["n"] > 0, 1), np.nan)
     out = out.sort_values(["area", "question", "points", "choice"], ascending=[True, True, False, True],
                           kind="stable")
     for col in ("points", "first", "ranked", "n"):
         out[col] = out[col].astype("int64")
-    out["area"] = out["area"].astype(str)
     return out[cols].reset_index(drop=True)
 
 
@@ -186,7 +203,8 @@ def crosstab(frame: pd.DataFrame, survey, question: str, by: str = "area") -> pd
     """
     by_col = _by_column(frame, by)
     group = frame[by_col]
-    mc = [c for c in frame.columns if c.startswith(question + "__")]
+    own = frame.attrs.get("questions", {}).get(question, [])
+    mc = [c for c in own if isinstance(frame[c].dtype, pd.BooleanDtype)]
     if mc:
         answered = frame[mc[0]].notna()
         n = group[answered].value_counts(sort=False)
@@ -220,16 +238,9 @@ def crosstab(frame: pd.DataFrame, survey, question: str, by: str = "area") -> pd
 
 
 def choice_questions(frame: pd.DataFrame, survey) -> list[str]:
-    """Question ids of the survey whose answers are coded (choices, scales, rankings, own enum types)."""
-    out = []
-    for q in survey.questions:
-        if q.type == "area":
-            continue
-        if q.id in frame.columns and isinstance(frame[q.id].dtype, pd.CategoricalDtype):
-            out.append(q.id)
-        elif f"{q.id}_1" in frame.columns or any(c.startswith(q.id + "__") for c in frame.columns):
-            out.append(q.id)
-    return out
+    """Question ids of the survey whose answers are coded (choices, scales, rankings, own coded types)."""
+    return [qid for qid, cols in frame.attrs.get("questions", {}).items()
+            if isinstance(frame[cols[0]].dtype, pd.CategoricalDtype | pd.BooleanDtype)]
 
 
 def crosstabs(frame: pd.DataFrame, survey, by: str = "area") -> pd.DataFrame:

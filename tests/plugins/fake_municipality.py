@@ -46,7 +46,7 @@ class YesNo(QuestionType):
             raise AnswerError("Kies ja of nee.")
         return raw
 
-    def schema(self, question):
+    def schema(self, question, survey):
         return {"type": "string", "enum": ["ja", "nee"]}
 
 

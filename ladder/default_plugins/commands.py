@@ -1,5 +1,5 @@
-"""``ladder export``, ``summary``, ``weights``, ``chart`` and ``report``: added through ``register_commands``
-like any plugin's commands."""
+"""The analysts' commands ``ladder export``, ``summary``, ``weights``, ``chart`` and ``report``, added
+through ``register_commands`` like any plugin's commands."""
 from __future__ import annotations
 
 import io
@@ -15,8 +15,7 @@ from ..hookspecs import hookimpl
 
 def _survey_and_frame(slug):
     from ..analysis import response_frame
-    from ..views import registry
-    reg = registry()
+    reg = current_app.extensions["ladder"]
     survey = reg.survey(slug)
     if survey is None:
         raise click.ClickException(f"no survey {slug!r}; see `ladder surveys`")
@@ -84,10 +83,10 @@ def register_commands(cli):
     def export_command(slug, fmt, output):
         """Write a survey's responses (one row per response) to a file."""
         from ..analysis import export
-        from ..views import registry
-        exporter = registry().exporters.get(fmt)
+        exporters = current_app.extensions["ladder"].exporters
+        exporter = exporters.get(fmt)
         if exporter is None:
-            raise click.ClickException(f"unknown format {fmt!r}; choose from {', '.join(sorted(registry().exporters))}")
+            raise click.ClickException(f"unknown format {fmt!r}; choose from {', '.join(sorted(exporters))}")
         reg, survey, frame = _survey_and_frame(slug)
         if output == "-":
             export(frame, survey, fmt, sys.stdout.buffer, registry=reg)
@@ -116,13 +115,13 @@ def register_commands(cli):
 
         With --weighted --margins FILE the rung and gap summaries count weights instead of people
         (the column respondents keeps the number of people, which decides what is hidden)."""
-        from ..analysis import crosstabs, summaries_for, suppress
+        from ..analysis import crosstabs, suppress
         if weighted != bool(margins_path):
             raise click.ClickException("use --weighted and --margins FILE together")
         reg, survey, frame = _survey_and_frame(slug)
         if weighted:
             _weigh(frame, survey, margins_path, bounds)
-        available = summaries_for(survey, reg)
+        available = reg.summaries_for(survey)
         tables = {}
         if by:
             try:

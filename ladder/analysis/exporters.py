@@ -1,30 +1,37 @@
-"""Write a response frame with the registered exporters; the SPSS writer and the XLSX codebook."""
+"""Exporters: write a response frame to a file in one format. The built-in ones (CSV, JSON, XLSX with
+a codebook sheet, Parquet, SPSS .sav) are registered like any plugin's, by ``ladder.default_plugins.analysis``.
+"""
 from __future__ import annotations
 
+import io
 import os
 import re
 import shutil
 import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
 import numpy as np
 import pandas as pd
 
-from .frame import BUILTIN_LADDERS, codebook, resolve_ladder
+from .frame import CODEBOOK_COLUMNS
 
 
-def exporters(registry=None) -> dict[str, Any]:
-    """Registered exporters by name; without a registry, the built-in ones."""
-    if registry is not None:
-        return dict(registry.exporters)
-    from ..default_plugins.exporters import register_exporters
-    return {e.name: e for e in register_exporters(app=None)}
+@dataclass(frozen=True)
+class Exporter:
+    """``write(frame, survey, fh)`` writes the frame to the binary file ``fh``."""
+
+    name: str
+    extension: str
+    mimetype: str
+    write: Callable[[Any, Any, BinaryIO], None]
 
 
-def export(frame: pd.DataFrame, survey, fmt: str, path_or_fh: str | os.PathLike | BinaryIO, registry=None) -> None:
+def export(frame: pd.DataFrame, survey, fmt: str, path_or_fh: str | os.PathLike | BinaryIO, registry) -> None:
     """Write ``frame`` in format ``fmt`` (csv, xlsx, parquet, json, sav, or a plugin's) to a path or binary file."""
-    available = exporters(registry)
+    available = registry.exporters
     if fmt not in available:
         raise ValueError(f"unknown export format {fmt!r}; available: {', '.join(sorted(available))}")
     write = available[fmt].write
@@ -35,30 +42,57 @@ def export(frame: pd.DataFrame, survey, fmt: str, path_or_fh: str | os.PathLike 
         write(frame, survey, fh)
 
 
-def frame_codebook(frame: pd.DataFrame, survey) -> pd.DataFrame:
-    """The codebook of ``frame``: from the survey and the ladder named in ``frame.attrs``."""
-    ladder = frame.attrs.get("ladder_object")
-    if ladder is None:
-        ladder_id = frame.attrs.get("ladder", survey.ladder)
-        ladder = BUILTIN_LADDERS.get(ladder_id)
-    try:
-        book = codebook(survey, ladder=resolve_ladder(survey, ladder))
-    except ValueError:  # a plugin's own ladder without a registry: labels from the frame only
-        book = codebook_from_labels(frame)
-    return book[book["column"].isin(frame.columns)].reset_index(drop=True)
+def frame_codebook(frame: pd.DataFrame) -> pd.DataFrame:
+    """The codebook of ``frame`` (see ``ladder.analysis.codebook``), for the columns it still has."""
+    rows = [row for row in frame.attrs.get("codebook", []) if row["column"] in frame.columns]
+    known = {row["column"] for row in rows}
+    rows += [{"column": c, "question": "", "type": "", "label": c, "value": "", "value_label": ""}
+             for c in frame.columns if c not in known]  # columns an analyst added, such as weight
+    return pd.DataFrame(rows, columns=CODEBOOK_COLUMNS)
 
 
-def codebook_from_labels(frame: pd.DataFrame) -> pd.DataFrame:
-    labels = frame.attrs.get("labels", {})
-    rows = []
-    for col in frame.columns:
-        values = labels.get(col) or {}
-        if values:
-            rows += [{"column": col, "question": "", "type": "", "label": col, "value": str(v), "value_label": lab}
-                     for v, lab in values.items()]
-        else:
-            rows.append({"column": col, "question": "", "type": "", "label": col, "value": "", "value_label": ""})
-    return pd.DataFrame(rows, columns=["column", "question", "type", "label", "value", "value_label"])
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def defuse_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """Prefix text cells that a spreadsheet would run as a formula with an apostrophe."""
+    out = frame.copy()
+    for col in out.columns:
+        if out[col].dtype == object or isinstance(out[col].dtype, pd.CategoricalDtype | pd.StringDtype):
+            out[col] = out[col].map(lambda v: "'" + v if isinstance(v, str) and v.startswith(_FORMULA_START) else v)
+    return out
+
+
+def write_csv(frame, survey, fh):
+    text = io.TextIOWrapper(fh, encoding="utf-8-sig", newline="")  # BOM: Excel reads UTF-8 correctly
+    defuse_formulas(frame).to_csv(text, index=False)
+    text.flush()
+    text.detach()
+
+
+def write_json(frame, survey, fh):
+    fh.write(frame.to_json(orient="records", date_format="iso", force_ascii=False).encode())
+
+
+def write_xlsx(frame, survey, fh):
+    """Sheet ``antwoorden`` with the frame, sheet ``codebook`` with each column's question, type and value labels."""
+    with pd.ExcelWriter(fh, engine="xlsxwriter") as writer:
+        defuse_formulas(_naive_times(frame)).to_excel(writer, sheet_name="antwoorden", index=False)
+        if survey is not None:
+            defuse_formulas(frame_codebook(frame)).to_excel(writer, sheet_name="codebook", index=False)
+
+
+def write_parquet(frame, survey, fh):
+    frame.to_parquet(fh, index=False)
+
+
+def _naive_times(frame):
+    # Excel has no time zones: write times in UTC without the offset.
+    out = frame.copy()
+    for col in out.columns:
+        if isinstance(out[col].dtype, pd.DatetimeTZDtype):
+            out[col] = out[col].dt.tz_convert("UTC").dt.tz_localize(None)
+    return out
 
 
 # --- SPSS ------------------------------------------------------------------------------------------
@@ -85,7 +119,7 @@ def sav_frame(frame: pd.DataFrame, survey) -> tuple[pd.DataFrame, dict, dict, di
 
     Returns (data, column_labels, value_labels, measures) keyed by SPSS variable name.
     """
-    book = frame_codebook(frame, survey)
+    book = frame_codebook(frame)
     col_labels = dict(book.drop_duplicates("column")[["column", "label"]].itertuples(index=False))
     labels = frame.attrs.get("labels", {})
     taken: set[str] = set()
@@ -132,3 +166,12 @@ def write_sav(frame, survey, fh) -> None:
                              variable_measure=measures, file_label=str(getattr(survey, "slug", ""))[:64])
         with open(path, "rb") as src:
             shutil.copyfileobj(src, fh)
+
+
+BUILTIN_EXPORTERS = (
+    Exporter("csv", "csv", "text/csv", write_csv),
+    Exporter("json", "json", "application/json", write_json),
+    Exporter("xlsx", "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", write_xlsx),
+    Exporter("parquet", "parquet", "application/vnd.apache.parquet", write_parquet),
+    Exporter("sav", "sav", "application/x-spss-sav", write_sav),
+)

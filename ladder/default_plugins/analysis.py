@@ -1,11 +1,9 @@
-"""Built-in summaries, registered like any plugin's. The functions live in ``ladder.analysis.summaries``."""
+"""Built-in summaries and exporters, registered like any plugin's. They live in ``ladder.analysis``."""
 from __future__ import annotations
 
-from ..analysis.summaries import aspect_gap, crosstabs, ranking_borda, rungs_per_area
+from ..analysis.exporters import BUILTIN_EXPORTERS
+from ..analysis.summaries import aspect_gap, crosstabs, make_summary, ranking_borda, rungs_per_area
 from ..hookspecs import hookimpl
-from ..summaries import make_summary
-
-__all__ = ["rungs_per_area", "register_summaries"]
 
 
 def crosstabs_by_area(frame, survey):
@@ -14,7 +12,7 @@ def crosstabs_by_area(frame, survey):
 
 
 @hookimpl(trylast=True)
-def register_summaries(app):
+def register_summaries():
     return [
         make_summary("rungs-per-area", {"nl": "Treden per gebied", "en": "Rungs per area"}, rungs_per_area),
         make_summary("aspect-gap", {"nl": "Verschil tussen twee aspecten per gebied (bijv. nu en gewenst)",
@@ -23,3 +21,8 @@ def register_summaries(app):
                                        "en": "Rankings per area (Borda points)"}, ranking_borda),
         make_summary("crosstab-area", {"nl": "Antwoorden per gebied", "en": "Answers per area"}, crosstabs_by_area),
     ]
+
+
+@hookimpl(trylast=True)
+def register_exporters():
+    return list(BUILTIN_EXPORTERS)
