@@ -5,7 +5,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .conditions import evaluate
-from .i18n import _
+from .messages import _
 from .question_types import AnswerError
 from .survey import Page, Survey
 

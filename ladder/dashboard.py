@@ -1,7 +1,7 @@
-"""Numbers for the staff dashboard and the public results page, counted in the database."""
+"""Numbers for the staff dashboard that are not in the response frame, counted in the database: drafts,
+drop-off, withdrawals, responses per day. What the answers say comes from ``ladder.outcomes``."""
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -21,8 +21,6 @@ class Numbers:
     per_area: list[tuple[str | None, int]] = field(default_factory=list)
     # Drafts not (yet) submitted, by the page they stopped on: where residents drop off.
     stopped_at: list[tuple[str, int]] = field(default_factory=list)
-    # (aspect, area, rung) -> count
-    rungs: Counter = field(default_factory=Counter)
     latest_withdrawals: list[tuple[date, str | None]] = field(default_factory=list)
 
     @property
@@ -35,7 +33,7 @@ class Numbers:
 
 
 def numbers(survey: Survey, days: int = 30) -> Numbers:
-    """Count a survey's responses, drafts, placements and withdrawals."""
+    """Count a survey's responses, drafts and withdrawals."""
     s = db.session()
     live = (Response.survey_slug == survey.slug, Response.withdrawn_at.is_(None))
     out = Numbers()
@@ -53,9 +51,6 @@ def numbers(survey: Survey, days: int = 30) -> Numbers:
     stopped = dict(s.execute(select(Draft.page, func.count()).where(Draft.survey_slug == survey.slug)
                              .group_by(Draft.page)).all())
     out.stopped_at = [(page, stopped.get(page, 0)) for page in order]
-    for area, placements in s.execute(select(Response.area, Response.placements).where(*live)):
-        for p in placements or []:
-            out.rungs[(p["aspect"], area, p["rung"])] += 1
     out.latest_withdrawals = [(_as_date(at), area) for at, area in s.execute(
         select(Response.withdrawn_at, Response.area).where(Response.survey_slug == survey.slug,
                                                            Response.withdrawn_at.is_not(None))
@@ -67,18 +62,6 @@ def _as_date(value) -> date:
     if isinstance(value, str):  # SQLite's date() gives text
         return date.fromisoformat(value[:10])
     return value if isinstance(value, date) and not hasattr(value, "hour") else value.date()
-
-
-def suppressed(count: int, threshold: int) -> int | None:
-    """The count, or None when it is small enough to point at people (shown as "minder dan N")."""
-    return None if 0 < count < threshold else count
-
-
-def aspect_order(survey: Survey, counted: Numbers) -> list[str]:
-    """The aspects placed, in the order the survey declares them (others after, by name)."""
-    placed = {aspect for aspect, _area, _rung in counted.rungs}
-    declared = [a for a in survey.aspects if a in placed]
-    return declared + sorted(placed - set(declared))
 
 
 def data_version(survey: Survey) -> tuple:

@@ -1,14 +1,19 @@
 """Reporting back: the public results page of a survey, once staff publish it."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template
+from flask import Blueprint, current_app, render_template
 
-from .. import lifecycle
+from .. import lifecycle, outcomes
+from ..analysis.summaries import suppress
+from ..i18n import current_locale
 from . import registry, survey_or_404
-from ..charts_inline import rung_chart_uri
-from ..dashboard import aspect_order, numbers, suppressed
 
 bp = Blueprint("results", __name__)
+
+
+def hidden(count: int, threshold: int) -> int | None:
+    """The count, or None when it is small enough to point at people (shown as "minder dan N")."""
+    return None if 0 < count < threshold else count
 
 
 @bp.get("/r/<slug>")
@@ -17,17 +22,24 @@ def show(slug):
     state = lifecycle.row(slug)
     if state is None or state.results_published_at is None:
         return render_template("results/not_yet.html", survey=survey)
+    reg = registry()
     threshold = current_app.config["RESULTS_MIN_COUNT"]
-    counted = numbers(survey)
-    ladder = registry().ladders[survey.ladder]
+    locale = current_locale()
+    found = outcomes.of(survey, reg, threshold, locale)
+    ladder = reg.ladder_of(survey)
     areas = {a.code: a for a in survey.areas}
-    per_area = [(areas.get(code), suppressed(n, threshold)) for code, n in counted.per_area]
-    aspects = aspect_order(survey, counted)
-    table = {aspect: {area: {rung.id: suppressed(counted.rungs.get((aspect, area, rung.id), 0), threshold)
-                             for rung in ladder.rungs} for _a, area, _r in counted.rungs if _a == aspect}
-             for aspect in aspects}
+    per_area = [(areas.get(code), hidden(n, threshold)) for code, n in found.per_area]
+    table: dict[str, dict[str | None, dict[str, int | None]]] = {}
+    for row in found.rungs.itertuples(index=False):
+        cells = table.setdefault(row.aspect, {}).setdefault(row.area, {r.id: 0 for r in ladder.rungs})
+        cells[row.rung] = int(row.count)
+    table = {aspect: {area: {rung: hidden(n, threshold) for rung, n in cells.items()} for area, cells in by_area.items()}
+             for aspect, by_area in table.items()}
+    aspects = [a for a in survey.aspects if a in table] + sorted(set(table) - set(survey.aspects))
+    questions = [(s, suppress(s.table, threshold, counts=list(s.counts), derived=dict(s.derived)))
+                 for s in found.questions if s.public]
     next_rung = ladder.rung(state.next_rung) if state.next_rung and state.next_rung in ladder else None
-    return render_template("results/show.html", survey=survey, state=state, total=suppressed(counted.responses, threshold),
+    return render_template("results/show.html", survey=survey, state=state, total=hidden(found.responses, threshold),
                            per_area=per_area, aspects=aspects, table=table, ladder=ladder, areas=areas,
-                           threshold=threshold, next_rung=next_rung,
-                           chart=rung_chart_uri(survey, registry(), threshold) if counted.responses else None)
+                           threshold=threshold, next_rung=next_rung, questions=questions, locale=locale,
+                           chart=found.public_chart)

@@ -1,0 +1,145 @@
+"""The shape of the package: no import cycle, layers that import only downwards, one switch on types."""
+import ast
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+PACKAGE = Path(__file__).parents[1] / "ladder"
+
+ENGINE = {"ladder.survey", "ladder.conditions", "ladder.question_types", "ladder.answers", "ladder.placing",
+          "ladder.ladders", "ladder.text", "ladder.messages", "ladder.survey_file"}
+WEB = ("flask", "flask_babel", "flask_login", "flask_wtf", "flask_limiter", "werkzeug", "ladder.views",
+       "ladder.app", "ladder.i18n", "ladder.filters", "ladder.auth", "ladder.cli")
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def imports_of(path: Path) -> set[str]:
+    """Every module ``path`` imports, at the top or inside a function; ``if TYPE_CHECKING:`` blocks excepted."""
+    tree = ast.parse(path.read_text())
+    name = module_name(path)
+    package = name if path.name == "__init__.py" else name.rsplit(".", 1)[0]
+    skip = {id(n) for node in ast.walk(tree) if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)
+            for n in ast.walk(node)}
+    found = set()
+    for node in ast.walk(tree):
+        if id(node) in skip:
+            continue
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")[: len(package.split(".")) - node.level + 1]
+                target = ".".join(base + ([node.module] if node.module else []))
+            else:
+                target = node.module
+            found.add(target)
+            found |= {f"{target}.{alias.name}" for alias in node.names}  # "from . import db" imports ladder.db
+    return found
+
+
+def graph() -> dict[str, set[str]]:
+    modules = {module_name(p): p for p in PACKAGE.rglob("*.py")}
+    return {name: {m for m in imports_of(path) if m in modules and m != name} for name, path in modules.items()}
+
+
+def cycles(edges: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected components with more than one module (Tarjan)."""
+    index, low, stack, on, out, counter = {}, {}, [], set(), [], [0]
+
+    def visit(v):
+        index[v] = low[v] = counter[0]
+        counter[0] += 1
+        stack.append(v)
+        on.add(v)
+        for w in edges[v]:
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            component = []
+            while True:
+                w = stack.pop()
+                on.discard(w)
+                component.append(w)
+                if w == v:
+                    break
+            if len(component) > 1:
+                out.append(sorted(component))
+    for v in sorted(edges):
+        if v not in index:
+            visit(v)
+    return out
+
+
+def test_the_cycle_finder_finds_a_cycle():
+    assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+
+
+def test_the_import_graph_walks_relative_and_function_level_imports():
+    edges = graph()
+    assert "ladder.plugins" in edges["ladder.app"]
+    assert "ladder.analysis.frame" in edges["ladder.analysis.exporters"]  # from .frame import ...
+    assert "ladder.views" in edges["ladder.filters"]  # inside a function
+
+
+def test_the_package_has_no_import_cycle():
+    assert cycles(graph()) == []
+
+
+def test_the_engine_imports_nothing_from_flask_or_the_web_layer():
+    edges = {name: imports_of(PACKAGE.parent / (name.replace(".", "/") + ".py")) for name in ENGINE}
+    for name, imported in edges.items():
+        bad = sorted(m for m in imported if m.startswith(WEB) or m.startswith(("ladder.analysis", "ladder.models")))
+        assert not bad, f"{name} imports {bad}"
+
+
+def test_analysis_imports_neither_the_app_nor_the_default_plugins_nor_the_web_layer():
+    for path in (PACKAGE / "analysis").glob("*.py"):
+        bad = sorted(m for m in imports_of(path) if m.startswith(WEB) or m.startswith("ladder.default_plugins"))
+        assert not bad, f"{module_name(path)} imports {bad}"
+
+
+def test_the_registry_imports_no_layer_above_the_engine():
+    bad = sorted(m for m in imports_of(PACKAGE / "plugins.py")
+                 if m.startswith(WEB) or m.startswith(("ladder.analysis", "ladder.default_plugins")))
+    assert not bad
+
+
+TYPE_SWITCH = re.compile(r"""\.type\s*(==|!=|\bin\b|\bnot in\b)\s*[("'\[]""")
+
+
+def test_no_switch_on_question_type_names_outside_the_types():
+    offenders = []
+    for path in [*PACKAGE.rglob("*.py"), *PACKAGE.rglob("*.html")]:
+        if path.name == "question_types.py":
+            continue
+        for number, line in enumerate(path.read_text().splitlines(), start=1):
+            if TYPE_SWITCH.search(line):
+                offenders.append(f"{path.relative_to(PACKAGE)}:{number}: {line.strip()}")
+    assert offenders == []
+
+
+def test_the_type_switch_pattern_catches_what_it_should():
+    assert TYPE_SWITCH.search('if q.type == "ranking":')
+    assert TYPE_SWITCH.search("{% if q.type in ('single_choice', 'scale') %}")
+    assert not TYPE_SWITCH.search("qtype = registry.type_of(q)")
+
+
+def test_importing_ladder_stays_light():
+    code = ("import sys, ladder; heavy = [m for m in ('flask', 'flask_limiter', 'pandas', 'matplotlib', 'sqlalchemy')"
+            " if m in sys.modules]; print(','.join(heavy))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
+
+
+def test_one_module_per_word():
+    names = [p.stem for p in PACKAGE.rglob("*.py") if p.stem != "__init__"]
+    for word in ("summaries", "exporters", "question_types"):
+        assert names.count(word) == 1, (word, sorted(str(p) for p in PACKAGE.rglob(f"{word}.py")))
