@@ -6,7 +6,7 @@ factory and the analysis names load on first use.
 """
 from .hookspecs import hookimpl
 from .ladders import ARNSTEIN, OVERHEIDSPARTICIPATIE, PARTICIPATIELADDER, Ladder, Rung
-from .question_types import BUILTIN_TYPES, AnswerError, Column, QuestionSummary, QuestionType, borda
+from .question_types import BUILTIN_TYPES, AnswerError, Column, ParsedBy, QuestionSummary, QuestionType, borda
 from .survey import Advice, Area, Choice, Page, Placement, Question, Survey
 from .survey_file import SurveyFileError, load_survey
 from .text import pick, text
@@ -17,7 +17,7 @@ _LAZY = {"create_app": "ladder.app", "load_registry": "ladder.plugins", "Summary
 __all__ = [
     "create_app", "load_registry", "hookimpl", "Survey", "Page", "Question", "Choice", "Area", "Placement",
     "Advice", "Ladder", "Rung", "PARTICIPATIELADDER", "ARNSTEIN", "OVERHEIDSPARTICIPATIE", "QuestionType",
-    "AnswerError", "Column", "QuestionSummary", "borda", "BUILTIN_TYPES", "Summary", "make_summary", "Exporter",
+    "AnswerError", "Column", "ParsedBy", "QuestionSummary", "borda", "BUILTIN_TYPES", "Summary", "make_summary", "Exporter",
     "load_survey", "SurveyFileError", "text", "pick",
 ]
 

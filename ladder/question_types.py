@@ -680,17 +680,22 @@ class Ranking(QuestionType):
                                derived={"mean_points": "n"}, chart="points")
 
 
-def borda(frame: pd.DataFrame, positions: list[str]) -> pd.DataFrame:
+def borda(frame: pd.DataFrame, positions: list[str], choices=None) -> pd.DataFrame:
     """Borda points of a ranking from its position columns (most important first).
 
     With ``k`` positions, position 1 gets ``k`` points, position 2 ``k - 1``, ..., position ``k``
     one point; an unranked item none. Columns: value, points, first (times ranked first), ranked
     (times ranked at all), n (people who gave a ranking), mean_points (points / n); most points first.
+    ``choices`` are the items to score (default: the categories of the position columns, or the
+    values found in them), each with a row, 0 points included.
     """
     import pandas as pd
     k = len(positions)
-    answered = int(frame[positions[0]].notna().sum())
-    choices = list(frame[positions[0]].cat.categories)
+    answered = int(frame[positions[0]].notna().sum()) if positions else 0
+    if choices is None:
+        first = frame[positions[0]] if positions else pd.Series([], dtype=object)
+        choices = (list(first.cat.categories) if isinstance(first.dtype, pd.CategoricalDtype)
+                   else sorted({v for p in positions for v in frame[p].dropna()}))
     rows = []
     for value in choices:
         at = [(frame[p] == value).fillna(False) for p in positions]

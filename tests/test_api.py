@@ -145,3 +145,59 @@ def test_openapi_document_matches_the_server(app, client):
     jsonschema.validate(VALID, answers_schema)
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate({**VALID, "gewenst": 9}, answers_schema)
+
+
+# --- the published schema is the rule the API applies ------------------------------------------------
+
+def test_duplicate_choices_are_refused_not_dropped(client):
+    body = {**VALID, "thema": ["groen", "groen"]}
+    response = client.post(URL, json={"answers": body})
+    assert response.status_code == 422
+    assert response.get_json()["errors"] == {"thema": "Kies elk antwoord hoogstens één keer."}
+
+
+def test_schema_states_min_items_and_the_area_codes(client):
+    survey = client.get("/api/v1/surveys/testdorp-inspraak").get_json()
+    schemas = {q["id"]: q["schema"] for p in survey["pages"] for q in p["questions"]}
+    assert schemas["thema"]["minItems"] == 1 and schemas["thema"]["uniqueItems"] is True
+    assert schemas["woonplaats"]["enum"] == [a["code"] for a in survey["areas"]]
+
+
+def _candidates(question, schema):
+    """JSON values a careless or hostile client might send for one question (empty ones aside)."""
+    values = [c.value for c in question.choices]
+    out = ["x", 7, 2.5, True, {"a": 1}, ["x"], [7], "²"]
+    out += values + [[v] for v in values] + [values, values[:2], values[:1] * 2, list(reversed(values))]
+    out += [values[:k] for k in range(1, len(values) + 1)]
+    if schema.get("type") in ("integer", "number"):  # strings are the form's input: see the form tests
+        out = [v for v in out if not isinstance(v, str)] + list(range(-1, 12)) + [-5000, 10**7, float("inf")]
+    out += schema.get("enum", [])
+    return [v for v in out if v not in (None, "", [])]
+
+
+def test_every_bundled_question_accepts_exactly_what_its_schema_allows():
+    import jsonschema
+    from ladder.plugins import load_registry
+    reg = load_registry({})
+    checked = 0
+    for survey in reg.surveys.values():
+        for question in survey.questions:
+            qtype = reg.type_of(question)
+            schema = qtype.schema(question, survey)
+            for value in _candidates(question, schema):
+                try:
+                    jsonschema.validate(value, schema)
+                    by_schema = True
+                except jsonschema.ValidationError:
+                    by_schema = False
+                try:
+                    qtype.parse(question, value, survey)
+                    by_type = True
+                except ValueError:
+                    by_type = False
+                if qtype.name == "ranking" and isinstance(value, list) and len(value) == len(question.choices) \
+                        and not set(value) & {c.value for c in question.choices}:
+                    continue  # positions per item: the form's input, not the API's
+                assert by_type == by_schema, (survey.slug, question.id, value, schema)
+                checked += 1
+    assert checked > 1000

@@ -138,7 +138,8 @@ def test_trace_hooks_logs_every_hook_call(sqlite_url, tmp_path, caplog):
         make_app(sqlite_url, tmp_path, TRACE_HOOKS=True)
     calls = [r.getMessage() for r in caplog.records if r.name == "ladder.plugins"]
     for hook in ("config_defaults", "register_question_types", "register_surveys", "register_blueprints"):
-        assert any(f"hook {hook} " in m or m.startswith(f"hook {hook}") for m in calls), (hook, calls[:5])
+        assert f"hook {hook} [hook]" in calls, (hook, calls[:5])
+        assert any(m.startswith(f"hook finish {hook} -->") for m in calls), (hook, calls[:5])
 
 
 def test_no_hook_tracing_unless_asked(sqlite_url, tmp_path, caplog):
@@ -176,24 +177,42 @@ def test_hook_register_question_types(sqlite_app):
             "ranking", "yes_no"} <= set(types)
 
 
+def _answer(app, *areas):
+    client = app.test_client()
+    for area in areas:
+        body = {**VALID, "woonplaats": area}
+        assert client.post("/api/v1/surveys/testdorp-inspraak/responses", json={"answers": body}).status_code == 201
+
+
 def test_hook_register_summaries(sqlite_app):
-    import pandas as pd
-    summaries = sqlite_app.extensions["ladder"].summaries
-    survey = sqlite_app.extensions["ladder"].surveys["testdorp-inspraak"]
-    frame = pd.DataFrame({"area": ["testdorp", "testdorp", "proefwijk"]})
-    table = summaries["testdorp-aantal"].fn(frame, survey)
-    assert dict(zip(table["area"], table["n"])) == {"testdorp": 2, "proefwijk": 1}
-    assert summaries["testdorp-aantal"].applies_to(survey)
+    _answer(sqlite_app, "testdorp", "testdorp", "proefwijk")
+    runner = sqlite_app.test_cli_runner()
+    result = runner.invoke(args=["summary", "testdorp-inspraak", "--name", "testdorp-aantal", "--format", "json",
+                                 "--threshold", "0"])
+    assert result.exit_code == 0, result.output
+    table = json.loads(result.output)["summaries"]["testdorp-aantal"]
+    assert {row["area"]: row["n"] for row in table} == {"testdorp": 2, "proefwijk": 1}
+    # limited to its own survey: another survey does not offer it
+    other = runner.invoke(args=["summary", "anderdorp-inspraak", "--name", "testdorp-aantal"])
+    assert other.exit_code != 0 and "no summary 'testdorp-aantal'" in other.output
 
 
-def test_hook_register_exporters(sqlite_app):
-    import io
-    import pandas as pd
-    exporter = sqlite_app.extensions["ladder"].exporters["tsv"]
-    fh = io.BytesIO()
-    exporter.write(pd.DataFrame({"a": [1, 2]}), None, fh)
-    assert fh.getvalue() == b"a\n1\n2\n"
-    assert {"csv", "json", "xlsx", "parquet"} <= set(sqlite_app.extensions["ladder"].exporters)
+def test_hook_register_exporters(sqlite_app, tmp_path):
+    from test_staff import signed_in
+    _answer(sqlite_app, "testdorp", "proefwijk")
+    out = tmp_path / "antwoorden.tsv"
+    result = sqlite_app.test_cli_runner().invoke(args=["export", "testdorp-inspraak", "--format", "tsv", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    lines = out.read_text().splitlines()
+    assert lines[0].split("\t")[:3] == ["area", "betrokken", "huidig"]
+    assert [line.split("\t")[0] for line in lines[1:]] == ["testdorp", "proefwijk"]
+    editor = signed_in(sqlite_app, "editor", "Testgemeente")
+    dashboard = editor.get("/beheer/s/testdorp-inspraak").get_data(as_text=True)
+    assert "/beheer/s/testdorp-inspraak/export/tsv" in dashboard  # offered beside the built-in formats
+    download = editor.get("/beheer/s/testdorp-inspraak/export/tsv")
+    assert download.status_code == 200
+    assert download.mimetype == "text/tab-separated-values"
+    assert download.data.decode() == out.read_text()
 
 
 def test_hook_register_blueprints(sqlite_app):

@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 
+from ladder import borda as core_borda
 from ladder import Placement
 
 ASPECT = "betrokkenheid"
@@ -124,7 +125,7 @@ def _top_and_themes(survey: Any, qid: str) -> tuple[int | None, list[str]]:
 
 
 def borda(frame: pd.DataFrame, survey: Any = None, qid: str = RANKING) -> pd.DataFrame:
-    """Borda points per area and theme.
+    """Borda points per area and theme, with the core's Borda count (``ladder.borda``).
 
     A top-k ranking gives position 1 k points, position 2 k-1, ..., position k 1 point; k is the
     question's ``top`` (from the survey), else the longest ranking found. Every theme of the
@@ -133,29 +134,21 @@ def borda(frame: pd.DataFrame, survey: Any = None, qid: str = RANKING) -> pd.Dat
     """
     top, themes = _top_and_themes(survey, qid)
     ranked = rankings(frame, qid) if len(frame) else []
-    if "area" in frame.columns:
-        areas = [str(a) if _present(a) else UNKNOWN_AREA for a in frame["area"]]
-    else:
-        areas = [UNKNOWN_AREA] * len(ranked)
     if top is None:
         top = max((len(r) for r in ranked), default=0)
-    points: dict[tuple[str, str], int] = {}
-    firsts: dict[tuple[str, str], int] = {}
-    respondents: dict[str, int] = {}
-    for area, ranking in zip(areas, ranked):
-        if not ranking:
-            continue
-        respondents[area] = respondents.get(area, 0) + 1
-        for position, theme in enumerate(ranking[:top], start=1):
-            key = (area, theme)
-            points[key] = points.get(key, 0) + top - position + 1
-            firsts[key] = firsts.get(key, 0) + (position == 1)
+    areas = ([str(a) if _present(a) else UNKNOWN_AREA for a in frame["area"]] if "area" in frame.columns
+             else [UNKNOWN_AREA] * len(ranked))
+    positions = [f"place_{i}" for i in range(1, top + 1)]
+    # one column per place, None where a ranking is shorter or absent
+    places = pd.DataFrame([(r[:top] + [None] * top)[:top] if r else [None] * top for r in ranked],
+                          columns=positions, dtype=object)
     rows = []
-    for area in sorted(respondents):
-        seen = themes + sorted({t for (a, t) in points if a == area and t not in themes})
-        for theme in seen:
-            rows.append({"area": area, "theme": theme, "points": points.get((area, theme), 0),
-                         "first_places": firsts.get((area, theme), 0), "respondents": respondents[area]})
+    for area in sorted({a for a, r in zip(areas, ranked) if r}):
+        mine = places[[a == area for a in areas]]
+        seen = themes + sorted({v for p in positions for v in mine[p].dropna()} - set(themes))
+        scored = core_borda(mine, positions, choices=seen)
+        rows += [{"area": area, "theme": row.value, "points": row.points, "first_places": row.first,
+                  "respondents": row.n} for row in scored.itertuples(index=False)]
     result = pd.DataFrame(rows, columns=COLUMNS)
     result = result.sort_values(["area", "points", "first_places", "theme"],
                                 ascending=[True, False, False, True], kind="stable")
