@@ -10,6 +10,7 @@ from xml.etree import ElementTree
 
 import pandas as pd
 import pytest
+from conftest import skip_or_fail
 from test_analysis import KNOWN, SLUG, filled, frame  # noqa: F401  (fixtures)
 
 from ladder.analysis import (build_report, gap_chart, rake, read_margins, representativeness,
@@ -345,7 +346,7 @@ def molenwaard(app):
         reg = registry()
         survey = reg.survey(MOLENWAARD)
         if survey is None:
-            pytest.skip("the molenwaard plugin is not installed (make install)")
+            skip_or_fail("the molenwaard plugin is not installed (make install)")
         for area, people in (("langerak", LANGERAK), ("kinderdijk", KINDERDIJK)):
             for i, (age, sex) in enumerate(people):
                 submit(reg, survey, molenwaard_answers(area, age, sex, wish="ideeen" if i % 2 else "samen"),

@@ -49,7 +49,38 @@ PLACE_CASES = [
     pytest.param({"betrokken_nu": "volgen", "kent_dorpsoverleg": "lid", "betrokken_gewenst": "ideeen"},
                  {"huidig": "adviseren", "gewenst": "adviseren"}, ["zoals u nu doet"],
                  id="compared-with-raised-rung"),
+    pytest.param({"betrokken_nu": "weinig", "kent_dorpsoverleg": "lid"}, {"huidig": "adviseren"},
+                 ["weinig over wat er in uw dorp speelt", "adviseert u al"], id="member-raised-from-the-bottom"),
+    pytest.param({"betrokken_nu": "mening", "kent_dorpsoverleg": "contact"}, {"huidig": "raadplegen"},
+                 ["Dat is de trede raadplegen"], id="contact-is-not-membership"),
+    pytest.param({"betrokken_nu": "onbekend", "betrokken_gewenst": "ideeen"}, {"gewenst": "adviseren"},
+                 ["hoort u waarom"], id="unknown-now-choice-no-placement"),
+    pytest.param({"betrokken_gewenst": "samen", "tijd": "geen"}, {"gewenst": "adviseren"},
+                 ["liever geen tijd", "adviseren beter"], id="no-time-caps-coproduceren"),
+    pytest.param({"betrokken_gewenst": "zelf", "tijd": "geen"}, {"gewenst": "adviseren"},
+                 ["liever geen tijd"], id="no-time-caps-zelfbeheer"),
+    pytest.param({"betrokken_nu": "samen", "betrokken_gewenst": "beslissen", "tijd": "geen"},
+                 {"huidig": "coproduceren", "gewenst": "adviseren"}, ["liever geen tijd", "minder meedoen dan nu"],
+                 id="no-time-cap-compared-after-capping"),
 ]
+
+# Reasons that must NOT appear, for the branches that stay silent: (answers, fragment).
+SILENT_CASES = [
+    pytest.param({"betrokken_nu": "ideeen", "kent_dorpsoverleg": "lid"}, "adviseert u al",
+                 id="member-already-adviseren"),
+    pytest.param({"betrokken_nu": "samen", "kent_dorpsoverleg": "lid"}, "adviseert u al",
+                 id="member-above-adviseren"),
+    pytest.param({"betrokken_nu": "volgen", "kent_kcf": "bekend"}, "kerncontactfunctionaris",
+                 id="kcf-known"),
+    pytest.param({"betrokken_gewenst": "ideeen", "tijd": "geen"}, "liever geen tijd", id="no-time-adviseren-stays"),
+    pytest.param({"betrokken_gewenst": "samen", "tijd": "soms"}, "liever geen tijd", id="some-time-no-cap"),
+    pytest.param({"betrokken_gewenst": "samen"}, "dan nu", id="wish-alone-not-compared"),
+]
+
+
+@pytest.mark.parametrize(("answers", "absent"), SILENT_CASES)
+def test_silent_branches(answers, absent):
+    assert absent not in " ".join(r for p in rungs.place(answers) for r in p.reasons)
 
 
 @pytest.mark.parametrize(("answers", "expected", "fragments"), PLACE_CASES)
@@ -65,16 +96,43 @@ def test_place(answers, expected, fragments):
         assert p.reasons, "every placement explains itself"
 
 
-@pytest.mark.parametrize("choice", sorted(rungs.NOW))
-def test_every_current_choice_places(choice):
+# Each choice on its own, expected rung written out by hand from the choice's label in the survey file and
+# the rung descriptions (domain.md, section 1; the guide, chapter 2): not read from rungs.NOW / rungs.WISH.
+NOW_CHOICES = [
+    ("weinig", "informeren"),    # "Ik hoor weinig over wat er in mijn dorp speelt": the lowest rung
+    ("volgen", "informeren"),    # "Ik weet wat er speelt": kept informed, a listener, no input of their own
+    ("mening", "raadplegen"),    # "Ik geef soms mijn mening": conversation partner
+    ("ideeen", "adviseren"),     # "Ik breng zelf zorgen of ideeën in": raises problems and solutions
+    ("samen", "coproduceren"),   # "Ik maak samen met anderen en de gemeente plannen": partner
+    ("zelf", "zelfbeheer"),      # "Ik voer met anderen zelf een plan uit of beheer iets": runs it themselves
+]
+WISH_CHOICES = [
+    ("op_de_hoogte", "informeren"),  # "alleen op de hoogte blijven"
+    ("mening", "raadplegen"),        # "mening geven als dat gevraagd wordt": heard, not binding
+    ("ideeen", "adviseren"),         # "zelf onderwerpen en ideeën inbrengen"
+    ("samen", "coproduceren"),       # "samen ... de dorpsagenda maken": agreed together
+    ("beslissen", "meebeslissen"),   # "kiezen wat op de dorpsagenda komt, binnen afspraken": co-decider
+    ("zelf", "zelfbeheer"),          # "zelf een onderwerp uitvoeren of beheren"
+]
+
+
+@pytest.mark.parametrize(("choice", "rung"), NOW_CHOICES, ids=[c for c, _ in NOW_CHOICES])
+def test_every_current_choice_places(choice, rung):
     (placement,) = rungs.place({"betrokken_nu": choice})
-    assert placement.rung == rungs.NOW[choice][0]
+    assert (placement.aspect, placement.rung) == ("huidig", rung)
 
 
-@pytest.mark.parametrize("choice", sorted(rungs.WISH))
-def test_every_wished_choice_places(choice):
-    (placement,) = rungs.place({"betrokken_gewenst": choice})
-    assert placement.rung == rungs.WISH[choice][0]
+@pytest.mark.parametrize(("choice", "rung"), WISH_CHOICES, ids=[c for c, _ in WISH_CHOICES])
+def test_every_wished_choice_places(choice, rung):
+    # "tijd" answered with time to spare, so the no-time cap cannot be what decides the rung
+    (placement,) = rungs.place({"betrokken_gewenst": choice, "tijd": "vaak"})
+    assert (placement.aspect, placement.rung) == ("gewenst", rung)
+
+
+def test_the_hand_written_choices_are_the_survey_choices():
+    s = survey()
+    assert [c for c, _ in NOW_CHOICES] == [c.value for c in s.question("betrokken_nu").choices]
+    assert [c for c, _ in WISH_CHOICES] == [c.value for c in s.question("betrokken_gewenst").choices]
 
 
 # --- advise(): (answers, expected verdict or "none" for no advice, expected reason/step fragments) --------

@@ -126,11 +126,35 @@ def test_gate_steps_are_short_and_never_ask_for_input():
         assert not any("Vertel deelnemers vooraf" in s for s in steps)
 
 
-def test_every_step_plan_tells_participants_what_happens_with_their_input():
-    for rung in kompas.RUNGS:
-        steps = kompas.steps(case(doel="kennis"), rung)
-        assert any(kompas.EXPECTATION[rung] in s for s in steps)
-        assert kompas.FORM[rung] in steps
+# Per rung: what participants may expect (domain.md, section 1, "what the resident may expect") and a form
+# that fits, written out by hand rather than read from kompas.EXPECTATION / kompas.FORM.
+RUNG_STEPS = [
+    pytest.param("informeren", "Vertel vooraf eerlijk dat het om informatie gaat: er wordt geen inbreng gevraagd.",
+                 ["brief", "website"], id="informeren"),          # no input asked
+    pytest.param("raadplegen", "Vertel deelnemers vooraf wat er met hun inbreng gebeurt: het bestuur hoort hun "
+                 "mening en weegt die mee, maar beslist zelf en hoeft die niet te volgen.",
+                 ["vragenlijst"], id="raadplegen"),               # heard; the municipality is not bound
+    pytest.param("adviseren", "Vertel deelnemers vooraf wat er met hun inbreng gebeurt: het bestuur volgt hun "
+                 "advies in principe; wijkt het daarvan af, dan legt het uit waarom.",
+                 ["klankbordgroep"], id="adviseren"),             # followed in principle; a deviation explained
+    pytest.param("coproduceren", "Vertel deelnemers vooraf wat er met hun inbreng gebeurt: de oplossing die u "
+                 "samen kiest, neemt het bestuur over in het besluit.",
+                 ["samen", "werkgroep"], id="coproduceren"),      # the solution agreed together is binding
+    pytest.param("meebeslissen", "Vertel deelnemers vooraf wat er met hun inbreng gebeurt: de uitkomst wordt "
+                 "overgenomen als die binnen de vooraf genoemde voorwaarden blijft. Noem die voorwaarden.",
+                 ["stemming", "Buurt Bestuurt"], id="meebeslissen"),  # adopted after a check against set conditions
+    pytest.param("zelfbeheer", "Vertel deelnemers vooraf wat er met hun inbreng gebeurt: inwoners beslissen en "
+                 "beheren zelf, binnen afgesproken grenzen. Spreek af wat de gemeente daarbij doet.",
+                 ["afspraken over beheer"], id="zelfbeheer"),     # residents decide and act within limits
+]
+
+
+@pytest.mark.parametrize("rung, expectation, form_words", RUNG_STEPS)
+def test_every_step_plan_tells_participants_what_happens_with_their_input(rung, expectation, form_words):
+    steps = kompas.steps(case(doel="kennis"), rung)
+    assert expectation in steps
+    (form,) = [s for s in steps if all(w in s for w in form_words)]  # exactly one step names the form
+    assert form != expectation
 
 
 @pytest.mark.parametrize("gate_answers, hidden", [

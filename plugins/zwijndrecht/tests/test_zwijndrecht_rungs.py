@@ -80,12 +80,35 @@ def test_silent_branches(answers, absent):
     assert absent not in " ".join(r for p in rungs.place(answers) for r in p.reasons)
 
 
-@pytest.mark.parametrize(("table", "aspect", "qid"), [
-    (rungs.BUDGET, "budget", "zeggenschap_budget"), (rungs.DORPSZAKEN, "dorpszaken", "zeggenschap_dorpszaken")])
-def test_every_choice_places(table, aspect, qid):
-    for choice, (rung, _) in table.items():
-        (placement,) = rungs.place({qid: choice})
-        assert (placement.aspect, placement.rung) == (aspect, rung)
+# Each choice on its own: (question, choice, aspect, rung), the rung written out by hand from the choice's
+# label in the survey file and the rung descriptions (domain.md, section 1), not read from rungs.BUDGET /
+# rungs.DORPSZAKEN. For the budget the dorpsraad is the one deciding (Verordening Dorpsraad Heerjansdam).
+CHOICES = [
+    ("zeggenschap_budget", "horen", "budget", "informeren"),         # "alleen horen waar het geld aan is besteed"
+    ("zeggenschap_budget", "mening", "budget", "raadplegen"),        # "mening geven voordat de dorpsraad kiest"
+    ("zeggenschap_budget", "voorstellen", "budget", "adviseren"),    # "zelf voorstellen doen aan de dorpsraad"
+    ("zeggenschap_budget", "samen", "budget", "coproduceren"),       # "samen met de dorpsraad de plannen maken"
+    ("zeggenschap_budget", "stemmen", "budget", "meebeslissen"),     # "inwoners zelf kiezen ... stemmen op plannen"
+    ("zeggenschap_budget", "zelf", "budget", "zelfbeheer"),          # "zelf een deel van het geld beheren"
+    ("zeggenschap_dorpszaken", "horen", "dorpszaken", "informeren"),      # "op tijd horen wat de gemeente van plan is"
+    ("zeggenschap_dorpszaken", "mening", "dorpszaken", "raadplegen"),     # "mijn mening kunnen geven"
+    ("zeggenschap_dorpszaken", "advies", "dorpszaken", "adviseren"),      # "advies geven, de gemeente legt uit"
+    ("zeggenschap_dorpszaken", "samen", "dorpszaken", "coproduceren"),    # "samen met de gemeente ... plannen maken"
+    ("zeggenschap_dorpszaken", "beslissen", "dorpszaken", "meebeslissen"),  # "binnen vaste afspraken zelf beslissen"
+    ("zeggenschap_dorpszaken", "zelf", "dorpszaken", "zelfbeheer"),       # "met buren zelf iets beheren"
+]
+
+
+@pytest.mark.parametrize(("qid", "choice", "aspect", "rung"), CHOICES, ids=[f"{q}-{c}" for q, c, _, _ in CHOICES])
+def test_every_choice_places(qid, choice, aspect, rung):
+    (placement,) = rungs.place({qid: choice})
+    assert (placement.aspect, placement.rung) == (aspect, rung)
+
+
+def test_the_hand_written_choices_are_the_survey_choices():
+    s = survey()
+    for qid in ("zeggenschap_budget", "zeggenschap_dorpszaken"):
+        assert [c for q, c, _, _ in CHOICES if q == qid] == [c.value for c in s.question(qid).choices]
 
 
 # --- the rung logic and the survey file agree ---------------------------------------------------------------
