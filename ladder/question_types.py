@@ -14,6 +14,7 @@ import functools
 import json
 import math
 import re
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -413,7 +414,7 @@ class ShortText(QuestionType):
     def parse(self, question, raw, survey):
         if raw is not None and not isinstance(raw, str):
             raise AnswerError(_("Geef een tekst."))
-        value = (raw or "").strip()
+        value = clean_text(raw or "").strip()
         self._required(question, not value)
         if len(value) > self.max_length(question):
             raise AnswerError(_("Gebruik hoogstens %(n)s tekens (nu %(used)s).", n=self.max_length(question),
@@ -440,6 +441,19 @@ class LongText(ShortText):
     def field(self, question, survey, locale):
         from wtforms import TextAreaField
         return TextAreaField(pick(question.label, locale), validators=[ParsedBy(self, question, survey)])
+
+
+# Stored text is Unicode in one form (NFC) without what no database, spreadsheet or screen handles:
+# lone surrogates, NUL and other control characters (a newline and a tab are fine).
+_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def clean_text(raw: str) -> str:
+    """``raw`` as ladder stores text: line breaks as LF, NFC; AnswerError if it holds forbidden characters."""
+    text = raw.replace("\r\n", "\n").replace("\r", "\n")
+    if _FORBIDDEN.search(text):
+        raise AnswerError(_("Gebruik alleen gewone tekens: deze tekst bevat een onzichtbaar of ongeldig teken."))
+    return unicodedata.normalize("NFC", text)
 
 
 _THOUSANDS = re.compile(r"^-?[0-9]{1,3}(\.[0-9]{3})+(,[0-9]+)?$")

@@ -12,8 +12,8 @@ from sqlalchemy import update
 from ladder import db
 from ladder.analysis import (aspect_gap, codebook, crosstab, export, load_registry, ranking_borda, response_frame,
                              rungs_per_area, summarize, suppress)
-from ladder.app import registry
-from ladder.cli import main
+from ladder.views import registry
+from ladder.__main__ import main
 from ladder.models import Response
 from ladder.submit import submit
 
@@ -124,7 +124,7 @@ def test_small_chunks_give_the_same_frame(frame, filled):
 
 def test_load_registry_finds_the_survey_without_a_server(filled):
     _, url, _, survey = filled
-    reg = load_registry(url, EXTRA_PLUGINS=["fake_municipality"])
+    reg = load_registry({"EXTRA_PLUGINS": ["fake_municipality"]})
     again = response_frame(url, reg.survey(SLUG), registry=reg)
     assert len(again) == len(KNOWN)
 

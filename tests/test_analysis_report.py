@@ -17,8 +17,8 @@ from ladder.analysis import (build_report, gap_chart, rake, read_margins, repres
                              representativeness_index, rung_chart, rungs_per_area, suppress, survey_demographics,
                              weight_summary)
 from ladder.analysis.summaries import aspect_gap
-from ladder.app import registry
-from ladder.cli import main
+from ladder.views import registry
+from ladder.__main__ import main
 from ladder.submit import submit
 
 DATA = Path(__file__).parent / "data"

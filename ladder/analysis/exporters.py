@@ -51,11 +51,14 @@ def frame_codebook(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=CODEBOOK_COLUMNS)
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_START = ("=", "+", "-", "@", "{", "\t", "\r")
 
 
 def defuse_formulas(frame: pd.DataFrame) -> pd.DataFrame:
-    """Prefix text cells that a spreadsheet would run as a formula with an apostrophe."""
+    """Prefix text cells that a spreadsheet would run as a formula (or a DDE/array formula) with an apostrophe.
+
+    For CSV, which has no cell types; XLSX cells are written as text and need no prefix.
+    """
     out = frame.copy()
     for col in out.columns:
         if out[col].dtype == object or isinstance(out[col].dtype, pd.CategoricalDtype | pd.StringDtype):
@@ -74,12 +77,16 @@ def write_json(frame, survey, fh):
     fh.write(frame.to_json(orient="records", date_format="iso", force_ascii=False).encode())
 
 
+# Text is written as text: no formula, no link and no number is ever made of what a resident typed.
+XLSX_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+
+
 def write_xlsx(frame, survey, fh):
     """Sheet ``antwoorden`` with the frame, sheet ``codebook`` with each column's question, type and value labels."""
-    with pd.ExcelWriter(fh, engine="xlsxwriter") as writer:
-        defuse_formulas(_naive_times(frame)).to_excel(writer, sheet_name="antwoorden", index=False)
+    with pd.ExcelWriter(fh, engine="xlsxwriter", engine_kwargs={"options": XLSX_OPTIONS}) as writer:
+        _naive_times(frame).to_excel(writer, sheet_name="antwoorden", index=False)
         if survey is not None:
-            defuse_formulas(frame_codebook(frame)).to_excel(writer, sheet_name="codebook", index=False)
+            frame_codebook(frame).to_excel(writer, sheet_name="codebook", index=False)
 
 
 def write_parquet(frame, survey, fh):

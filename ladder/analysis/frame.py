@@ -9,6 +9,8 @@ compact columns, never the whole table as Python objects.
 from __future__ import annotations
 
 import json
+import logging
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,8 +18,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-from sqlalchemy import String, create_engine, select, type_coerce
+from sqlalchemy import String, Text, cast, create_engine, func, select, type_coerce
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 
 from ..ladders import Ladder
 from ..models import Response
@@ -25,6 +28,8 @@ from ..question_types import Column
 from ..text import pick
 
 DEFAULT_CHUNKSIZE = 20_000
+log = logging.getLogger(__name__)
+_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 
 def _engine(db: str | Engine) -> tuple[Engine, bool]:
@@ -75,6 +80,8 @@ class _Col:
             self.pieces.append(np.fromiter((np.nan if v is None else v for v in values), dtype=np.float64,
                                            count=len(values)))
         elif kind == "text":
+            # what an older version stored unchecked (NUL, control characters) must not break an export
+            values = [v if v is None or not _UNSAFE.search(v) else _UNSAFE.sub("\ufffd", v) for v in values]
             self.pieces.append(pa.array(values, type=pa.large_string()))
         elif kind == "time":
             self.pieces.append(_times(values))
@@ -127,12 +134,22 @@ def question_columns(survey, registry, locale: str = "nl") -> list[tuple[Any, Co
     return [(q, col) for q in survey.questions for col in registry.type_of(q).columns(q, survey, locale)]
 
 
-def _answer_expr(path, number: bool):
-    node = Response.answers[path[0] if len(path) == 1 else tuple(path)]
+def _answers_source(engine, lenient: bool):
+    """The answers column, or on PostgreSQL when ``lenient`` its JSON text with escapes that ``->>``
+    refuses (NUL, lone surrogates) replaced by U+FFFD."""
+    if not lenient or engine.dialect.name == "sqlite":
+        return Response.answers
+    text = cast(Response.answers, Text)
+    cleaned = func.regexp_replace(text, r"\\u(0000|[dD][89abAB][0-9a-fA-F]{2})", r"\\ufffd", "g")
+    return cast(cleaned, Response.answers.type)
+
+
+def _answer_expr(source, path, number: bool):
+    node = source[path[0] if len(path) == 1 else tuple(path)]
     return node.as_float() if number else node.as_string()
 
 
-def _plans(columns: list[Column]) -> tuple[list[_Col], list[_Plan]]:
+def _plans(columns: list[Column], source=Response.answers) -> tuple[list[_Col], list[_Plan]]:
     """One select expression per distinct path, shared by the columns read from it (multiple choice)."""
     by_source: dict[tuple, list[tuple[Column, _Col]]] = {}
     out: list[_Col] = []
@@ -143,7 +160,7 @@ def _plans(columns: list[Column]) -> tuple[list[_Col], list[_Plan]]:
         out.append(col)
     plans = []
     for (path, number), pairs in by_source.items():
-        plans.append(_Plan([_answer_expr(path, number)], _feeder(pairs)))
+        plans.append(_Plan([_answer_expr(source, path, number)], _feeder(pairs)))
     return out, plans
 
 
@@ -168,27 +185,16 @@ def aspect_ids(survey) -> list[str]:
     return list(survey.aspects) or ["rung"]
 
 
-def response_frame(db: str | Engine, survey, *, chunksize: int = DEFAULT_CHUNKSIZE, ladder=None, registry=None,
-                   question_types=None, include_text: bool = True) -> pd.DataFrame:
-    """One row per (not withdrawn) response to ``survey``, read from ``db`` in chunks of ``chunksize``.
-
-    ``db`` is a database URL or a SQLAlchemy engine. Columns: ``area``; per question its answer
-    (multiple choice as ``<qid>__<value>`` booleans, ranking as ``<qid>_1..<qid>_k``); ``rung_<aspect>``
-    per aspect (ordered categorical of the ladder's rung ids); ``survey_version``, ``locale``,
-    ``created_at`` (UTC). ``frame.attrs`` holds ``survey`` (slug), ``ladder`` (id) and ``labels``
-    (column -> {value: label}); see :func:`codebook`.
-    """
-    if registry is None:
-        raise ValueError("response_frame needs registry= (see ladder.plugins.load_registry)")
-    lad = resolve_ladder(survey, ladder, registry)
-    engine, owned = _engine(db)
+def _read(engine, survey, registry, lad, include_text, chunksize, lenient=False) -> list[_Col]:
+    """Select the frame's columns chunk by chunk; ``lenient`` reads answers an older version stored
+    unchecked (lone surrogates, NUL), which the fast path refuses, replaced by U+FFFD."""
     sqlite = engine.dialect.name == "sqlite"
 
     area_col = _Col("area", "category", [a.code for a in survey.areas])
     plans: list[_Plan] = [_Plan([Response.area], lambda vals: area_col.add(vals[0]))]
     columns: list[_Col] = [area_col]
     described = [col for _q, col in question_columns(survey, registry) if include_text or col.kind != "text"]
-    answer_cols, answer_plans = _plans(described)
+    answer_cols, answer_plans = _plans(described, _answers_source(engine, lenient))
     columns += answer_cols
     plans += answer_plans
 
@@ -235,14 +241,43 @@ def response_frame(db: str | Engine, survey, *, chunksize: int = DEFAULT_CHUNKSI
     query = (select(*exprs)
              .where(Response.survey_slug == survey.slug, Response.withdrawn_at.is_(None))
              .order_by(Response.id))
-    try:
-        with engine.connect() as conn:
+    with engine.connect() as conn:
+        if lenient and sqlite:  # text SQLite cannot decode (a lone surrogate) becomes U+FFFD
+            conn.connection.dbapi_connection.text_factory = lambda b: b.decode("utf-8", "replace")
+        try:
             result = conn.execution_options(stream_results=True, yield_per=chunksize).execute(query)
             for rows in result.partitions(chunksize):
                 cols = list(zip(*rows))
                 for plan, (a, b) in zip(plans, spans):
                     plan.feed(cols[a:b])
                 del rows, cols
+        finally:
+            if lenient and sqlite:
+                conn.connection.dbapi_connection.text_factory = str
+    return columns
+
+
+
+def response_frame(db: str | Engine, survey, *, chunksize: int = DEFAULT_CHUNKSIZE, ladder=None, registry=None,
+                   question_types=None, include_text: bool = True) -> pd.DataFrame:
+    """One row per (not withdrawn) response to ``survey``, read from ``db`` in chunks of ``chunksize``.
+
+    ``db`` is a database URL or a SQLAlchemy engine. Columns: ``area``; per question its answer
+    (multiple choice as ``<qid>__<value>`` booleans, ranking as ``<qid>_1..<qid>_k``); ``rung_<aspect>``
+    per aspect (ordered categorical of the ladder's rung ids); ``survey_version``, ``locale``,
+    ``created_at`` (UTC). ``frame.attrs`` holds ``survey`` (slug), ``ladder`` (id) and ``labels``
+    (column -> {value: label}); see :func:`codebook`.
+    """
+    if registry is None:
+        raise ValueError("response_frame needs registry= (see ladder.plugins.load_registry)")
+    lad = resolve_ladder(survey, ladder, registry)
+    engine, owned = _engine(db)
+    try:
+        try:
+            columns = _read(engine, survey, registry, lad, include_text, chunksize)
+        except (DBAPIError, UnicodeDecodeError):
+            log.warning("survey %s holds answers the database cannot decode; reading them leniently", survey.slug)
+            columns = _read(engine, survey, registry, lad, include_text, chunksize, lenient=True)
     finally:
         if owned:
             engine.dispose()

@@ -1,7 +1,7 @@
 """The web layer: one blueprint per area, and the helpers they share."""
 from __future__ import annotations
 
-from flask import abort, current_app
+from flask import current_app
 
 
 def registry():
@@ -13,7 +13,8 @@ def survey_or_404(slug: str):
     """The survey ``slug``, or 404 when no plugin registers it or staff keep it as a draft."""
     from .. import lifecycle
     from ..i18n import _
+    from .errors import SurveyNotFound
     survey = registry().survey(slug)
     if survey is None or lifecycle.of(survey).status == "draft":
-        abort(404, description=_("Deze vragenlijst bestaat niet."))
+        raise SurveyNotFound(_("Deze vragenlijst bestaat niet."))
     return survey

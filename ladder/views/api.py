@@ -14,6 +14,32 @@ from ..text import LOCALES
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 
+# Answers are at most a list inside an object inside the body: depth 3. Some room for clients' extras.
+MAX_JSON_DEPTH = 16
+
+
+def json_depth(data: bytes) -> int:
+    """The deepest nesting of arrays and objects in JSON text, brackets inside strings not counted."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for byte in data:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:  # backslash
+                escaped = True
+            elif byte == 0x22:
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in (0x5B, 0x7B):
+            depth += 1
+            deepest = max(deepest, depth)
+        elif byte in (0x5D, 0x7D):
+            depth -= 1
+    return deepest
+
+
 def _error(status, message, **extra):
     return jsonify({"error": message, **extra}), status
 
@@ -34,6 +60,10 @@ def survey(slug):
 @bp.post("/surveys/<slug>/responses")
 def create_response(slug):
     s = survey_or_404(slug)
+    data = request.get_data(cache=True)
+    # Before parsing: Python's parser recurses per level. Few brackets at all: no need to look closer.
+    if data.count(b"[") + data.count(b"{") > MAX_JSON_DEPTH and json_depth(data) > MAX_JSON_DEPTH:
+        return _error(400, _("Deze JSON is te diep genest."))
     body = request.get_json(silent=True)
     if not isinstance(body, dict) or not isinstance(body.get("answers"), dict):
         return _error(400, _('Stuur JSON met de vorm {"answers": {...}, "locale": "nl"}.'))

@@ -3,9 +3,13 @@ from __future__ import annotations
 
 from flask import jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, NotFound
 
 from ..i18n import _
+
+class SurveyNotFound(NotFound):
+    """No such survey (or staff keep it as a draft): said in plain Dutch on the page and in the API."""
+
 
 MESSAGES = {
     400: "Dit verzoek konden we niet verwerken. Ga terug en probeer het opnieuw.",
@@ -29,9 +33,8 @@ def init_app(app):
     @app.errorhandler(HTTPException)
     def http_error(exc):
         code = exc.code or 500
-        # A view may abort with its own (translated) description; Werkzeug's English default is never shown.
-        own = exc.description if exc.description != type(exc).description else None
-        message = own or _(MESSAGES.get(code, MESSAGES[400]))
+        # Only ladder's own Dutch descriptions are shown; Werkzeug's or a library's English text never is.
+        message = exc.description if isinstance(exc, SurveyNotFound) else _(MESSAGES.get(code, MESSAGES[400]))
         if request.path.startswith("/api/"):
             return jsonify({"error": message}), code
         return render_template("error.html", code=code, message=message), code

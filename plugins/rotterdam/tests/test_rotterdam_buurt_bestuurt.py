@@ -76,7 +76,7 @@ def test_survey_file_loads_with_the_required_keys():
         assert SURVEY.__getattribute__(key)["nl"].strip(), key
     assert set(SURVEY.aspects) == {bb.ASPECT}
     assert [q.type for q in SURVEY.questions].count("area") == 1
-    assert SURVEY.area_question.id == "wijk"
+    assert [q.id for q in SURVEY.questions if q.type == "area"] == ["wijk"]
 
 
 def test_areas_are_wijken_within_the_14_gebieden():
