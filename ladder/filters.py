@@ -1,15 +1,15 @@
-"""Template filters: texts in the resident's language, Dutch dates, answers in words."""
+"""Template filters: texts in the resident's language, dates and numbers by Babel, answers in words."""
 from __future__ import annotations
 
 from datetime import date, datetime
 
+import flask_babel
+from babel import dates as babel_dates, numbers as babel_numbers
+from flask import has_app_context
 from markupsafe import Markup, escape
 
 from .i18n import current_locale
-from .text import pick
-
-MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
-          "oktober", "november", "december")
+from .text import DEFAULT_LOCALE, pick
 
 
 def t(value, locale=None):
@@ -24,10 +24,53 @@ def paragraphs(value: str) -> Markup:
     return Markup("".join(f"<p>{escape(p)}</p>" for p in parts))
 
 
-def date_nl(value: date | datetime | None) -> str:
+# Dates and numbers are written by Babel (CLDR) in the interface language: 5 maart 2026 and 1.234,5 in Dutch,
+# 5 Maart 2026 in Frisian, March 5, 2026 in English. Flask-Babel takes the locale (and time zone) of the request;
+# outside an app context, Babel writes Dutch.
+
+def date_nl(value: date | datetime | None, format: str = "long") -> str:
+    """A date in words; the name is older than the other languages, the filter follows the interface language."""
     if value is None:
         return ""
-    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+    if not has_app_context():
+        return babel_dates.format_date(value, format, locale=DEFAULT_LOCALE)
+    return flask_babel.format_date(value, format)
+
+
+def datetime_nl(value: datetime | None, format: str = "short") -> str:
+    """A moment, such as 05-03-2026, 14:30."""
+    if value is None:
+        return ""
+    if not has_app_context():
+        return babel_dates.format_datetime(value, format, locale=DEFAULT_LOCALE)
+    return flask_babel.format_datetime(value, format)
+
+
+def number(value, format: str | None = None) -> str:
+    """A number with the interface language's separators: 12.345 and 0,5 in Dutch."""
+    if value is None:
+        return ""
+    if not has_app_context():
+        return babel_numbers.format_decimal(value, format, locale=DEFAULT_LOCALE)
+    return flask_babel.format_decimal(value, format)
+
+
+def percent(value, format: str | None = None) -> str:
+    """A fraction as a percentage: 0.833 is 83%."""
+    if value is None:
+        return ""
+    if not has_app_context():
+        return babel_numbers.format_percent(value, format, locale=DEFAULT_LOCALE)
+    return flask_babel.format_percent(value, format)
+
+
+def currency(value, code: str = "EUR") -> str:
+    """An amount of money: € 1.234,50 in Dutch."""
+    if value is None:
+        return ""
+    if not has_app_context():
+        return babel_numbers.format_currency(value, code, locale=DEFAULT_LOCALE)
+    return flask_babel.format_currency(value, code)
 
 
 def answer_text(value, question, survey, locale=None) -> str:
@@ -48,4 +91,5 @@ def answer_text(value, question, survey, locale=None) -> str:
 
 
 def init_app(app) -> None:
-    app.jinja_env.filters.update(t=t, paragraphs=paragraphs, date_nl=date_nl, answer_text=answer_text)
+    app.jinja_env.filters.update(t=t, paragraphs=paragraphs, date_nl=date_nl, answer_text=answer_text,
+                                 datetime_nl=datetime_nl, number=number, percent=percent, currency=currency)

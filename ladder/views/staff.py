@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import io
-from datetime import date
 
 from flask import (Blueprint, Response as FlaskResponse, abort, current_app, flash, redirect, render_template,
                    request, send_file, url_for)
@@ -10,12 +9,13 @@ from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from sqlalchemy import delete, select
 
-from .. import audit, auth, db, invites, lifecycle
+from .. import audit, auth, db, invites, lifecycle, outcomes
 from . import registry
-from ..charts_inline import rung_chart_uri
-from ..dashboard import aspect_order, numbers, response_counts
+from ..dashboard import numbers, response_counts
 from ..filters import date_nl
 from ..i18n import _
+from ..staff_forms import (CodesForm, DeleteForm, LoginForm, PublishForm, SetPasswordForm, StatusForm, WithdrawForm,
+                           field_errors, staff_form_valid)
 from ..text import pick
 from ..codes import code_hash
 from ..models import AuditEntry, Draft, InviteCode, Response, utcnow
@@ -31,14 +31,12 @@ def _limit():
 @bp.route("/inloggen", methods=["GET", "POST"])
 @auth.limiter.limit(_limit, methods=["POST"], deduct_when=lambda response: response.status_code != 302)
 def login():
-    form = FlaskForm()
+    form = LoginForm()
     error = None
-    if request.method == "POST":
-        if not form.validate_on_submit():
-            abort(400)
-        email = request.form.get("email", "").strip()
+    if staff_form_valid(form):
+        email = form.email.data
         user = auth.find_user(email)
-        if auth.check_password(user, request.form.get("password", "")):
+        if auth.check_password(user, form.password.data):
             login_user(user)
             user.last_login_at = utcnow()
             audit.record("sign-in", email=user.email, municipality=user.municipality)
@@ -46,10 +44,11 @@ def login():
             target = request.args.get("next", "")
             # Only local paths: never send a user on to another site after signing in.
             return redirect(target if target.startswith("/") and not target.startswith("//") else url_for(".home"))
-        audit.record("sign-in-failed", email=email[:254] or None)
+        audit.record("sign-in-failed", email=email[:254])
         db.session().commit()
         error = _("Het e-mailadres of het wachtwoord klopt niet.")
-    return render_template("staff/login.html", form=form, error=error), (401 if error else 200)
+    # A wrong address or password is 401; an empty field is 422. Both count for the throttle (not a 302).
+    return render_template("staff/login.html", form=form, error=error), (401 if error else 422 if form.errors else 200)
 
 
 @bp.post("/uitloggen")
@@ -69,24 +68,13 @@ def set_password(token):
     user = auth.user_for_token(token)
     if user is None:
         abort(404)
-    form = FlaskForm()
-    error = None
-    if request.method == "POST":
-        if not form.validate_on_submit():
-            abort(400)
-        password = request.form.get("password", "")
-        if password != request.form.get("password_again", ""):
-            error = _("De twee wachtwoorden zijn niet gelijk.")
-        else:
-            try:
-                auth.set_password(user, password)
-            except ValueError:
-                error = _("Gebruik minstens %(n)s tekens.", n=auth.MIN_PASSWORD_LENGTH)
-            else:
-                db.session().commit()
-                flash(_("Uw wachtwoord is ingesteld. U kunt nu inloggen."))
-                return redirect(url_for(".login"))
-    return render_template("staff/set_password.html", form=form, error=error, user=user), (422 if error else 200)
+    form = SetPasswordForm()
+    if staff_form_valid(form):
+        auth.set_password(user, form.password.data)  # the form checked the length auth asks for
+        db.session().commit()
+        flash(_("Uw wachtwoord is ingesteld. U kunt nu inloggen."))
+        return redirect(url_for(".login"))
+    return render_template("staff/set_password.html", form=form, user=user), (422 if form.errors else 200)
 
 
 @bp.get("/")
@@ -104,22 +92,32 @@ def home():
 def dashboard(slug):
     survey = auth.staff_survey(slug)
     counted = numbers(survey)
-    ladder = registry().ladders[survey.ladder]
+    ladder = registry().ladder_of(survey)
     locale = "nl"
     titles = {p.id: pick(p.title, locale) for p in survey.pages}
+    found = outcomes.of(survey, registry(), threshold=0, locale=locale)
     rung_tables = {}
-    for aspect in aspect_order(survey, counted):
-        codes = sorted({area for a, area, _rung in counted.rungs if a == aspect}, key=lambda c: c or "")
+    order = [a for a in survey.aspects] + sorted(set(found.rungs["aspect"]) - set(survey.aspects))
+    for aspect in order:
+        rows = found.rungs[found.rungs["aspect"] == aspect]
+        if rows.empty:
+            continue
+        counts = {(r.area, r.rung): int(r.count) for r in rows.itertuples(index=False)}
         rung_tables[pick(survey.aspects.get(aspect), locale) or aspect] = [
-            (_area_name(survey, code), [counted.rungs.get((aspect, code, r.id), 0) for r in ladder.rungs])
-            for code in codes]
+            (_area_name(survey, code), [counts.get((code, r.id), 0) for r in ladder.rungs])
+            for code in dict.fromkeys(rows["area"])]
+    state = lifecycle.of(survey)
+    forms = dict(
+        status_form=StatusForm(data={"status": state.status, "opens_on": state.opens_on, "closes_on": state.closes_on,
+                                     "invite_only": state.invite_only}),
+        codes_form=CodesForm(), withdraw_form=WithdrawForm(), delete_form=DeleteForm(slug=survey.slug))
     return render_template(
-        "staff/dashboard.html", survey=survey, counted=counted, state=lifecycle.of(survey), ladder=ladder,
-        can_edit=auth.can_edit(current_user, survey), form=FlaskForm(), exporters=sorted(registry().exporters),
+        "staff/dashboard.html", survey=survey, counted=counted, state=state, ladder=ladder,
+        can_edit=auth.can_edit(current_user, survey), exporters=sorted(registry().exporters), **forms,
         area_rows=[(_area_name(survey, code), n) for code, n in counted.per_area],
         day_rows=[(date_nl(day), n) for day, n in counted.per_day],
         page_rows=[(titles[page], n) for page, n in counted.stopped_at], rung_tables=rung_tables,
-        chart=rung_chart_uri(survey, registry(), threshold=0) if counted.responses else None)
+        chart=found.chart, questions=found.questions, locale=locale)
 
 
 def _area_name(survey, code):
@@ -131,43 +129,35 @@ def _area_name(survey, code):
 @login_required
 def change_status(slug):
     survey = auth.staff_survey(slug, edit=True)
-    if not FlaskForm().validate_on_submit():
-        abort(400)
-    status = request.form.get("status")
-    try:
-        opens = _date(request.form.get("opens_on"))
-        closes = _date(request.form.get("closes_on"))
-    except ValueError:
-        flash(_("Schrijf een datum als 2026-12-31."))
-        return redirect(url_for(".dashboard", slug=slug))
-    if status not in lifecycle.STATUSES or (opens and closes and closes < opens):
-        flash(_("Kies concept, open of gesloten, en een einddatum na de begindatum."))
-        return redirect(url_for(".dashboard", slug=slug))
+    form = StatusForm()
+    if not staff_form_valid(form):
+        return _refused(form, slug)
+    status, opens, closes = form.status.data, form.opens_on.data, form.closes_on.data
     state = lifecycle.editable_row(survey)
     state.status, state.opens_on, state.closes_on = status, opens, closes
-    state.invite_only = request.form.get("invite_only") == "ja"
+    state.invite_only = form.invite_only.data
     audit.record("status", survey, f"{status} {opens or ''}–{closes or ''}{' invite-only' if state.invite_only else ''}")
     db.session().commit()
     flash(_("De status is opgeslagen."))
     return redirect(url_for(".dashboard", slug=slug))
 
 
-def _date(value):
-    return date.fromisoformat(value) if value else None
+def _refused(form, slug):
+    """The dashboard's small forms: tell what was wrong at the top of the dashboard; nothing changed."""
+    for message in field_errors(form):
+        flash(message)
+    return redirect(url_for(".dashboard", slug=slug))
 
 
 @bp.post("/s/<slug>/codes")
 @login_required
 def make_codes(slug):
     survey = auth.staff_survey(slug, edit=True)
-    if not FlaskForm().validate_on_submit():
-        abort(400)
-    try:
-        count = int(request.form.get("count", ""))
-        codes = invites.make_codes(survey, count)
-    except ValueError:
-        flash(_("Vul een aantal codes in van 1 tot en met 100000."))
-        return redirect(url_for(".dashboard", slug=slug))
+    form = CodesForm()
+    if not staff_form_valid(form):
+        return _refused(form, slug)
+    count = form.count.data
+    codes = invites.make_codes(survey, count)
     audit.record("codes", survey, f"{count} codes")
     db.session().commit()
     # The codes exist only in this download: the database keeps their hashes.
@@ -199,36 +189,28 @@ def export(slug, fmt):
 def publish(slug):
     survey = auth.staff_survey(slug, edit=True)
     ladder = registry().ladders[survey.ladder]
-    form = FlaskForm()
-    error = None
+    stored = lifecycle.row(slug)
+    form = PublishForm(ladder=ladder, data={"results_text": stored.results_text, "next_rung": stored.next_rung}
+                       if stored and request.method == "GET" else None)
     if request.method == "POST":
-        if not form.validate_on_submit():
-            abort(400)
-        state = lifecycle.editable_row(survey)
-        if request.form.get("action") == "intrekken":
+        valid = staff_form_valid(form)
+        if form.action.data == "intrekken":  # needs nothing but the CSRF token
+            state = lifecycle.editable_row(survey)
             state.results_published_at = None
             audit.record("unpublish", survey)
             db.session().commit()
             flash(_("De uitkomsten zijn niet meer openbaar."))
             return redirect(url_for(".dashboard", slug=slug))
-        text = request.form.get("results_text", "").replace("\r\n", "\n").strip()
-        next_rung = request.form.get("next_rung", "")
-        if not text:
-            error = _("Schrijf wat de gemeente met de uitkomst doet.")
-        elif next_rung not in ladder:
-            error = _("Kies hoe inwoners de volgende keer meedoen.")
-        else:
-            state.results_text, state.next_rung = text[:5000], next_rung
+        if valid:
+            state = lifecycle.editable_row(survey)
+            state.results_text, state.next_rung = form.results_text.data, form.next_rung.data
             state.results_published_at = utcnow()
             audit.record("publish", survey)
             db.session().commit()
             flash(_("De uitkomsten staan nu op de openbare pagina."))
             return redirect(url_for(".dashboard", slug=slug))
-    state = lifecycle.row(slug)
-    return render_template("staff/publish.html", survey=survey, ladder=ladder, form=form, error=error, state=state,
-                           text=request.form.get("results_text", state.results_text if state else "") or "",
-                           chosen=request.form.get("next_rung", state.next_rung if state else "") or ""), \
-        (422 if error else 200)
+    return render_template("staff/publish.html", survey=survey, ladder=ladder, form=form, state=stored), \
+        (422 if form.errors else 200)
 
 
 @bp.post("/s/<slug>/intrekken")
@@ -236,12 +218,12 @@ def publish(slug):
 def withdraw(slug):
     """Withdraw a response for a resident who sends their receipt code by mail or phone."""
     survey = auth.staff_survey(slug, edit=True)
-    if not FlaskForm().validate_on_submit():
-        abort(400)
-    code = request.form.get("code", "")
+    form = WithdrawForm()
+    if not staff_form_valid(form):
+        return _refused(form, slug)
     response = db.session().scalar(select(Response).where(
-        Response.receipt_hash == code_hash(code), Response.survey_slug == survey.slug,
-        Response.withdrawn_at.is_(None))) if code.strip() else None
+        Response.receipt_hash == code_hash(form.code.data), Response.survey_slug == survey.slug,
+        Response.withdrawn_at.is_(None)))
     if response is None:
         flash(_("Geen antwoorden gevonden bij deze ontvangstcode voor deze vragenlijst."))
         return redirect(url_for(".dashboard", slug=slug))
@@ -257,11 +239,9 @@ def withdraw(slug):
 def delete_all(slug):
     """Delete every response, draft and invite code of a survey, when its retention period is over."""
     survey = auth.staff_survey(slug, edit=True)
-    if not FlaskForm().validate_on_submit():
-        abort(400)
-    if request.form.get("confirm") != survey.slug:
-        flash(_("Typ de naam van de vragenlijst (%(slug)s) om te bevestigen.", slug=survey.slug))
-        return redirect(url_for(".dashboard", slug=slug))
+    form = DeleteForm(slug=survey.slug)
+    if not staff_form_valid(form):
+        return _refused(form, slug)
     s = db.session()
     deleted = s.execute(delete(Response).where(Response.survey_slug == survey.slug)).rowcount
     s.execute(delete(Draft).where(Draft.survey_slug == survey.slug))
