@@ -74,20 +74,9 @@ def currency(value, code: str = "EUR") -> str:
 
 
 def answer_text(value, question, survey, locale=None) -> str:
-    """An answer as the resident would say it."""
-    locale = locale or current_locale()
-    if value is None or value == [] or value == "":
-        return "—"
-    if question.type == "area":
-        area = survey.area(value)
-        return pick(area.name, locale) if area else str(value)
-    if question.type == "ranking":
-        return ", ".join(f"{i}. {question.choice_label(v, locale)}" for i, v in enumerate(value, start=1))
-    if isinstance(value, list):
-        return ", ".join(question.choice_label(v, locale) for v in value)
-    if question.choices:
-        return question.choice_label(value, locale)
-    return str(value)
+    """An answer as the resident would say it: the question's type knows how."""
+    from .views import registry
+    return registry().type_of(question).answer_text(question, value, survey, locale or current_locale())
 
 
 def init_app(app) -> None:

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from .answers_schema import answers_schema
+
 
 ERROR = {"type": "object", "required": ["error"],
          "properties": {"error": {"type": "string"},
@@ -36,18 +38,35 @@ def _json(schema_ref: str, description: str) -> dict[str, Any]:
 
 def openapi_document(registry) -> dict[str, Any]:
     """Build the document from the registered surveys and question types."""
-    answer_schemas = {}
-    for slug, survey in sorted(registry.surveys.items()):
-        props = {q.id: registry.type_of(q).schema(q, survey) for q in survey.questions}
-        answer_schemas[f"Answers-{slug}"] = {"type": "object", "properties": props, "additionalProperties": False,
-                                             "description": "Required questions depend on skip logic; see show_if."}
-    body = {"type": "object", "required": ["answers"],
-            "properties": {"answers": {"oneOf": [{"$ref": f"#/components/schemas/{name}"} for name in answer_schemas]
-                                       or [{"type": "object"}]},
-                           "locale": {"type": "string", "enum": ["nl", "fy", "en"], "default": "nl"},
-                           "invite_code": {"type": "string", "description": "needed for invite-only surveys"}}}
+    answer_schemas = {f"Answers-{slug}": answers_schema(survey, registry)
+                      for slug, survey in sorted(registry.surveys.items())}
+
+    def body(slug):
+        return {"type": "object", "required": ["answers"],
+                "properties": {"answers": {"$ref": f"#/components/schemas/Answers-{slug}"},
+                               "locale": {"type": "string", "enum": ["nl", "fy", "en"], "default": "nl"},
+                               "invite_code": {"type": "string", "description": "needed for invite-only surveys"}}}
+
+    created = {"201": _json("#/components/schemas/Created", "stored; with receipt and placements"),
+               "400": _json("#/components/schemas/Error", "not JSON of the right shape"),
+               "403": _json("#/components/schemas/Error", "invite-only: no valid unused invite code"),
+               "404": _json("#/components/schemas/Error", "unknown survey"),
+               "409": _json("#/components/schemas/Error", "survey closed"),
+               "422": _json("#/components/schemas/Error", "answers not accepted; nothing stored")}
+    # One path per survey, each with its own answers schema: what is valid depends on the survey.
+    submit_paths = {f"/api/v1/surveys/{slug}/responses": {"post": {
+        "summary": f"Submit a response to {slug}", "operationId": f"createResponse-{slug}",
+        "requestBody": {"required": True, "content": {"application/json": {"schema": body(slug)}}},
+        "responses": created}} for slug in sorted(registry.surveys)}
     slug_param = {"name": "slug", "in": "path", "required": True, "schema": {"type": "string",
                                                                               "enum": sorted(registry.surveys)}}
+    idempotency_param = {
+        "name": "Idempotency-Key", "in": "header", "required": False,
+        "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+        "description": "Makes retrying safe. The same key with the same body within 24 hours returns the first "
+                       "response (same status and JSON, receipt included) and stores nothing new; the same key "
+                       "with another body is a 422. Use a new random key (e.g. a UUID) for each new response. "
+                       "The server keeps only a keyed hash of the key, and forgets it after 24 hours."}
     return {
         "openapi": "3.1.0",
         "info": {"title": "ladder API", "version": "1", "description": "Participation surveys on the participation ladder."},
@@ -61,15 +80,7 @@ def openapi_document(registry) -> dict[str, Any]:
                 "responses": {"200": {"description": "the definition: pages, questions, areas, ladder",
                                       "content": {"application/json": {"schema": {"type": "object"}}}},
                               "404": _json("#/components/schemas/Error", "unknown survey")}}},
-            "/api/v1/surveys/{slug}/responses": {"post": {
-                "summary": "Submit a response", "operationId": "createResponse", "parameters": [slug_param],
-                "requestBody": {"required": True, "content": {"application/json": {"schema": body}}},
-                "responses": {"201": _json("#/components/schemas/Created", "stored; with receipt and placements"),
-                              "400": _json("#/components/schemas/Error", "not JSON of the right shape"),
-                              "403": _json("#/components/schemas/Error", "invite-only: no valid unused invite code"),
-                              "404": _json("#/components/schemas/Error", "unknown survey"),
-                              "409": _json("#/components/schemas/Error", "survey closed"),
-                              "422": _json("#/components/schemas/Error", "answers not accepted; nothing stored")}}},
+            **submit_paths,
             "/api/v1/openapi.json": {"get": {"summary": "This document", "operationId": "openapi",
                                              "responses": {"200": {"description": "OpenAPI 3.1 document"}}}},
         },

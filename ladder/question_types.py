@@ -349,6 +349,8 @@ class Scale(QuestionType):
             return None
         low, high = self.bounds(question)
         wrong = AnswerError(_("Kies een getal van %(low)s tot en met %(high)s.", low=low, high=high))
+        if isinstance(raw, float) and raw.is_integer():  # JSON 4.0 is the integer 4, as JSON Schema says
+            raw = int(raw)
         if isinstance(raw, bool) or not isinstance(raw, int | str):
             raise wrong
         if isinstance(raw, str):
@@ -414,15 +416,19 @@ class ShortText(QuestionType):
     def parse(self, question, raw, survey):
         if raw is not None and not isinstance(raw, str):
             raise AnswerError(_("Geef een tekst."))
-        value = clean_text(raw or "").strip()
+        typed = clean_text(raw or "").strip()
+        value = unicodedata.normalize("NFC", typed)
         self._required(question, not value)
-        if len(value) > self.max_length(question):
+        if len(typed) > self.max_length(question):  # as typed: NFC may change the count
             raise AnswerError(_("Gebruik hoogstens %(n)s tekens (nu %(used)s).", n=self.max_length(question),
-                                used=len(value)))
+                                used=len(typed)))
         return value or None
 
     def schema(self, question, survey):
-        return {"type": "string", "maxLength": self.max_length(question)}
+        allowed = "[^" + _FORBIDDEN_CLASS + "]"
+        # Required: at least one character that is not a space. Otherwise any allowed characters.
+        pattern = f"^{allowed}*[^{_FORBIDDEN_CLASS}\\s]{allowed}*$" if question.required else f"^{allowed}*$"
+        return {"type": "string", "maxLength": self.max_length(question), "pattern": pattern}
 
     def summary(self, question, frame, survey, locale="nl"):
         found = super().summary(question, frame, survey, locale)
@@ -445,17 +451,22 @@ class LongText(ShortText):
 
 # Stored text is Unicode in one form (NFC) without what no database, spreadsheet or screen handles:
 # lone surrogates, NUL and other control characters (a newline and a tab are fine).
-_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+# In the schema's pattern as the characters themselves, not escapes: schema consumers differ in how
+# they read "\\u" in a pattern. Lone surrogates are not in it: they are no Unicode characters, so no
+# valid JSON string holds one, but Python's JSON parser lets them through, so parse refuses them too.
+_FORBIDDEN_CLASS = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
+_FORBIDDEN = re.compile("[" + _FORBIDDEN_CLASS + "\ud800-\udfff]")
 
 
 def clean_text(raw: str) -> str:
-    """``raw`` as ladder stores text: line breaks as LF, NFC; AnswerError if it holds forbidden characters."""
+    """``raw`` with line breaks as LF; AnswerError if it holds forbidden characters (stored in NFC by the type)."""
     text = raw.replace("\r\n", "\n").replace("\r", "\n")
     if _FORBIDDEN.search(text):
         raise AnswerError(_("Gebruik alleen gewone tekens: deze tekst bevat een onzichtbaar of ongeldig teken."))
-    return unicodedata.normalize("NFC", text)
+    return text
 
 
+LARGEST = 10**15  # no answer in euros or people is larger; beyond it floats lose whole numbers
 _THOUSANDS = re.compile(r"^-?[0-9]{1,3}(\.[0-9]{3})+(,[0-9]+)?$")
 _NUMBER = re.compile(r"^-?[0-9]+([.,][0-9]+)?$")
 
@@ -487,7 +498,7 @@ class Number(QuestionType):
             if not _NUMBER.match(cleaned):  # ASCII digits only; no "1e309", "inf" or "nan"
                 raise AnswerError(_("Vul een getal in, bijvoorbeeld 1500."))
             raw = float(cleaned.replace(",", "."))
-        if not math.isfinite(raw) or abs(raw) > 1e15:
+        if not math.isfinite(raw) or abs(raw) > LARGEST:
             raise AnswerError(_("Vul een getal in."))
         if self.integer(question):
             if raw != int(raw):
@@ -504,12 +515,8 @@ class Number(QuestionType):
         return None if value is None else str(value)
 
     def schema(self, question, survey):
-        schema = {"type": "integer" if self.integer(question) else "number"}
-        if "min" in question.options:
-            schema["minimum"] = question.options["min"]
-        if "max" in question.options:
-            schema["maximum"] = question.options["max"]
-        return schema
+        return {"type": "integer" if self.integer(question) else "number",
+                "minimum": question.options.get("min", -LARGEST), "maximum": question.options.get("max", LARGEST)}
 
     def answer_text(self, question, value, survey, locale):
         if value is None:
