@@ -1,10 +1,10 @@
 """Charts of a survey's results, for publication: matplotlib on the Agg canvas, no display needed.
 
 Each chart function returns a :class:`Chart`: the picture as PNG and SVG bytes, and the table of the
-same numbers (a DataFrame) for readers who cannot see the picture. Small counts are suppressed in
-both: an area with fewer than ``threshold`` people placed gets no bar, and within a bar the rungs
-reached by fewer than ``threshold`` people are merged into one grey, hatched "kleine aantallen"
-segment. Labels are Dutch; colours are colour-blind safe (viridis for the ordered rungs, Okabe-Ito
+same numbers (a DataFrame) for readers who cannot see the picture. Both come from one table
+protected by ``ladder.analysis.disclosure`` (small counts hidden, and what would give them away): an
+area whose number of people is hidden gets no bar, and within a bar the hidden cells (always two or
+more) are merged into one grey, hatched "verborgen" segment. Labels are Dutch; colours are colour-blind safe (viridis for the ordered rungs, Okabe-Ito
 for the gap) and every segment of 8% or more carries its percentage, so colour is never the only cue.
 """
 from __future__ import annotations
@@ -25,7 +25,7 @@ from ..text import pick
 from .frame import resolve_ladder
 from .summaries import aspect_gap, rungs_per_area
 
-SMALL = "kleine aantallen"
+SMALL = "verborgen"
 SMALL_COLOUR = "#DDDDDD"
 TOO_FEW = "te weinig antwoorden om te tonen"
 # Okabe-Ito: distinguishable with every common kind of colour blindness.
@@ -116,50 +116,83 @@ def _axes_style(ax, labels):
 
 
 def rung_table(frame: pd.DataFrame, survey, ladder=None, registry=None, threshold: int = 5,
-               weighted: bool | None = None) -> pd.DataFrame:
+               weighted: bool | None = None, protection: float | None = None) -> pd.DataFrame:
     """The numbers of :func:`rung_chart`: one row per area, aspect and rung of the ladder.
 
     Columns: area, area_name, aspect, aspect_label, rung, rung_title, count, share, area_n,
-    suppressed. ``area_n`` is the number of people placed on the aspect in the area; ``count`` and
-    ``share`` are missing where fewer than ``threshold`` people (or the whole area is under it).
-    With a ``weight`` column, count and share are weighted; ``area_n`` stays people.
+    suppressed. ``area_n`` is the number of people placed on the aspect in the area. Disclosure
+    control (``ladder.analysis.disclosure``) hides counts under ``threshold`` and every cell, share
+    and ``area_n`` that would give one away. With a ``weight`` column, count and share are weighted;
+    ``area_n`` stays people.
     """
     lad = resolve_ladder(survey, ladder, registry)
     long = rungs_per_area(frame, survey, weighted=weighted)
-    people = "respondents" if "respondents" in long.columns else "count"
-    names = _area_names(survey)
-    areas = [a for a in names if a in set(frame["area"].dropna().astype(str))] or \
+    areas = [a for a in _area_names(survey) if a in set(frame["area"].dropna().astype(str))] or \
         sorted(set(long["area"]))
     aspects = [c.removeprefix("rung_") for c in frame.columns if c.startswith("rung_")]
+    return protected_rungs(long, survey, lad, threshold, areas=areas, aspects=aspects, protection=protection)
+
+
+def protected_rungs(long: pd.DataFrame, survey, lad, threshold: int = 5, areas=None, aspects=None,
+                    protection: float | None = None) -> pd.DataFrame:
+    """:func:`rung_table` from a ``rungs_per_area`` table: every rung of the ladder (0 for rungs nobody
+    reached), protected. The public page and the chart both use it, so they hide the same cells."""
+    from .disclosure import PROTECTION, Layout, protect
+    people = "respondents" if "respondents" in long.columns else "count"
+    names = _area_names(survey)
+    areas = list(areas if areas is not None else [a for a in names if a in set(long["area"])] or
+                 sorted(set(long["area"])))
+    aspects = list(aspects if aspects is not None else dict.fromkeys(long["aspect"]))
     rows = []
     for aspect in aspects:
         for area in areas:
             part = long[(long["area"] == area) & (long["aspect"] == aspect)].set_index("rung")
             area_n = int(part[people].sum()) if len(part) else 0
             for rung in lad.rungs:
-                n_people = int(part.loc[rung.id, people]) if rung.id in part.index else 0
-                count = float(part.loc[rung.id, "count"]) if rung.id in part.index else 0.0
-                share = float(part.loc[rung.id, "share"]) if rung.id in part.index else 0.0
-                hidden = threshold > 0 and (area_n < threshold or 0 < n_people < threshold)
+                found = rung.id in part.index
                 rows.append({"area": area, "area_name": names.get(area, area), "aspect": aspect,
                              "aspect_label": pick(survey.aspects.get(aspect)) or aspect, "rung": rung.id,
-                             "rung_title": pick(rung.title), "count": np.nan if hidden else count,
-                             "share": np.nan if hidden else share, "area_n": area_n, "suppressed": hidden})
-    table = pd.DataFrame(rows, columns=["area", "area_name", "aspect", "aspect_label", "rung", "rung_title", "count",
-                                        "share", "area_n", "suppressed"])
+                             "rung_title": pick(rung.title),
+                             "count": float(part.loc[rung.id, "count"]) if found else 0.0,
+                             "share": float(part.loc[rung.id, "share"]) if found else 0.0,
+                             "respondents": int(part.loc[rung.id, people]) if found else 0, "area_n": area_n})
+    columns = ["area", "area_name", "aspect", "aspect_label", "rung", "rung_title", "count", "share", "area_n"]
+    table = pd.DataFrame(rows, columns=[*columns, "respondents"])
+    weighted = people == "respondents"
+    if not weighted:
+        table["count"] = table["count"].astype("int64")
+    layout = Layout(counts=("count",), derived={"share": "count"}, groups=("area",), categories=("rung",),
+                    split=("aspect",), size="area_n", people={"count": "respondents"})
     if threshold > 0:
-        table["area_n"] = table["area_n"].astype("Int64").mask(table["area_n"] < threshold)
-    if weighted is False or "respondents" not in long.columns:
+        table = protect(table, layout, threshold, PROTECTION if protection is None else protection)
+    else:
+        table["suppressed"] = False
+    if not weighted:
         table["count"] = table["count"].astype("Int64")
-    return table
+    else:
+        table["count"] = table["count"].astype("Float64")
+    table["area_n"] = table["area_n"].astype("Int64")
+    return table[[*columns, "suppressed"]]
+
+
+def hidden_share(table: pd.DataFrame) -> float:
+    """The part of a protected rung table's cells that is hidden (0..1); above one half the chart
+    would be mostly grey and is better left out."""
+    return float(table["count"].isna().mean()) if len(table) else 1.0
 
 
 def rung_chart(frame: pd.DataFrame, survey, ladder=None, registry=None, threshold: int = 5,
                weighted: bool | None = None) -> Chart:
     """Stacked horizontal bars: per aspect one panel, per area one bar of the shares on each rung,
-    bottom rung left. See :func:`rung_table` for the numbers."""
+    bottom rung left. See :func:`rung_table` for the numbers; the chart is drawn from that
+    protected table only (a grey segment always stands for two or more hidden cells)."""
     lad = resolve_ladder(survey, ladder, registry)
     table = rung_table(frame, survey, lad, threshold=threshold, weighted=weighted)
+    return draw_rungs(table, lad, threshold)
+
+
+def draw_rungs(table: pd.DataFrame, lad, threshold: int = 5) -> Chart:
+    """The rung chart of a (protected) :func:`rung_table`."""
     cmap = colormaps["viridis"]
     n_rungs = len(lad.rungs)
     colours = {r.id: cmap(0.1 + 0.85 * i / max(n_rungs - 1, 1)) for i, r in enumerate(lad.rungs)}
@@ -189,7 +222,7 @@ def rung_chart(frame: pd.DataFrame, survey, ladder=None, registry=None, threshol
             axes[-1].set_xlabel("aandeel van de mensen die meededen in het gebied")
         handles = [Patch(facecolor=colours[r.id], label=f"{r.level}. {pick(r.title)}") for r in lad.rungs]
         if threshold > 0:
-            handles.append(Patch(facecolor=SMALL_COLOUR, hatch="///", label=f"{SMALL} (minder dan {threshold})"))
+            handles.append(Patch(facecolor=SMALL_COLOUR, hatch="///", label=f"{SMALL} (kleine aantallen en wat ze zou verraden)"))
         fig.legend(handles=handles, loc="outside lower center", ncol=min(4, len(handles)), frameon=False,
                    fontsize=8.5)
         title = f"Treden op de {pick(lad.title).lower()} per gebied"
@@ -200,9 +233,13 @@ def rung_chart(frame: pd.DataFrame, survey, ladder=None, registry=None, threshol
     return Chart("rungs", title, alt, table, png, svg)
 
 
-def gap_table(frame: pd.DataFrame, survey, threshold: int = 5, weighted: bool | None = None) -> pd.DataFrame:
+def gap_table(frame: pd.DataFrame, survey, threshold: int = 5, weighted: bool | None = None,
+              protection: float | None = None) -> pd.DataFrame:
     """The numbers of :func:`gap_chart`: per area n, more/same/less (counts and shares), mean
-    difference in rungs; counts under ``threshold`` and their shares missing, areas under it empty."""
+    difference in rungs. Disclosure control decides on the people behind each cell: counts under
+    ``threshold``, and what would give them away (through ``n`` or the other cells), are missing
+    with their shares; an area whose ``n`` is hidden is empty."""
+    from .disclosure import PROTECTION, Layout, protect
     gap = aspect_gap(frame, survey, weighted=weighted)
     gap = gap[gap["n"] > 0]  # areas nobody placed on both aspects: left out, as in the rung chart
     people = aspect_gap(frame, survey, weighted=False).set_index("area")  # who is behind each cell
@@ -217,22 +254,21 @@ def gap_table(frame: pd.DataFrame, survey, threshold: int = 5, weighted: bool | 
         out[f"{col}_share"] = gap[col] / total.where(total > 0)
     out["mean_difference"] = gap["mean_difference"]
     out = out.reset_index(drop=True)
-    if threshold > 0:
-        small_area = out["n"] < threshold
-        out["suppressed"] = small_area.copy()
-        for col in ("more", "same", "less"):
-            behind = out["area"].map(people[col]).fillna(0)
-            hide = small_area | ((behind > 0) & (behind < threshold))
-            out[col] = out[col].astype("Float64").mask(hide)
-            out[f"{col}_share"] = out[f"{col}_share"].astype("Float64").mask(hide)
-            out["suppressed"] |= hide
-        out["mean_difference"] = out["mean_difference"].astype("Float64").mask(small_area)
-        out["n"] = out["n"].astype("Int64").mask(small_area)
-        if weighted is False or "weighted_n" not in gap.columns:
-            for col in ("more", "same", "less"):
-                out[col] = out[col].astype("Int64")
-    else:
+    if threshold <= 0:
         out["suppressed"] = False
+        return out
+    for col in ("more", "same", "less"):
+        out[f"{col}_people"] = out["area"].map(people[col]).fillna(0).astype("int64")
+    layout = Layout(counts=("more", "same", "less", "n"),
+                    derived={"more_share": "more", "same_share": "same", "less_share": "less",
+                             "mean_difference": "n"},
+                    groups=("area",), split=("first", "second"), size="n", wide=("more", "same", "less"),
+                    people={c: f"{c}_people" for c in ("more", "same", "less")})
+    out = protect(out, layout, threshold, PROTECTION if protection is None else protection)
+    out = out.drop(columns=[f"{c}_people" for c in ("more", "same", "less")])
+    if weighted is False or "weighted_n" not in gap.columns:
+        for col in ("more", "same", "less"):
+            out[col] = out[col].astype("Int64")
     return out
 
 
@@ -258,7 +294,7 @@ def gap_chart(frame: pd.DataFrame, survey, threshold: int = 5, weighted: bool | 
         ax.set_xlabel("aandeel van de mensen die beide vragen beantwoordden")
         handles = [Patch(facecolor=GAP_COLOURS[c], label=GAP_LABELS[c]) for c in GAP_LABELS]
         if threshold > 0:
-            handles.append(Patch(facecolor=SMALL_COLOUR, hatch="///", label=f"{SMALL} (minder dan {threshold})"))
+            handles.append(Patch(facecolor=SMALL_COLOUR, hatch="///", label=f"{SMALL} (kleine aantallen en wat ze zou verraden)"))
         fig.legend(handles=handles, loc="outside lower center", ncol=2, frameon=False, fontsize=8.5)
         title = "Zeggenschap nu en gewenst per gebied"
         fig.suptitle(title, x=0.02, ha="left", fontsize=12, fontweight="bold")

@@ -2,7 +2,8 @@
 
 Everything is inside the page: charts are SVG in ``data:`` URIs, the style sheet is inline, there is
 no script and nothing is fetched from the network. Every chart has a text alternative that points to
-the table with the same numbers. Counts under the threshold are hidden (see ``suppress``).
+the table with the same numbers. Every table goes through disclosure control
+(``ladder.analysis.disclosure``): counts under the threshold are hidden, and what would give them away.
 The template is rendered with a standalone Jinja2 environment (autoescaping on), not Flask's.
 """
 from __future__ import annotations
@@ -18,6 +19,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from ..text import pick
 from .charts import gap_chart, rung_chart
+from .disclosure import protect_counts
 from .frame import resolve_ladder
 from .summaries import ranking_borda, ranking_questions, suppress
 from .weights import (VARIABLE_LABELS, representativeness, representativeness_index, survey_demographics,
@@ -80,19 +82,25 @@ class Report:
 
 
 def _participation(frame, survey, threshold, margins):
+    """People per area, protected with their published total (``protect_counts``): a hidden area
+    cannot be worked out as the total minus the others."""
     names = {a.code: pick(a.name) for a in survey.areas}
     counts = frame["area"].astype(object).value_counts()
+    unknown = int(frame["area"].isna().sum())
+    numbers = {code: int(counts.get(code, 0)) for code in names}
+    if unknown:
+        numbers[None] = unknown
+    shown = protect_counts(numbers, threshold) if threshold > 0 else dict(numbers)
     rows = []
     for code, name in names.items():
-        n = int(counts.get(code, 0))
-        row = {"area": code, "name": name, "n": n, "hidden": threshold > 0 and 0 < n < threshold}
+        n = numbers[code]
+        row = {"area": code, "name": name, "n": n, "hidden": shown[code] is None}
         if margins is not None and code in margins.index and "AantalInwoners" in margins.columns:
             inhabitants = float(margins.loc[code, "AantalInwoners"])
             row["inhabitants"] = inhabitants
             row["per_1000"] = n / inhabitants * 1000 if inhabitants else np.nan
         rows.append(row)
-    unknown = int(frame["area"].isna().sum())
-    return rows, unknown
+    return rows, (unknown if not unknown or shown.get(None) is not None else None)
 
 
 def _rung_tables(chart, survey):
@@ -112,6 +120,8 @@ def _rung_tables(chart, survey):
 
 
 def _rankings(frame, survey, threshold):
+    """Per ranking question: all areas together, then each area; the areas protected as one table
+    (a hidden cell cannot be worked out from the overall table minus the other areas)."""
     out = []
     for qid in ranking_questions(frame, survey):
         question = survey.question(qid)
@@ -119,12 +129,13 @@ def _rankings(frame, survey, threshold):
         k = len(ranking_questions(frame, survey)[qid])
         overall = ranking_borda(frame.assign(area="alle"), survey, question=qid)
         per_area = ranking_borda(frame, survey, question=qid)
+        per_area = suppress(per_area, threshold) if threshold > 0 else per_area
         names = {a.code: pick(a.name) for a in survey.areas}
-        groups = [("Alle gebieden samen", suppress(overall, threshold))]
+        groups = [("Alle gebieden samen", suppress(overall, threshold) if threshold > 0 else overall)]
         for code in names:
             part = per_area[per_area["area"] == code]
             if len(part):
-                groups.append((names[code], suppress(part, threshold)))
+                groups.append((names[code], part))
         tables = []
         for name, part in groups:
             n = part["n"].iloc[0] if len(part) else 0
@@ -144,9 +155,11 @@ def _representativeness(frame, survey, margins, threshold, weights, bounds):
         after = representativeness(frame, margins, questions, categories, weights=weights)
         table["weighted_share"] = after["sample_share"].to_numpy()
         weighted_index = representativeness_index(after)
-    shown = suppress(table, threshold, counts=["sample_n"],
-                     derived={"sample_share": "sample_n", "difference": "sample_n",
-                              **({"weighted_share": "sample_n"} if weights is not None else {})})
+    from .disclosure import layout_of
+    shown = suppress(table, threshold, layout=layout_of(
+        table, counts=["sample_n"], split=("variable",), groups=("area",), categories=("category",),
+        derived={"sample_share": "sample_n", "difference": "sample_n",
+                 **({"weighted_share": "sample_n"} if weights is not None else {})}))
     names = {a.code: pick(a.name) for a in survey.areas}
     choice_labels = {var: {c.value: pick(c.label) for c in survey.question(qid).choices}
                      for var, qid in questions.items()}

@@ -7,8 +7,8 @@ types (``QuestionType.summary``); :func:`question_summaries` collects them.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -16,23 +16,52 @@ import pandas as pd
 
 from ..question_types import borda
 from ..text import Text, text
+from .disclosure import PROTECTION, Layout, layout_of, protect
 
 
 @dataclass(frozen=True)
 class Summary:
-    """``fn(frame, survey) -> DataFrame``; ``surveys`` limits it to some slugs (empty: every survey)."""
+    """``fn(frame, survey) -> DataFrame``; ``surveys`` limits it to some slugs (empty: every survey).
+
+    What the table publishes, for disclosure control (``ladder.analysis.disclosure``): ``counts``
+    are the columns counting people (or computed from such counts, like Borda points); ``derived``
+    maps shares and means to the count they come from; ``groups`` name a group (its cells add up to
+    its size ``size``), ``categories`` a category, ``split`` separate tables within the table. A
+    summary that declares no ``counts`` has every numeric column protected as a count.
+    """
 
     name: str
     title: Text
     fn: Callable[[Any, Any], Any]
     surveys: tuple[str, ...] = ()
+    counts: tuple[str, ...] = ()
+    derived: Mapping[str, str] = field(default_factory=dict)
+    groups: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    split: tuple[str, ...] = ()
+    size: str | None = None
 
     def applies_to(self, survey) -> bool:
         return not self.surveys or survey.slug in self.surveys
 
+    def layout(self, table: pd.DataFrame) -> Layout:
+        """The table's layout: as declared, else read off the table (every numeric column a count)."""
+        if not self.counts:
+            return layout_of(table)
+        declared = {k: v for k, v in (("groups", self.groups), ("categories", self.categories),
+                                      ("split", self.split), ("size", self.size)) if v}
+        return layout_of(table, counts=self.counts, derived=dict(self.derived), **declared)
 
-def make_summary(name: str, title, fn, surveys=()) -> Summary:
-    return Summary(name=name, title=text(title), fn=fn, surveys=tuple(surveys))
+    def protected(self, table: pd.DataFrame, threshold: int, protection: float = PROTECTION) -> pd.DataFrame:
+        """``table`` fit to publish (see :func:`suppress`); threshold 0 returns it unchanged."""
+        return protect(table, self.layout(table), threshold, protection) if threshold else table
+
+
+def make_summary(name: str, title, fn, surveys=(), **disclosure) -> Summary:
+    """A :class:`Summary`; ``disclosure`` takes its ``counts``, ``derived``, ``groups``, ``categories``,
+    ``split`` and ``size``."""
+    fields = {k: (tuple(v) if k not in ("derived", "size") else v) for k, v in disclosure.items()}
+    return Summary(name=name, title=text(title), fn=fn, surveys=tuple(surveys), **fields)
 
 
 def question_summaries(frame: pd.DataFrame, survey, registry, locale: str = "nl", public: bool = False) -> list:
@@ -98,7 +127,9 @@ def rungs_per_area(frame: pd.DataFrame, survey=None, weighted: bool | None = Non
     out["share"] = out["count"] / totals
     out["area"] = out["area"].astype(str)
     out["rung"] = out["rung"].astype(str)
-    return out[out_cols].reset_index(drop=True)
+    out = out[out_cols].reset_index(drop=True)
+    out.attrs["disclosure"] = RUNGS_LAYOUT_WEIGHTED if w is not None else RUNGS_LAYOUT
+    return out
 
 
 def aspect_gap(frame: pd.DataFrame, survey=None, first: str | None = None, second: str | None = None,
@@ -145,6 +176,7 @@ def aspect_gap(frame: pd.DataFrame, survey=None, first: str | None = None, secon
     for col in ("more", "same", "less"):
         out[col] = out[col].astype("float64" if w is not None else "int64")
     out["mean_difference"] = out["mean_difference"].astype("float64")
+    out.attrs["disclosure"] = GAP_LAYOUT
     return out
 
 
@@ -182,7 +214,9 @@ def ranking_borda(frame: pd.DataFrame, survey, question: str | None = None, by: 
                           kind="stable")
     for col in ("points", "first", "ranked", "n"):
         out[col] = out[col].astype("int64")
-    return out[cols].reset_index(drop=True)
+    out = out[cols].reset_index(drop=True)
+    out.attrs["disclosure"] = BORDA_LAYOUT
+    return out
 
 
 def _by_column(frame: pd.DataFrame, by: str) -> str:
@@ -234,7 +268,9 @@ def crosstab(frame: pd.DataFrame, survey, question: str, by: str = "area") -> pd
     long.insert(1, "question", question)
     long[by] = long[by].astype(str)
     long["value"] = long["value"].astype(str)
-    return long[[by, "question", "value", "count", "share"]].reset_index(drop=True)
+    long = long[[by, "question", "value", "count", "share"]].reset_index(drop=True)
+    long.attrs["disclosure"] = crosstab_layout(by)
+    return long
 
 
 def choice_questions(frame: pd.DataFrame, survey) -> list[str]:
@@ -248,66 +284,48 @@ def crosstabs(frame: pd.DataFrame, survey, by: str = "area") -> pd.DataFrame:
     parts = [crosstab(frame, survey, qid, by) for qid in choice_questions(frame, survey)]
     if not parts:
         return pd.DataFrame(columns=[by, "question", "value", "count", "share"])
-    return pd.concat(parts, ignore_index=True)
-
-
-# --- small-cell suppression ---------------------------------------------------------------------
-
-COUNT_COLUMNS = ("count", "n", "more", "same", "less", "first", "ranked", "points")
-# A derived column and the count column whose smallness it would reveal.
-DERIVED = {"share": "count", "mean_difference": "n", "mean_points": "n", "weighted_n": "n"}
-
-
-def suppress(table: pd.DataFrame, threshold: int = 5, counts=None, derived=None, keep_zero: bool = True,
-             ) -> pd.DataFrame:
-    """Hide small counts for publication: counts below ``threshold`` become missing, and so do the
-    values derived from them (``share`` from ``count``, means from ``n``).
-
-    ``counts`` (default: the columns of ``COUNT_COLUMNS`` present) are the count columns;
-    ``derived`` maps a derived column to the count column it comes from. A group size ``n`` under
-    the threshold hides the whole row's counts. Zero stays visible unless ``keep_zero=False``.
-    ``points`` are sums of positions, not people, and are hidden only with their row's ``n``.
-    Returns a copy with nullable integer counts; a ``suppressed`` column says which rows lost a cell.
-    Note: this is primary suppression only; a hidden cell can sometimes be recovered from a
-    published total (secondary suppression is not done here).
-    """
-    if threshold <= 0:
-        return table.copy()
-    out = table.copy()
-    derived = dict(derived or DERIVED)
-    counts = list(counts or COUNT_COLUMNS)
-    if "respondents" in out.columns:  # weighted counts: people decide what is hidden, not weights
-        counts = ["respondents", *[c for c in counts if c != "count"]]
-        derived.update({"count": "respondents", "share": "respondents"})
-    counts = [c for c in counts if c in out.columns and pd.api.types.is_numeric_dtype(out[c].dtype)]
-    derived = {k: v for k, v in derived.items() if k in out.columns and v in out.columns}
-
-    def small(col):
-        values = out[col]
-        mask = values < threshold
-        if keep_zero:
-            mask &= values != 0
-        return mask.fillna(False).astype(bool)
-
-    hide = {c: small(c) for c in counts if c != "points"}
-    if "n" in hide:
-        row = hide["n"]
-        for c in counts:
-            hide[c] = hide.get(c, row) | row
-    any_hidden = pd.Series(False, index=out.index)
-    for c, mask in hide.items():
-        out[c] = _nullable(out[c]).mask(mask)
-        any_hidden |= mask
-    for d, source in derived.items():
-        out[d] = _nullable(out[d], "Float64").mask(hide.get(source, pd.Series(False, index=out.index)))
-    out["suppressed"] = any_hidden
+    out = pd.concat(parts, ignore_index=True)
+    out.attrs["disclosure"] = crosstab_layout(by)
     return out
 
 
-def _nullable(values: pd.Series, default: str = "Int64") -> pd.Series:
-    """Nullable Int64 for whole numbers, Float64 for weighted (fractional) ones."""
-    if default == "Int64":
-        numbers = values.astype("Float64")
-        whole = (numbers.dropna() == numbers.dropna().round()).all()
-        return numbers.astype("Int64") if whole else numbers
-    return values.astype(default)
+# --- disclosure control -------------------------------------------------------------------------
+
+COUNT_COLUMNS = ("count", "n", "more", "same", "less", "first", "ranked", "points")
+# A derived column and the count column whose smallness it would reveal.
+DERIVED = {"share": "count", "mean_difference": "n", "mean_points": "points", "weighted_n": "n"}
+
+RUNGS_LAYOUT = Layout(counts=("count",), derived={"share": "count"}, groups=("area",), categories=("rung",),
+                      split=("aspect",))
+RUNGS_LAYOUT_WEIGHTED = Layout(counts=("count",), derived={"share": "count"}, groups=("area",),
+                               categories=("rung",), split=("aspect",), people={"count": "respondents"})
+GAP_LAYOUT = Layout(counts=("more", "same", "less", "n"), derived={"mean_difference": "n", "weighted_n": "n"},
+                    groups=("area",), split=("first", "second"), size="n", wide=("more", "same", "less"))
+BORDA_LAYOUT = Layout(counts=("points", "first", "ranked", "n"), derived={"mean_points": "points"},
+                      groups=("area",), categories=("choice",), split=("question",), size="n")
+
+
+def crosstab_layout(by: str) -> Layout:
+    return Layout(counts=("count",), derived={"share": "count"}, groups=(by,), categories=("value",),
+                  split=("question",))
+
+
+def suppress(table: pd.DataFrame, threshold: int = 5, counts=None, derived=None, keep_zero: bool = True,
+             layout: Layout | None = None, protection: float = PROTECTION) -> pd.DataFrame:
+    """Hide what could point at people, for publication (see ``ladder.analysis.disclosure``).
+
+    Counts from 1 to ``threshold - 1`` become missing (primary suppression), and so do enough other
+    cells that none of them can be worked out from totals, shares, group sizes or other cells
+    (complementary suppression; every hidden cell keeps a range of at least ``protection``).
+    ``counts`` and ``derived`` (a derived column -> its count column) declare the table; by default
+    the layout a core summary attached, else every numeric column counts people. Weighted tables
+    decide on the ``respondents`` column (people), not on weights. Returns a copy with nullable
+    counts and a ``suppressed`` column. ``keep_zero`` is kept for compatibility: a zero is shown
+    unless it must be hidden to protect another cell.
+    """
+    if threshold <= 0:
+        return table.copy()
+    if layout is None:
+        layout = layout_of(table, counts=list(counts) if counts is not None else None,
+                           derived=dict(derived) if derived is not None else None)
+    return protect(table, layout, threshold, protection)

@@ -103,7 +103,7 @@ def register_commands(cli):
                   help="Cross-tabulate every coded question by this column: area, an aspect or rung_<aspect>.")
     @click.option("--format", "fmt", type=click.Choice(["text", "csv", "json"]), default="text", show_default=True)
     @click.option("--threshold", type=int, default=5, show_default=True,
-                  help="Hide counts under this number (small-cell suppression); 0 shows everything.")
+                  help="Hide counts under this number, and what would give them away; 0 shows everything.")
     @click.option("--weighted", is_flag=True,
                   help="Weight the results (raking on the survey's age and sex questions); needs --margins.")
     @click.option("--margins", "margins_path", type=click.Path(exists=True, dir_okay=False), default=None,
@@ -111,7 +111,8 @@ def register_commands(cli):
     @click.option("--bounds", **BOUNDS)
     @with_appcontext
     def summary_command(slug, names, by, fmt, threshold, weighted, margins_path, bounds):
-        """Print summaries of a survey's responses (small counts hidden by default).
+        """Print summaries of a survey's responses (small counts hidden by default, and enough other
+        cells that none can be worked out from the rest: see docs/analysts.rst, disclosure control).
 
         With --weighted --margins FILE the rung and gap summaries count weights instead of people
         (the column respondents keeps the number of people, which decides what is hidden)."""
@@ -125,15 +126,16 @@ def register_commands(cli):
         tables = {}
         if by:
             try:
-                tables[f"crosstab-{by}"] = crosstabs(frame, survey, by=by)
+                table = crosstabs(frame, survey, by=by)
             except KeyError as exc:
                 raise click.ClickException(str(exc.args[0])) from None
+            # every published table goes through disclosure control (ladder.analysis.disclosure)
+            tables[f"crosstab-{by}"] = suppress(table, threshold) if threshold else table
         if names or not by:
             for name in names or available:
                 if name not in available:
                     raise click.ClickException(f"no summary {name!r}; choose from {', '.join(sorted(available))}")
-                tables[name] = available[name].fn(frame, survey)
-        tables = {name: suppress(t, threshold) if threshold else t for name, t in tables.items()}
+                tables[name] = available[name].protected(available[name].fn(frame, survey), threshold)
         note = f" ({len(frame)} responses" + (f", counts under {threshold} hidden)" if threshold else ")")
         _echo_tables(tables, fmt, {"survey": slug, "responses": len(frame), "threshold": threshold,
                                    "weighted": weighted}, key="summaries", note=note)
@@ -172,8 +174,10 @@ def register_commands(cli):
         summary = weight_summary(frame, frame["weight"], tuple(bounds))
         missing = sorted(set(frame["area"].dropna().astype(str)) - set(margins.index))
         if threshold:
-            table = suppress(table, threshold, counts=["sample_n"],
-                             derived={"sample_share": "sample_n", "weighted_share": "sample_n", "difference": "sample_n"})
+            from ..analysis.disclosure import layout_of
+            table = suppress(table, threshold, layout=layout_of(
+                table, counts=["sample_n"], split=("variable",), groups=("area",), categories=("category",),
+                derived={"sample_share": "sample_n", "weighted_share": "sample_n", "difference": "sample_n"}))
             small = index["respondents"] < threshold
             index = index.astype({"respondents": "Int64"})
             for col in index.columns[1:]:

@@ -1,19 +1,86 @@
-"""Reporting back: the public results page of a survey, once staff publish it."""
+"""Reporting back: the public results page of a survey, once staff publish it.
+
+Every number on the page goes through disclosure control (``ladder.analysis.disclosure``): counts
+under the threshold are hidden, and so are enough other numbers (areas, rungs, answers) that no
+hidden one can be worked out from totals, shares or the rest. Staff see exact numbers on the
+dashboard, not here.
+"""
 from __future__ import annotations
 
+import pandas as pd
 from flask import Blueprint, current_app, render_template
 
 from .. import lifecycle, outcomes
-from ..analysis.summaries import suppress
+from ..analysis.disclosure import PROTECTION, layout_of, protect, protect_counts
 from ..i18n import current_locale
 from . import registry, survey_or_404
 
 bp = Blueprint("results", __name__)
+MOST_HIDDEN = 0.5  # a chart with more of its cells hidden than this is left out
+_protected: dict[int, tuple] = {}
 
 
 def hidden(count: int, threshold: int) -> int | None:
-    """The count, or None when it is small enough to point at people (shown as "minder dan N")."""
+    """The count, or None when it is small enough to point at people (primary suppression only)."""
     return None if 0 < count < threshold else count
+
+
+def question_table(summary, threshold: int, protection: float = PROTECTION):
+    """A question's summary table, protected: its counts, shares, points and means as declared."""
+    table = summary.table
+    counts = [c for c in summary.counts if c in table.columns]
+    derived = {d: ("points" if d == "mean_points" and "points" in table.columns else s)
+               for d, s in dict(summary.derived).items() if d in table.columns}
+    fields = {"size": "n"} if "n" in counts else {}
+    layout = layout_of(table, counts=counts, derived=derived, groups=(), categories=("value",), split=(), **fields)
+    return protect(table, layout, threshold, protection)
+
+
+def protected(found, survey, ladder, threshold: int, protection: float = PROTECTION) -> dict:
+    """Everything ``/r/`` publishes of ``found`` (an ``outcomes.Outcomes``), protected together."""
+    from ..analysis.charts import hidden_share, protected_rungs
+    key = id(found)
+    if key in _protected and _protected[key][0] is found and _protected[key][1] == (threshold, protection):
+        return _protected[key][2]
+    rungs = protected_rungs(found.rungs, survey, ladder, threshold, protection=protection) \
+        if found.rungs is not None and len(found.rungs) else None
+    counts = {code: n for code, n in found.per_area}
+    per_area = protect_counts(counts, threshold, protection)
+    table: dict[str, dict[str | None, dict[str, int | None]]] = {}
+    if rungs is not None:
+        # an area whose row total the rung table hides is hidden in the list of areas too
+        lost = set(rungs.loc[rungs["area_n"].isna(), "area"])
+        for code in lost & {c for c in counts if c is not None and per_area.get(c) is not None}:
+            per_area[code] = None
+        if lost:
+            forced = {c: n for c, n in counts.items()}
+            per_area = _protect_with(forced, {c for c, v in per_area.items() if v is None}, threshold, protection)
+        for row in rungs.itertuples(index=False):
+            cell = None if pd.isna(row.count) else int(row.count)
+            table.setdefault(row.aspect, {}).setdefault(row.area, {})[row.rung] = cell
+        table = {aspect: {area: cells for area, cells in by_area.items() if counts.get(area, 0)}
+                 for aspect, by_area in table.items()}
+    questions = [(s, question_table(s, threshold, protection)) for s in found.questions if s.public]
+    result = {"per_area": per_area, "table": table, "questions": questions,
+              "chart_hidden": hidden_share(rungs) if rungs is not None else 1.0}
+    if len(_protected) > 64:
+        _protected.clear()
+    _protected[key] = (found, (threshold, protection), result)
+    return result
+
+
+def _protect_with(counts: dict, forced: set, threshold: int, protection: float) -> dict:
+    """:func:`protect_counts` with some counts hidden from the start."""
+    from ..analysis.disclosure import Cells, solve
+    keys = list(counts)
+    cells = Cells()
+    ids = [cells.add(counts[k]) for k in keys]
+    cells.equation(cells.add(sum(counts.values()), fixed=True), ids)
+    for k, i in zip(keys, ids):
+        if k in forced:
+            cells.hide(i)
+    solve(cells, threshold, protection)
+    return {k: None if cells.hidden[i] else counts[k] for k, i in zip(keys, ids)}
 
 
 @bp.get("/r/<slug>")
@@ -24,22 +91,18 @@ def show(slug):
         return render_template("results/not_yet.html", survey=survey)
     reg = registry()
     threshold = current_app.config["RESULTS_MIN_COUNT"]
+    protection = current_app.config.get("RESULTS_PROTECTION", PROTECTION)
     locale = current_locale()
     found = outcomes.of(survey, reg, threshold, locale)
     ladder = reg.ladder_of(survey)
     areas = {a.code: a for a in survey.areas}
-    per_area = [(areas.get(code), hidden(n, threshold)) for code, n in found.per_area]
-    table: dict[str, dict[str | None, dict[str, int | None]]] = {}
-    for row in found.rungs.itertuples(index=False):
-        cells = table.setdefault(row.aspect, {}).setdefault(row.area, {r.id: 0 for r in ladder.rungs})
-        cells[row.rung] = int(row.count)
-    table = {aspect: {area: {rung: hidden(n, threshold) for rung, n in cells.items()} for area, cells in by_area.items()}
-             for aspect, by_area in table.items()}
+    shown = protected(found, survey, ladder, threshold, protection)
+    per_area = [(areas.get(code), shown["per_area"].get(code)) for code, n in found.per_area]
+    table = shown["table"]
     aspects = [a for a in survey.aspects if a in table] + sorted(set(table) - set(survey.aspects))
-    questions = [(s, suppress(s.table, threshold, counts=list(s.counts), derived=dict(s.derived)))
-                 for s in found.questions if s.public]
     next_rung = ladder.rung(state.next_rung) if state.next_rung and state.next_rung in ladder else None
+    chart = found.public_chart if shown["chart_hidden"] <= MOST_HIDDEN else None
     return render_template("results/show.html", survey=survey, state=state, total=hidden(found.responses, threshold),
                            per_area=per_area, aspects=aspects, table=table, ladder=ladder, areas=areas,
-                           threshold=threshold, next_rung=next_rung, questions=questions, locale=locale,
-                           chart=found.public_chart)
+                           threshold=threshold, next_rung=next_rung, questions=shown["questions"], locale=locale,
+                           chart=chart)

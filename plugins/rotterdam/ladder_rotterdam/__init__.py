@@ -34,6 +34,12 @@ def summaries():
                         "en": "Buurt Bestuurt: priorities per area (Borda points)"}),
             fn=buurt_bestuurt.borda,
             surveys=("rotterdam-buurt-bestuurt",),
+            # disclosure control: points and first places count (or come from) people; a wijk's
+            # cells add up to its respondents, a theme's over the wijken
+            counts=("points", "first_places", "respondents"),
+            groups=("area",),
+            categories=("theme",),
+            size="respondents",
         ),
     ]
 
