@@ -1,7 +1,9 @@
 """The application factory."""
 from __future__ import annotations
 
+import logging
 import os
+import re
 import secrets
 from pathlib import Path
 
@@ -47,6 +49,7 @@ def create_app(test_config: dict | None = None, instance_path: str | os.PathLike
     if folders:  # a plugin's question type may bring its own templates
         app.jinja_loader = ChoiceLoader([app.jinja_loader, FileSystemLoader(folders)])
 
+    logging.getLogger("werkzeug").addFilter(NO_CLIENT_ADDRESS)
     app.session_interface = SessionInterface()
     db.init_app(app)
     i18n.init_app(app)
@@ -67,6 +70,21 @@ def create_app(test_config: dict | None = None, instance_path: str | os.PathLike
             app.register_blueprint(blueprint)
     cli.init_app(app)
     return app
+
+
+class _NoClientAddress(logging.Filter):
+    """The development server (``ladder run``) starts each request line with the client's address;
+    ladder stores and logs no IP addresses, so it is replaced by "-". Gunicorn (``make serve``) keeps
+    no access log unless asked; see docs/privacy.rst."""
+
+    def filter(self, record):
+        if isinstance(record.msg, str):
+            record.msg = _ADDRESS.sub("- - - [", record.msg)
+        return True
+
+
+_ADDRESS = re.compile(r"^\S+ - - \[")
+NO_CLIENT_ADDRESS = _NoClientAddress()  # one instance: adding it again to the logger is a no-op
 
 
 class SessionInterface(SecureCookieSessionInterface):

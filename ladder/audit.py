@@ -7,7 +7,7 @@ from . import db
 from .models import AuditEntry
 
 ACTIONS = ("sign-in", "sign-out", "sign-in-failed", "status", "publish", "unpublish", "export", "codes",
-           "withdraw", "delete", "user-add")
+           "withdraw", "delete", "purge", "user-add")
 
 
 def record(action: str, survey=None, detail: str | None = None, email: str | None = None,

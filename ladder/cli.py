@@ -20,7 +20,7 @@ from .serialize import survey_summary
 
 def init_app(app) -> None:
     """Add ladder's commands to the app's CLI, then the commands plugins add."""
-    for command in (init_db, plugins, surveys, rescore_command, users, codes, purge_drafts):
+    for command in (init_db, plugins, surveys, rescore_command, users, codes, purge_drafts, purge_command):
         app.cli.add_command(command)
     # a plugin's broken command must not take the CLI down: failures are logged (NOTIFY_HOOKS)
     app.extensions["ladder"].notify("register_commands", cli=app.cli)
@@ -167,3 +167,26 @@ def purge_drafts(days):
     deleted = session.execute(delete(Draft).where(Draft.updated_at < cutoff)).rowcount
     session.commit()
     click.echo(f"{deleted} drafts older than {days} days deleted")
+
+
+@click.command("purge")
+@click.option("--months", type=click.IntRange(1), default=None,
+              help="Delete the answers of surveys closed longer ago than this (default: RETENTION_MONTHS).")
+@click.option("--dry-run", is_flag=True, help="Only say what would be deleted.")
+@with_appcontext
+def purge_command(months, dry_run):
+    """Delete the responses of surveys closed longer ago than the retention period (run daily)."""
+    from . import retention
+    months = months or current_app.config["RETENTION_MONTHS"]
+    session = db.session()
+    found = retention.due(session, registry().surveys.values(), months)
+    for item in found:
+        if dry_run:
+            click.echo(f"{item.slug}: closed {item.closed_on}, {item.responses} responses would be deleted")
+            continue
+        deleted = retention.purge(session, item.slug)
+        audit.record("purge", registry().survey(item.slug), f"{deleted} responses, closed {item.closed_on}")
+        session.commit()
+        click.echo(f"{item.slug}: closed {item.closed_on}, {deleted} responses deleted")
+    if not found:
+        click.echo(f"nothing to delete: no survey closed more than {months} months ago holds answers")

@@ -148,3 +148,21 @@ def test_purge_drafts_deletes_only_old_drafts(sqlite_app):
     assert "1 drafts older than 30 days deleted" in result.output
     with sqlite_app.app_context():
         assert [d.code_hash for d in db.session().query(Draft)] == ["h0"]
+
+
+def test_the_development_server_logs_no_client_address(sqlite_app, caplog):
+    import logging
+    import threading
+    import urllib.request
+
+    from werkzeug.serving import make_server
+    server = make_server("127.0.0.1", 0, sqlite_app)  # the request handler `ladder run` uses
+    thread = threading.Thread(target=server.handle_request, daemon=True)
+    thread.start()
+    with caplog.at_level(logging.INFO, logger="werkzeug"):
+        urllib.request.urlopen(f"http://127.0.0.1:{server.server_port}/api/v1/surveys").read()
+        thread.join(timeout=10)
+    server.server_close()
+    lines = [r.getMessage() for r in caplog.records if r.name == "werkzeug"]
+    assert any("GET /api/v1/surveys" in line for line in lines), lines
+    assert not [line for line in lines if "127.0.0.1" in line], lines
