@@ -1,5 +1,8 @@
 """Numbers for the staff dashboard that are not in the response frame, counted in the database: drafts,
-drop-off, withdrawals, responses per day. What the answers say comes from ``ladder.outcomes``."""
+drop-off, withdrawals, responses per day. What the answers say comes from ``ladder.outcomes``.
+
+A withdrawal deletes its response; only a count per survey remains (``withdrawal_counts``), so the dashboard
+shows how many, never when or where."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -8,7 +11,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 
 from . import db
-from .models import Draft, Response
+from .models import Draft, Response, WithdrawalCount
 from .survey import Survey
 
 
@@ -21,7 +24,6 @@ class Numbers:
     per_area: list[tuple[str | None, int]] = field(default_factory=list)
     # Drafts not (yet) submitted, by the page they stopped on: where residents drop off.
     stopped_at: list[tuple[str, int]] = field(default_factory=list)
-    latest_withdrawals: list[tuple[date, str | None]] = field(default_factory=list)
 
     @property
     def started(self) -> int:
@@ -39,8 +41,7 @@ def numbers(survey: Survey, days: int = 30) -> Numbers:
     out = Numbers()
     out.responses = s.scalar(select(func.count()).where(*live)) or 0
     out.pending = s.scalar(select(func.count()).where(*live, Response.placement_status == "pending")) or 0
-    out.withdrawn = s.scalar(select(func.count()).where(Response.survey_slug == survey.slug,
-                                                        Response.withdrawn_at.is_not(None))) or 0
+    out.withdrawn = withdrawn(survey)
     day = func.date(Response.created_at)
     since = date.today() - timedelta(days=days - 1)
     rows = s.execute(select(day, func.count()).where(*live).group_by(day).order_by(day)).all()
@@ -51,11 +52,17 @@ def numbers(survey: Survey, days: int = 30) -> Numbers:
     stopped = dict(s.execute(select(Draft.page, func.count()).where(Draft.survey_slug == survey.slug)
                              .group_by(Draft.page)).all())
     out.stopped_at = [(page, stopped.get(page, 0)) for page in order]
-    out.latest_withdrawals = [(_as_date(at), area) for at, area in s.execute(
-        select(Response.withdrawn_at, Response.area).where(Response.survey_slug == survey.slug,
-                                                           Response.withdrawn_at.is_not(None))
-        .order_by(Response.withdrawn_at.desc()).limit(10)).all()]
     return out
+
+
+def withdrawn(survey: Survey) -> int:
+    """How many responses were withdrawn: the survey's count, plus any row withdrawn the old way (kept,
+    without answers, by versions before migration 0003, which converts them; none are made now)."""
+    s = db.session()
+    counted = s.scalar(select(WithdrawalCount.withdrawn).where(WithdrawalCount.survey_slug == survey.slug)) or 0
+    old = s.scalar(select(func.count()).where(Response.survey_slug == survey.slug,
+                                              Response.withdrawn_at.is_not(None))) or 0
+    return counted + old
 
 
 def _as_date(value) -> date:
@@ -66,10 +73,12 @@ def _as_date(value) -> date:
 
 def data_version(survey: Survey) -> tuple:
     """Changes whenever a response is added, withdrawn or deleted: a key for caching what is drawn from them."""
-    row = db.session().execute(select(func.count(), func.max(Response.id), func.count(Response.withdrawn_at),
-                                      func.count(Response.placement_error))
-                               .where(Response.survey_slug == survey.slug)).one()
-    return tuple(row)
+    s = db.session()
+    row = s.execute(select(func.count(), func.max(Response.id), func.count(Response.withdrawn_at),
+                           func.count(Response.placement_error))
+                    .where(Response.survey_slug == survey.slug)).one()
+    gone = s.scalar(select(WithdrawalCount.withdrawn).where(WithdrawalCount.survey_slug == survey.slug)) or 0
+    return (*row, gone)
 
 
 def response_counts(slugs) -> dict[str, int]:

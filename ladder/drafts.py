@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from flask import session as cookie
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from . import db
 from .codes import code_hash, new_code
-from .models import Draft
+from .models import Draft, utcnow
 from .survey import Survey
 
 
@@ -48,7 +49,18 @@ def forget(survey: Survey) -> None:
     cookie["drafts"] = drafts
 
 
-def save(draft: Draft, answers: dict, page: str | None) -> None:
-    draft.answers = answers
-    draft.page = page
-    db.session().commit()
+def save(draft: Draft, answers: dict, page: str | None) -> bool:
+    """Store the answers so far; False (nothing stored) if the draft is gone, e.g. submitted a moment ago.
+
+    A conditional UPDATE: a draft deleted by a concurrent submit is a row count of 0, not an error."""
+    s = db.session()
+    now = utcnow()
+    saved = s.execute(update(Draft).where(Draft.id == draft.id).values(answers=answers, page=page, updated_at=now)
+                      .execution_options(synchronize_session=False)).rowcount == 1
+    if not saved:
+        s.rollback()
+        return False
+    s.commit()
+    for name, value in (("answers", answers), ("page", page), ("updated_at", now)):
+        set_committed_value(draft, name, value)
+    return True

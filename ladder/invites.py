@@ -1,48 +1,73 @@
-"""Invite-only surveys: single-use codes, stored hashed, handed out once as CSV for mail merge."""
+"""Invite-only surveys: single-use codes, handed out once as CSV for mail merge.
+
+Unlinkable by design: a code is stored as its HMAC with the server's key (``secret``), so the database and
+the codes file together do not reveal which row is which code; the CSV lists the codes in a random order
+(not the order of their ids); a used code is marked with the day only, in the same transaction as the
+response, and the response keeps no reference to it.
+"""
 from __future__ import annotations
 
 import csv
 import io
+import secrets
 
 from sqlalchemy import select, update
 
 from . import db
-from .codes import code_hash, new_code
-from .models import InviteCode, utcnow
+from .codes import code_hash, derive_key, keyed_hash, new_code
+from .models import InviteCode, utcday
 from .survey import Survey
 
 
-def make_codes(survey: Survey, count: int) -> list[str]:
+def secret() -> bytes:
+    """The key invite codes are hashed with: from ``INVITE_CODE_SECRET`` if set, else from ``SECRET_KEY``.
+
+    Changing it makes unused codes unknown; set ``INVITE_CODE_SECRET`` to rotate ``SECRET_KEY`` safely."""
+    from flask import current_app
+    config = current_app.config
+    return derive_key(config.get("INVITE_CODE_SECRET") or config["SECRET_KEY"], "invite-codes")
+
+
+def _hashes(code: str, key: bytes) -> list[str]:
+    # Codes made before migration 0003 were stored as plain SHA-256; they still work until used.
+    return [keyed_hash(code, key), code_hash(code)]
+
+
+def make_codes(survey: Survey, count: int, key: bytes | None = None) -> list[str]:
     """Create ``count`` codes for the survey (added to the current transaction) and return them."""
     if not 1 <= count <= 100_000:
         raise ValueError("count must be between 1 and 100000")
+    key = key or secret()
     codes = [new_code() for _ in range(count)]
-    db.session().add_all(InviteCode(survey_slug=survey.slug, code_hash=code_hash(c)) for c in codes)
+    db.session().add_all(InviteCode(survey_slug=survey.slug, code_hash=keyed_hash(c, key)) for c in codes)
     return codes
 
 
 def codes_csv(survey: Survey, codes: list[str]) -> str:
+    """The CSV for the mail merge, in a random order: the n-th line is not the n-th stored code."""
+    shuffled = list(codes)
+    secrets.SystemRandom().shuffle(shuffled)
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["code", "adres"])
-    for code in codes:
+    for code in shuffled:
         writer.writerow([code, f"/s/{survey.slug}"])
     return out.getvalue()
 
 
-def find_unused(survey: Survey, code: str) -> InviteCode | None:
+def find_unused(survey: Survey, code: str, key: bytes | None = None) -> InviteCode | None:
     return db.session().scalar(select(InviteCode).where(
-        InviteCode.code_hash == code_hash(code), InviteCode.survey_slug == survey.slug, InviteCode.used_at.is_(None)))
+        InviteCode.code_hash.in_(_hashes(code, key or secret())), InviteCode.survey_slug == survey.slug,
+        InviteCode.used_at.is_(None)).limit(1))
 
 
-def use(survey: Survey, code: str) -> int | None:
-    """Mark the code used in the current transaction; None if it is unknown or already used.
+def use(survey: Survey, code: str, key: bytes | None = None) -> bool:
+    """Mark the code used (the day only) in the current transaction; False if it is unknown or already used.
 
     A conditional UPDATE, so two submissions racing with one code cannot both win.
     """
-    invite = find_unused(survey, code)
-    if invite is None:
-        return None
-    result = db.session().execute(update(InviteCode).where(InviteCode.id == invite.id, InviteCode.used_at.is_(None))
-                                  .values(used_at=utcnow()))
-    return invite.id if result.rowcount == 1 else None
+    result = db.session().execute(
+        update(InviteCode).where(InviteCode.code_hash.in_(_hashes(code, key or secret())),
+                                 InviteCode.survey_slug == survey.slug, InviteCode.used_at.is_(None))
+        .values(used_at=utcday()).execution_options(synchronize_session=False))
+    return result.rowcount == 1

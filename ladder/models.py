@@ -12,6 +12,12 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
+def utcday() -> datetime:
+    """Today (UTC) at midnight: the precision of a response's and an invite code's times, so that the order in
+    which codes were used, and so which response a code gave, cannot be read from the times."""
+    return datetime.now(timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
 class Base(DeclarativeBase):
     type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
 
@@ -35,9 +41,10 @@ class Response(Base):
     placement_status: Mapped[str] = mapped_column(String(10), default="placed")
     placement_error: Mapped[str | None] = mapped_column(Text)
     receipt_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # The day only (midnight UTC): see utcday. Nothing ties a response to the invite code that answered.
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcday)
+    # Only rows withdrawn before migration 0003 could have had this; a withdrawal now deletes the row.
     withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    invite_code_id: Mapped[int | None] = mapped_column(Integer)
 
 
 class Draft(Base):
@@ -53,6 +60,45 @@ class Draft(Base):
     page: Mapped[str | None] = mapped_column(String(100))
     locale: Mapped[str] = mapped_column(String(8), default="nl")
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
+class SubmittedDraft(Base):
+    """A draft that was just submitted: a second "send" for the same draft gets the first one's result.
+
+    Keyed by the draft's code hash; the receipt is sealed with the draft code (which only the resident's browser
+    holds). Kept a day or two (the day only), then purged."""
+
+    __tablename__ = "submitted_drafts"
+
+    code_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    survey_slug: Mapped[str] = mapped_column(String(100))
+    response_id: Mapped[int] = mapped_column(Integer)
+    sealed_receipt: Mapped[str] = mapped_column(String(64))
+    day: Mapped[date] = mapped_column(Date, index=True)
+
+
+class IdempotencyKey(Base):
+    """An API client's Idempotency-Key (HMAC'd with the server's key), the body it came with (HMAC'd too), and
+    the answer it got; purged after 24 hours."""
+
+    __tablename__ = "idempotency_keys"
+
+    key_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    body_hash: Mapped[str] = mapped_column(String(64))
+    response_id: Mapped[int] = mapped_column(Integer, index=True)
+    status: Mapped[int] = mapped_column(Integer)
+    body: Mapped[dict[str, Any]] = mapped_column(JSON)  # the answer without the receipt
+    sealed_receipt: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+
+
+class WithdrawalCount(Base):
+    """How many responses to a survey were withdrawn: a number only, no dates, no areas."""
+
+    __tablename__ = "withdrawal_counts"
+
+    survey_slug: Mapped[str] = mapped_column(String(100), primary_key=True)
+    withdrawn: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class User(Base):
@@ -106,15 +152,16 @@ class SurveyState(Base):
 
 
 class InviteCode(Base):
-    """A single-use code for an invite-only survey; the code itself is never stored."""
+    """A single-use code for an invite-only survey; the code itself is never stored, only its HMAC with the
+    server's key. Both times are the day only, so no order of use can be read from this table."""
 
     __tablename__ = "invite_codes"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     survey_slug: Mapped[str] = mapped_column(String(100), index=True)
     code_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcday)
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # the day, see utcday
 
 
 class AuditEntry(Base):

@@ -47,26 +47,29 @@ def openapi_document(registry) -> dict[str, Any]:
                                "locale": {"type": "string", "enum": ["nl", "fy", "en"], "default": "nl"},
                                "invite_code": {"type": "string", "description": "needed for invite-only surveys"}}}
 
+    idempotency_param = {
+        "name": "Idempotency-Key", "in": "header", "required": False,
+        "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[\\x20-\\x7e]+$"},
+        "description": "Makes retrying safe. The same key with the same body within 24 hours returns the first "
+                       "response (same status and JSON, receipt included) and stores nothing new; the same key "
+                       "with another body is a 409. Use a new random key (e.g. a UUID) for each new response. "
+                       "The server keeps only a keyed hash of the key, and forgets it after 24 hours."}
     created = {"201": _json("#/components/schemas/Created", "stored; with receipt and placements"),
-               "400": _json("#/components/schemas/Error", "not JSON of the right shape"),
+               "400": _json("#/components/schemas/Error", "not JSON of the right shape, or an Idempotency-Key that "
+                                                          "is not 1 to 255 printable ASCII characters"),
                "403": _json("#/components/schemas/Error", "invite-only: no valid unused invite code"),
                "404": _json("#/components/schemas/Error", "unknown survey"),
-               "409": _json("#/components/schemas/Error", "survey closed"),
+               "409": _json("#/components/schemas/Error", "survey closed, or the Idempotency-Key was used with "
+                                                          "another body (within 24 hours); nothing stored"),
                "422": _json("#/components/schemas/Error", "answers not accepted; nothing stored")}
     # One path per survey, each with its own answers schema: what is valid depends on the survey.
     submit_paths = {f"/api/v1/surveys/{slug}/responses": {"post": {
         "summary": f"Submit a response to {slug}", "operationId": f"createResponse-{slug}",
+        "parameters": [idempotency_param],
         "requestBody": {"required": True, "content": {"application/json": {"schema": body(slug)}}},
         "responses": created}} for slug in sorted(registry.surveys)}
     slug_param = {"name": "slug", "in": "path", "required": True, "schema": {"type": "string",
                                                                               "enum": sorted(registry.surveys)}}
-    idempotency_param = {
-        "name": "Idempotency-Key", "in": "header", "required": False,
-        "schema": {"type": "string", "minLength": 1, "maxLength": 255},
-        "description": "Makes retrying safe. The same key with the same body within 24 hours returns the first "
-                       "response (same status and JSON, receipt included) and stores nothing new; the same key "
-                       "with another body is a 422. Use a new random key (e.g. a UUID) for each new response. "
-                       "The server keeps only a keyed hash of the key, and forgets it after 24 hours."}
     return {
         "openapi": "3.1.0",
         "info": {"title": "ladder API", "version": "1", "description": "Participation surveys on the participation ladder."},

@@ -1,8 +1,53 @@
-"""Withdrawing a response: by the resident with the receipt code, or by staff on their behalf."""
-from .models import Response, utcnow
+"""Withdrawing a response: by the resident with the receipt code, or by staff on their behalf.
+
+A withdrawal erases: the row goes (answers, area, day, receipt hash, everything), and so do the rows that
+pointed at it for a day (the API's idempotency key, the submitted-draft marker). What remains is one number
+per survey, ``withdrawal_counts.withdrawn``: no date, no area. Flask-free: the session is the response's own,
+or the one passed in; the caller commits.
+"""
+from __future__ import annotations
+
+from sqlalchemy import delete, update
+from sqlalchemy.orm import Session
+
+from .models import IdempotencyKey, Response, SubmittedDraft, WithdrawalCount
 
 
-def withdraw_response(response: Response) -> None:
-    """Erase the answers; the row stays (without them) so counts of withdrawals remain honest."""
-    response.answers = response.placements = response.advice = None
-    response.withdrawn_at = utcnow()
+def withdraw_response(response: Response, session: Session | None = None) -> bool:
+    """Delete the response and count one withdrawal for its survey, in the current transaction.
+
+    Exactly once: a conditional DELETE decides, so two withdrawals racing for one response count once.
+    Returns False if the response was already gone (nothing counted)."""
+    session = session or Session.object_session(response)
+    if session is None:
+        raise ValueError("the response is not attached to a session; pass one")
+    response_id, slug = response.id, response.survey_slug
+    gone = session.execute(delete(Response).where(Response.id == response_id)
+                           .execution_options(synchronize_session=False)).rowcount
+    if response in session:
+        session.expunge(response)
+    if gone != 1:
+        return False
+    session.execute(delete(IdempotencyKey).where(IdempotencyKey.response_id == response_id))
+    session.execute(delete(SubmittedDraft).where(SubmittedDraft.response_id == response_id))
+    count_withdrawal(session, slug)
+    return True
+
+
+def count_withdrawal(session: Session, slug: str) -> None:
+    """Add one to the survey's count of withdrawals (an upsert: safe when two withdraw at once)."""
+    table = WithdrawalCount.__table__
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    elif dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    else:  # pragma: no cover - ladder runs on SQLite and PostgreSQL
+        counted = session.execute(update(table).where(table.c.survey_slug == slug)
+                                  .values(withdrawn=table.c.withdrawn + 1)).rowcount
+        if not counted:
+            session.execute(table.insert().values(survey_slug=slug, withdrawn=1))
+        return
+    stmt = insert(table).values(survey_slug=slug, withdrawn=1)
+    session.execute(stmt.on_conflict_do_update(index_elements=[table.c.survey_slug],
+                                               set_={"withdrawn": table.c.withdrawn + 1}))

@@ -1,13 +1,20 @@
 """JSON API v1: the same validation and storage path as the HTML form."""
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request
+import json
+from datetime import timedelta
+
+from flask import Blueprint, current_app, jsonify, request
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 
 from . import registry, survey_or_404
 from ..i18n import _
 from ..openapi import openapi_document
 from ..serialize import survey_dict, survey_summary
-from .. import lifecycle
+from .. import db, lifecycle
+from ..codes import derive_key, keyed_text_hash, seal, unseal
+from ..models import IdempotencyKey, utcnow
 from ..submit import InvalidAnswers, InviteRequired, SurveyClosed, submit
 from ..text import LOCALES
 
@@ -70,21 +77,88 @@ def create_response(slug):
     locale = body.get("locale", "nl")
     if locale not in LOCALES:
         return _error(422, _("Onbekende taal."), errors={"locale": _("Gebruik nl, fy of en.")})
+    idem = _Idempotency.from_request(s.slug, body)
+    if isinstance(idem, tuple):  # an error answer
+        return idem
+    if idem is not None:
+        earlier = idem.replay()
+        if earlier is not None:
+            return earlier
     try:
         done = submit(registry(), s, body["answers"], locale=locale, channel="api",
-                      invite_code=body.get("invite_code") if isinstance(body.get("invite_code"), str) else None)
+                      invite_code=body.get("invite_code") if isinstance(body.get("invite_code"), str) else None,
+                      before_commit=idem.remember if idem is not None else None)
     except SurveyClosed:
         return _error(409, _("Deze vragenlijst is gesloten."))
     except InviteRequired:
         return _error(403, _("Voor deze vragenlijst is een geldige, ongebruikte uitnodigingscode nodig."))
     except InvalidAnswers as exc:
         return _error(422, _("Niet alle antwoorden zijn goed."), errors=exc.errors)
-    return jsonify({
-        "id": done.response.id, "receipt": done.receipt, "survey_version": done.response.survey_version,
-        "placement_status": done.outcome.status,
-        "placements": [p.to_dict() for p in done.outcome.placements],
-        "advice": [a.to_dict() for a in done.outcome.advice],
-    }), 201
+    except IntegrityError:
+        # A concurrent request with the same Idempotency-Key committed first: answer as it did.
+        earlier = idem.replay() if idem is not None else None
+        if earlier is None:
+            raise
+        return earlier
+    return jsonify(_created(done.response, done.receipt, done.outcome)), 201
+
+
+def _created(response, receipt, outcome) -> dict:
+    return {
+        "id": response.id, "receipt": receipt, "survey_version": response.survey_version,
+        "placement_status": outcome.status,
+        "placements": [p.to_dict() for p in outcome.placements],
+        "advice": [a.to_dict() for a in outcome.advice],
+    }
+
+
+# How long an Idempotency-Key is remembered, and how long it may be.
+IDEMPOTENCY_HOURS = 24
+IDEMPOTENCY_KEY_MAX = 255
+
+
+class _Idempotency:
+    """One request's Idempotency-Key: stored as an HMAC with the server's key (with the survey), with an HMAC
+    of the body, the response id and the answer; the receipt in it sealed with the key. Purged after 24 h."""
+
+    def __init__(self, slug: str, key: str, body: dict):
+        secret = derive_key(current_app.config["SECRET_KEY"], "idempotency-keys")
+        self.key_hash = keyed_text_hash(f"{slug}\n{key}", secret)
+        canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        self.body_hash = keyed_text_hash(canonical, secret)
+        self.sealing = keyed_text_hash(f"receipt\n{slug}\n{key}", secret)
+
+    @classmethod
+    def from_request(cls, slug: str, body: dict):
+        key = request.headers.get("Idempotency-Key")
+        if key is None:
+            return None
+        if not 1 <= len(key) <= IDEMPOTENCY_KEY_MAX or not key.isprintable() or not key.isascii():
+            return _error(400, _("De Idempotency-Key moet 1 tot 255 gewone tekens (ASCII) lang zijn."))
+        return cls(slug, key, body)
+
+    def replay(self):
+        """The first answer for this key, a 409 if the key came with another body, or None (not seen)."""
+        session = db.session()
+        cutoff = utcnow() - timedelta(hours=IDEMPOTENCY_HOURS)
+        session.execute(delete(IdempotencyKey).where(IdempotencyKey.created_at < cutoff))
+        session.commit()
+        stored = session.scalar(select(IdempotencyKey).where(IdempotencyKey.key_hash == self.key_hash))
+        if stored is None:
+            return None
+        if stored.body_hash != self.body_hash:
+            # 409, not 422: the request itself may be fine; it conflicts with the earlier one under this key.
+            return _error(409, _("Deze Idempotency-Key is al gebruikt voor een ander verzoek, met andere gegevens. "
+                                 "Gebruik een nieuwe sleutel voor nieuwe antwoorden."))
+        return jsonify({**stored.body, "receipt": unseal(stored.sealed_receipt, self.sealing)}), stored.status
+
+    def remember(self, response, receipt, outcome) -> None:
+        """Called by ``submit`` inside its transaction: the key is stored with the response, or neither."""
+        answer = _created(response, receipt, outcome)
+        answer["receipt"] = None  # only the client that holds the key may see it again: sealed with the key
+        db.session().add(IdempotencyKey(key_hash=self.key_hash, body_hash=self.body_hash, response_id=response.id,
+                                        status=201, body=answer, sealed_receipt=seal(receipt, self.sealing)))
+        db.session().flush()
 
 
 @bp.get("/openapi.json")

@@ -14,7 +14,7 @@ from ..codes import code_hash
 from ..forms import page_form, parsed_answers
 from ..i18n import _, current_locale
 from ..models import Response
-from ..submit import InvalidAnswers, InviteRequired, SurveyClosed, submit
+from ..submit import AlreadySubmitted, DraftGone, InvalidAnswers, InviteRequired, SurveyClosed, submit, submitted
 from ..withdrawal import withdraw_response
 
 bp = Blueprint("resident", __name__)
@@ -83,8 +83,7 @@ def page(slug, page_id):
         return _closed(survey)
     found = drafts.current(survey)
     if found is None:
-        flash(_("Begin de vragenlijst hier, of ga verder met uw hervatcode."))
-        return redirect(url_for(".start", slug=slug))
+        return _draft_gone(survey, _("Begin de vragenlijst hier, of ga verder met uw hervatcode."))
     code, draft = found
     page = next((p for p in survey.pages if p.id == page_id), None)
     if page is None:
@@ -109,7 +108,8 @@ def page(slug, page_id):
         # Keep what parsed; leave the rest as it was. No error messages when going back.
         merged = {**answers, **parsed_answers(form, questions)}
         cleaned, _errors = validate(survey, merged, types)
-        drafts.save(draft, cleaned, page.id)
+        if not drafts.save(draft, cleaned, page.id):
+            return _draft_gone(survey)
         if action == "opslaan":
             return render_template("resident/saved.html", survey=survey, code=code, page=page, locale=locale)
         return redirect(_before(survey, page, cleaned))
@@ -119,8 +119,35 @@ def page(slug, page_id):
     merged.update(parsed_answers(form, questions))
     cleaned, _errors = validate(survey, merged, types)
     target = _after(survey, page, cleaned)
-    drafts.save(draft, cleaned, target.rsplit("/", 1)[-1] if "/vraag/" in target else page.id)
+    if not drafts.save(draft, cleaned, target.rsplit("/", 1)[-1] if "/vraag/" in target else page.id):
+        return _draft_gone(survey)
     return redirect(target)
+
+
+def _draft_gone(survey, no_draft_message=None):
+    """The browser's draft is not there (any more). Sent a moment ago (a second click, another tab): show
+    that result again. Otherwise say so and go back to the start page."""
+    code = session.get("drafts", {}).get(survey.slug)
+    done = submitted(code) if code else None
+    if done is not None:
+        flash(_("Uw antwoorden zijn al verstuurd. Hieronder ziet u uw uitkomst."))
+        return _show_result(survey, *done)
+    if code:
+        drafts.forget(survey)
+        flash(_("Deze antwoorden zijn niet meer bewaard. Begin de vragenlijst opnieuw, of ga verder met uw "
+                "hervatcode als u die hebt."))
+    elif no_draft_message:
+        flash(no_draft_message)
+    return redirect(url_for(".start", slug=survey.slug))
+
+
+def _show_result(survey, response_id, receipt):
+    drafts.forget(survey)
+    session["result"] = {"slug": survey.slug, "id": response_id, "receipt": receipt}
+    # Discourages answering twice from this browser, without storing anything about the resident.
+    session["answered"] = sorted({*session.get("answered", []), survey.slug})
+    session["invites"] = {k: v for k, v in session.get("invites", {}).items() if k != survey.slug}
+    return redirect(url_for(".result", slug=survey.slug))
 
 
 def _render_page(survey, page, questions, form, answers, locale):
@@ -157,7 +184,7 @@ def check(slug):
         return _closed(survey)
     found = drafts.current(survey)
     if found is None:
-        return redirect(url_for(".start", slug=slug))
+        return _draft_gone(survey)
     code, draft = found
     form = FlaskForm()
     errors = {}
@@ -169,18 +196,17 @@ def check(slug):
                           draft_code=code, invite_code=_invite(survey))
         except SurveyClosed:
             return _closed(survey)
+        except AlreadySubmitted as first:  # a second click: the first click's result, no second response
+            return _show_result(survey, first.response_id, first.receipt)
+        except DraftGone:
+            return _draft_gone(survey)
         except InviteRequired:
             flash(_("Voor deze vragenlijst is een geldige uitnodigingscode nodig."))
             return redirect(url_for(".start", slug=slug))
         except InvalidAnswers as exc:
             errors = exc.errors
         else:
-            drafts.forget(survey)
-            session["result"] = {"slug": slug, "id": done.response.id, "receipt": done.receipt}
-            # Discourages answering twice from this browser, without storing anything about the resident.
-            session["answered"] = sorted({*session.get("answered", []), slug})
-            session.get("invites", {}).pop(slug, None)
-            return redirect(url_for(".result", slug=slug))
+            return _show_result(survey, done.response.id, done.receipt)
     answers = draft.answers or {}
     locale = _locale(survey)
     return render_template("resident/check.html", survey=survey, answers=answers, form=form, errors=errors,
@@ -236,7 +262,7 @@ def withdraw():
             error = _("Deze ontvangstcode kennen we niet, of de antwoorden zijn al ingetrokken.")
             response = None
         elif request.form.get("bevestig") == "ja":
-            withdraw_response(response)
+            withdraw_response(response)  # deletes the row; only the survey's count of withdrawals goes up
             db.session().commit()
             return render_template("resident/withdrawn.html")
     survey = registry().survey(response.survey_slug) if response else None
