@@ -7,7 +7,7 @@ or the one passed in; the caller commits.
 """
 from __future__ import annotations
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from .models import IdempotencyKey, Response, SubmittedDraft, WithdrawalCount
@@ -51,3 +51,12 @@ def count_withdrawal(session: Session, slug: str) -> None:
     stmt = insert(table).values(survey_slug=slug, withdrawn=1)
     session.execute(stmt.on_conflict_do_update(index_elements=[table.c.survey_slug],
                                                set_={"withdrawn": table.c.withdrawn + 1}))
+
+
+def erase_traces(session: Session, slug: str) -> None:
+    """Delete the short-lived rows that point at a survey's responses (the API's idempotency keys, the
+    submitted-draft markers). Call it before deleting all of a survey's responses (staff's delete-all,
+    ``ladder purge``), in the same transaction."""
+    ids = select(Response.id).where(Response.survey_slug == slug)
+    session.execute(delete(IdempotencyKey).where(IdempotencyKey.response_id.in_(ids)))
+    session.execute(delete(SubmittedDraft).where(SubmittedDraft.survey_slug == slug))

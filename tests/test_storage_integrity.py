@@ -396,3 +396,20 @@ def test_migration_0003_upgrades_an_existing_database(database_url, tmp_path):
         code = db.session().scalars(select(InviteCode)).one()
         assert code.used_at.replace(tzinfo=None) == code.created_at.replace(tzinfo=None) == datetime(2026, 3, 4)
         assert db.session().execute(text("SELECT survey_slug, withdrawn FROM withdrawal_counts")).all() == [(SLUG, 2)]
+
+
+def test_erase_traces_removes_idempotency_keys_and_markers_of_a_survey(app, client):
+    from ladder.withdrawal import erase_traces
+    assert client.post(API, json={"answers": VALID}, headers={"Idempotency-Key": "x"}).status_code == 201
+    cookie, csrf = ready_to_submit(app)
+    browser = app.test_client()
+    browser.set_cookie("session", cookie)
+    assert browser.post(f"/s/{SLUG}/controleren", data={"csrf_token": csrf}).status_code == 302
+    with app.app_context():
+        s = db.session()
+        assert s.scalar(text("SELECT count(*) FROM idempotency_keys")) == 1
+        assert s.scalar(text("SELECT count(*) FROM submitted_drafts")) == 1
+        erase_traces(s, SLUG)
+        s.commit()
+        assert s.scalar(text("SELECT count(*) FROM idempotency_keys")) == 0
+        assert s.scalar(text("SELECT count(*) FROM submitted_drafts")) == 0
