@@ -10,7 +10,8 @@ from datetime import date, timedelta
 
 from sqlalchemy import delete, func, select
 
-from .models import Draft, InviteCode, Response, SurveyState
+from .models import Draft, InviteCode, Response, SurveyState, WithdrawalCount
+from .withdrawal import erase_traces
 
 
 @dataclass(frozen=True)
@@ -49,8 +50,12 @@ def due(session, surveys, months: int, today: date | None = None) -> list[Purge]
 
 
 def purge(session, slug: str) -> int:
-    """Delete every response, draft and invite code of survey ``slug``; return the responses deleted."""
+    """Delete every response of survey ``slug`` and all that points at them (drafts, invite codes, the
+    withdrawal count, idempotency keys, submit markers), in the caller's transaction; return the
+    responses deleted. Used by ``ladder purge`` and by staff's "delete all"."""
+    erase_traces(session, slug)
     deleted = session.execute(delete(Response).where(Response.survey_slug == slug)).rowcount
     session.execute(delete(Draft).where(Draft.survey_slug == slug))
     session.execute(delete(InviteCode).where(InviteCode.survey_slug == slug))
+    session.execute(delete(WithdrawalCount).where(WithdrawalCount.survey_slug == slug))
     return deleted

@@ -5,12 +5,9 @@ value consistent with every published cell and total (all cells between 0 and th
 """
 from __future__ import annotations
 
-import json
-import re
 
 import numpy as np
 import pandas as pd
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog

@@ -2,7 +2,6 @@
 exports with labels, the dashboard and the public results page, and the browser (keyboard, axe)."""
 import csv
 import io
-import json
 import re
 
 import pytest

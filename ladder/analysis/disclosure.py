@@ -193,41 +193,75 @@ def _complementary(cells: Cells, protection: float) -> None:
                 changed = True
 
 
-def ranges(cells: Cells) -> dict[int, tuple[float, float]]:
+# The exact audit solves two small linear programs per hidden cell. Hidden cells tied together by
+# equations form a component; components larger than this are left to the complementary heuristic
+# (which already keeps every equation's hidden mass at least the protection interval), so that a public
+# page with many small areas is drawn in well under a second. docs/analysts.rst says so.
+AUDIT_LIMIT = 120
+
+
+def _components(cells: Cells, hidden: list[int]) -> list[tuple[list[int], list[tuple[int, list[int]]]]]:
+    """Hidden cells grouped by the equations that tie them, each group with its equations."""
+    parent = {c: c for c in hidden}
+
+    def root(c):
+        while parent[c] != c:
+            parent[c] = parent[parent[c]]
+            c = parent[c]
+        return c
+    touching = []
+    for total, parts, _ in cells.equations:
+        members = [c for c in (total, *parts) if c in parent]
+        if not members:
+            continue
+        touching.append((total, parts, members))
+        for other in members[1:]:
+            parent[root(other)] = root(members[0])
+    groups: dict[int, tuple[list[int], list]] = {}
+    for c in hidden:
+        groups.setdefault(root(c), ([], []))[0].append(c)
+    for total, parts, members in touching:
+        groups[root(members[0])][1].append((total, parts))
+    return list(groups.values())
+
+
+def ranges(cells: Cells, limit: int | None = AUDIT_LIMIT) -> dict[int, tuple[float, float]]:
     """Lowest and highest value of each hidden cell given the published ones and the equations, every
-    cell between 0 and the largest number in the table (linear programming)."""
+    cell between 0 and the largest number in the table (linear programming, per component; components
+    with more than ``limit`` hidden cells are skipped)."""
     from scipy.optimize import linprog
 
     hidden = [i for i, h in enumerate(cells.hidden) if h]
-    if not hidden:
-        return {}
-    index = {c: k for k, c in enumerate(hidden)}
-    rows, rhs = [], []
-    for total, parts, _ in cells.equations:
-        row = np.zeros(len(hidden))
-        b = 0.0
-        for p in parts:
-            if p in index:
-                row[index[p]] += 1
-            else:
-                b -= cells.value[p]
-        if total in index:
-            row[index[total]] -= 1
-        else:
-            b += cells.value[total]
-        if row.any():
-            rows.append(row)
-            rhs.append(b)
     upper = max(cells.value) if cells.value else 0.0
     out = {}
-    a_eq = np.array(rows) if rows else None
-    b_eq = np.array(rhs) if rows else None
-    for c, k in index.items():
-        objective = np.zeros(len(hidden))
-        objective[k] = 1
-        low = linprog(objective, A_eq=a_eq, b_eq=b_eq, bounds=(0, upper), method="highs")
-        high = linprog(-objective, A_eq=a_eq, b_eq=b_eq, bounds=(0, upper), method="highs")
-        out[c] = (low.fun if low.success else 0.0, -high.fun if high.success else upper)
+    for members, equations in _components(cells, hidden):
+        if limit is not None and len(members) > limit:
+            continue
+        index = {c: k for k, c in enumerate(members)}
+        rows, rhs = [], []
+        for total, parts in equations:
+            row = np.zeros(len(members))
+            b = 0.0
+            for p in parts:
+                if p in index:
+                    row[index[p]] += 1
+                else:
+                    b -= cells.value[p]
+            if total in index:
+                row[index[total]] -= 1
+            else:
+                b += cells.value[total]
+            if row.any():
+                rows.append(row)
+                rhs.append(b)
+        a_eq = np.array(rows) if rows else None
+        b_eq = np.array(rhs) if rows else None
+        for c, k in index.items():
+            objective = np.zeros(len(members))
+            objective[k] = 1
+            low = linprog(objective, A_eq=a_eq, b_eq=b_eq, bounds=(0, upper), method="highs")
+            high = linprog(-objective, A_eq=a_eq, b_eq=b_eq, bounds=(0, upper), method="highs")
+            out[c] = (low.fun if low.success else 0.0, -high.fun if high.success else upper)
     return out
 
 

@@ -68,7 +68,7 @@ def defuse_formulas(frame: pd.DataFrame) -> pd.DataFrame:
 
 def write_csv(frame, survey, fh):
     text = io.TextIOWrapper(fh, encoding="utf-8-sig", newline="")  # BOM: Excel reads UTF-8 correctly
-    defuse_formulas(frame).to_csv(text, index=False)
+    defuse_formulas(_naive_times(frame)).to_csv(text, index=False)
     text.flush()
     text.detach()
 
@@ -94,11 +94,13 @@ def write_parquet(frame, survey, fh):
 
 
 def _naive_times(frame):
-    # Excel has no time zones: write times in UTC without the offset.
+    """Times in UTC without the offset (Excel has no time zones); days (ladder stores when a response
+    came in only to the day, so no one can be found by the minute they answered) as dates."""
     out = frame.copy()
     for col in out.columns:
         if isinstance(out[col].dtype, pd.DatetimeTZDtype):
-            out[col] = out[col].dt.tz_convert("UTC").dt.tz_localize(None)
+            naive = out[col].dt.tz_convert("UTC").dt.tz_localize(None)
+            out[col] = naive.dt.date if (naive.dropna() == naive.dropna().dt.normalize()).all() else naive
     return out
 
 

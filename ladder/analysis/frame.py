@@ -8,10 +8,8 @@ compact columns, never the whole table as Python objects.
 """
 from __future__ import annotations
 
-import json
 import logging
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -310,7 +308,7 @@ def value_labels(survey, ladder: Ladder, registry, locale: str = "nl") -> dict[s
 
 
 CODEBOOK_COLUMNS = ["column", "question", "type", "label", "value", "value_label"]
-META_LABELS = {"survey_version": "Versie van de vragenlijst", "locale": "Taal", "created_at": "Ingestuurd (UTC)"}
+META_LABELS = {"survey_version": "Versie van de vragenlijst", "locale": "Taal", "created_at": "Ingestuurd op (dag, UTC)"}
 
 
 def codebook(survey, registry, ladder=None, locale: str = "nl") -> pd.DataFrame:

@@ -7,9 +7,9 @@ from flask import (Blueprint, Response as FlaskResponse, abort, current_app, fla
                    request, send_file, url_for)
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
-from sqlalchemy import delete, select
+from sqlalchemy import select
 
-from .. import audit, auth, db, invites, lifecycle, outcomes
+from .. import audit, auth, db, invites, lifecycle, outcomes, retention
 from . import registry
 from ..dashboard import numbers, response_counts
 from ..filters import date_nl
@@ -18,7 +18,7 @@ from ..staff_forms import (CodesForm, DeleteForm, LoginForm, PublishForm, SetPas
                            field_errors, staff_form_valid)
 from ..text import pick
 from ..codes import code_hash
-from ..models import AuditEntry, Draft, InviteCode, Response, utcnow
+from ..models import AuditEntry, Response, utcnow
 from ..withdrawal import withdraw_response
 
 bp = Blueprint("staff", __name__, url_prefix="/beheer")
@@ -228,7 +228,7 @@ def withdraw(slug):
         flash(_("Geen antwoorden gevonden bij deze ontvangstcode voor deze vragenlijst."))
         return redirect(url_for(".dashboard", slug=slug))
     withdraw_response(response)
-    audit.record("withdraw", survey, f"response {response.id}")
+    audit.record("withdraw", survey)  # no response id: the response is erased, the log must not keep a trace
     db.session().commit()
     flash(_("De antwoorden zijn ingetrokken."))
     return redirect(url_for(".dashboard", slug=slug))
@@ -243,9 +243,7 @@ def delete_all(slug):
     if not staff_form_valid(form):
         return _refused(form, slug)
     s = db.session()
-    deleted = s.execute(delete(Response).where(Response.survey_slug == survey.slug)).rowcount
-    s.execute(delete(Draft).where(Draft.survey_slug == survey.slug))
-    s.execute(delete(InviteCode).where(InviteCode.survey_slug == survey.slug))
+    deleted = retention.purge(s, survey.slug)
     audit.record("delete", survey, f"{deleted} responses")
     s.commit()
     flash(_("Alle antwoorden van deze vragenlijst zijn verwijderd."))
