@@ -448,10 +448,11 @@ def test_withdraw_with_receipt_removes_the_response(new_context, live):
     click_and_load(page, "button[name=bevestig]")
     assert page.locator("h1").inner_text() == "Uw antwoorden zijn ingetrokken"
 
-    after = stored_response(live, receipt)
-    assert after is not None and after.id == before.id  # the row stays, for honest counts
-    assert after.withdrawn_at is not None
-    assert after.answers is None and after.placements is None and after.advice is None
+    assert stored_response(live, receipt) is None  # erased: no answers, no area, no time remain
+    with live.app.app_context():
+        from ladder import db
+        from ladder.models import WithdrawalCount
+        assert db.session().get(WithdrawalCount, SLUG).withdrawn == 1  # only the count
 
     # The result page is gone, and the code cannot be used twice.
     page.goto(live.url(f"/s/{SLUG}/resultaat"))
