@@ -162,9 +162,14 @@ def codes(slug, count, output):
 @with_appcontext
 def purge_drafts(days):
     """Delete answers in progress that residents left behind (run daily, e.g. from cron)."""
+    from .models import IdempotencyKey, SubmittedDraft, utcday
+    from .submit import MARKER_DAYS
     cutoff = utcnow() - timedelta(days=days)
     session = db.session()
     deleted = session.execute(delete(Draft).where(Draft.updated_at < cutoff)).rowcount
+    # the short-lived markers too, also when no resident or client came by to clear them
+    session.execute(delete(SubmittedDraft).where(SubmittedDraft.day < utcday().date() - timedelta(days=MARKER_DAYS)))
+    session.execute(delete(IdempotencyKey).where(IdempotencyKey.created_at < utcnow() - timedelta(hours=24)))
     session.commit()
     click.echo(f"{deleted} drafts older than {days} days deleted")
 

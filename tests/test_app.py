@@ -144,10 +144,21 @@ def test_purge_drafts_deletes_only_old_drafts(sqlite_app):
             s.add(Draft(code_hash=f"h{i}", survey_slug="testdorp-inspraak", survey_version="v", answers={},
                         locale="nl", updated_at=utcnow() - timedelta(days=age)))
         s.commit()
+        from ladder.models import IdempotencyKey, SubmittedDraft
+        s.add(SubmittedDraft(code_hash="old", survey_slug="testdorp-inspraak", response_id=1, sealed_receipt="x",
+                             day=(utcnow() - timedelta(days=5)).date()))
+        s.add(SubmittedDraft(code_hash="new", survey_slug="testdorp-inspraak", response_id=2, sealed_receipt="x",
+                             day=utcnow().date()))
+        for key, hours in (("old", 30), ("new", 1)):
+            s.add(IdempotencyKey(key_hash=key, body_hash="b", response_id=1, status=201, body={}, sealed_receipt="x",
+                                 created_at=utcnow() - timedelta(hours=hours)))
+        s.commit()
     result = sqlite_app.test_cli_runner().invoke(args=["purge-drafts", "--days", "30"])
     assert "1 drafts older than 30 days deleted" in result.output
     with sqlite_app.app_context():
         assert [d.code_hash for d in db.session().query(Draft)] == ["h0"]
+        assert [m.code_hash for m in db.session().query(SubmittedDraft)] == ["new"]  # the 24 h markers too
+        assert [k.key_hash for k in db.session().query(IdempotencyKey)] == ["new"]
 
 
 def test_the_development_server_logs_no_client_address(sqlite_app, caplog):
