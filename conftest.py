@@ -17,6 +17,21 @@ IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 PG_ADMIN_URL = os.environ.get("LADDER_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 
 
+CHECKOUT_INSTANCE = Path(__file__).parent / "instance"
+
+
+def _instance_files():
+    return {p.name: (p.stat().st_size, p.stat().st_mtime_ns) for p in CHECKOUT_INSTANCE.glob("*")}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def checkout_instance_untouched():
+    """Tests never write into the checkout's instance/ folder (a developer's database and secret key)."""
+    before = _instance_files()
+    yield
+    assert _instance_files() == before, "a test wrote into the checkout's instance/ folder"
+
+
 def skip_or_fail(reason: str):
     """Skip on a developer's machine; in CI a missing service is a failure."""
     if IN_CI:

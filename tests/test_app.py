@@ -123,7 +123,8 @@ def test_ladder_console_script_runs_flask_cli(tmp_path):
     import sys
     from pathlib import Path
     env = {"LADDER_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite3'}", "LADDER_SECRET_KEY": "x",
-           "PATH": str(Path(sys.executable).parent), "HOME": str(tmp_path)}
+           "PATH": str(Path(sys.executable).parent), "HOME": str(tmp_path),
+           "LADDER_INSTANCE_PATH": str(tmp_path / "instance")}
     out = subprocess.run([str(Path(sys.executable).parent / "ladder"), "plugins", "--json"], env=env,
                          capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr

@@ -227,6 +227,7 @@ def test_hook_register_commands(sqlite_url, tmp_path, monkeypatch):
     monkeypatch.setenv("LADDER_DATABASE_URL", sqlite_url)
     monkeypatch.setenv("LADDER_EXTRA_PLUGINS", json.dumps(["fake_municipality"]))
     monkeypatch.setenv("LADDER_SECRET_KEY", "test")
+    monkeypatch.setenv("LADDER_INSTANCE_PATH", str(tmp_path / "instance"))
     result = CliRunner().invoke(main, ["testdorp-groet"])
     assert result.exit_code == 0, result.output
     assert result.output.strip() == "Hallo uit Testdorp"

@@ -129,11 +129,12 @@ def standalone_client():
 
 
 @pytest.fixture(scope="module")
-def core_client():
+def core_client(tmp_path_factory):
     """The real app with its own base.html, the plugin loaded through its entry point."""
     from ladder import create_app
 
-    app = create_app({"TESTING": True, "SECRET_KEY": "test", "DATABASE_URL": "sqlite://"})
+    app = create_app({"TESTING": True, "SECRET_KEY": "test", "DATABASE_URL": "sqlite://"},
+                     instance_path=tmp_path_factory.mktemp("instance"))
     registry = app.extensions["ladder"]
     assert registry.plugins["haarlemmermeer"].status == "loaded", registry.plugins["haarlemmermeer"].error
     assert "haarlemmermeer-rollen-dorps-en-wijkraden" in registry.surveys

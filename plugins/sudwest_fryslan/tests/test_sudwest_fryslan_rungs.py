@@ -261,11 +261,11 @@ def test_every_text_has_dutch_and_frisian(survey):
 
 
 # ------------------------------------------------------------------------------------------ with the core
-def test_the_app_loads_the_plugin_and_accepts_the_survey():
+def test_the_app_loads_the_plugin_and_accepts_the_survey(tmp_path):
     """Through the installed entry point, checked against the registered ladders and question types."""
     from ladder import create_app
 
-    app = create_app({"TESTING": True, "SECRET_KEY": "test", "DATABASE_URL": "sqlite://"})
+    app = create_app({"TESTING": True, "SECRET_KEY": "test", "DATABASE_URL": "sqlite://"}, instance_path=tmp_path)
     registry = app.extensions["ladder"]
     assert registry.plugins["sudwest_fryslan"].status == "loaded", registry.plugins["sudwest_fryslan"].error
     assert "sudwest-fryslan-belangen" in registry.surveys
