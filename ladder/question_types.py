@@ -393,8 +393,9 @@ class Scale(QuestionType):
         note = ""
         if answered:
             numbers = frame[col.name].dropna().astype("int64")
-            note = _("Mediaan %(median)s, gemiddelde %(mean)s", median=f"{numbers.median():g}",
-                     mean=f"{numbers.mean():.1f}".replace(".", ","))
+            from babel.numbers import format_decimal
+            note = _("Mediaan %(median)s, gemiddelde %(mean)s", median=format_decimal(numbers.median(), locale=locale),
+                     mean=format_decimal(numbers.mean(), format="#,##0.0", locale=locale))
         return QuestionSummary(question, table, answered, note=note)
 
 
@@ -539,7 +540,8 @@ class Number(QuestionType):
         table = pd.DataFrame(rows)
         note = ""
         if answered:
-            note = _("Mediaan %(median)s", median=f"{values.median():g}")
+            from babel.numbers import format_decimal
+            note = _("Mediaan %(median)s", median=format_decimal(values.median(), locale=locale))
         return QuestionSummary(question, table, answered, derived={}, chart=None, note=note)
 
 

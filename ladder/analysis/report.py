@@ -15,6 +15,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from babel.dates import format_date
+from babel.numbers import format_decimal, format_percent
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from ..text import pick
@@ -26,29 +28,30 @@ from .weights import (VARIABLE_LABELS, representativeness, representativeness_in
                       survey_weights, weight_summary)
 
 TEMPLATES = Path(__file__).parent / "templates"
-MONTHS = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
-          "november", "december"]
 HIDDEN = "verborgen"
 
 
 def dutch_date(value) -> str:
+    """A day the Dutch way, by Babel: 5 maart 2026."""
     if value is None or (not isinstance(value, (date, datetime)) and pd.isna(value)):
         return ""
-    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+    return format_date(value, format="long", locale="nl")
 
 
 def number(value, decimals: int = 0) -> str:
-    """Dutch notation: 1.234 and 0,5; missing (suppressed) becomes ``verborgen``."""
+    """Dutch notation by Babel: 1.234 and 0,5; missing (suppressed) becomes ``verborgen``."""
     if value is None or pd.isna(value):
         return HIDDEN
-    text = f"{float(value):,.{decimals}f}"
-    return text.replace(",", "_").replace(".", ",").replace("_", ".")
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    return format_decimal(float(value), format=pattern, locale="nl")
 
 
 def percent(value, decimals: int = 0) -> str:
+    """A share as a Dutch percentage by Babel: 0.125 is 12,5% (without the space Babel's nl puts before %)."""
     if value is None or pd.isna(value):
         return HIDDEN
-    return number(float(value) * 100, decimals) + "%"
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "") + "%"
+    return format_percent(float(value), format=pattern, locale="nl")
 
 
 def _missing(value) -> bool:
