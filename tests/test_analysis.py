@@ -216,21 +216,117 @@ def test_registered_summaries_run_through_the_registry(frame, filled):
     assert set(table["question"]) == {"betrokken", "huidig", "gewenst", "thema", "prioriteiten"}
 
 
+# --- disclosure: what an attacker can work out from a published table ----------------------------------
+
+PROTECTION = 3  # docs/analysts.rst, "Disclosure control": a hidden cell's range stays at least this wide
+
+
+def attacker_ranges(cells, hidden, equations):
+    """Lowest and highest value of each hidden cell that fits everything published, solved independently
+    of ladder's own audit. ``cells``: name -> true value; ``hidden``: the names not published;
+    ``equations``: (total, parts), a total being a cell name or a published number. Every cell lies between
+    0 and the largest number involved."""
+    from scipy.optimize import linprog
+    unknown = sorted(hidden, key=str)
+    if not unknown:
+        return {}
+    index = {name: k for k, name in enumerate(unknown)}
+    upper = max([*cells.values(), *(t for t, _ in equations if not isinstance(t, str | tuple))])
+    rows, rhs = [], []
+    for total, parts in equations:
+        row, b = [0.0] * len(unknown), 0.0
+        for p in parts:
+            if p in index:
+                row[index[p]] += 1
+            else:
+                b -= cells[p]
+        if isinstance(total, str | tuple) and total in index:
+            row[index[total]] -= 1
+        else:
+            b += cells[total] if isinstance(total, str | tuple) else total
+        if any(row):
+            rows.append(row)
+            rhs.append(b)
+    out = {}
+    for name, k in index.items():
+        c = [0.0] * len(unknown)
+        c[k] = 1.0
+        low = linprog(c, A_eq=rows or None, b_eq=rhs or None, bounds=(0, upper), method="highs")
+        high = linprog([-x for x in c], A_eq=rows or None, b_eq=rhs or None, bounds=(0, upper), method="highs")
+        assert low.success and high.success
+        out[name] = (low.fun, -high.fun)
+    return out
+
+
+def grid_equations(grid, row_total=None, column_total=None):
+    """Equations of a table of groups (rows) by categories: each row adds up to its total, each category
+    over the rows to its total. A total given as a number is published; else it is a cell named
+    ("row", r) / ("column", c) that the caller may hide."""
+    rows = dict.fromkeys(r for r, _ in grid)
+    columns = dict.fromkeys(c for _, c in grid)
+    equations = []
+    for r in rows:
+        total = (row_total or {}).get(r, ("row", r))
+        equations.append((total, [(r, c) for c in columns if (r, c) in grid]))
+    for c in columns:
+        total = (column_total or {}).get(c, ("column", c))
+        equations.append((total, [(r, c) for r in rows if (r, c) in grid]))
+    return equations
+
+
+def assert_protected(cells, hidden, equations):
+    """No hidden cell can be narrowed below the protection interval from what is published."""
+    for name, (low, high) in attacker_ranges(cells, hidden, equations).items():
+        assert high - low >= PROTECTION - 1e-6, (name, low, high)
+
+
 def test_suppress_hides_small_counts_and_their_shares(frame, filled):
     table = suppress(rungs_per_area(frame, filled[3]), threshold=3)
-    row = table[(table.area == "testdorp") & (table.aspect == "huidig")].set_index("rung")
-    assert row.loc["informeren", "count"] == 3 and row.loc["informeren", "share"] == pytest.approx(3 / 8)
-    assert pd.isna(row.loc["adviseren", "count"]) and pd.isna(row.loc["adviseren", "share"])
-    assert bool(row.loc["adviseren", "suppressed"]) and not bool(row.loc["informeren", "suppressed"])
+    # "Nu" (huidig), people per rung (rungs nobody reached are not rows):
+    #                 informeren raadplegen adviseren | area (published: answers per area)
+    #   testdorp           3          3          2     |  8
+    #   proefwijk          1          2          1     |  4
+    #   all areas          4          5          3     | 12  (published: the overall answers)
+    # Primary (1..2): testdorp adviseren and all of proefwijk. Testdorp's row then has one hidden cell
+    # (8 - 3 - 3 = 2), and the columns too (informeren 4 - 3 = 1, raadplegen 5 - 3 = 2): both testdorp 3s
+    # are complements. Every count and share of "nu" is hidden.
+    huidig = table[table.aspect == "huidig"]
+    assert huidig["rung"].tolist() == ["informeren", "raadplegen", "adviseren"] * 2
+    assert huidig["count"].isna().all() and huidig["share"].isna().all() and huidig["suppressed"].all()
+    people = {("testdorp", "informeren"): 3, ("testdorp", "raadplegen"): 3, ("testdorp", "adviseren"): 2,
+              ("proefwijk", "informeren"): 1, ("proefwijk", "raadplegen"): 2, ("proefwijk", "adviseren"): 1}
+    equations = grid_equations(people, {"testdorp": 8, "proefwijk": 4},
+                               {"informeren": 4, "raadplegen": 5, "adviseren": 3})
+    assert_protected(people, set(people), equations)  # e.g. proefwijk adviseren: anything from 0 to 3
+    # "gewenst": every count is 1 or 2 (testdorp 2 2 1 1 1 1, proefwijk 1 2 1): all primary
+    gewenst = table[table.aspect == "gewenst"]
+    assert len(gewenst) == 9 and gewenst["count"].isna().all() and gewenst["share"].isna().all()
+
     thema = suppress(crosstab(frame, filled[3], "thema"), threshold=5)
-    kept = thema[(thema.area == "testdorp") & (thema.value == "groen")]
-    assert kept["count"].item() == 5 and kept["share"].item() == pytest.approx(5 / 8)
-    assert thema["count"].isna().sum() == 5  # every other cell is 1..4
+    # groen verkeer spelen: testdorp 5 3 2, proefwijk 2 1 2, all areas 7 4 4. Only testdorp groen
+    # reaches 5, and it is all areas' groen (7) minus proefwijk's hidden 2: a complement. Nothing shown.
+    assert len(thema) == 6 and thema["count"].isna().all() and thema["share"].isna().all()
+    people = {("testdorp", "groen"): 5, ("testdorp", "verkeer"): 3, ("testdorp", "spelen"): 2,
+              ("proefwijk", "groen"): 2, ("proefwijk", "verkeer"): 1, ("proefwijk", "spelen"): 2}
+    # the attacker even gets the row sums of this multiple-choice table and every column total
+    equations = grid_equations(people, {"testdorp": 10, "proefwijk": 5}, {"groen": 7, "verkeer": 4, "spelen": 4})
+    assert_protected(people, set(people), equations)
+
     gap = suppress(aspect_gap(frame, filled[3]), threshold=5)
-    proef = gap[gap.area == "proefwijk"].iloc[0]
-    assert pd.isna(proef["n"]) and pd.isna(proef["more"]) and pd.isna(proef["mean_difference"])
-    zero = suppress(pd.DataFrame({"count": [0, 2, 7], "share": [0.0, 0.2, 0.8]}), threshold=5)
-    assert zero["count"].tolist()[0] == 0 and pd.isna(zero["count"][1]) and zero["count"][2] == 7
+    # n more same less: testdorp 8 4 3 1, proefwijk 4 1 2 1, 12 people in all. Proefwijk (4 < 5) is hidden
+    # whole; 12 - testdorp's 8 would give its 4, so testdorp's n goes too (and its mean with it); testdorp
+    # same 3 and less 1 are small, and all areas' "more" (5) minus testdorp's 4 gives proefwijk's 1.
+    gap = gap.set_index("area")
+    for area in ("testdorp", "proefwijk"):
+        assert gap.loc[area, ["n", "more", "same", "less", "mean_difference"]].isna().all(), area
+
+    zero = suppress(pd.DataFrame({"count": [0, 2, 7], "share": [0.0, 2 / 9, 7 / 9]}), threshold=5)
+    # 2 is small; the total (9 = count / share) minus the 0 and the 7 would give it: the 7 goes too. The 0
+    # stays: the hidden cells already add up to 9 (each anything from 0 to 9).
+    assert zero["count"].tolist()[0] == 0 and zero["count"].isna().tolist() == [False, True, True]
+    assert zero["share"].isna().tolist() == [False, True, True]
+    people = {0: 0, 1: 2, 2: 7}
+    assert_protected(people, {1, 2}, [(9, [0, 1, 2])])
 
 
 # --- exports reopen with the same data ---------------------------------------------------------
