@@ -19,13 +19,16 @@ from .plugins import load_registry
 csrf = CSRFProtect()
 
 
-def create_app(test_config: dict | None = None, instance_path: str | os.PathLike | None = None) -> Flask:
+def create_app(test_config: dict | None = None, instance_path: str | os.PathLike | None = None, *,
+               strict: bool = True) -> Flask:
     """Create the app.
 
     Settings come from the defaults (``ladder.config``), then ``instance/config.py``, then
     ``LADDER_*`` environment variables; with ``test_config`` they come from the defaults and
     ``test_config`` alone, as in Flask's tutorial, so a test never reads a developer's settings.
     The instance folder is ``instance_path``, else ``LADDER_INSTANCE_PATH``, else Flask's default.
+    ``strict=False`` (the ``ladder`` program's diagnostic commands) reports a plugin conflict instead
+    of raising it: see ``ladder.plugins.load_registry``.
     """
     instance_path = instance_path or (os.environ.get("LADDER_INSTANCE_PATH") if test_config is None else None)
     app = Flask("ladder", instance_relative_config=True,
@@ -43,7 +46,7 @@ def create_app(test_config: dict | None = None, instance_path: str | os.PathLike
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
     app.json.sort_keys = False  # the API keeps the survey file's order
 
-    registry = load_registry(app.config, app=app)
+    registry = load_registry(app.config, app=app, strict=strict)
     app.extensions["ladder"] = registry
     folders = [t.template_folder for t in registry.question_types.values() if t.template_folder]
     if folders:  # a plugin's question type may bring its own templates

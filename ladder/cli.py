@@ -2,13 +2,15 @@
 app's CLI by ``create_app``, then the commands plugins add. The ``ladder`` program is ``ladder.__main__``."""
 from __future__ import annotations
 
+import functools
 import json
 from datetime import timedelta
 
 import click
 from flask import current_app
-from flask.cli import with_appcontext
-from sqlalchemy import delete, select
+from flask.cli import ScriptInfo, with_appcontext
+from sqlalchemy import delete, inspect, select
+from sqlalchemy.exc import DBAPIError
 
 from . import audit, auth, db, invites
 from .views import registry
@@ -24,6 +26,44 @@ def init_app(app) -> None:
         app.cli.add_command(command)
     # a plugin's broken command must not take the CLI down: failures are logged (NOTIFY_HOOKS)
     app.extensions["ladder"].notify("register_commands", cli=app.cli)
+    for command in app.cli.commands.values():
+        if command.name != "init-db":
+            _say_init_db_first(command)
+
+
+NO_TABLES = "The database has no tables yet: run `ladder init-db` first."
+
+
+def _say_init_db_first(command: click.Command) -> None:
+    """Make ``command`` (and a group's subcommands) say "run ladder init-db" when it fails on a database
+    that has no tables yet, instead of SQLAlchemy's traceback. Other database errors are raised as before."""
+    for sub in getattr(command, "commands", {}).values():
+        _say_init_db_first(sub)
+    callback = command.callback
+    if callback is None or getattr(callback, "ladder_init_db_hint", False):
+        return
+
+    @functools.wraps(callback)
+    def run(*args, **kwargs):
+        try:
+            return callback(*args, **kwargs)
+        except DBAPIError:
+            if has_no_tables():
+                raise click.ClickException(NO_TABLES) from None
+            raise
+
+    run.ladder_init_db_hint = True
+    command.callback = run
+
+
+def has_no_tables() -> bool:
+    """Whether the app's database lacks Alembic's version table (``ladder init-db`` never ran on it)."""
+    app = current_app._get_current_object() if current_app else \
+        click.get_current_context().ensure_object(ScriptInfo).load_app()
+    try:
+        return not inspect(db.engine(app)).has_table("alembic_version")
+    except DBAPIError:  # the database cannot be reached at all: the original error says more
+        return False
 
 
 @click.command("init-db")
@@ -39,14 +79,18 @@ def init_db():
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @with_appcontext
 def plugins(as_json):
-    """List plugins with their version, hooks and status."""
+    """List plugins with their version, hooks and status; exits 1 when a plugin failed."""
     infos = [info.to_dict() for info in registry().plugins.values()]
     if as_json:
         click.echo(json.dumps({"plugins": infos}, indent=2))
-        return
-    for info in infos:
-        line = f"{info['name']:<45} {info['version'] or '-':<10} {info['status']}"
-        click.echo(line if not info["error"] else f"{line}: {info['error']}")
+    else:
+        for info in infos:
+            line = f"{info['name']:<45} {info['version'] or '-':<10} {info['status']}"
+            click.echo(line if not info["error"] else f"{line}: {info['error']}")
+    failed = [info["name"] for info in infos if info["status"] == "failed"]
+    if failed:
+        click.echo(f"{len(failed)} plugin(s) failed: {', '.join(failed)}", err=True)
+        raise SystemExit(1)
 
 
 @click.command("surveys")

@@ -6,9 +6,11 @@ pluggy (``pm.hook.register_surveys(app=..., config=...)``), so a hookimpl may ta
 hook wrappers see and may change the results, and ``TRACE_HOOKS`` logs every call.
 
 A plugin that fails to import, misspells a hook or whose hook raises is reported and left out; the
-call is then made again without it. A duplicate survey slug or question type stops start-up, because
-guessing which one wins would be worse. ``create_app`` attaches the registry to the app; analysis and
-command-line tools use it without one.
+call is then made again without it. A duplicate survey slug or question type stops start-up
+(``PluginConflict``), because guessing which one wins would be worse; with ``strict=False`` (the
+diagnostic commands such as ``ladder plugins``) the second plugin is reported as failed with the
+conflict instead, and the conflict is kept in ``Registry.conflicts`` for the serving commands to stop
+on. ``create_app`` attaches the registry to the app; analysis and command-line tools use it without one.
 """
 from __future__ import annotations
 
@@ -87,6 +89,8 @@ class Registry:
     summaries: dict[str, Any] = field(default_factory=dict)
     exporters: dict[str, Any] = field(default_factory=dict)
     owners: dict[tuple[str, str], str] = field(default_factory=dict)  # (kind, name) -> plugin
+    # the PluginConflict messages a non-strict load reported instead of raising; empty when strict
+    conflicts: list[str] = field(default_factory=list)
 
     def survey(self, slug: str):
         return self.surveys.get(slug)
@@ -114,12 +118,17 @@ class Registry:
         getattr(self.pm.hook, hook)(**kwargs)
 
 
-def load_registry(config: MutableMapping[str, Any] | Mapping[str, Any] | None = None, app=None) -> Registry:
+def load_registry(config: MutableMapping[str, Any] | Mapping[str, Any] | None = None, app=None,
+                  strict: bool = True) -> Registry:
     """Load the plugins named by ``config`` and collect what they register.
 
     ``config`` holds ``DISABLED_PLUGINS``, ``EXTRA_PLUGINS`` and ``TRACE_HOOKS``; plugins' own
     ``config_defaults`` are added to it with ``setdefault``. ``app`` is the Flask app when the
     registry is built for one (hooks receive it as ``app``), None for analysis and tools.
+
+    Two plugins registering the same name raise :class:`PluginConflict` when ``strict`` (serving);
+    otherwise the second is marked failed with the conflict, left out, and the message is added to
+    ``Registry.conflicts`` (``ladder plugins`` reports it).
     """
     config = config if isinstance(config, MutableMapping) else dict(config or {})
     pm = pluggy.PluginManager("ladder")
@@ -134,7 +143,7 @@ def load_registry(config: MutableMapping[str, Any] | Mapping[str, Any] | None = 
         for defaults in contribution:
             for key, value in (defaults or {}).items():
                 config.setdefault(key, value)
-    _collect(registry, app)
+    _collect(registry, app, strict)
     return registry
 
 
@@ -234,7 +243,7 @@ def _leave_out(pm, infos, name, exc, hook):
         pm.unregister(name=name)
 
 
-def _collect(registry: Registry, app) -> None:
+def _collect(registry: Registry, app, strict: bool = True) -> None:
     """Call each registration hook and add the items, checking names and surveys."""
     results = {hook: registry.call(hook, app=app, config=registry.config) for hook in REGISTRATION_HOOKS}
     left = {name for name, info in registry.plugins.items() if info.status != "loaded"}
@@ -246,7 +255,19 @@ def _collect(registry: Registry, app) -> None:
             if plugin in left:
                 continue
             for item in contribution:
-                _add(registry, kind, getattr(item, key), item, plugin)
+                try:
+                    _add(registry, kind, getattr(item, key), item, plugin)
+                except PluginConflict as exc:
+                    if strict:
+                        raise
+                    registry.conflicts.append(str(exc))
+                    if plugin in registry.plugins:  # not a wrapper's addition: the second plugin is left out
+                        _fail(registry.plugins, plugin, exc, "conflicts with another plugin")
+                        if registry.pm.get_plugin(plugin) is not None:
+                            registry.pm.unregister(name=plugin)
+                        _remove_contributions(registry, plugin)
+                        left.add(plugin)
+                        break
     for slug, survey in list(registry.surveys.items()):
         problem = check_survey(survey, registry)
         if problem:

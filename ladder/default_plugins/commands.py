@@ -15,10 +15,13 @@ from ..hookspecs import hookimpl
 
 def _survey_and_frame(slug):
     from ..analysis import response_frame
+    from ..cli import NO_TABLES, has_no_tables
     reg = current_app.extensions["ladder"]
     survey = reg.survey(slug)
     if survey is None:
         raise click.ClickException(f"no survey {slug!r}; see `ladder surveys`")
+    if has_no_tables():  # before reading: the reader would retry "leniently" and warn about decoding
+        raise click.ClickException(NO_TABLES)
     frame = response_frame(current_app.config["DATABASE_URL"], survey, registry=reg)
     return reg, survey, frame
 
