@@ -45,6 +45,9 @@ HIDDEN = "verborgen"
 
 # Columns the core knows by name (used when a table declares nothing and has these).
 SIZE_COLUMNS = ("n",)
+# Count columns of one row that give each other away, hidden together: with two places ranked, a
+# choice's Borda points minus the times it was ranked are the times it was ranked first.
+TOGETHER = (("first", "points"),)
 DERIVED = {"share": "count", "mean_difference": "n", "mean_points": "points", "weighted_n": "n",
            "more_share": "more", "same_share": "same", "less_share": "less"}
 
@@ -61,7 +64,8 @@ class Layout:
     the groups. ``split``: columns naming separate tables (an aspect, a question). ``wide``: count
     columns that are the categories of one row together (more, same, less: they add up to ``size``).
     ``people``: a weighted count column -> the column with the number of people behind it, which
-    decides what is hidden.
+    decides what is hidden. ``together``: sets of count columns whose cells in one row are hidden
+    together, because one can be worked out from the others.
     """
 
     counts: tuple[str, ...] = ()
@@ -72,6 +76,7 @@ class Layout:
     size: str | None = None
     wide: tuple[str, ...] = ()
     people: Mapping[str, str] = field(default_factory=dict)
+    together: tuple[tuple[str, ...], ...] = ()
 
 
 def layout_of(table: pd.DataFrame, counts: Iterable[str] | None = None, derived: Mapping | None = None,
@@ -88,11 +93,14 @@ def layout_of(table: pd.DataFrame, counts: Iterable[str] | None = None, derived:
     people = dict(fields.pop("people", {}))
     if "respondents" in table.columns and "count" in table.columns and "people" not in fields:
         people.setdefault("count", "respondents")
+    # ``public``: numbers that are not about the respondents (population shares from CBS): left as they are
+    public = set(fields.pop("public", ()))
     if counts is None:
-        counts = [c for c in numeric if c not in derived and c not in people.values()]
+        counts = [c for c in numeric if c not in derived and c not in people.values() and c not in public]
     counts = tuple(c for c in counts if c in table.columns)
-    # every numeric column that is neither declared count nor derived is still protected as a count
-    counts += tuple(c for c in numeric if c not in counts and c not in derived and c not in people.values())
+    # every numeric column that is neither declared count, derived nor public is still protected as a count
+    counts += tuple(c for c in numeric if c not in counts and c not in derived and c not in people.values()
+                    and c not in public)
     size = fields.pop("size", next((c for c in SIZE_COLUMNS if c in counts), None))
     wide = tuple(fields.pop("wide", tuple(c for c in ("more", "same", "less") if c in counts)))
     text = [c for c in table.columns if c not in numeric and c != "suppressed"]
@@ -101,8 +109,10 @@ def layout_of(table: pd.DataFrame, counts: Iterable[str] | None = None, derived:
                               tuple(c for c in ("area",) if c in text)))
     categories = tuple(fields.pop("categories", tuple(c for c in text if c not in split and c not in groups
                                                       and c != "label")))
+    together = tuple(fields.pop("together", tuple(t for t in TOGETHER if all(c in counts for c in t))))
     return Layout(counts=counts, derived=derived, groups=groups, categories=categories, split=split,
-                  size=size if size in table.columns else None, wide=wide, people=people, **fields)
+                  size=size if size in table.columns else None, wide=wide, people=people, together=together,
+                  **fields)
 
 
 # --- the engine: cells and equations ---------------------------------------------------------------
@@ -403,6 +413,9 @@ def protect(table: pd.DataFrame, layout: Layout | None = None, threshold: int = 
                     column_totals.append(_category_total(cells, sum(cells.value[p] for p in parts), threshold))
                     cells.equation(column_totals[-1], parts)
                 cells.equation(grand, column_totals)
+    for columns in layout.together:
+        for row in range(len(table)):
+            cells.link([cell_of[(row, c)] for c in columns if (row, c) in cell_of])
     solve(cells, threshold, protection, audit)
 
     any_hidden = np.zeros(len(table), dtype=bool)
@@ -459,6 +472,12 @@ def protect_counts(counts: Mapping, threshold: int = THRESHOLD, protection: floa
         cells.equation(cells.add(sum(counts[k] for k in keys), fixed=True), ids)
     solve(cells, threshold, protection)
     return {k: None if cells.hidden[i] else counts[k] for k, i in zip(keys, ids)}
+
+
+def hidden_areas(people: Mapping, threshold: int = THRESHOLD, protection: float = PROTECTION) -> set:
+    """The areas whose number of respondents must not be shown beside the published total."""
+    counts = {k: int(v) for k, v in people.items()}
+    return {k for k, v in protect_counts(counts, threshold, protection).items() if v is None}
 
 
 def protect_grid(values, threshold: int = THRESHOLD, protection: float = PROTECTION, row_totals: bool = True,

@@ -158,11 +158,13 @@ def _representativeness(frame, survey, margins, threshold, weights, bounds):
         after = representativeness(frame, margins, questions, categories, weights=weights)
         table["weighted_share"] = after["sample_share"].to_numpy()
         weighted_index = representativeness_index(after)
-    from .disclosure import layout_of
+    from .disclosure import hidden_areas, layout_of
     shown = suppress(table, threshold, layout=layout_of(
         table, counts=["sample_n"], split=("variable",), groups=("area",), categories=("category",),
         derived={"sample_share": "sample_n", "difference": "sample_n",
-                 **({"weighted_share": "sample_n"} if weights is not None else {})}))
+                 **({"weighted_share": "sample_n"} if weights is not None else {})}, public=("population_share",)))
+    people = frame.groupby(frame["area"].astype(object)).size()
+    hidden = hidden_areas(people, threshold) if threshold > 0 else set()
     names = {a.code: pick(a.name) for a in survey.areas}
     choice_labels = {var: {c.value: pick(c.label) for c in survey.question(qid).choices}
                      for var, qid in questions.items()}
@@ -172,7 +174,7 @@ def _representativeness(frame, survey, margins, threshold, weights, bounds):
     for code in [c for c in names if c in set(shown["area"])]:
         part = shown[shown["area"] == code]
         n = int((frame["area"] == code).sum())
-        hidden_area = threshold > 0 and n < threshold
+        hidden_area = code in hidden
         rows = [{"variable": VARIABLE_LABELS.get(r.variable, r.variable),
                  "category": choice_labels[r.variable].get(r.category, r.category),
                  "n": r.sample_n, "sample": r.sample_share, "population": r.population_share,
@@ -183,7 +185,7 @@ def _representativeness(frame, survey, margins, threshold, weights, bounds):
     summary = None
     if weights is not None:
         summary = weight_summary(frame, weights, bounds)
-        summary = summary[summary["respondents"] >= max(threshold, 1)]
+        summary = summary[(summary["respondents"] >= 1) & ~summary["area"].isin(hidden)]
         summary["name"] = summary["area"].map(lambda a: names.get(a, a))
     return {"areas": areas, "questions": questions, "table": table, "index": index,
             "weights": summary}

@@ -302,7 +302,8 @@ RUNGS_LAYOUT_WEIGHTED = Layout(counts=("count",), derived={"share": "count"}, gr
 GAP_LAYOUT = Layout(counts=("more", "same", "less", "n"), derived={"mean_difference": "n", "weighted_n": "n"},
                     groups=("area",), split=("first", "second"), size="n", wide=("more", "same", "less"))
 BORDA_LAYOUT = Layout(counts=("points", "first", "ranked", "n"), derived={"mean_points": "points"},
-                      groups=("area",), categories=("choice",), split=("question",), size="n")
+                      groups=("area",), categories=("choice",), split=("question",), size="n",
+                      together=(("first", "points"),))
 
 
 def crosstab_layout(by: str) -> Layout:

@@ -159,6 +159,7 @@ def register_commands(cli):
         population shares side by side (also after weighting), a representativeness index per area
         (100 = matches the population) and a summary of the weights."""
         from ..analysis import suppress
+        from ..analysis.disclosure import hidden_areas
         from ..analysis.weights import (representativeness, representativeness_index, survey_demographics,
                                         weight_summary)
         reg, survey, frame = _survey_and_frame(slug)
@@ -180,12 +181,16 @@ def register_commands(cli):
             from ..analysis.disclosure import layout_of
             table = suppress(table, threshold, layout=layout_of(
                 table, counts=["sample_n"], split=("variable",), groups=("area",), categories=("category",),
-                derived={"sample_share": "sample_n", "weighted_share": "sample_n", "difference": "sample_n"}))
-            small = index["respondents"] < threshold
+                derived={"sample_share": "sample_n", "weighted_share": "sample_n", "difference": "sample_n"},
+                public=("population_share",)))
+            # areas whose number of respondents is hidden beside the published total (a small area, and
+            # what would give it away) lose their whole row in the index and weights tables
+            hidden = hidden_areas(people, threshold)
+            small = index["area"].isin(hidden)
             index = index.astype({"respondents": "Int64"})
             for col in index.columns[1:]:
                 index[col] = index[col].astype("Float64" if col != "respondents" else "Int64").mask(small)
-            summary = summary[summary["respondents"] >= threshold].reset_index(drop=True)
+            summary = summary[~summary["area"].isin(hidden)].reset_index(drop=True)
         header = {"survey": slug, "responses": len(frame), "threshold": threshold, "bounds": list(bounds),
                   "demographics": questions, "areas_without_margins": missing}
         if fmt == "text":
