@@ -609,7 +609,8 @@ class AreaChoice(QuestionType):
         offered = self.offered(question, survey.areas)
         labels = {a.code: self.label(a, survey, locale) for a in offered}
         table, answered = _counts_table(question, frame, "area", [a.code for a in offered], labels)
-        return QuestionSummary(question, table, answered)
+        # areas nobody chose are left out (Rotterdam offers 81); the public page has its own table per area
+        return QuestionSummary(question, table[table["count"] > 0].reset_index(drop=True), answered, public=False)
 
 
 class Ranking(QuestionType):
