@@ -22,9 +22,16 @@ translations: $(BIN)/python
 	$(BIN)/pybabel extract -F babel.cfg -k _l -o ladder/translations/messages.pot .
 	$(BIN)/pybabel update -i ladder/translations/messages.pot -d ladder/translations
 
+# Spectral (npm) lints the OpenAPI document against .spectral.yml (tests/test_conventions.py); installed
+# into .ci/node/ so the tests never depend on npx's cache. Without npm the test skips, and fails in CI.
+SPECTRAL := .ci/node/node_modules/.bin/spectral
+
 install-test: $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test,docs]' $(addprefix -e ,$(PLUGINS))
 	$(BIN)/pybabel compile --statistics -d ladder/translations
+	@if command -v npm >/dev/null 2>&1; then \
+	  test -x $(SPECTRAL) || npm install --no-save --no-audit --no-fund --prefix .ci/node @stoplight/spectral-cli@6; \
+	else echo "npm not found: the Spectral test will skip (and fail in CI)"; fi
 
 run: install
 	$(BIN)/ladder init-db

@@ -9,8 +9,9 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from . import registry, survey_or_404
+from .errors import problem
 from ..i18n import _
-from ..openapi import openapi_document
+from ..openapi import API_VERSION, openapi_document
 from ..serialize import survey_dict, survey_summary
 from .. import db, lifecycle
 from ..codes import derive_key, keyed_text_hash, seal, unseal
@@ -19,6 +20,15 @@ from ..submit import InvalidAnswers, InviteRequired, SurveyClosed, submit
 from ..text import LOCALES
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+@bp.after_app_request
+def api_version(response):
+    """The API-Version header (NL API Design Rules) on every response under /api/, errors and unknown paths
+    included: the full version of the API, as info.version in the OpenAPI document."""
+    if request.path.startswith("/api/"):
+        response.headers["API-Version"] = API_VERSION
+    return response
 
 
 # Answers are at most a list inside an object inside the body: depth 3. Some room for clients' extras.
@@ -47,8 +57,9 @@ def json_depth(data: bytes) -> int:
     return deepest
 
 
-def _error(status, message, **extra):
-    return jsonify({"error": message, **extra}), status
+def _error(status, message, kind, **extra):
+    """A problem details response (application/problem+json) of ladder's problem type ``kind``."""
+    return problem(status, message, kind, **extra)
 
 
 @bp.get("/surveys")
@@ -70,15 +81,15 @@ def create_response(slug):
     data = request.get_data(cache=True)
     # Before parsing: Python's parser recurses per level. Few brackets at all: no need to look closer.
     if data.count(b"[") + data.count(b"{") > MAX_JSON_DEPTH and json_depth(data) > MAX_JSON_DEPTH:
-        return _error(400, _("Deze JSON is te diep genest."))
+        return _error(400, _("Deze JSON is te diep genest."), "json-too-deep")
     body = request.get_json(silent=True)
     if not isinstance(body, dict) or not isinstance(body.get("answers"), dict):
-        return _error(400, _('Stuur JSON met de vorm {"answers": {...}, "locale": "nl"}.'))
+        return _error(400, _('Stuur JSON met de vorm {"answers": {...}, "locale": "nl"}.'), "wrong-body")
     locale = body.get("locale", "nl")
     if locale not in LOCALES:
-        return _error(422, _("Onbekende taal."), errors={"locale": _("Gebruik nl, fy of en.")})
+        return _error(422, _("Onbekende taal."), "unknown-locale", errors={"locale": _("Gebruik nl, fy of en.")})
     idem = _Idempotency.from_request(s.slug, body)
-    if isinstance(idem, tuple):  # an error answer
+    if isinstance(idem, current_app.response_class):  # an error answer (problem details)
         return idem
     if idem is not None:
         earlier = idem.replay()
@@ -89,11 +100,12 @@ def create_response(slug):
                       invite_code=body.get("invite_code") if isinstance(body.get("invite_code"), str) else None,
                       before_commit=idem.remember if idem is not None else None)
     except SurveyClosed:
-        return _error(409, _("Deze vragenlijst is gesloten."))
+        return _error(409, _("Deze vragenlijst is gesloten."), "survey-closed")
     except InviteRequired:
-        return _error(403, _("Voor deze vragenlijst is een geldige, ongebruikte uitnodigingscode nodig."))
+        return _error(403, _("Voor deze vragenlijst is een geldige, ongebruikte uitnodigingscode nodig."),
+                      "invite-required")
     except InvalidAnswers as exc:
-        return _error(422, _("Niet alle antwoorden zijn goed."), errors=exc.errors)
+        return _error(422, _("Niet alle antwoorden zijn goed."), "invalid-answers", errors=exc.errors)
     except IntegrityError:
         # A concurrent request with the same Idempotency-Key committed first: answer as it did.
         earlier = idem.replay() if idem is not None else None
@@ -134,7 +146,8 @@ class _Idempotency:
         if key is None:
             return None
         if not 1 <= len(key) <= IDEMPOTENCY_KEY_MAX or not key.isprintable() or not key.isascii():
-            return _error(400, _("De Idempotency-Key moet 1 tot 255 gewone tekens (ASCII) lang zijn."))
+            return _error(400, _("De Idempotency-Key moet 1 tot 255 gewone tekens (ASCII) lang zijn."),
+                          "invalid-idempotency-key")
         return cls(slug, key, body)
 
     def replay(self):
@@ -149,7 +162,7 @@ class _Idempotency:
         if stored.body_hash != self.body_hash:
             # 409, not 422: the request itself may be fine; it conflicts with the earlier one under this key.
             return _error(409, _("Deze Idempotency-Key is al gebruikt voor een ander verzoek, met andere gegevens. "
-                                 "Gebruik een nieuwe sleutel voor nieuwe antwoorden."))
+                                 "Gebruik een nieuwe sleutel voor nieuwe antwoorden."), "idempotency-key-reused")
         return jsonify({**stored.body, "receipt": unseal(stored.sealed_receipt, self.sealing)}), stored.status
 
     def remember(self, response, receipt, outcome) -> None:

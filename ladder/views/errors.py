@@ -1,11 +1,42 @@
-"""Error pages in plain Dutch; JSON for the API."""
+"""Error pages in plain Dutch; for the API, problem details (RFC 9457, ``application/problem+json``) as
+the NL API Design Rules ask."""
 from __future__ import annotations
 
-from flask import jsonify, render_template, request
+from flask import current_app, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, NotFound
+from werkzeug.http import HTTP_STATUS_CODES
 
 from ..i18n import _
+from ..openapi import PROBLEM_JSON
+
+# ladder's own problem types (documented in docs/api.rst); anything else is "about:blank", whose
+# title is the HTTP status phrase
+PROBLEM_TYPES = {
+    "json-too-deep": "JSON te diep genest",
+    "wrong-body": "Verzoek heeft niet de goede vorm",
+    "unknown-locale": "Onbekende taal",
+    "invalid-answers": "Antwoorden niet goed",
+    "survey-not-found": "Vragenlijst bestaat niet",
+    "survey-closed": "Vragenlijst gesloten",
+    "invite-required": "Uitnodigingscode nodig",
+    "invalid-idempotency-key": "Ongeldige Idempotency-Key",
+    "idempotency-key-reused": "Idempotency-Key al gebruikt",
+}
+
+
+def problem_type(name: str) -> str:
+    return f"urn:ladder:problem:{name}"
+
+
+def problem(status: int, detail: str, kind: str | None = None, **extensions):
+    """A problem details response: ``type``, ``title``, ``status``, ``detail``, then ``extensions``
+    (``errors``: one message per question). ``error`` repeats ``detail`` for clients of the first API."""
+    body = {"type": problem_type(kind) if kind else "about:blank",
+            "title": PROBLEM_TYPES[kind] if kind else HTTP_STATUS_CODES.get(status, "Error"),
+            "status": status, "detail": detail, "error": detail, **extensions}
+    return current_app.response_class(current_app.json.dumps(body) + "\n", status=status, mimetype=PROBLEM_JSON)
+
 
 class SurveyNotFound(NotFound):
     """No such survey (or staff keep it as a draft): said in plain Dutch on the page and in the API."""
@@ -36,5 +67,5 @@ def init_app(app):
         # Only ladder's own Dutch descriptions are shown; Werkzeug's or a library's English text never is.
         message = exc.description if isinstance(exc, SurveyNotFound) else _(MESSAGES.get(code, MESSAGES[400]))
         if request.path.startswith("/api/"):
-            return jsonify({"error": message}), code
+            return problem(code, message, "survey-not-found" if isinstance(exc, SurveyNotFound) else None)
         return render_template("error.html", code=code, message=message), code
