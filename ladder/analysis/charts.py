@@ -106,7 +106,7 @@ def _hex(colour: str) -> tuple[float, float, float]:
 
 def _axes_style(ax, labels):
     ax.set_yticks(range(len(labels)), labels)
-    ax.set_ylim(len(labels) - 0.5, -0.5)
+    ax.set_ylim(max(len(labels), 1) - 0.5, -0.5)  # an empty chart still gets a row's height
     ax.set_xlim(0, 1)
     ax.set_xticks([0, 0.25, 0.5, 0.75, 1.0], ["0%", "25%", "50%", "75%", "100%"])
     ax.tick_params(axis="y", length=0)
