@@ -34,14 +34,21 @@ def _margins(path):
         raise click.ClickException(f"cannot read margins {path}: {exc}") from None
 
 
-def _weigh(frame, survey, margins_path, bounds):
-    """Put raking weights from the survey's demographics into ``frame["weight"]``."""
-    from ..analysis.weights import survey_demographics, survey_weights
+def _survey_margins(survey, margins_path):
+    """The margins file, read and checked against the survey's demographics."""
+    from ..analysis.weights import survey_demographics
     margins = _margins(margins_path)
     try:
         survey_demographics(survey, margins)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
+    return margins
+
+
+def _weigh(frame, survey, margins_path, bounds):
+    """Put raking weights from the survey's demographics into ``frame["weight"]``."""
+    from ..analysis.weights import survey_weights
+    margins = _survey_margins(survey, margins_path)
     _check_bounds(bounds)
     frame["weight"] = survey_weights(frame, survey, margins, bounds=tuple(bounds))
     return margins
@@ -240,17 +247,10 @@ def register_commands(cli):
     def report_command(slug, output, threshold, margins_path, weighted, bounds):
         """Write one self-contained HTML page in Dutch with the survey's results."""
         from ..analysis.report import build_report
-        from ..analysis.weights import survey_demographics
         if weighted and not margins_path:
             raise click.ClickException("--weighted needs --margins FILE")
         reg, survey, frame = _survey_and_frame(slug)
-        margins = None
-        if margins_path:
-            margins = _margins(margins_path)
-            try:
-                survey_demographics(survey, margins)
-            except ValueError as exc:
-                raise click.ClickException(str(exc)) from None
+        margins = _survey_margins(survey, margins_path) if margins_path else None
         _check_bounds(bounds)
         report = build_report(frame, survey, registry=reg, threshold=threshold, margins=margins, weighted=weighted,
                               bounds=tuple(bounds))
