@@ -1,14 +1,291 @@
-"""Helpers for plugin authors' tests: does the rung logic use the survey's real ids and values?
+"""Test support for plugin authors: a pytest plugin with fixtures, and helpers for placements.
+
+Installed with ladder, this module is a pytest plugin (entry point ``pytest11 = ladder``): in any
+project where ladder is installed, the fixtures below are available without a ``conftest.py``.
+
+Fixtures (all named ``ladder_...`` so they never clash with a project's own fixtures):
+
+``ladder_config``
+    Settings added to the test app's config; override it to load a plugin that is not installed
+    (``{"EXTRA_PLUGINS": ["my_plugin"]}``) or to disable one (``{"DISABLED_PLUGINS": [...]}``).
+``ladder_database_url``
+    A fresh, migrated database: SQLite in ``tmp_path``; PostgreSQL (a new database, dropped after
+    the test) on the server ``LADDER_TEST_PG`` names when the test is marked
+    ``@pytest.mark.ladder_postgresql`` or the fixture is parametrized
+    ``@pytest.mark.parametrize("ladder_database_url", ["sqlite", "postgresql"], indirect=True)``.
+``ladder_app``
+    The app, isolated: its instance folder is in ``tmp_path``, and ``instance/config.py`` and
+    ``LADDER_*`` environment variables are not read.
+``ladder_client`` / ``ladder_runner``
+    The app's test client and CLI runner.
+
+Helpers: :func:`submit_api`, :func:`submit_form`, :func:`assert_placed`, :func:`assert_loaded` and
+:func:`answers_read_by`::
 
     from ladder.testing import answers_read_by
     ids, compared = answers_read_by(rungs)
     assert ids <= {q.id for q in survey.questions}
+
+Importing this module does not import Flask, SQLAlchemy or pandas; the fixtures import them when used.
 """
 from __future__ import annotations
 
 import ast
 import inspect
+import os
+import re
+import uuid
+from collections.abc import Iterable, Mapping
 from types import ModuleType
+from typing import Any
+
+import pytest
+
+__all__ = ["answers_read_by", "submit_api", "submit_form", "assert_placed", "assert_loaded"]
+
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+PG_MARKER = "ladder_postgresql"
+
+
+# ------------------------------------------------------------------------------------------ pytest hooks
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", f"{PG_MARKER}: run ladder_app on a fresh PostgreSQL database on the server LADDER_TEST_PG names")
+
+
+def _skip_or_fail(reason: str):
+    """Skip on a developer's machine; in CI (``CI=true``) a missing PostgreSQL is a failure."""
+    if IN_CI:
+        pytest.fail(f"{reason} (CI must run this test)", pytrace=False)
+    pytest.skip(reason)
+
+
+# ------------------------------------------------------------------------------------------ fixtures
+@pytest.fixture
+def ladder_config() -> dict[str, Any]:
+    """Settings for ``ladder_app``, on top of ``TESTING``, ``SECRET_KEY`` and the test database.
+
+    Override it in your ``conftest.py`` or test module::
+
+        @pytest.fixture
+        def ladder_config():
+            return {"EXTRA_PLUGINS": ["my_plugin"]}
+
+    ``DATABASE_URL`` is always the ``ladder_database_url`` fixture's; override that one instead.
+    """
+    return {"EXTRA_PLUGINS": [], "DISABLED_PLUGINS": []}
+
+
+def _pg_admin_url() -> str:
+    url = os.environ.get("LADDER_TEST_PG")
+    if not url:
+        _skip_or_fail("LADDER_TEST_PG is not set (e.g. postgresql://postgres@127.0.0.1:5432/postgres)")
+    try:
+        import psycopg
+        with psycopg.connect(url, connect_timeout=3):
+            pass
+    except Exception as exc:
+        _skip_or_fail(f"PostgreSQL not reachable at LADDER_TEST_PG={url}: {exc}")
+    return url
+
+
+def _create_pg_database(admin_url: str) -> tuple[str, str]:
+    import psycopg
+    name = f"ladder_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    base = admin_url.rsplit("/", 1)[0]
+    return name, f"{base.replace('postgresql://', 'postgresql+psycopg://', 1)}/{name}"
+
+
+def _drop_pg_database(admin_url: str, name: str) -> None:
+    import psycopg
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def ladder_database_url(request, tmp_path):
+    """The URL of a fresh database migrated to the newest schema (SQLite unless PostgreSQL is asked for)."""
+    from ladder.migrate import upgrade
+
+    kind = getattr(request, "param", None)
+    if kind is None:
+        kind = "postgresql" if request.node.get_closest_marker(PG_MARKER) else "sqlite"
+    if kind == "sqlite":
+        url = f"sqlite:///{tmp_path / 'ladder.sqlite3'}"
+        upgrade(url)
+        yield url
+        return
+    if kind != "postgresql":
+        raise ValueError(f"ladder_database_url: unknown database {kind!r} (use 'sqlite' or 'postgresql')")
+    admin = _pg_admin_url()
+    name, url = _create_pg_database(admin)
+    try:
+        upgrade(url)
+        yield url
+    finally:
+        _drop_pg_database(admin, name)  # WITH (FORCE): the app's pooled connections are ended
+
+
+@pytest.fixture
+def ladder_app(ladder_database_url, ladder_config, tmp_path):
+    """The app with the installed plugins (and ``ladder_config``'s), isolated from the developer's setup.
+
+    Built with ``create_app(test_config, instance_path=tmp_path / "instance")``: the instance folder
+    is the test's own and neither ``instance/config.py`` nor ``LADDER_*`` environment variables
+    are read, so a test never touches a developer's database.
+    """
+    from ladder import create_app
+
+    settings = {"TESTING": True, "SECRET_KEY": "ladder-testing-secret"}
+    settings.update(ladder_config)
+    settings["DATABASE_URL"] = ladder_database_url
+    return create_app(settings, instance_path=tmp_path / "instance")
+
+
+@pytest.fixture
+def ladder_client(ladder_app):
+    """``ladder_app.test_client()``: requests without a server, cookies kept between them."""
+    return ladder_app.test_client()
+
+
+@pytest.fixture
+def ladder_runner(ladder_app):
+    """``ladder_app.test_cli_runner()``: ``ladder_runner.invoke(args=["plugins", "--json"])``."""
+    return ladder_app.test_cli_runner()
+
+
+# ------------------------------------------------------------------------------------------ helpers
+def submit_api(client, slug: str, answers: Mapping[str, Any], locale: str = "nl") -> dict:
+    """Submit ``answers`` to ``POST /api/v1/surveys/<slug>/responses`` and return the JSON body.
+
+    The body has ``id``, ``receipt``, ``survey_version``, ``placement_status``, ``placements``
+    (``[{"aspect", "rung", "reasons"}, ...]``) and ``advice``. Any status other than 201 fails
+    the test with the problem details the API gave.
+    """
+    response = client.post(f"/api/v1/surveys/{slug}/responses", json={"answers": dict(answers), "locale": locale})
+    body = response.get_json(silent=True)
+    assert response.status_code == 201, f"POST {slug} answered {response.status_code}: {body}"
+    return body
+
+
+_TOKEN = re.compile(rb'name="csrf_token"[^>]*value="([^"]+)"')
+_ERRORS = re.compile(r'class="error-message"[^>]*>(.*?)</p>', re.S)
+_RECEIPT = re.compile(r'class="code">\s*([A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4})\s*<')
+_TAGS = re.compile(r"<[^>]+>")
+
+
+def _token(html: bytes) -> str:
+    found = _TOKEN.search(html)
+    assert found, "no csrf_token in the page"
+    return found.group(1).decode()
+
+
+def _form_value(value: Any) -> Any:
+    if isinstance(value, (list, tuple)):
+        return [str(v) for v in value]
+    return str(value)
+
+
+def _errors(response) -> list[str]:
+    return [" ".join(_TAGS.sub(" ", e).split()) for e in _ERRORS.findall(response.get_data(as_text=True))]
+
+
+def submit_form(client, slug: str, answers_by_page: Mapping[str, Mapping[str, Any]], locale: str = "nl",
+                max_pages: int = 100) -> dict:
+    """Answer survey ``slug`` through the resident's HTML pages, as a browser without JavaScript would.
+
+    GETs the start page, starts, then on each page the survey shows POSTs that page's fields from
+    ``answers_by_page`` (``{page_id: {field: value}}``; form values: strings, numbers, or lists for
+    multiple choice and ranking; a page not in it is posted empty), then submits the check page.
+    Fails the test, with the page's error messages, when a page is not accepted, and when a page in
+    ``answers_by_page`` was never shown (skipped by its conditions, or a misspelt id).
+
+    Returns what was stored, in the API's shape: ``receipt``, ``placement_status``, ``placements``,
+    ``advice``, plus ``channel`` (``"form"``) and ``html`` (the result page).
+    """
+    start = client.get(f"/s/{slug}?lang={locale}")
+    assert start.status_code == 200, f"GET /s/{slug} answered {start.status_code}"
+    started = client.post(f"/s/{slug}", data={"csrf_token": _token(start.data), "action": "start"})
+    assert started.status_code == 302, f"starting {slug} answered {started.status_code}: {_errors(started)}"
+    url = started.headers["Location"]
+    shown = []
+    while "/vraag/" in url:
+        assert len(shown) < max_pages, f"more than {max_pages} pages: {shown}"
+        page_id = url.rstrip("/").rsplit("/", 1)[-1]
+        shown.append(page_id)
+        page = client.get(url)
+        assert page.status_code == 200, f"GET {url} answered {page.status_code}"
+        data = {field: _form_value(value) for field, value in answers_by_page.get(page_id, {}).items()
+                if value is not None}
+        posted = client.post(url, data={"csrf_token": _token(page.data), "action": "volgende", **data})
+        assert posted.status_code == 302, f"page {page_id!r} was not accepted: {_errors(posted)}"
+        url = posted.headers["Location"]
+    never = [p for p in answers_by_page if p not in shown]
+    assert not never, f"pages never shown: {never} (shown: {shown})"
+    check = client.get(url)
+    assert check.status_code == 200, f"GET {url} (the check page) answered {check.status_code}"
+    done = client.post(url, data={"csrf_token": _token(check.data)})
+    assert done.status_code == 302, f"submitting {slug} answered {done.status_code}: {_errors(done)}"
+    result = client.get(done.headers["Location"])
+    html = result.get_data(as_text=True)
+    receipt = _RECEIPT.search(html)
+    assert receipt, "no receipt code on the result page"
+    return {**_stored(client.application, receipt.group(1)), "html": html}
+
+
+def _stored(app, receipt: str) -> dict:
+    from sqlalchemy import select
+
+    from ladder import db
+    from ladder.codes import code_hash
+    from ladder.models import Response
+    with app.app_context():
+        row = db.session().scalar(select(Response).where(Response.receipt_hash == code_hash(receipt)))
+        assert row is not None, f"no response stored under receipt {receipt}"
+        return {"id": row.id, "receipt": receipt, "survey_version": row.survey_version, "channel": row.channel,
+                "placement_status": row.placement_status, "placements": row.placements or [],
+                "advice": row.advice or []}
+
+
+def _placements(result: Any) -> list[dict]:
+    if isinstance(result, Mapping):
+        result = result["placements"]
+    out = []
+    for p in result:
+        if isinstance(p, Mapping):
+            out.append({"aspect": p["aspect"], "rung": p["rung"], "reasons": list(p.get("reasons", ()))})
+        else:  # a ladder.Placement
+            out.append({"aspect": p.aspect, "rung": p.rung, "reasons": list(p.reasons)})
+    return out
+
+
+def assert_placed(result: Any, aspect: str, rung: str, reason_contains: str | Iterable[str] | None = None) -> dict:
+    """Fail unless ``result`` places ``aspect`` on ``rung`` (and a reason contains each given fragment).
+
+    ``result`` is what :func:`submit_api` or :func:`submit_form` returned, a list of placements as
+    dicts, or the ``Placement`` objects rung logic returns. Returns the placement as a dict.
+    """
+    placements = _placements(result)
+    found = [p for p in placements if p["aspect"] == aspect]
+    summary = [(p["aspect"], p["rung"]) for p in placements]
+    assert found, f"no placement for aspect {aspect!r}; placements: {summary}"
+    (placement,) = found
+    assert placement["rung"] == rung, f"aspect {aspect!r} is on {placement['rung']!r}, not {rung!r}"
+    fragments = [reason_contains] if isinstance(reason_contains, str) else list(reason_contains or ())
+    for fragment in fragments:
+        assert any(fragment in r for r in placement["reasons"]), \
+            f"no reason for {aspect!r} contains {fragment!r}; reasons: {placement['reasons']}"
+    return placement
+
+
+def assert_loaded(app, plugin: str) -> None:
+    """Fail, with the plugin's error, unless ``plugin`` loaded in ``app`` (a failed plugin is otherwise
+    only logged, and the app runs without it)."""
+    plugins = app.extensions["ladder"].plugins
+    assert plugin in plugins, f"plugin {plugin!r} not found; found {sorted(plugins)}"
+    assert plugins[plugin].status == "loaded", f"plugin {plugin!r} {plugins[plugin].status}: {plugins[plugin].error}"
 
 
 def answers_read_by(module: ModuleType) -> tuple[set[str], dict[str, set[str]]]:

@@ -10,6 +10,7 @@ from flask import Flask
 from jinja2 import ChoiceLoader, DictLoader
 
 from ladder import PARTICIPATIELADDER, load_survey
+from ladder.testing import assert_loaded, assert_placed, submit_api, submit_form
 from ladder_haarlemmermeer import SURVEYS, register_blueprints, register_surveys, rungs
 from ladder_haarlemmermeer.roles import DEFAULT_ROLE, ROLES, ROLES_BY_ID
 
@@ -128,17 +129,12 @@ def standalone_client():
     return app.test_client()
 
 
-@pytest.fixture(scope="module")
-def core_client(tmp_path_factory):
-    """The real app with its own base.html, the plugin loaded through its entry point."""
-    from ladder import create_app
-
-    app = create_app({"TESTING": True, "SECRET_KEY": "test", "DATABASE_URL": "sqlite://"},
-                     instance_path=tmp_path_factory.mktemp("instance"))
-    registry = app.extensions["ladder"]
-    assert registry.plugins["haarlemmermeer"].status == "loaded", registry.plugins["haarlemmermeer"].error
-    assert "haarlemmermeer-rollen-dorps-en-wijkraden" in registry.surveys
-    return app.test_client()
+@pytest.fixture
+def core_client(ladder_app):
+    """The real app (ladder.testing's ladder_app) with its own base.html, the plugin loaded through its entry point."""
+    assert_loaded(ladder_app, "haarlemmermeer")
+    assert "haarlemmermeer-rollen-dorps-en-wijkraden" in ladder_app.extensions["ladder"].surveys
+    return ladder_app.test_client()
 
 
 class Outline(HTMLParser):
@@ -206,3 +202,23 @@ def test_agreement_page_shows_only_chosen_roles(standalone_client, query, shown)
     for role in ROLES:
         assert (role.from_raad in page.joined) == (role.id in shown)
     assert ("Toon alle rollen" in page.joined) == (len(shown) < len(ROLES))
+
+
+# ------------------------------------------------------------------------------------------ a resident, end to end
+SLUG = "haarlemmermeer-rollen-dorps-en-wijkraden"
+
+
+def test_a_resident_is_placed_the_same_through_the_api_and_the_form(ladder_client):
+    """One adviser's answers, sent to the API and walked through the form pages (ladder.testing's helpers)."""
+    kern = ladder_client.application.extensions["ladder"].surveys[SLUG].areas[0].code
+    pages = {"uw_raad": {"kern": kern, "soort_raad": "dorpsraad", "tevreden_samenwerking": 3,
+                         "contact_gebiedsmanager": "soms"},
+             "rol_keuze": {"rollen": ["adviseur"]},
+             "onderwerpen": {"onderwerpen_adviseur": ["verkeer"]},
+             "afspraken": {"terugkoppeling": "soms", "achterban": ["geen"]}}
+    api = submit_api(ladder_client, SLUG, {k: v for page in pages.values() for k, v in page.items()})
+    assert_placed(api, "adviseur", "adviseren", reason_contains=["Onderwerpen: verkeer en parkeren.", "niet altijd"])
+    assert len(api["placements"]) == 1
+    form = submit_form(ladder_client, SLUG, pages)
+    assert form["channel"] == "form"
+    assert form["placements"] == api["placements"]

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from ladder import load_survey
+from ladder.testing import assert_loaded, assert_placed, submit_api, submit_form
 from ladder_sudwest_fryslan import SURVEYS, register_surveys, rungs
 
 SURVEY_FILE = SURVEYS / "sudwest-fryslan-belangen.toml"
@@ -261,11 +262,24 @@ def test_every_text_has_dutch_and_frisian(survey):
 
 
 # ------------------------------------------------------------------------------------------ with the core
-def test_the_app_loads_the_plugin_and_accepts_the_survey(tmp_path):
+def test_the_app_loads_the_plugin_and_accepts_the_survey(ladder_app):
     """Through the installed entry point, checked against the registered ladders and question types."""
-    from ladder import create_app
+    assert_loaded(ladder_app, "sudwest_fryslan")
+    assert "sudwest-fryslan-belangen" in ladder_app.extensions["ladder"].surveys
 
-    app = create_app({"TESTING": True, "SECRET_KEY": "test", "DATABASE_URL": "sqlite://"}, instance_path=tmp_path)
-    registry = app.extensions["ladder"]
-    assert registry.plugins["sudwest_fryslan"].status == "loaded", registry.plugins["sudwest_fryslan"].error
-    assert "sudwest-fryslan-belangen" in registry.surveys
+
+@pytest.mark.parametrize("locale", ["nl", "fy"])
+def test_a_belang_is_placed_the_same_through_the_api_and_the_form(ladder_client, locale):
+    """A village interest group's answers, through the API and the form pages, in Dutch and in Frisian."""
+    slug = "sudwest-fryslan-belangen"
+    kern = ladder_client.application.extensions["ladder"].surveys[slug].areas[0].code
+    pages = {"belang": {"kern": kern, "invuller": "bestuur", "dorpsvisie": "ja_gebruikt", "coordinator_contact": "nooit"},
+             "prioriteiten": {"prioriteiten_hoe": "samen", "onderwerpen": ["groen", "wonen"]},
+             "rol": {"rol_gemeente": "overlaten", "menskracht": "genoeg", "plan_soort": "geen"}}
+    api = submit_api(ladder_client, slug, {k: v for page in pages.values() for k, v in page.items()}, locale=locale)
+    assert_placed(api, "nu", "coproduceren")
+    assert_placed(api, "gewenst", "zelfbeheer")
+    if locale == "nl":
+        assert_placed(api, "nu", "coproduceren", reason_contains=["samen met de gemeente", "dorpsvisie geeft richting"])
+    form = submit_form(ladder_client, slug, pages, locale=locale)
+    assert form["placements"] == api["placements"]
