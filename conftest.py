@@ -5,15 +5,15 @@ so a green CI run always means they ran.
 """
 import os
 import sys
-import uuid
 from pathlib import Path
 
 import pytest
 
+from ladder.testing import create_pg_database, drop_pg_database, skip_or_fail  # noqa: F401 (tests import it)
+
 sys.path.insert(0, str(Path(__file__).parent / "tests" / "plugins"))
 sys.path.insert(0, str(Path(__file__).parent / "tests"))
 
-IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 PG_ADMIN_URL = os.environ.get("LADDER_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 
 
@@ -32,13 +32,6 @@ def checkout_instance_untouched():
     assert _instance_files() == before, "a test wrote into the checkout's instance/ folder"
 
 
-def skip_or_fail(reason: str):
-    """Skip on a developer's machine; in CI a missing service is a failure."""
-    if IN_CI:
-        pytest.fail(f"{reason} (CI must run this test)", pytrace=False)
-    pytest.skip(reason)
-
-
 @pytest.fixture(scope="session")
 def pg_server():
     """The admin URL of a reachable PostgreSQL server."""
@@ -51,21 +44,6 @@ def pg_server():
     return PG_ADMIN_URL
 
 
-def _new_pg_database(admin_url):
-    import psycopg
-    name = f"ladder_test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    base = admin_url.rsplit("/", 1)[0]
-    return name, f"{base.replace('postgresql://', 'postgresql+psycopg://', 1)}/{name}"
-
-
-def _drop_pg_database(admin_url, name):
-    import psycopg
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)])
 def database_url(request, tmp_path):
     """A fresh, empty database URL: SQLite in a temporary folder, or a new PostgreSQL database."""
@@ -73,9 +51,9 @@ def database_url(request, tmp_path):
         yield f"sqlite:///{tmp_path / 'ladder.sqlite3'}"
         return
     admin = request.getfixturevalue("pg_server")
-    name, url = _new_pg_database(admin)
+    name, url = create_pg_database(admin)
     yield url
-    _drop_pg_database(admin, name)
+    drop_pg_database(admin, name)
 
 
 @pytest.fixture

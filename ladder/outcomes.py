@@ -23,8 +23,8 @@ class Outcomes:
     per_area: list[tuple[str | None, int]] = field(default_factory=list)  # in the survey's area order
     rungs: Any = None  # rungs_per_area: area, aspect, rung, count, share
     questions: list = field(default_factory=list)  # QuestionSummary per question, in survey order
-    chart: tuple[str, str] | None = None  # (data URI, alt text) of the rung chart, all counts shown
-    public_chart: tuple[str, str] | None = None  # the same with small counts merged
+    # (data URI, alt text) of the rung chart drawn at the threshold asked for (0 for staff: every count)
+    chart: tuple[str, str] | None = None
 
 
 def of(survey, registry, threshold: int, locale: str = "nl") -> Outcomes:
@@ -52,8 +52,7 @@ def _compute(survey, registry, threshold, locale) -> Outcomes:
     out = Outcomes(responses=len(frame), per_area=per_area, rungs=rungs_per_area(frame, survey),
                    questions=question_summaries(frame, survey, registry, locale))
     if len(out.rungs):
-        out.chart = _uri(rung_chart(frame, survey, registry=registry, threshold=0))
-        out.public_chart = _uri(rung_chart(frame, survey, registry=registry, threshold=threshold))
+        out.chart = _uri(rung_chart(frame, survey, registry=registry, threshold=threshold))
     return out
 
 

@@ -53,8 +53,8 @@ def pytest_configure(config):
         "markers", f"{PG_MARKER}: run ladder_app on a fresh PostgreSQL database on the server LADDER_TEST_PG names")
 
 
-def _skip_or_fail(reason: str):
-    """Skip on a developer's machine; in CI (``CI=true``) a missing PostgreSQL is a failure."""
+def skip_or_fail(reason: str):
+    """Skip on a developer's machine; in CI (``CI=true``) a missing service is a failure."""
     if IN_CI:
         pytest.fail(f"{reason} (CI must run this test)", pytrace=False)
     pytest.skip(reason)
@@ -79,17 +79,18 @@ def ladder_config() -> dict[str, Any]:
 def _pg_admin_url() -> str:
     url = os.environ.get("LADDER_TEST_PG")
     if not url:
-        _skip_or_fail("LADDER_TEST_PG is not set (e.g. postgresql://postgres@127.0.0.1:5432/postgres)")
+        skip_or_fail("LADDER_TEST_PG is not set (e.g. postgresql://postgres@127.0.0.1:5432/postgres)")
     try:
         import psycopg
         with psycopg.connect(url, connect_timeout=3):
             pass
     except Exception as exc:
-        _skip_or_fail(f"PostgreSQL not reachable at LADDER_TEST_PG={url}: {exc}")
+        skip_or_fail(f"PostgreSQL not reachable at LADDER_TEST_PG={url}: {exc}")
     return url
 
 
-def _create_pg_database(admin_url: str) -> tuple[str, str]:
+def create_pg_database(admin_url: str) -> tuple[str, str]:
+    """Create an empty database on the server of ``admin_url``; return its name and SQLAlchemy URL."""
     import psycopg
     name = f"ladder_test_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(admin_url, autocommit=True) as conn:
@@ -98,7 +99,8 @@ def _create_pg_database(admin_url: str) -> tuple[str, str]:
     return name, f"{base.replace('postgresql://', 'postgresql+psycopg://', 1)}/{name}"
 
 
-def _drop_pg_database(admin_url: str, name: str) -> None:
+def drop_pg_database(admin_url: str, name: str) -> None:
+    """Drop database ``name``, ending the connections still open to it."""
     import psycopg
     with psycopg.connect(admin_url, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -120,12 +122,12 @@ def ladder_database_url(request, tmp_path):
     if kind != "postgresql":
         raise ValueError(f"ladder_database_url: unknown database {kind!r} (use 'sqlite' or 'postgresql')")
     admin = _pg_admin_url()
-    name, url = _create_pg_database(admin)
+    name, url = create_pg_database(admin)
     try:
         upgrade(url)
         yield url
     finally:
-        _drop_pg_database(admin, name)  # WITH (FORCE): the app's pooled connections are ended
+        drop_pg_database(admin, name)  # WITH (FORCE): the app's pooled connections are ended
 
 
 @pytest.fixture

@@ -257,7 +257,7 @@ def _read(engine, survey, registry, lad, include_text, chunksize, lenient=False)
 
 
 def response_frame(db: str | Engine, survey, *, chunksize: int = DEFAULT_CHUNKSIZE, ladder=None, registry=None,
-                   question_types=None, include_text: bool = True) -> pd.DataFrame:
+                   include_text: bool = True) -> pd.DataFrame:
     """One row per (not withdrawn) response to ``survey``, read from ``db`` in chunks of ``chunksize``.
 
     ``db`` is a database URL or a SQLAlchemy engine. Columns: ``area``; per question its answer
@@ -334,9 +334,3 @@ def codebook(survey, registry, ladder=None, locale: str = "nl") -> pd.DataFrame:
         else:
             rows.append({**base, "value": "", "value_label": ""})
     return pd.DataFrame(rows, columns=CODEBOOK_COLUMNS)
-
-
-def frame_columns(survey, registry) -> list[str]:
-    """The frame's column names, in frame order, without reading any responses."""
-    names = ["area"] + [col.name for _q, col in question_columns(survey, registry)]
-    return names + [f"rung_{a}" for a in aspect_ids(survey)] + list(META_LABELS)

@@ -101,7 +101,7 @@ def show(slug):
     table = shown["table"]
     aspects = [a for a in survey.aspects if a in table] + sorted(set(table) - set(survey.aspects))
     next_rung = ladder.rung(state.next_rung) if state.next_rung and state.next_rung in ladder else None
-    chart = found.public_chart if shown["chart_hidden"] <= MOST_HIDDEN else None
+    chart = found.chart if shown["chart_hidden"] <= MOST_HIDDEN else None
     return render_template("results/show.html", survey=survey, state=state, total=hidden(found.responses, threshold),
                            per_area=per_area, aspects=aspects, table=table, ladder=ladder, areas=areas,
                            threshold=threshold, next_rung=next_rung, questions=shown["questions"], locale=locale,
