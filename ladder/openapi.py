@@ -119,7 +119,8 @@ def openapi_document(registry) -> dict[str, Any]:
                         "$ref": "#/components/schemas/SurveySummary"}}}}}}}}}},
             "/api/v1/surveys/{slug}": {"get": {
                 "summary": "One survey's full definition", "operationId": "getSurvey", "tags": ["surveys"],
-                "description": "Pages, questions with their JSON Schemas, areas, aspects and the ladder's rungs.",
+                "description": "Pages, questions with their JSON Schemas, areas, aspects and the ladder's rungs, "
+                               "all in the survey file's order; `aspect_order` lists the aspect ids in that order.",
                 "parameters": [slug_param],
                 "responses": {"200": {"description": "the definition: pages, questions, areas, ladder",
                                       "headers": _HEADERS,

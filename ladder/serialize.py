@@ -27,6 +27,8 @@ def survey_dict(survey: Survey, ladder: Ladder, question_types) -> dict[str, Any
         **survey_summary(survey),
         "intro": dict(survey.intro), "purpose": dict(survey.purpose), "retention": dict(survey.retention),
         "next_steps": dict(survey.next_steps), "aspects": {k: dict(v) for k, v in survey.aspects.items()},
+        # JSON objects are unordered to many clients; the list says which aspect comes first (the gap's sign)
+        "aspect_order": list(survey.aspects),
         "opens": _iso(lifecycle.of(survey).opens_on), "closes": _iso(lifecycle.of(survey).closes_on),
         "areas": [{"code": a.code, "name": dict(a.name), "kind": a.kind, "parent": a.parent} for a in survey.areas],
         "pages": [{
