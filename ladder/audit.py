@@ -7,7 +7,8 @@ from . import db
 from .models import AuditEntry
 
 ACTIONS = ("sign-in", "sign-out", "sign-in-failed", "status", "publish", "unpublish", "export", "codes",
-           "withdraw", "delete", "purge", "user-add")
+           "withdraw", "delete", "purge", "user-add",
+           "report-back", "rescore")  # issue 12: "you said, we did" and its settings; recompute placements
 
 
 def record(action: str, survey=None, detail: str | None = None, email: str | None = None,
