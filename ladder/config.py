@@ -32,6 +32,3 @@ REMEMBER_COOKIE_HTTPONLY = True
 REMEMBER_COOKIE_SAMESITE = "Lax"
 # LADDER_PRODUCTION=true: cookies only over HTTPS; see ladder.app.create_app.
 PRODUCTION = False
-# Seconds each process may reuse a survey's lifecycle (open, closed, invite-only) before reading it
-# again; staff changes reach other workers within this time. 0 reads it on every request.
-LIFECYCLE_CACHE_SECONDS = 5

@@ -4,11 +4,9 @@ The survey file gives the starting state; once staff change it, the database row
 """
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from datetime import date
 
-from flask import current_app, has_app_context
 from sqlalchemy import select
 
 from . import db
@@ -46,30 +44,17 @@ def row(slug: str) -> SurveyState | None:
     return db.session().get(SurveyState, slug)
 
 
-# Every submission needs its survey's state. Reading it costs more than the rest of the checks, and
-# it changes only when staff act, so each process keeps it a few seconds (LIFECYCLE_CACHE_SECONDS).
-# A change in this process clears the cache at once; other workers follow within those seconds.
-# Dates are compared on every call, so a survey still closes exactly at the end of its window.
-_cache: dict[tuple[str, str], tuple[float, Lifecycle]] = {}
-
-
 def of(survey: Survey) -> Lifecycle:
-    """The survey's effective lifecycle."""
-    seconds = current_app.config.get("LIFECYCLE_CACHE_SECONDS", 0) if has_app_context() else 0
-    key = (str(db.engine().url), survey.slug)
-    hit = _cache.get(key)
-    now = time.monotonic()
-    if hit and hit[0] > now:
-        return hit[1]
+    """The survey's effective lifecycle, read from the database on every call.
+
+    Never kept in memory between requests: with several workers or servers, a change made on one must be
+    refused on all of them from the next request on (what the read costs is in docs/benchmarks.rst).
+    """
     found = db.session().execute(select(*_COLUMNS).where(SurveyState.slug == survey.slug)).first()
     if found is None:
-        state = Lifecycle(survey.status, survey.opens, survey.closes, False, False)
-    else:
-        status, opens_on, closes_on, invite_only, published_at = found
-        state = Lifecycle(status, opens_on, closes_on, invite_only, published_at is not None)
-    if seconds:
-        _cache[key] = (now + seconds, state)
-    return state
+        return Lifecycle(survey.status, survey.opens, survey.closes, False, False)
+    status, opens_on, closes_on, invite_only, published_at = found
+    return Lifecycle(status, opens_on, closes_on, invite_only, published_at is not None)
 
 
 def is_open(survey: Survey) -> bool:
@@ -83,5 +68,4 @@ def editable_row(survey: Survey) -> SurveyState:
         state = SurveyState(slug=survey.slug, status=survey.status, opens_on=survey.opens,
                             closes_on=survey.closes, invite_only=False)
         db.session().add(state)
-    _cache.clear()
     return state

@@ -289,12 +289,10 @@ def test_two_withdrawals_of_one_response_count_once(app, client):
 # 4. Invite codes cannot be linked to responses --------------------------------------------------------
 
 def invite_only(app):
-    from ladder import lifecycle
     from ladder.models import SurveyState
     with app.app_context():
         db.session().add(SurveyState(slug=SLUG, status="open", invite_only=True))
         db.session().commit()
-        lifecycle._cache.clear()
 
 
 def test_database_and_codes_file_together_cannot_link_a_response_to_its_code(app, client):
