@@ -22,18 +22,25 @@ class Base(DeclarativeBase):
     type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
 
 
+# How answers came in: online (the resident's form or an API client), or keyed in by staff from a paper form or
+# from answers given with help (at the dorpshuis, by phone). See ladder/views/entry.py.
+CHANNELS = ("form", "api", "paper", "assisted")
+ONLINE_CHANNELS = ("form", "api")
+
+
 class Response(Base):
     """One resident's submitted answers, their placements, and the survey version they answered."""
 
     __tablename__ = "responses"
-    __table_args__ = (Index("ix_responses_survey_area", "survey_slug", "area"),)
+    __table_args__ = (Index("ix_responses_survey_area", "survey_slug", "area"),
+                      Index("ix_responses_survey_channel", "survey_slug", "channel"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     survey_slug: Mapped[str] = mapped_column(String(100))
     survey_version: Mapped[str] = mapped_column(String(40))
     area: Mapped[str | None] = mapped_column(String(100))
     locale: Mapped[str] = mapped_column(String(8), default="nl")
-    channel: Mapped[str] = mapped_column(String(10))  # form or api
+    channel: Mapped[str] = mapped_column(String(10))  # one of CHANNELS
     answers: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     placements: Mapped[list[Any] | None] = mapped_column(JSON)
     advice: Mapped[list[Any] | None] = mapped_column(JSON)
@@ -117,6 +124,11 @@ class User(Base):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Part of every session's user id: raising it (sign-out, new password, disabled) ends every session.
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The second factor's TOTP secret (None: not set up) and the last time step used (each code works once).
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
 
     # Flask-Login's user protocol
     @property
@@ -132,7 +144,17 @@ class User(Base):
         return False
 
     def get_id(self) -> str:
-        return str(self.id)
+        return f"{self.id}:{self.session_version or 0}"
+
+
+class RecoveryCode(Base):
+    """A one-time recovery code for a user's second factor: the hash only; deleted when used."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(Integer, index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
 
 
 class SurveyState(Base):
@@ -176,3 +198,55 @@ class AuditEntry(Base):
     municipality: Mapped[str | None] = mapped_column(String(100))
     survey_slug: Mapped[str | None] = mapped_column(String(100))
     detail: Mapped[str | None] = mapped_column(Text)
+    # Repeated events (failed sign-ins) share one row per day: ``bucket`` names it, ``count`` counts them.
+    count: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    bucket: Mapped[str | None] = mapped_column(String(300), unique=True, index=True)
+
+
+class PendingEntry(Base):
+    """A paper or assisted form being keyed in by staff, page by page, until it is stored as a response.
+
+    With double entry the first keyer's answers wait here (``first_answers``) until a second person keys the
+    same form; the differences are shown before the response is stored, and then this row is deleted."""
+
+    __tablename__ = "pending_entries"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    survey_slug: Mapped[str] = mapped_column(String(100), index=True)
+    channel: Mapped[str] = mapped_column(String(10))  # paper or assisted
+    label: Mapped[str | None] = mapped_column(String(50))  # the number staff wrote on the paper form
+    double: Mapped[bool] = mapped_column(default=False)
+    stage: Mapped[str] = mapped_column(String(10), default="first")  # first, waiting (for the second), second
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # the entry being keyed now
+    page: Mapped[str | None] = mapped_column(String(100))
+    keyed_by: Mapped[str | None] = mapped_column(String(254))
+    first_answers: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    first_by: Mapped[str | None] = mapped_column(String(254))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
+# --- report back (issue 12) -----------------------------------------------------------------------------
+
+class ReportBackItem(Base):
+    """"You said, we did": what the municipality does with the outcome on one topic or question, and by when.
+    Shown on the public results page with the day it was last changed; every change is in the audit log."""
+
+    __tablename__ = "report_back_items"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    survey_slug: Mapped[str] = mapped_column(String(100), index=True)
+    topic: Mapped[str] = mapped_column(String(200))  # a topic in words, or a question's label
+    question_id: Mapped[str | None] = mapped_column(String(100))  # the question it answers, if any
+    decision: Mapped[str] = mapped_column(Text)  # what the municipality does with it
+    due_on: Mapped[date | None] = mapped_column(Date)  # by when
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
+class ReportBackSettings(Base):
+    """When a survey's results will appear, and whether they stay sealed until the survey closes."""
+
+    __tablename__ = "report_back_settings"
+
+    survey_slug: Mapped[str] = mapped_column(String(100), primary_key=True)
+    results_expected: Mapped[date | None] = mapped_column(Date)
+    sealed_until_closed: Mapped[bool] = mapped_column(default=False)

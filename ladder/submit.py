@@ -12,7 +12,7 @@ from sqlalchemy import delete, select
 from . import db, invites, lifecycle
 from .answers import validate
 from .codes import code_hash, new_code, normalise, seal, unseal
-from .models import Draft, Response, SubmittedDraft, utcday
+from .models import CHANNELS, Draft, Response, SubmittedDraft, utcday
 from .placing import Outcome, place
 from .plugins import Registry
 from .survey import Survey
@@ -75,6 +75,8 @@ def submit(registry: Registry, survey: Survey, raw_answers: Mapping[str, Any], *
     ``before_commit(response, receipt, outcome)`` may add rows to the same transaction (the API's
     idempotency key); if it or the commit fails, nothing is stored.
     """
+    if channel not in CHANNELS:  # paper and assisted answers are keyed in by staff (ladder/views/entry.py)
+        raise ValueError(f"unknown channel {channel!r}; use one of {', '.join(CHANNELS)}")
     state = lifecycle.of(survey)
     if not state.is_open():
         raise SurveyClosed(survey.slug)

@@ -80,7 +80,7 @@ def test_frame_has_a_row_per_response_and_leaves_withdrawn_out(frame):
     assert list(frame.columns) == [
         "area", "betrokken", "huidig", "gewenst", "thema__groen", "thema__verkeer", "thema__spelen", "kosten",
         "prioriteiten_1", "prioriteiten_2", "toelichting", "opmerking", "rung_huidig", "rung_gewenst",
-        "survey_version", "locale", "created_at"]
+        "survey_version", "locale", "created_at", "channel"]
 
 
 def test_frame_types_and_values(frame, filled):

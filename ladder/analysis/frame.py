@@ -21,7 +21,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 
 from ..ladders import Ladder
-from ..models import Response
+from ..models import CHANNELS, Response
 from ..question_types import Column
 from ..text import pick
 
@@ -230,6 +230,9 @@ def _read(engine, survey, registry, lad, include_text, chunksize, lenient=False)
     plans.append(_Plan([Response.survey_version, Response.locale, created],
                        lambda vals: (version_col.add(vals[0]), locale_col.add(vals[1]), time_col.add(vals[2]))))
     columns += [version_col, locale_col, time_col]
+    channel_col = _Col("channel", "category", list(CHANNELS))  # online (form, api), paper or assisted
+    plans.append(_Plan([Response.channel], lambda vals: channel_col.add(vals[0])))
+    columns.append(channel_col)
 
     exprs = [e for p in plans for e in p.exprs]
     spans, start = [], 0
@@ -297,7 +300,8 @@ def response_frame(db: str | Engine, survey, *, chunksize: int = DEFAULT_CHUNKSI
 
 def value_labels(survey, ladder: Ladder, registry, locale: str = "nl") -> dict[str, dict[Any, str]]:
     """Column -> {value: label} for every coded column of the frame of ``survey``."""
-    labels: dict[str, dict[Any, str]] = {"area": {a.code: pick(a.name, locale) for a in survey.areas}}
+    labels: dict[str, dict[Any, str]] = {"area": {a.code: pick(a.name, locale) for a in survey.areas},
+                                         "channel": dict(CHANNEL_LABELS)}
     for _question, col in question_columns(survey, registry, locale):
         if col.value_labels:
             labels[col.name] = dict(col.value_labels)
@@ -308,7 +312,10 @@ def value_labels(survey, ladder: Ladder, registry, locale: str = "nl") -> dict[s
 
 
 CODEBOOK_COLUMNS = ["column", "question", "type", "label", "value", "value_label"]
-META_LABELS = {"survey_version": "Versie van de vragenlijst", "locale": "Taal", "created_at": "Ingestuurd op (dag, UTC)"}
+META_LABELS = {"survey_version": "Versie van de vragenlijst", "locale": "Taal", "created_at": "Ingestuurd op (dag, UTC)",
+               "channel": "Kanaal"}
+CHANNEL_LABELS = {"form": "online (formulier)", "api": "online (API)", "paper": "papier (ingevoerd)",
+                  "assisted": "met hulp (ingevoerd)"}
 
 
 def codebook(survey, registry, ladder=None, locale: str = "nl") -> pd.DataFrame:
@@ -325,7 +332,8 @@ def codebook(survey, registry, ladder=None, locale: str = "nl") -> pd.DataFrame:
     rung_titles = {r.id: pick(r.title, locale) for r in lad.rungs}
     described += [(f"rung_{a}", "", f"rung ({lad.id})", f"Trede ({pick(survey.aspects.get(a), locale) or a})",
                    rung_titles) for a in aspect_ids(survey)]
-    described += [(name, "", "meta", label, {}) for name, label in META_LABELS.items()]
+    described += [(name, "", "meta", label, CHANNEL_LABELS if name == "channel" else {})
+                  for name, label in META_LABELS.items()]
     rows = []
     for column, question, qtype, label, values in described:
         base = {"column": column, "question": question, "type": qtype, "label": label}
