@@ -4,7 +4,6 @@ from __future__ import annotations
 import logging
 import os
 import re
-import secrets
 from pathlib import Path
 
 from flask import Flask
@@ -12,7 +11,7 @@ from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFProtect
 from jinja2 import ChoiceLoader, FileSystemLoader
 
-from . import auth, cli, db, filters, i18n
+from . import auth, cli, db, filters, i18n, security
 from . import config as default_config
 from .plugins import load_registry
 
@@ -43,7 +42,7 @@ def create_app(test_config: dict | None = None, instance_path: str | os.PathLike
         app.config.update(SESSION_COOKIE_SECURE=True, REMEMBER_COOKIE_SECURE=True)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
+        app.config["SECRET_KEY"] = security.instance_secret(Path(app.instance_path))
     app.json.sort_keys = False  # the API keeps the survey file's order
 
     registry = load_registry(app.config, app=app, strict=strict)
@@ -98,12 +97,3 @@ class SessionInterface(SecureCookieSessionInterface):
         if request_.path.startswith("/api/"):
             return self.make_null_session(app)
         return super().open_session(app, request_)
-
-
-def _instance_secret(instance: Path) -> str:
-    """Read the instance's secret key, creating it (readable by the owner only) on first run."""
-    path = instance / "secret_key"
-    if not path.exists():
-        path.touch(mode=0o600)
-        path.write_text(secrets.token_urlsafe(48))
-    return path.read_text().strip()

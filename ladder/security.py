@@ -1,0 +1,130 @@
+"""Security headers on every response (Flask-Talisman), ``no-store`` where a page shows a code, and the
+instance's secret key, created once even when many workers start together.
+"""
+from __future__ import annotations
+
+import errno
+import os
+import secrets
+import tempfile
+import time
+from pathlib import Path
+
+from flask import request
+from flask_talisman import Talisman
+
+# No inline script or style anywhere: JavaScript and CSS come from /static. Charts are SVG images in
+# data: URIs (ladder.outcomes), which an <img> cannot run script from.
+CSP = {
+    "default-src": "'self'",
+    "img-src": "'self' data:",
+    "object-src": "'none'",
+    "base-uri": "'none'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
+PERMISSIONS_POLICY = {"browsing-topics": "()", "camera": "()", "microphone": "()", "geolocation": "()",
+                      "payment": "()"}
+HSTS_SECONDS = 365 * 24 * 3600
+
+# Pages that may be kept by a browser or proxy: they show nothing of one resident or one staff member.
+# Everything else (answers in progress, receipts, resume and invite codes, staff pages, exports, every
+# POST) gets ``Cache-Control: no-store``, so the back button on a shared computer shows no one's code.
+SHAREABLE_ENDPOINTS = frozenset({
+    "static", "resident.index", "resident.accessibility", "results.show",
+    "api.surveys", "api.survey", "api.openapi", "meta.plugins",
+})
+
+
+def init_app(app) -> None:
+    """Security headers for this app (one Talisman per app: its options live on the instance)."""
+    production = bool(app.config.get("PRODUCTION"))
+    app.extensions["talisman"] = Talisman(
+        app,
+        # TLS ends at the proxy, which redirects http to https; the app never redirects itself, so
+        # development and tests run over plain http.
+        force_https=False,
+        # HSTS only in production, and Talisman sends it only on requests that arrived over https
+        # (X-Forwarded-Proto from the proxy); not for subdomains, which are not ladder's to decide.
+        strict_transport_security=production,
+        strict_transport_security_max_age=HSTS_SECONDS,
+        strict_transport_security_include_subdomains=False,
+        frame_options="DENY",
+        content_security_policy=CSP,
+        referrer_policy="same-origin",
+        permissions_policy=PERMISSIONS_POLICY,
+        # Keep ladder's own cookie settings (Talisman would otherwise force Secure, also over http).
+        session_cookie_secure=bool(app.config.get("SESSION_COOKIE_SECURE")),
+        session_cookie_http_only=bool(app.config.get("SESSION_COOKIE_HTTPONLY", True)),
+        session_cookie_samesite=app.config.get("SESSION_COOKIE_SAMESITE", "Lax"),
+    )
+    app.after_request(_no_store)
+
+
+def _no_store(response):
+    if request.method not in ("GET", "HEAD") or request.endpoint not in SHAREABLE_ENDPOINTS:
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+# ---------------------------------------------------------------- the instance's secret key
+
+def instance_secret(instance: Path) -> str:
+    """The instance's secret key, created on first start (owner-only file).
+
+    Several workers may start at once on a fresh instance folder: each writes a candidate key to a
+    temporary file and hard-links it to ``secret_key``, which fails if the name exists, so exactly one
+    wins and the file is never seen half-written; the others read the winner's key. Where hard links
+    are not supported, an exclusive create (O_EXCL) decides, and readers wait for its content.
+    """
+    path = Path(instance) / "secret_key"
+    key = _read(path)
+    if key is None:
+        _create(path)
+        key = _read(path)
+    deadline = time.monotonic() + 2
+    while not key and time.monotonic() < deadline:  # an O_EXCL winner still writing (fallback only)
+        time.sleep(0.02)
+        key = _read(path)
+    if not key:
+        raise RuntimeError(f"{path} is empty. Delete it so a new key is made at the next start "
+                           "(everyone signed in must then sign in again).")
+    return key
+
+
+def _read(path: Path) -> str | None:
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        return None
+
+
+def _create(path: Path) -> None:
+    key = secrets.token_urlsafe(48)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".secret_key-")  # mode 0600
+    try:
+        with os.fdopen(fd, "w") as fh:
+            fh.write(key)
+            fh.flush()
+            os.fsync(fh.fileno())
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass  # another worker won; its key is read
+        except OSError as exc:
+            if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV):
+                raise
+            _create_exclusive(path, key)
+    finally:
+        os.unlink(tmp)
+
+
+def _create_exclusive(path: Path, key: str) -> None:
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key)
+        fh.flush()
+        os.fsync(fh.fileno())
