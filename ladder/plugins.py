@@ -289,6 +289,11 @@ def check_survey(survey, registry: Registry) -> str | None:
 
     if survey.ladder not in registry.ladders:
         return f"survey {survey.slug!r} uses unknown ladder {survey.ladder!r}"
+    offer = getattr(survey, "offer", None)
+    for where, offered in ([("offer.rung", offer)] + [(f"offer.aspects.{a}.rung", o) for a, o in offer.aspects.items()]
+                           if offer else []):
+        if offered.rung not in registry.ladders[survey.ladder]:
+            return f"{survey.source or survey.slug}: {where}: the ladder {survey.ladder!r} has no rung {offered.rung!r}"
 
     def fail(key, reason):
         raise SurveyFileError(survey.source or survey.slug, key, reason)

@@ -103,6 +103,50 @@ class Advice:
                    reasons=tuple(data.get("reasons", ())), steps=tuple(data.get("steps", ())))
 
 
+@dataclass(frozen=True)
+class Offer:
+    """The rung the municipality offers in this consultation, and what it promises in words.
+
+    ``aspects`` holds an offer per aspect where it differs from the survey's; ``compare`` names the
+    aspects that say how much say the resident *wants* (an aspect such as "how you take part now" is
+    not compared with the offer). See docs/survey-files.rst.
+    """
+
+    rung: str
+    promise: Text
+    aspects: Mapping[str, Offer] = field(default_factory=dict)
+    compare: tuple[str, ...] | None = None  # None: every aspect
+
+    def for_aspect(self, aspect: str) -> Offer | None:
+        """The offer a placement on ``aspect`` is compared with, or None when it is not compared."""
+        if aspect in self.aspects:
+            return self.aspects[aspect]
+        if self.compare is None or aspect in self.compare:
+            return self
+        return None
+
+    def distinct(self, aspects: Sequence[str] = ()) -> list[tuple[str | None, Offer]]:
+        """(aspect or None, offer) pairs to state up front: the survey's own offer, unless every compared
+        aspect of ``aspects`` has its own, then each aspect's own."""
+        compared = [a for a in aspects if self.compare is None or a in self.compare]
+        own = [(a, self.aspects[a]) for a in aspects if a in self.aspects]
+        general = not compared or any(a not in self.aspects for a in compared)
+        return ([(None, self)] if general else []) + own
+
+
+# Who answers a survey: residents about their own say, or officials about a plan (the Kompas).
+RESPONDENTS = ("residents", "officials")
+
+
+@dataclass(frozen=True)
+class ResultWording:
+    """A survey's own wording for its result page; empty texts mean the resident wording."""
+
+    heading: Text = field(default_factory=dict)
+    intro: Text = field(default_factory=dict)
+    placement: Text = field(default_factory=dict)  # with {aspect}, {rung}, {level}, {total}
+
+
 PlaceFn = Callable[[Mapping[str, Any]], Sequence[Placement]]
 AdviseFn = Callable[[Mapping[str, Any]], Sequence[Advice]]
 
@@ -130,6 +174,9 @@ class Survey:
     closes: date | None = None
     locales: tuple[str, ...] = ("nl",)
     demographics: Mapping[str, str] = field(default_factory=dict)  # age / sex -> question id
+    offer: Offer | None = None  # required for residents' surveys (ladder lint checks it)
+    respondents: str = "residents"  # or "officials": the result speaks about a plan, not about them
+    result: ResultWording = field(default_factory=ResultWording)
     place: PlaceFn | None = None
     advise: AdviseFn | None = None
     source: str = ""  # file the definition came from, for error messages

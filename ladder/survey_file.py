@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .conditions import ConditionError, check as check_condition
-from .survey import AdviseFn, Area, Choice, Page, PlaceFn, Question, Survey
+from .survey import RESPONDENTS, AdviseFn, Area, Choice, Offer, Page, PlaceFn, Question, ResultWording, Survey
 from .text import LOCALES, text
 
 
@@ -26,13 +26,15 @@ class SurveyFileError(ValueError):
 
 SURVEY_KEYS = {"slug", "title", "municipality", "intro", "purpose", "retention", "ladder", "areas", "pages",
                "aspects", "next_steps", "contact", "audience", "minutes", "status", "opens", "closes", "locales",
-               "demographics"}
+               "demographics", "offer", "respondents", "result"}
 REQUIRED_SURVEY_KEYS = {"slug", "title", "municipality", "intro", "purpose", "retention", "pages"}
 PAGE_KEYS = {"id", "title", "intro", "questions", "show_if"}
 QUESTION_KEYS = {"id", "type", "label", "required", "help", "choices", "show_if"}
 CHOICE_KEYS = {"value", "label"}
 AREA_KEYS = {"code", "name", "kind", "parent"}
 AREA_KINDS = {"gemeente", "kern", "dorp", "stad", "wijk", "buurt", "gebied"}
+OFFER_KEYS = {"rung", "promise", "aspects", "compare"}
+RESULT_KEYS = {"heading", "intro", "placement"}
 
 
 def load_survey(path: str | Path, *, place: PlaceFn | None = None, advise: AdviseFn | None = None,
@@ -107,6 +109,14 @@ def survey_from_dict(data: Mapping[str, Any], *, source: str = "<dict>", place: 
         if qid not in question_ids:
             fail(f"demographics.{key}", f"no question {qid!r} in this survey")
 
+    offer = _offer(data["offer"], aspects, fail) if "offer" in data else None
+    respondents = data.get("respondents", "residents")
+    if respondents not in RESPONDENTS:
+        fail("respondents", f"must be {' or '.join(RESPONDENTS)}")
+    raw_result = data.get("result", {})
+    _keys(raw_result, RESULT_KEYS, set(), "result", fail)
+    result = ResultWording(**{k: _text(raw_result.get(k), f"result.{k}", fail) for k in RESULT_KEYS})
+
     return Survey(
         slug=slug, title=_text(data["title"], "title", fail), municipality=_str(data["municipality"], "municipality", fail),
         intro=_text(data["intro"], "intro", fail), purpose=_text(data["purpose"], "purpose", fail),
@@ -116,7 +126,7 @@ def survey_from_dict(data: Mapping[str, Any], *, source: str = "<dict>", place: 
         next_steps=_text(data.get("next_steps"), "next_steps", fail), contact=_text(data.get("contact"), "contact", fail),
         audience=_text(data.get("audience"), "audience", fail), minutes=minutes, status=status,
         opens=data.get("opens"), closes=data.get("closes"), locales=locales, place=place, advise=advise,
-        demographics=dict(demographics),
+        demographics=dict(demographics), offer=offer, respondents=respondents, result=result,
         source=source, definition=dict(data),
     )
 
@@ -155,6 +165,32 @@ def _text(value, where, fail):
             fail(f"{where}.nl", "missing: every text needs Dutch")
         return text(value)
     fail(where, "must be a text or a table of language = text")
+
+
+def _offer(raw, aspects, fail):
+    """``[offer]``: rung and promise, optionally ``compare`` (aspect ids) and ``[offer.aspects.<id>]``."""
+    _keys(raw, OFFER_KEYS, {"rung", "promise"}, "offer", fail)
+    own = {}
+    raw_aspects = raw.get("aspects", {})
+    if not isinstance(raw_aspects, dict):
+        fail("offer.aspects", "must be a table of aspect id = { rung, promise }")
+    for aspect, sub in raw_aspects.items():
+        where = f"offer.aspects.{aspect}"
+        if aspect not in aspects:
+            fail(where, f"no aspect {aspect!r} in [aspects]")
+        _keys(sub, {"rung", "promise"}, {"rung", "promise"}, where, fail)
+        own[aspect] = Offer(rung=_str(sub["rung"], f"{where}.rung", fail),
+                            promise=_text(sub["promise"], f"{where}.promise", fail))
+    compare = raw.get("compare")
+    if compare is not None:
+        if not isinstance(compare, list) or not all(isinstance(a, str) for a in compare):
+            fail("offer.compare", "must be a list of aspect ids, such as [\"gewenst\"]")
+        for aspect in compare:
+            if aspect not in aspects:
+                fail("offer.compare", f"no aspect {aspect!r} in [aspects]")
+        compare = tuple(compare)
+    return Offer(rung=_str(raw["rung"], "offer.rung", fail), promise=_text(raw["promise"], "offer.promise", fail),
+                 aspects=own, compare=compare)
 
 
 def _area(raw, where, fail):

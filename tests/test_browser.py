@@ -53,8 +53,9 @@ def result_placements(page):
         placed = section.locator("li.rung--placed")
         assert placed.count() == 1, f"placement {heading!r} marks {placed.count()} rungs"
         title = placed.locator(".rung-title").inner_text().strip()
-        assert placed.locator(".rung-marker").inner_text().strip() == "uw plek"
-        assert title in heading, f"heading {heading!r} does not name the placed rung {title!r}"
+        assert placed.locator(".rung-marker").first.inner_text().strip() == "uw antwoord"
+        sentence = section.locator(".placement-sentence").inner_text()
+        assert title in sentence, f"sentence {sentence!r} does not name the placed rung {title!r}"
         assert section.locator("li.rung").count() == 6  # the whole participatieladder is drawn
         found.append((heading.split(":", 1)[0].strip(), title))
     return found
@@ -211,7 +212,7 @@ def test_keyboard_only_completion_matches_the_api(new_context, live):
     tab_to(page, "form button[type=submit]", shift=True)
     press_and_load(page)
 
-    # Resultaat: the receipt code, and each aspect placed on one rung marked "uw plek".
+    # Resultaat: the receipt code, and each aspect placed on one rung marked "uw antwoord".
     assert_at(page, f"/s/{SLUG}/resultaat")
     receipt = page.locator(".panel .code").inner_text().strip()
     assert CODE.match(receipt), receipt

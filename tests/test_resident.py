@@ -61,7 +61,7 @@ def test_whole_survey_through_the_form_gives_the_same_placement_as_the_api(app, 
     done = client.post(r.headers["Location"], data={"csrf_token": token(check.data)})
     assert done.status_code == 302
     result = client.get(done.headers["Location"]).get_data(as_text=True)
-    assert "Raadplegen" in result and "Coproduceren" in result and "uw plek" in result
+    assert "Raadplegen" in result and "Coproduceren" in result and "uw antwoord" in result
     assert re.search(r'class="code">[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}<', result)
     assert count(app, Draft) == 0  # the draft goes in the same transaction as the response
     with app.app_context():

@@ -47,6 +47,7 @@ def start(slug):
 
 def _start_page(survey, invite_error=None):
     return render_template("resident/start.html", survey=survey, locale=_locale(survey), form=FlaskForm(),
+                           ladder=registry().ladders[survey.ladder],
                            has_draft=drafts.current(survey) is not None, state=lifecycle.of(survey),
                            answered_before=survey.slug in session.get("answered", []),
                            invite_error=invite_error), (422 if invite_error else 200)

@@ -228,7 +228,7 @@ def place(answers: Mapping[str, Any]) -> list[Placement]:
 
 
 def advise(answers: Mapping[str, Any]) -> list[Advice]:
-    """Survey hook: the stappenplan for the advised rung."""
-    rung, reasons = rung_and_reasons(answers)
-    return [Advice(topic=TOPIC, title="Stappenplan participatie", verdict=None, reasons=tuple(reasons),
+    """Survey hook: the stappenplan for the advised rung (its reasons are the placement's, shown once)."""
+    rung, _reasons = rung_and_reasons(answers)
+    return [Advice(topic=TOPIC, title="Stappenplan participatie", verdict=None, reasons=(),
                    steps=tuple(steps(answers, rung)))]

@@ -88,10 +88,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "proj.geen_project": "Projectengeld is voor projecten, niet voor de kosten van het belang zelf.",
         "melding.fits": "Een klacht of melding over de openbare ruimte gaat via het meldingsformulier op de "
                         "website van de gemeente, niet via het kernenfonds.",
-        "melding.niet_fonds": "Een melding over de openbare ruimte gaat niet via het kernenfonds.",
         "step.coordinator": "Bespreek uw plan met de coördinator van uw gebied.",
         "step.draagvlak": "Laat zien hoeveel inwoners het plan steunen.",
         "step.melding": "Vul het meldingsformulier in op de website van de gemeente.",
+        "anders.title": "Uw plan en het kernenfonds",
+        "anders.reason": "Het is niet meteen duidelijk welk deel van het kernenfonds bij uw plan past. "
+                         "De coördinator van uw gebied zoekt dat met u uit.",
     },
     "fy": {
         "now.samen": "Jo stelle de prioriteiten tegearre mei de gemeente op.",
@@ -138,10 +140,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "proj.geen_project": "Projektejild is foar projekten, net foar de kosten fan it belang sels.",
         "melding.fits": "In klacht of melding oer de iepenbiere romte giet fia it meldingsformulier op de "
                         "webside fan de gemeente, net fia it kearnenfûns.",
-        "melding.niet_fonds": "In melding oer de iepenbiere romte giet net fia it kearnenfûns.",
         "step.coordinator": "Praat mei de koördinator fan jo gebiet oer jo plan.",
         "step.draagvlak": "Lit sjen hoefolle ynwenners it plan stypje.",
         "step.melding": "Folje it meldingsformulier yn op de webside fan de gemeente.",
+        "anders.title": "Jo plan en it kearnenfûns",
+        "anders.reason": "It is net daliks dúdlik hokker part fan it kearnenfûns by jo plan past. "
+                         "De koördinator fan jo gebiet siket dat mei jo út.",
     },
 }
 
@@ -182,20 +186,29 @@ def place(answers: Mapping[str, Any], locale: str | None = None) -> list[Placeme
 
 
 def advise(answers: Mapping[str, Any], locale: str | None = None) -> list[Advice]:
-    """Say which part of the kernenfonds fits the plan, and why the other parts do not."""
+    """Say which part of the kernenfonds fits the plan the belang asked about.
+
+    Only the parts the plan's kind (and amount) point to get advice: a belang asking about its own
+    running costs does not need a "does not meet the rules" for projectengeld it never asked for.
+    """
     soort = answers.get("plan_soort")
     if soort in (None, "geen"):
         return []  # no plan, nothing to advise
     t = _texts(answers, locale)
     if soort == "melding":
-        return [
-            Advice(topic="melding", title=t["melding.title"], verdict=True, reasons=(t["melding.fits"],),
-                   steps=(t["step.melding"],)),
-            *(Advice(topic=topic, title=t[f"{key}.title"], verdict=False, reasons=(t["melding.niet_fonds"],))
-              for topic, key in (("organisatiegeld", "org"), ("kwaliteitsgeld", "kwal"),
-                                 ("projectengeld", "proj"))),
-        ]
-    return [_organisatiegeld(answers, t), _kwaliteitsgeld(answers, t), _projectengeld(answers, t)]
+        return [Advice(topic="melding", title=t["melding.title"], verdict=True, reasons=(t["melding.fits"],),
+                       steps=(t["step.melding"],))]
+    kosten = answers.get("plan_kosten")
+    large = kosten is not None and kosten > PROJECT_THRESHOLD
+    if soort == "organisatie":
+        return [_organisatiegeld(answers, t)]
+    if soort == "leefbaarheid":
+        # above the threshold kwaliteitsgeld says "look at projectengeld": then that advice is asked for too
+        return [_kwaliteitsgeld(answers, t)] + ([_projectengeld(answers, t)] if large else [])
+    # another kind of plan: the coordinator knows which part fits; a large one may be a project
+    other = Advice(topic="kernenfonds", title=t["anders.title"], verdict=None, reasons=(t["anders.reason"],),
+                   steps=(t["step.coordinator"],))
+    return [other] + ([_projectengeld(answers, t)] if large else [])
 
 
 def _organisatiegeld(answers, t) -> Advice:
