@@ -15,6 +15,7 @@ from sqlalchemy.exc import DBAPIError
 from . import audit, auth, db, invites
 from .views import registry
 from .migrate import upgrade
+from .new_plugin import new_plugin
 from .models import Draft, Response, User, utcnow
 from .placing import rescore
 from .serialize import survey_summary
@@ -22,7 +23,8 @@ from .serialize import survey_summary
 
 def init_app(app) -> None:
     """Add ladder's commands to the app's CLI, then the commands plugins add."""
-    for command in (init_db, plugins, surveys, rescore_command, users, codes, purge_drafts, purge_command):
+    for command in (init_db, plugins, surveys, rescore_command, users, codes, purge_drafts, purge_command,
+                    new_plugin):
         app.cli.add_command(command)
     # a plugin's broken command must not take the CLI down: failures are logged (NOTIFY_HOOKS)
     app.extensions["ladder"].notify("register_commands", cli=app.cli)
