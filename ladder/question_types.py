@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .messages import _
+from .messages import _, current_locale
 from .survey import Question, Survey
 from .text import pick
 
@@ -29,7 +29,15 @@ if TYPE_CHECKING:
 
 
 class AnswerError(ValueError):
-    """An answer that cannot be accepted; the message is shown to the resident."""
+    """An answer that cannot be accepted; the message is shown to the resident.
+
+    ``item`` names the part of the answer in error (a ranking's row: its choice value), so the
+    page can mark that row and not only the question.
+    """
+
+    def __init__(self, message: str, item: str | None = None):
+        super().__init__(message)
+        self.item = item
 
 
 # --- what a type tells the analysis side ---------------------------------------------------------
@@ -72,6 +80,10 @@ class QuestionSummary:
     chart: str | None = "count"
     note: str = ""
     public: bool = True  # False: not for the public results page (free text is never published)
+    # a scale's or number's mean and its standard error (filled by ladder.analysis.question_summaries,
+    # which also puts ci_low/ci_high beside share and se beside mean_points in the table)
+    mean: float | None = None
+    se: float | None = None
 
 
 # --- the base class ------------------------------------------------------------------------------
@@ -136,9 +148,13 @@ class QuestionType:
         table = pd.DataFrame({"label": [_("Beantwoord")], "count": [answered]})
         return QuestionSummary(question, table, answered, derived={}, chart=None, public=True)
 
+    def required_message(self, question: Question) -> str:
+        """What to say when a required question is left empty; each type says what to do."""
+        return _("Beantwoord deze vraag.")
+
     def _required(self, question: Question, empty: bool) -> None:
         if empty and question.required:
-            raise AnswerError(_("Beantwoord deze vraag."))
+            raise AnswerError(self.required_message(question))
 
 
 class ParsedBy:
@@ -153,6 +169,7 @@ class ParsedBy:
             field.parsed = self.qtype.parse(self.question, field.data, self.survey)
         except AnswerError as exc:
             field.errors[:] = []
+            field.error_item = exc.item
             raise ValidationError(str(exc)) from exc
 
 
@@ -216,6 +233,9 @@ class SingleChoice(QuestionType):
         return RadioField(pick(question.label, locale), choices=_choices(question, locale),
                           validate_choice=False, validators=[ParsedBy(self, question, survey)])
 
+    def required_message(self, question):
+        return _("Kies één antwoord.")
+
     def parse(self, question, raw, survey):
         self._required(question, _empty(raw))
         if _empty(raw):
@@ -269,11 +289,26 @@ class MultipleChoice(QuestionType):
             raise AnswerError(_("Kies elk antwoord hoogstens één keer."))
         chosen = [v for v in known if v in raw]  # definition order
         low, high = question.options.get("min_choices"), question.options.get("max_choices")
-        if chosen and low and len(chosen) < low:
-            raise AnswerError(_("Kies er minstens %(n)s.", n=low))
-        if high and len(chosen) > high:
-            raise AnswerError(_("Kies er hoogstens %(n)s.", n=high))
+        if chosen and ((low and len(chosen) < low) or (high and len(chosen) > high)):
+            raise AnswerError(self.how_many(question))
         return chosen or None
+
+    def how_many(self, question) -> str:
+        """How many answers to tick, in words: "Kies 1 tot 3 antwoorden."."""
+        low, high = question.options.get("min_choices"), question.options.get("max_choices")
+        low = low or 1
+        if high == low == 1:
+            return _("Kies één antwoord.")
+        if high and high == low:
+            return _("Kies precies %(n)s antwoorden.", n=high)
+        if high:
+            return _("Kies %(low)s tot %(high)s antwoorden.", low=low, high=high)
+        if low > 1:
+            return _("Kies minstens %(n)s antwoorden.", n=low)
+        return _("Kies minstens één antwoord.")
+
+    def required_message(self, question):
+        return self.how_many(question)
 
     def form_data(self, question, value):
         return value or []
@@ -343,6 +378,18 @@ class Scale(QuestionType):
                           choices=[SelectChoice(str(i), str(i)) for i in range(low, high + 1)],
                           validate_choice=False, validators=[ParsedBy(self, question, survey)])
 
+    def required_message(self, question):
+        low, high = self.bounds(question)
+        return _("Kies een getal van %(low)s tot en met %(high)s.", low=low, high=high)
+
+    def points(self, question, locale) -> list[dict[str, Any]]:
+        """Each point of the scale with what a screen reader should say: "3 van 5", and the end's
+        words on the two ends ("1 van 5, helemaal oneens"), so no point is only a bare number."""
+        low, high = self.bounds(question)
+        ends = dict(zip((low, high), self.end_labels(question, locale)))
+        return [{"value": str(i), "number": str(i), "of": _("van %(high)s", high=high), "end": ends.get(i, "")}
+                for i in range(low, high + 1)]
+
     def parse(self, question, raw, survey):
         self._required(question, _empty(raw))
         if _empty(raw):
@@ -409,6 +456,9 @@ class ShortText(QuestionType):
 
     def max_length(self, question):
         return int(question.options.get("max_length", self.default_max))
+
+    def required_message(self, question):
+        return _("Vul een antwoord in.")
 
     def field(self, question, survey, locale):
         from wtforms import StringField
@@ -482,6 +532,17 @@ class Number(QuestionType):
     def integer(self, question) -> bool:
         return bool(question.options.get("integer", True))
 
+    def example(self, question) -> str:
+        """How to write an answer: an amount in euros says so."""
+        if str(question.options.get("unit", "")).lower() in ("euro", "euro's", "€"):
+            return _("Vul een bedrag in euro's in, bijvoorbeeld 1500.")
+        if not self.integer(question):
+            return _("Vul een getal in, bijvoorbeeld 12,5.")
+        return _("Vul een getal in, bijvoorbeeld 1500.")
+
+    def required_message(self, question):
+        return self.example(question)
+
     def field(self, question, survey, locale):
         from wtforms import StringField
         return StringField(pick(question.label, locale), validators=[ParsedBy(self, question, survey)])
@@ -497,7 +558,7 @@ class Number(QuestionType):
             if _THOUSANDS.match(cleaned):
                 cleaned = cleaned.replace(".", "")
             if not _NUMBER.match(cleaned):  # ASCII digits only; no "1e309", "inf" or "nan"
-                raise AnswerError(_("Vul een getal in, bijvoorbeeld 1500."))
+                raise AnswerError(self.example(question))
             raw = float(cleaned.replace(",", "."))
         if not math.isfinite(raw) or abs(raw) > LARGEST:
             raise AnswerError(_("Vul een getal in."))
@@ -563,13 +624,38 @@ class AreaChoice(QuestionType):
         if not self.offered(question, survey_areas):
             raise ValueError(f"no areas of kinds {question.options.get('kinds')} in the survey")
 
+    SHORT = 7  # up to this many areas show as radios; more as a select grouped by the larger area
+
     def offered(self, question, areas):
         kinds = question.options.get("kinds")
         return [a for a in areas if not kinds or a.kind in kinds]
 
+    def short(self, question, survey) -> bool:
+        """Few enough areas to show them all as radios (Zwijndrecht's 2), not a select (Rotterdam's 81)."""
+        return len(self.offered(question, survey.areas)) <= self.SHORT
+
+    def groups(self, question, survey, locale) -> list[tuple[str, list[tuple[str, str]]]]:
+        """The offered areas grouped by their larger area (a wijk's gebied), in the survey's order:
+        [(group name or "", [(code, name), ...]), ...]; areas without a larger area form one group
+        without a name."""
+        grouped: dict[str, list[tuple[str, str]]] = {}
+        for area in self.offered(question, survey.areas):
+            parent = survey.area(area.parent) if area.parent else None
+            grouped.setdefault(pick(parent.name, locale) if parent else "", []).append(
+                (area.code, pick(area.name, locale)))
+        return list(grouped.items())
+
+    def required_message(self, question):
+        return _("Kies een kern, wijk of buurt.")
+
     def field(self, question, survey, locale):
-        from wtforms import SelectField
+        from wtforms import RadioField, SelectField
         from wtforms.fields.choices import SelectChoice
+        if self.short(question, survey):
+            return RadioField(pick(question.label, locale), validate_choice=False,
+                              choices=[SelectChoice(a.code, self.label(a, survey, locale))
+                                       for a in self.offered(question, survey.areas)],
+                              validators=[ParsedBy(self, question, survey)])
         choices = [SelectChoice("", _("Kies uw kern, wijk of buurt"))]
         choices += [SelectChoice(a.code, self.label(a, survey, locale)) for a in self.offered(question, survey.areas)]
         return SelectField(pick(question.label, locale), choices=choices, validate_choice=False,
@@ -628,6 +714,12 @@ class Ranking(QuestionType):
     def top(self, question):
         return int(question.options.get("top", len(question.choices)))
 
+    def required_message(self, question):
+        top = self.top(question)
+        if top < len(question.choices):
+            return _("Geef de %(n)s belangrijkste onderwerpen een plaats.", n=top)
+        return _("Geef elk onderwerp een plaats.")
+
     def check(self, question, survey_areas=()):
         super().check(question, survey_areas)
         if not 1 <= self.top(question) <= len(question.choices):
@@ -644,7 +736,7 @@ class Ranking(QuestionType):
         if not isinstance(raw, list) or not all(isinstance(v, str) for v in raw):
             raise AnswerError(_("Geef een volgorde."))
         if len(raw) == len(values) and not set(raw) & set(values):  # the form: a position per item
-            raw = self._from_positions(raw, values, top)
+            raw = self._from_positions(question, raw, values, top)
         if not raw:
             self._required(question, True)
             return None
@@ -654,21 +746,37 @@ class Ranking(QuestionType):
             raise AnswerError(_("Zet precies %(n)s onderwerpen op volgorde.", n=top))
         return list(raw)
 
-    def _from_positions(self, positions, values, top):
+    def _from_positions(self, question, positions, values, top):
+        """The order from a position per item; an error names the row it is about."""
+        locale = current_locale()
         ranked = {}
         for value, pos in zip(values, positions):
             if pos.strip() == "":
                 continue
-            if not re.fullmatch(r"[0-9]{1,3}", pos.strip()):  # ASCII digits: int() would read "²"
-                raise AnswerError(_("Gebruik de plaatsen 1 tot en met %(n)s.", n=top))
+            name = question.choice_label(value, locale)
+            if not re.fullmatch(r"[0-9]{1,3}", pos.strip()) or not 1 <= int(pos) <= top:  # ASCII digits only
+                raise AnswerError(_("Geef ‘%(item)s’ een van de plaatsen 1 tot en met %(n)s.", item=name, n=top),
+                                  item=value)
             p = int(pos)
-            if not 1 <= p <= top:
-                raise AnswerError(_("Gebruik de plaatsen 1 tot en met %(n)s.", n=top))
             if p in ranked:
-                raise AnswerError(_("Elke plaats mag maar één keer voorkomen (plaats %(p)s staat er vaker).", p=p))
+                raise AnswerError(_("Plaats %(p)s staat bij ‘%(first)s’ en bij ‘%(second)s’. Elke plaats mag maar "
+                                    "één keer voorkomen.", p=p, first=question.choice_label(ranked[p], locale),
+                                    second=name), item=value)
             ranked[p] = value
         if ranked and sorted(ranked) != list(range(1, len(ranked) + 1)):
-            raise AnswerError(_("Vul de plaatsen op volgorde in, zonder gaten."))
+            missing = min(set(range(1, len(ranked) + 1)) - set(ranked))
+            raise AnswerError(_("Plaats %(p)s is leeg. Vul de plaatsen op volgorde in, zonder gaten.", p=missing))
+        if ranked and len(ranked) < top:
+            raise AnswerError(_("Geef nog een onderwerp plaats %(p)s: zet %(n)s onderwerpen op volgorde.",
+                                p=len(ranked) + 1, n=top))
+        return [ranked[p] for p in sorted(ranked)]
+
+    def chosen_order(self, question, positions, locale) -> list[str]:
+        """The labels in the order the positions give (for "Uw volgorde"), skipping what does not read."""
+        ranked = {}
+        for choice, pos in zip(question.choices, positions or []):
+            if isinstance(pos, str) and re.fullmatch(r"[0-9]{1,3}", pos.strip()):
+                ranked.setdefault(int(pos), pick(choice.label, locale))
         return [ranked[p] for p in sorted(ranked)]
 
     def form_data(self, question, value):

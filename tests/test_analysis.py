@@ -147,7 +147,7 @@ def _rows(table, keys, values):
 
 def test_rungs_per_area(frame, filled):
     table = rungs_per_area(frame, filled[3])
-    assert list(table.columns) == ["area", "aspect", "rung", "count", "share"]
+    assert list(table.columns) == ["area", "aspect", "rung", "count", "share", "ci_low", "ci_high"]
     got = _rows(table, ["area", "aspect", "rung"], ["count"])
     assert got == {
         ("testdorp", "huidig", "informeren"): (3,), ("testdorp", "huidig", "raadplegen"): (3,),

@@ -34,7 +34,7 @@ cell hidden to protect it.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -50,6 +50,10 @@ SIZE_COLUMNS = ("n",)
 TOGETHER = (("first", "points"),)
 DERIVED = {"share": "count", "mean_difference": "n", "mean_points": "points", "weighted_n": "n",
            "more_share": "more", "same_share": "same", "less_share": "less"}
+# Uncertainty columns (``ladder.analysis.intervals``) -> the estimates they belong to, in order of
+# preference: an interval or standard error is hidden whenever its estimate's count is, whatever
+# layout a table declares (a table that names only ``share`` still has its ``ci_low`` hidden).
+UNCERTAINTY = {"ci_low": ("share",), "ci_high": ("share",), "se": ("mean_difference", "mean_points", "mean")}
 
 
 @dataclass(frozen=True)
@@ -90,6 +94,7 @@ def layout_of(table: pd.DataFrame, counts: Iterable[str] | None = None, derived:
                and not pd.api.types.is_bool_dtype(table[c].dtype)]
     derived = dict(DERIVED if derived is None else derived)
     derived = {d: s for d, s in derived.items() if d in table.columns and s in table.columns}
+    derived = _with_uncertainty(derived, table.columns, counts)
     people = dict(fields.pop("people", {}))
     if "respondents" in table.columns and "count" in table.columns and "people" not in fields:
         people.setdefault("count", "respondents")
@@ -113,6 +118,30 @@ def layout_of(table: pd.DataFrame, counts: Iterable[str] | None = None, derived:
     return Layout(counts=counts, derived=derived, groups=groups, categories=categories, split=split,
                   size=size if size in table.columns else None, wide=wide, people=people, together=together,
                   **fields)
+
+
+def _with_uncertainty(derived: Mapping, columns, counts=None) -> dict:
+    """``derived`` plus every uncertainty column of the table, derived from its estimate's source
+    (else from the table's first count): an interval hides with the share it belongs to."""
+    derived = dict(derived)
+    for col, estimates in UNCERTAINTY.items():
+        if col not in columns or col in derived:
+            continue
+        source = next((derived[e] for e in estimates if e in derived), None)
+        if source is None:
+            source = next((c for c in (*(counts or ()), "count", "n", "points") if c in columns), None)
+        if source is not None:
+            derived[col] = source
+    return derived
+
+
+def with_uncertainty(layout: Layout, table: pd.DataFrame) -> Layout:
+    """``layout`` with the table's uncertainty columns declared derived (and never counts)."""
+    derived = _with_uncertainty(layout.derived, table.columns, layout.counts)
+    counts = tuple(c for c in layout.counts if c not in derived)
+    if derived == dict(layout.derived) and counts == tuple(layout.counts):
+        return layout
+    return replace(layout, derived=derived, counts=counts)
 
 
 # --- the engine: cells and equations ---------------------------------------------------------------
@@ -334,7 +363,7 @@ def protect(table: pd.DataFrame, layout: Layout | None = None, threshold: int = 
     if threshold <= 0 or table.empty:
         out["suppressed"] = False
         return out
-    layout = layout or layout_of(table)
+    layout = with_uncertainty(layout or layout_of(table), table)
     people = dict(layout.people)
     splits = _keys(table, layout.split)
     groups = [(s, g) for s, g in zip(splits, _keys(table, layout.groups))]

@@ -17,6 +17,7 @@ import pandas as pd
 from ..question_types import borda
 from ..text import Text, text
 from .disclosure import PROTECTION, Layout, layout_of, protect
+from .intervals import SE_COLUMN, add_intervals, effective_n, mean_se
 
 
 @dataclass(frozen=True)
@@ -71,8 +72,55 @@ def question_summaries(frame: pd.DataFrame, survey, registry, locale: str = "nl"
     for question in survey.questions:
         found = registry.type_of(question).summary(question, frame, survey, locale)
         if found is not None and (found.public or not public):
-            out.append(found)
+            out.append(with_uncertainty(found, frame))
     return out
+
+
+def with_uncertainty(found, frame: pd.DataFrame):
+    """A question summary with its uncertainty (see ``ladder.analysis.intervals``): ``ci_low`` and
+    ``ci_high`` beside ``share`` (Wilson, of those who answered), ``se`` beside ``mean_points``, and
+    ``mean``/``se`` on the summary itself for a scale or number. Each is declared derived from the
+    count its estimate comes from, so disclosure control hides them together."""
+    table, derived = found.table, dict(found.derived)
+    if "share" in table.columns and "count" in table.columns and len(table):
+        table = add_intervals(table, found.answered)
+        source = derived.get("share", "count")
+        derived.update({"ci_low": source, "ci_high": source})
+    qid = found.question.id
+    positions = frame.attrs.get("rankings", {}).get(qid)
+    if "mean_points" in table.columns and positions and all(p in frame.columns for p in positions):
+        answered = frame[positions[0]].notna().to_numpy()
+        table = table.copy()
+        table[SE_COLUMN] = [mean_se(_points_of(frame, positions, value)[answered]) for value in table["value"]]
+        derived[SE_COLUMN] = derived.get("mean_points", "n")
+    found.table, found.derived = table, derived
+    numbers = _numeric_answers(frame, qid)
+    if numbers is not None and len(numbers):
+        found.mean, found.se = float(numbers.mean()), mean_se(numbers)
+    return found
+
+
+def _numeric_answers(frame: pd.DataFrame, qid: str) -> np.ndarray | None:
+    """The answers to a scale or number question as floats (None for other questions)."""
+    if qid not in frame.columns:
+        return None
+    col = frame[qid]
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        if not (col.cat.ordered and all(isinstance(c, int | np.integer) for c in col.cat.categories)):
+            return None
+        col = col.astype("float64")
+    elif not pd.api.types.is_numeric_dtype(col.dtype) or pd.api.types.is_bool_dtype(col.dtype):
+        return None
+    return col.astype("Float64").dropna().to_numpy(dtype="float64")
+
+
+def _points_of(frame: pd.DataFrame, positions: list[str], value) -> np.ndarray:
+    """Each respondent's Borda points for ``value``: ``k`` at position 1 .. 1 at position ``k``, else 0."""
+    k = len(positions)
+    points = np.zeros(len(frame), dtype="float64")
+    for i, p in enumerate(positions):
+        points += (frame[p] == value).fillna(False).to_numpy(dtype=bool) * (k - i)
+    return points
 
 RUNG_PREFIX = "rung_"
 WEIGHT = "weight"  # a frame column of survey weights (``frame["weight"] = rake(...)``); summaries use it
@@ -91,42 +139,70 @@ def _weights(frame: pd.DataFrame, weighted: bool | None) -> pd.Series | None:
     return frame[WEIGHT].astype("float64").fillna(1.0)
 
 
-def rungs_per_area(frame: pd.DataFrame, survey=None, weighted: bool | None = None) -> pd.DataFrame:
-    """Responses per area, aspect and rung: columns area, aspect, rung, count, share.
+def _group_codes(group: pd.Series) -> tuple[np.ndarray, list]:
+    """Integer codes of a grouping column (-1 when missing) and its keys in order (categories, else sorted)."""
+    if isinstance(group.dtype, pd.CategoricalDtype):
+        return group.cat.codes.to_numpy(dtype="int64"), list(group.cat.categories)
+    codes, keys = pd.factorize(group, sort=True)
+    return codes.astype("int64"), list(keys)
 
-    ``share`` is the count divided by the responses placed on that aspect in that area. Rungs
-    nobody reached are left out; rows follow area order, aspect order and the ladder's rung order.
+
+def _sums(codes: np.ndarray, mask: np.ndarray, groups: int, weights: np.ndarray | None = None) -> np.ndarray:
+    keep = mask & (codes >= 0)
+    return np.bincount(codes[keep], weights=None if weights is None else weights[keep], minlength=groups)
+
+
+def rungs_per_area(frame: pd.DataFrame, survey=None, weighted: bool | None = None) -> pd.DataFrame:
+    """Responses per area, aspect and rung: columns area, aspect, rung, count, share, ci_low, ci_high.
+
+    ``share`` is the count divided by the responses placed on that aspect in that area, with its
+    95 % interval ``ci_low``..``ci_high`` (see ``ladder.analysis.intervals``). Rungs nobody reached are
+    left out; rows follow area order, aspect order and the ladder's rung order.
 
     When the frame has a ``weight`` column (see ``ladder.analysis.weights``), ``count`` is the sum of
-    the weights (a float), ``share`` the weighted share, and an extra column ``respondents`` holds the
-    unweighted number of people, which :func:`suppress` uses. ``weighted=False`` ignores the column.
+    the weights (a float), ``share`` the weighted share (its interval uses the effective sample
+    size), and an extra column ``respondents`` holds the unweighted number of people, which
+    :func:`suppress` uses. ``weighted=False`` ignores the column.
     """
     rung_cols = [c for c in frame.columns if c.startswith(RUNG_PREFIX)]
     w = _weights(frame, weighted)
-    out_cols = ["area", "aspect", "rung", "count", "share"] + (["respondents"] if w is not None else [])
+    out_cols = ["area", "aspect", "rung", "count", "share", "ci_low", "ci_high"] + \
+        (["respondents"] if w is not None else [])
     if frame.empty or not rung_cols:
         return pd.DataFrame(columns=out_cols)
     parts = []
-    area = _area(frame)
+    area_codes, areas = _group_codes(_area(frame))
+    weights = None if w is None else w.to_numpy(dtype="float64")
     for col in rung_cols:
-        counts = pd.crosstab(area, frame[col], dropna=True)  # area x rung, categories in order
-        long = counts.stack().rename("respondents").reset_index()
-        long.columns = ["area", "rung", "respondents"]
-        if w is not None:
-            sums = pd.crosstab(area, frame[col], values=w, aggfunc="sum", dropna=True)
-            long["count"] = sums.reindex_like(counts).fillna(0.0).stack().to_numpy()
+        rungs = list(frame[col].cat.categories)
+        codes = frame[col].cat.codes.to_numpy(dtype="int64")
+        placed = (codes >= 0) & (area_codes >= 0)
+        cell = area_codes * len(rungs) + codes
+        size = len(areas) * len(rungs)
+        people = _sums(cell, placed, size).reshape(len(areas), len(rungs))
+        if weights is None:
+            count, n_eff = people.astype("float64"), people.sum(axis=1)
         else:
-            long["count"] = long["respondents"]
-        long = long[long["respondents"] > 0]
-        long.insert(1, "aspect", col.removeprefix(RUNG_PREFIX))
-        parts.append(long)
+            count = _sums(cell, placed, size, weights).reshape(len(areas), len(rungs))
+            sw = _sums(area_codes, placed, len(areas), weights)
+            sw2 = _sums(area_codes, placed, len(areas), weights * weights)
+            n_eff = np.divide(sw * sw, sw2, out=np.zeros_like(sw), where=sw2 > 0)
+        totals = count.sum(axis=1, keepdims=True)
+        share = np.divide(count, totals, out=np.full_like(count, np.nan), where=totals > 0)
+        long = pd.DataFrame({
+            "area": np.repeat(np.asarray(areas, dtype=object), len(rungs)),
+            "aspect": col.removeprefix(RUNG_PREFIX),
+            "rung": np.tile(np.asarray(rungs, dtype=object), len(areas)),
+            "count": count.ravel(), "share": share.ravel(), "respondents": people.ravel(),
+            "n_eff": np.repeat(n_eff, len(rungs)),
+        })
+        parts.append(long[long["respondents"] > 0])
     out = pd.concat(parts, ignore_index=True)
-    totals = out.groupby(["area", "aspect"], observed=True, sort=False)["count"].transform("sum")
     out["count"] = out["count"].astype("float64" if w is not None else "int64")
     out["respondents"] = out["respondents"].astype("int64")
-    out["share"] = out["count"] / totals
     out["area"] = out["area"].astype(str)
     out["rung"] = out["rung"].astype(str)
+    out = add_intervals(out, "n_eff")
     out = out[out_cols].reset_index(drop=True)
     out.attrs["disclosure"] = RUNGS_LAYOUT_WEIGHTED if w is not None else RUNGS_LAYOUT
     return out
@@ -138,10 +214,11 @@ def aspect_gap(frame: pd.DataFrame, survey=None, first: str | None = None, secon
 
     ``first`` and ``second`` default to the survey's first two aspects (e.g. huidig and gewenst).
     Columns: area, first, second, n (placed on both), more, same, less, mean_difference (rung
-    levels of second minus first). With a ``weight`` column, more/same/less are sums of weights,
-    the mean is weighted, ``n`` stays the number of people and ``weighted_n`` is added.
+    levels of second minus first), se (its standard error). With a ``weight`` column, more/same/less
+    are sums of weights, the mean is weighted, ``n`` stays the number of people and ``weighted_n``
+    is added.
     """
-    cols = ["area", "first", "second", "n", "more", "same", "less", "mean_difference"]
+    cols = ["area", "first", "second", "n", "more", "same", "less", "mean_difference", "se"]
     w = _weights(frame, weighted)
     if first is None or second is None:
         aspects = [c.removeprefix(RUNG_PREFIX) for c in frame.columns if c.startswith(RUNG_PREFIX)]
@@ -159,12 +236,20 @@ def aspect_gap(frame: pd.DataFrame, survey=None, first: str | None = None, secon
     work["same"] = (work["diff"] == 0) * work["w"]
     work["less"] = (work["diff"] < 0) * work["w"]
     work["wdiff"] = work["diff"] * work["w"]
+    # for the linearised standard error: sums of w², w²x and w²x²
+    work["w2"] = work["w"] ** 2
+    work["w2x"] = work["w2"] * work["diff"]
+    work["w2x2"] = work["w2x"] * work["diff"]
     grouped = work.groupby(by, observed=False, sort=True)
-    sums = grouped[["more", "same", "less", "w", "wdiff"]].sum()
+    sums = grouped[["more", "same", "less", "w", "wdiff", "w2", "w2x", "w2x2"]].sum()
+    size = grouped.size()
+    mean = sums["wdiff"] / sums["w"].where(sums["w"] > 0)
+    spread = sums["w2x2"] - 2 * mean * sums["w2x"] + mean ** 2 * sums["w2"]
+    se = np.sqrt((size / (size - 1)).where(size > 1) * spread.clip(lower=0)) / sums["w"].where(sums["w"] > 0)
     out = pd.DataFrame({
-        "n": grouped.size(),
+        "n": size,
         "more": sums["more"], "same": sums["same"], "less": sums["less"],
-        "mean_difference": sums["wdiff"] / sums["w"].where(sums["w"] > 0),
+        "mean_difference": mean, "se": se,
     }).reset_index()
     if w is not None:
         out["weighted_n"] = sums["w"].to_numpy()
@@ -176,6 +261,7 @@ def aspect_gap(frame: pd.DataFrame, survey=None, first: str | None = None, secon
     for col in ("more", "same", "less"):
         out[col] = out[col].astype("float64" if w is not None else "int64")
     out["mean_difference"] = out["mean_difference"].astype("float64")
+    out["se"] = out["se"].astype("float64")
     out.attrs["disclosure"] = GAP_LAYOUT
     return out
 
@@ -186,36 +272,73 @@ def ranking_questions(frame: pd.DataFrame, survey=None) -> dict[str, list[str]]:
             for qid, cols in frame.attrs.get("rankings", {}).items() if all(c in frame.columns for c in cols)}
 
 
-def ranking_borda(frame: pd.DataFrame, survey, question: str | None = None, by: str = "area") -> pd.DataFrame:
+def ranking_borda(frame: pd.DataFrame, survey, question: str | None = None, by: str = "area",
+                  weighted: bool | None = None) -> pd.DataFrame:
     """Ranking questions aggregated per area with Borda points (see ``ladder.question_types.borda``).
 
     Columns: area, question, choice, points, first (times ranked first), ranked (times ranked at
-    all), n (respondents who answered the question in that area), mean_points (points / n). Rows
-    are sorted by points within each area.
+    all), n (respondents who answered the question in that area), mean_points (points / n), se
+    (its standard error). Rows are sorted by points within each area.
+
+    With a ``weight`` column, points, first and ranked are sums of weights (each respondent's points
+    times their weight), mean_points is the weighted mean and se its linearised standard error;
+    ``n`` stays people, and ``first_respondents`` and ``ranked_respondents`` hold the people behind
+    first and ranked (and the points), which disclosure control decides on.
     """
-    cols = ["area", "question", "choice", "points", "first", "ranked", "n", "mean_points"]
+    w = _weights(frame, weighted)
+    cols = ["area", "question", "choice", "points", "first", "ranked", "n", "mean_points", "se"]
+    if w is not None:
+        cols += ["first_respondents", "ranked_respondents"]
     rankings = ranking_questions(frame, survey)
     if question is not None:
         rankings = {question: rankings[question]}
+    group_codes, keys = _group_codes(frame[by])
+    g = len(keys)
+    weights = np.ones(len(frame)) if w is None else w.to_numpy(dtype="float64")
     parts = []
-    groups = frame[by]
-    keys = list(groups.cat.categories) if isinstance(groups.dtype, pd.CategoricalDtype) else sorted(groups.dropna().unique())
     for qid, positions in rankings.items():
-        for key in keys:
-            table = borda(frame[(groups == key).fillna(False).to_numpy()], positions)
-            table = table.rename(columns={"value": "choice"})
-            table.insert(0, "area", str(key))
-            table.insert(1, "question", qid)
-            parts.append(table)
+        answered = frame[positions[0]].notna().to_numpy()
+        n = _sums(group_codes, answered, g)
+        sw = _sums(group_codes, answered, g, weights)
+        sw2 = _sums(group_codes, answered, g, weights * weights)
+        first_col = frame[positions[0]]
+        choices = list(first_col.cat.categories) if isinstance(first_col.dtype, pd.CategoricalDtype) \
+            else sorted({v for p in positions for v in frame[p].dropna()})
+        for choice in choices:
+            pts = _points_of(frame, positions, choice)
+            first = (first_col == choice).fillna(False).to_numpy(dtype=bool)
+            ranked = pts > 0
+            wpts = _sums(group_codes, answered, g, weights * pts)
+            mean = np.divide(wpts, sw, out=np.full(g, np.nan), where=sw > 0)
+            # linearised standard error of the weighted mean: Σw²(x - mean)² per group
+            w2x = _sums(group_codes, answered, g, weights ** 2 * pts)
+            w2x2 = _sums(group_codes, answered, g, weights ** 2 * pts ** 2)
+            spread = np.clip(w2x2 - 2 * mean * w2x + mean ** 2 * sw2, 0, None)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                se = np.where(n > 1, np.sqrt(n / np.maximum(n - 1, 1) * spread) / np.where(sw > 0, sw, np.nan), np.nan)
+            part = pd.DataFrame({
+                "area": [str(k) for k in keys], "question": qid, "choice": choice,
+                "points": _sums(group_codes, answered, g, pts if w is None else weights * pts),
+                "first": _sums(group_codes, answered & first, g, None if w is None else weights),
+                "ranked": _sums(group_codes, answered & ranked, g, None if w is None else weights),
+                "n": n, "mean_points": mean if w is not None else np.divide(
+                    _sums(group_codes, answered, g, pts), n, out=np.full(g, np.nan), where=n > 0),
+                "se": se,
+            })
+            if w is not None:
+                part["first_respondents"] = _sums(group_codes, answered & first, g)
+                part["ranked_respondents"] = _sums(group_codes, answered & ranked, g)
+            parts.append(part)
     if not parts:
         return pd.DataFrame(columns=cols)
     out = pd.concat(parts, ignore_index=True)
     out = out.sort_values(["area", "question", "points", "choice"], ascending=[True, True, False, True],
                           kind="stable")
-    for col in ("points", "first", "ranked", "n"):
+    counts = ("n", "first_respondents", "ranked_respondents") if w is not None else ("points", "first", "ranked", "n")
+    for col in counts:
         out[col] = out[col].astype("int64")
     out = out[cols].reset_index(drop=True)
-    out.attrs["disclosure"] = BORDA_LAYOUT
+    out.attrs["disclosure"] = BORDA_LAYOUT_WEIGHTED if w is not None else BORDA_LAYOUT
     return out
 
 
@@ -227,49 +350,57 @@ def _by_column(frame: pd.DataFrame, by: str) -> str:
     raise KeyError(f"no column {by!r} (nor {RUNG_PREFIX + by!r}) in the frame")
 
 
-def crosstab(frame: pd.DataFrame, survey, question: str, by: str = "area") -> pd.DataFrame:
+def crosstab(frame: pd.DataFrame, survey, question: str, by: str = "area", weighted: bool | None = None) -> pd.DataFrame:
     """Counts of the answers to ``question`` per value of ``by`` (``area``, an aspect or a rung column).
 
     Works for any coded question: choices, scales, area, rungs; multiple choice counts each choice
     (``share`` is then of those who answered the question, so shares may add up to more than 1);
     ranking counts the choice at position 1. Columns: <by>, question, value, count, share (count
-    divided by those in the group who answered).
+    divided by those in the group who answered), ci_low, ci_high (its 95 % interval). With a
+    ``weight`` column, count is a sum of weights, share the weighted share (interval on the
+    effective sample size) and ``respondents`` the number of people.
     """
     by_col = _by_column(frame, by)
-    group = frame[by_col]
+    group_codes, keys = _group_codes(frame[by_col])
+    g = len(keys)
+    w = _weights(frame, weighted)
+    weights = None if w is None else w.to_numpy(dtype="float64")
     own = frame.attrs.get("questions", {}).get(question, [])
     mc = [c for c in own if isinstance(frame[c].dtype, pd.BooleanDtype)]
     if mc:
-        answered = frame[mc[0]].notna()
-        n = group[answered].value_counts(sort=False)
-        parts = []
-        for col in mc:
-            counts = frame.loc[answered, col].astype(bool).groupby(group[answered], observed=False).sum()
-            part = pd.DataFrame({by: counts.index, "value": col.split("__", 1)[1],
-                                 "count": counts.to_numpy(), "n": n.reindex(counts.index).fillna(0).to_numpy()})
-            parts.append(part)
-        long = pd.concat(parts, ignore_index=True)
-        long = long.sort_values([by], kind="stable")
+        answered = frame[mc[0]].notna().to_numpy()
+        values = [c.split("__", 1)[1] for c in mc]
+        hits = [frame[c].fillna(False).to_numpy(dtype=bool) for c in mc]
     else:
         col = question if question in frame.columns else (f"{question}_1" if f"{question}_1" in frame.columns
                                                            else _by_column(frame, question))
-        table = pd.crosstab(group, frame[col], dropna=True)
-        if isinstance(group.dtype, pd.CategoricalDtype):
-            table = table.reindex(index=pd.CategoricalIndex(group.cat.categories, name=table.index.name,
-                                                            categories=group.cat.categories), fill_value=0)
-        table = table.reindex(columns=frame[col].cat.categories if hasattr(frame[col], "cat") else table.columns,
-                              fill_value=0)
-        long = table.stack().rename("count").reset_index()
-        long.columns = [by, "value", "count"]
-        long["n"] = long.groupby(by, observed=False)["count"].transform("sum")
-    long["count"] = long["count"].astype("int64")
-    long["n"] = long["n"].astype("int64")
-    long["share"] = np.where(long["n"] > 0, long["count"] / long["n"].where(long["n"] > 0, 1), np.nan)
-    long.insert(1, "question", question)
-    long[by] = long[by].astype(str)
-    long["value"] = long["value"].astype(str)
-    long = long[[by, "question", "value", "count", "share"]].reset_index(drop=True)
-    long.attrs["disclosure"] = crosstab_layout(by)
+        value_codes, values = _group_codes(frame[col])
+        answered = value_codes >= 0
+        hits = [value_codes == j for j in range(len(values))]
+    people = np.column_stack([_sums(group_codes, answered & h, g) for h in hits]) if hits else np.zeros((g, 0))
+    n = _sums(group_codes, answered, g)
+    if weights is None:
+        count, total, n_eff = people.astype("float64"), n.astype("float64"), n.astype("float64")
+    else:
+        count = np.column_stack([_sums(group_codes, answered & h, g, weights) for h in hits]) if hits \
+            else np.zeros((g, 0))
+        total = _sums(group_codes, answered, g, weights)
+        sw2 = _sums(group_codes, answered, g, weights * weights)
+        n_eff = np.divide(total * total, sw2, out=np.zeros_like(total), where=sw2 > 0)
+    k = len(values)
+    share = np.divide(count, total[:, None], out=np.full(count.shape, np.nan), where=total[:, None] > 0)
+    long = pd.DataFrame({
+        by: np.repeat(np.asarray([str(x) for x in keys], dtype=object), k),
+        "question": question,
+        "value": np.tile(np.asarray([str(v) for v in values], dtype=object), g),
+        "count": count.ravel() if weights is not None else people.ravel().astype("int64"),
+        "share": share.ravel(),
+        "n_eff": np.repeat(n_eff, k),
+    })
+    if weights is not None:
+        long["respondents"] = people.ravel().astype("int64")
+    long = add_intervals(long, "n_eff").drop(columns="n_eff")
+    long.attrs["disclosure"] = crosstab_layout(by, weighted=weights is not None)
     return long
 
 
@@ -279,13 +410,13 @@ def choice_questions(frame: pd.DataFrame, survey) -> list[str]:
             if isinstance(frame[cols[0]].dtype, pd.CategoricalDtype | pd.BooleanDtype)]
 
 
-def crosstabs(frame: pd.DataFrame, survey, by: str = "area") -> pd.DataFrame:
+def crosstabs(frame: pd.DataFrame, survey, by: str = "area", weighted: bool | None = None) -> pd.DataFrame:
     """:func:`crosstab` of every coded question by ``by``, stacked."""
-    parts = [crosstab(frame, survey, qid, by) for qid in choice_questions(frame, survey)]
+    parts = [crosstab(frame, survey, qid, by, weighted=weighted) for qid in choice_questions(frame, survey)]
     if not parts:
-        return pd.DataFrame(columns=[by, "question", "value", "count", "share"])
+        return pd.DataFrame(columns=[by, "question", "value", "count", "share", "ci_low", "ci_high"])
     out = pd.concat(parts, ignore_index=True)
-    out.attrs["disclosure"] = crosstab_layout(by)
+    out.attrs["disclosure"] = crosstab_layout(by, weighted="respondents" in out.columns)
     return out
 
 
@@ -293,22 +424,32 @@ def crosstabs(frame: pd.DataFrame, survey, by: str = "area") -> pd.DataFrame:
 
 COUNT_COLUMNS = ("count", "n", "more", "same", "less", "first", "ranked", "points")
 # A derived column and the count column whose smallness it would reveal.
-DERIVED = {"share": "count", "mean_difference": "n", "mean_points": "points", "weighted_n": "n"}
+DERIVED = {"share": "count", "mean_difference": "n", "mean_points": "points", "weighted_n": "n",
+           "ci_low": "count", "ci_high": "count"}
+_SHARE = {"share": "count", "ci_low": "count", "ci_high": "count"}
 
-RUNGS_LAYOUT = Layout(counts=("count",), derived={"share": "count"}, groups=("area",), categories=("rung",),
+RUNGS_LAYOUT = Layout(counts=("count",), derived=_SHARE, groups=("area",), categories=("rung",),
                       split=("aspect",))
-RUNGS_LAYOUT_WEIGHTED = Layout(counts=("count",), derived={"share": "count"}, groups=("area",),
+RUNGS_LAYOUT_WEIGHTED = Layout(counts=("count",), derived=_SHARE, groups=("area",),
                                categories=("rung",), split=("aspect",), people={"count": "respondents"})
-GAP_LAYOUT = Layout(counts=("more", "same", "less", "n"), derived={"mean_difference": "n", "weighted_n": "n"},
+GAP_LAYOUT = Layout(counts=("more", "same", "less", "n"),
+                    derived={"mean_difference": "n", "se": "n", "weighted_n": "n"},
                     groups=("area",), split=("first", "second"), size="n", wide=("more", "same", "less"))
-BORDA_LAYOUT = Layout(counts=("points", "first", "ranked", "n"), derived={"mean_points": "points"},
+BORDA_LAYOUT = Layout(counts=("points", "first", "ranked", "n"), derived={"mean_points": "points", "se": "points"},
                       groups=("area",), categories=("choice",), split=("question",), size="n",
                       together=(("first", "points"),))
+# weighted: the people behind a choice's points are those who ranked it
+BORDA_LAYOUT_WEIGHTED = Layout(counts=("points", "first", "ranked", "n"),
+                               derived={"mean_points": "points", "se": "points"},
+                               groups=("area",), categories=("choice",), split=("question",), size="n",
+                               together=(("first", "points"),),
+                               people={"points": "ranked_respondents", "ranked": "ranked_respondents",
+                                       "first": "first_respondents"})
 
 
-def crosstab_layout(by: str) -> Layout:
-    return Layout(counts=("count",), derived={"share": "count"}, groups=(by,), categories=("value",),
-                  split=("question",))
+def crosstab_layout(by: str, weighted: bool = False) -> Layout:
+    return Layout(counts=("count",), derived=_SHARE, groups=(by,), categories=("value",),
+                  split=("question",), people={"count": "respondents"} if weighted else {})
 
 
 def suppress(table: pd.DataFrame, threshold: int = 5, counts=None, derived=None, keep_zero: bool = True,
