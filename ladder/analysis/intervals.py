@@ -36,8 +36,9 @@ def wilson(share, n, z: float = Z95) -> tuple[np.ndarray, np.ndarray]:
         centre = (p + z2n / 2) / (1 + z2n)
         half = z * np.sqrt(p * (1 - p) / size + z2n / size / 4) / (1 + z2n)
         bad = ~(size > 0) | np.isnan(p)
-        low = np.where(bad, np.nan, np.clip(centre - half, 0.0, 1.0))
-        high = np.where(bad, np.nan, np.clip(centre + half, 0.0, 1.0))
+        # 0 and 1 exactly at the ends (rounding would leave 3e-17 where nobody chose an answer)
+        low = np.where(bad, np.nan, np.where(p <= 0, 0.0, np.clip(centre - half, 0.0, 1.0)))
+        high = np.where(bad, np.nan, np.where(p >= 1, 1.0, np.clip(centre + half, 0.0, 1.0)))
     return low, high
 
 
