@@ -1,23 +1,46 @@
-"""Interface language: Dutch by default, Frisian and English where translated.
+"""Interface language: Dutch by default, Frisian and English where the survey (or the site) offers them.
 
 Interface strings are written in Dutch in the source and wrapped in ``_()``; Dutch needs no
 catalogue, so a missing or broken translation falls back to plain Dutch, never to code words.
+
+The interface language is always one the page offers: on a survey's pages one of the survey's
+``locales``, elsewhere one of the site's (``LOCALES`` in the configuration). A resident who chose
+Frysk on a Frisian survey keeps that choice in the session, but a Dutch-only survey still shows
+Dutch buttons around its Dutch questions, under ``<html lang="nl">``.
 """
 from __future__ import annotations
 
-from flask import g, has_request_context, request, session
+from urllib.parse import urlencode
+
+from flask import current_app, g, has_request_context, request, session
 from flask.sessions import NullSession
 from flask_babel import Babel, gettext, lazy_gettext
+from markupsafe import Markup, escape
 
 from . import messages
-from .text import DEFAULT_LOCALE, LOCALES
+from .text import DEFAULT_LOCALE, LOCALES, pick
 
 _ = gettext
 _l = lazy_gettext
 
+NAMES = {"nl": "Nederlands", "fy": "Frysk", "en": "English"}  # each language in its own words
+
+
+def offered_locales() -> tuple[str, ...]:
+    """The languages this page can be read in: the survey's on a survey page, else the site's."""
+    if not has_request_context():
+        return (DEFAULT_LOCALE,)
+    site = tuple(loc for loc in current_app.config.get("LOCALES", LOCALES) if loc in LOCALES) or (DEFAULT_LOCALE,)
+    slug = (request.view_args or {}).get("slug")
+    survey = None
+    if slug:
+        found = current_app.extensions.get("ladder")
+        survey = found.surveys.get(slug) if found is not None else None
+    return tuple(survey.locales) if survey is not None else site
+
 
 def current_locale() -> str:
-    """The resident's chosen language: ?lang=, then the session, then Dutch."""
+    """The interface language: ?lang=, then the session's choice, then Dutch; always one offered here."""
     if not has_request_context():
         return DEFAULT_LOCALE
     if "locale" in g:
@@ -25,17 +48,51 @@ def current_locale() -> str:
     chosen = request.args.get("lang")
     if chosen in LOCALES and not isinstance(session, NullSession):  # the API has no cookie session
         session["locale"] = chosen
-    locale = chosen if chosen in LOCALES else session.get("locale", DEFAULT_LOCALE)
-    g.locale = locale if locale in LOCALES else DEFAULT_LOCALE
-    return g.locale
+    wanted = chosen if chosen in LOCALES else session.get("locale", DEFAULT_LOCALE)
+    locale = wanted if wanted in offered_locales() else DEFAULT_LOCALE
+    if request.view_args is not None:  # before routing the survey is not known yet: decide again later
+        g.locale = locale
+    return locale
+
+
+def switch_url(code: str) -> str:
+    """This page in language ``code``: the same path and query, with ``lang`` set."""
+    args = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"] + [("lang", code)]
+    return f"{request.path}?{urlencode(args)}"
+
+
+def text_in(value, locale: str | None = None) -> Markup:
+    """Survey text in ``locale``; text that falls back to Dutch is marked ``lang="nl"`` (WCAG 3.1.2).
+
+    For visible text only: in an attribute or ``<title>`` use the plain ``t`` filter.
+    """
+    locale = locale or current_locale()
+    shown = pick(value, locale)
+    if not shown or locale == DEFAULT_LOCALE:
+        return escape(shown)
+    if isinstance(value, str) or locale not in value:
+        source = DEFAULT_LOCALE if isinstance(value, str) or DEFAULT_LOCALE in value else next(iter(value))
+        return Markup('<span lang="%s">%s</span>') % (source, shown)
+    return escape(shown)
+
+
+def lang_of(value, locale: str | None = None) -> str:
+    """The language survey text ``value`` is shown in for ``locale`` (for a ``lang`` attribute on a block)."""
+    locale = locale or current_locale()
+    if isinstance(value, str) or not value:
+        return DEFAULT_LOCALE
+    if locale in value:
+        return locale
+    return DEFAULT_LOCALE if DEFAULT_LOCALE in value else next(iter(value))
 
 
 def init_app(app) -> None:
     """Attach Flask-Babel with the resident's language choice."""
     Babel(app, locale_selector=current_locale, default_locale=DEFAULT_LOCALE)
-    messages.install(_engine_gettext)
-    app.jinja_env.globals["current_locale"] = current_locale
-    app.jinja_env.globals["LOCALES"] = {"nl": "Nederlands", "fy": "Frysk", "en": "English"}
+    messages.install(_engine_gettext, current_locale)
+    app.jinja_env.globals.update(current_locale=current_locale, offered_locales=offered_locales,
+                                 switch_url=switch_url, LOCALES=NAMES)
+    app.jinja_env.filters.update(tl=text_in, lang_of=lang_of)
 
 
 def _engine_gettext(message: str) -> str:

@@ -10,12 +10,21 @@ from __future__ import annotations
 from collections.abc import Callable
 
 _translate: Callable[[str], str] = str
+_locale: Callable[[], str] = lambda: "nl"
 
 
-def install(translate: Callable[[str], str]) -> None:
-    """Translate engine messages with ``translate`` (message id -> text in the current language)."""
-    global _translate
+def install(translate: Callable[[str], str], locale: Callable[[], str] | None = None) -> None:
+    """Translate engine messages with ``translate`` (message id -> text in the current language);
+    ``locale`` tells the current language, for messages that quote survey text (a ranking's row)."""
+    global _translate, _locale
     _translate = translate
+    if locale is not None:
+        _locale = locale
+
+
+def current_locale() -> str:
+    """The language messages are shown in: Dutch outside the web layer."""
+    return _locale()
 
 
 def _(message: str, **params) -> str:

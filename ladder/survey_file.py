@@ -28,7 +28,7 @@ SURVEY_KEYS = {"slug", "title", "municipality", "intro", "purpose", "retention",
                "aspects", "next_steps", "contact", "audience", "minutes", "status", "opens", "closes", "locales",
                "demographics", "offer", "respondents", "result"}
 REQUIRED_SURVEY_KEYS = {"slug", "title", "municipality", "intro", "purpose", "retention", "pages"}
-PAGE_KEYS = {"id", "title", "intro", "questions", "show_if"}
+PAGE_KEYS = {"id", "title", "intro", "questions", "show_if", "one_question_per_page"}
 QUESTION_KEYS = {"id", "type", "label", "required", "help", "choices", "show_if"}
 CHOICE_KEYS = {"value", "label"}
 AREA_KEYS = {"code", "name", "kind", "parent"}
@@ -82,7 +82,8 @@ def survey_from_dict(data: Mapping[str, Any], *, source: str = "<dict>", place: 
     if not isinstance(raw_pages, list) or not raw_pages:
         fail("pages", "needs at least one [[pages]] table")
     for i, raw_page in enumerate(raw_pages):
-        pages.append(_page(raw_page, f"pages[{i}]", seen, areas, question_types, fail))
+        pages.extend(_one_per_page(_page(raw_page, f"pages[{i}]", seen, areas, question_types, fail),
+                                   raw_page, f"pages[{i}]", fail))
     if len({p.id for p in pages}) != len(pages):
         fail("pages", "page ids must be unique")
 
@@ -218,6 +219,26 @@ def _page(raw, where, seen, areas, question_types, fail):
     return Page(id=_str(raw["id"], f"{where}.id", fail), title=_text(raw["title"], f"{where}.title", fail),
                 intro=_text(raw.get("intro"), f"{where}.intro", fail), questions=tuple(questions),
                 show_if=raw.get("show_if"))
+
+
+def _one_per_page(page, raw, where, fail):
+    """``one_question_per_page = true``: a long page shown as one page per question, ids ``<id>-1``, ``<id>-2``...
+
+    Each part keeps the page's title and intro; it shows when the page and its question would both show, so a
+    part whose only question is skipped is skipped too. Answers are stored per question, so nothing else changes.
+    """
+    split = raw.get("one_question_per_page", False)
+    if not isinstance(split, bool):
+        fail(f"{where}.one_question_per_page", "must be true or false")
+    if not split or len(page.questions) == 1:
+        return [page]
+    parts = []
+    for n, question in enumerate(page.questions, start=1):
+        conditions = [c for c in (page.show_if, question.show_if) if c]
+        show_if = {"all": conditions} if len(conditions) > 1 else (conditions[0] if conditions else None)
+        parts.append(Page(id=f"{page.id}-{n}", title=page.title, intro=page.intro, questions=(question,),
+                          show_if=show_if))
+    return parts
 
 
 def _question(raw, where, seen, earlier, areas, question_types, fail):

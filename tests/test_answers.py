@@ -34,12 +34,12 @@ def test_parse_accepts_and_normalises(qid, raw, expected):
 
 
 @pytest.mark.parametrize("qid, raw, message", [
-    ("kosten", "veel", "Vul een getal in"), ("kosten", "-5", "minstens 0"), ("kosten", "100001", "hoogstens 100000"),
+    ("kosten", "veel", "Vul een bedrag in euro's in, bijvoorbeeld 1500"), ("kosten", "-5", "minstens 0"), ("kosten", "100001", "hoogstens 100000"),
     ("kosten", "12,5", "heel getal"), ("kosten", True, "Vul een getal in"), ("kosten", float("nan"), "Vul een getal in"),
     ("gewenst", "7", "van 1 tot en met 6"), ("gewenst", 2.5, "van 1 tot en met 6"),
-    ("thema", [], "Beantwoord deze vraag"), ("thema", ["groen", "verkeer", "spelen"], "hoogstens 2"),
+    ("thema", [], "Kies 1 tot 2 antwoorden"), ("thema", ["groen", "verkeer", "spelen"], "Kies 1 tot 2 antwoorden"),
     ("thema", ["fietsen"], "alleen uit"), ("thema", "groen", "lijst"),
-    ("huidig", "meebeslissen", "een van de antwoorden"), ("huidig", None, "Beantwoord deze vraag"),
+    ("huidig", "meebeslissen", "een van de antwoorden"), ("huidig", None, "Kies één antwoord"),
     ("prioriteiten", ["1", "1", ""], "maar één keer"), ("prioriteiten", ["2", "", ""], "zonder gaten"),
     ("prioriteiten", ["3", "1", ""], "plaatsen 1 tot en met 2"), ("prioriteiten", ["aed"], "precies 2"),
     ("prioriteiten", ["aed", "aed"], "hoogstens één keer"),

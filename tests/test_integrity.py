@@ -64,7 +64,7 @@ def test_a_ranking_position_in_superscript_through_the_form_is_a_422(app, client
     response = client.post(f"/s/{SLUG}/vraag/initiatief", data={
         "csrf_token": token(form.data), "kosten": "1500", "prioriteiten": ["²", "1", ""], "action": "volgende"})
     assert response.status_code == 422
-    assert "Gebruik de plaatsen 1 tot en met 2." in response.get_data(as_text=True)
+    assert "Geef ‘Bankjes’ een van de plaatsen 1 tot en met 2." in response.get_data(as_text=True)  # names the row
 
 
 def test_nul_through_the_html_form_is_refused_and_nothing_is_stored(app, client):

@@ -121,7 +121,7 @@ def test_save_and_resume_on_another_device(app):
     assert "hervatcode kennen we niet" in wrong.get_data(as_text=True)
     ok = other.post(f"/s/{SLUG}/hervatten", data={"csrf_token": token(page.data), "code": code.lower().replace("-", " ")})
     assert ok.headers["Location"].endswith("/vraag/over-u")
-    assert re.search(r'value="proefwijk"\s+selected', other.get(ok.headers["Location"]).get_data(as_text=True))
+    assert re.search(r'value="proefwijk"\s+checked', other.get(ok.headers["Location"]).get_data(as_text=True))  # 2 areas: radios
 
 
 def test_form_without_csrf_token_is_refused(app, client):

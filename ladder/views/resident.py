@@ -119,8 +119,8 @@ def page(slug, page_id):
     merged = {k: v for k, v in answers.items() if k not in {q.id for q in page.questions}}
     merged.update(parsed_answers(form, questions))
     cleaned, _errors = validate(survey, merged, types)
-    target = _after(survey, page, cleaned)
-    if not drafts.save(draft, cleaned, target.rsplit("/", 1)[-1] if "/vraag/" in target else page.id):
+    target = _back_to_check(survey, cleaned) if _returning() else _after(survey, page, cleaned)
+    if not drafts.save(draft, cleaned, target.split("?")[0].rsplit("/", 1)[-1] if "/vraag/" in target else page.id):
         return _draft_gone(survey)
     return redirect(target)
 
@@ -151,12 +151,35 @@ def _show_result(survey, response_id, receipt):
     return redirect(url_for(".result", slug=survey.slug))
 
 
+RETURN_TO_CHECK = "controleren"  # ?terug=controleren: a change from the check page goes back there
+
+
+def _returning():
+    return request.args.get("terug") == RETURN_TO_CHECK
+
+
+def _back_to_check(survey, answers):
+    """After a change made from the check page: back to it, unless the change opened a page with a required
+    question still unanswered (skip logic); then that page, still on the way back."""
+    for p in survey.visible_pages(answers):
+        if any(q.required and q.id not in answers for q in survey.visible_questions(p, answers)):
+            return url_for(".page", slug=survey.slug, page_id=p.id, terug=RETURN_TO_CHECK)
+    return url_for(".check", slug=survey.slug)
+
+
 def _render_page(survey, page, questions, form, answers, locale):
     visible = survey.pages_to_go(answers)
     number = visible.index(page) + 1 if page in visible else 1
     errors = [(q.id, form[q.id].errors[0]) for q in questions if form[q.id].errors]
+    # An error about one row of a question (a ranking's item) links to that row's input.
+    anchors = {}
+    for q in questions:
+        item = getattr(form[q.id], "error_item", None) if form[q.id].errors else None
+        values = [c.value for c in q.choices]
+        if item in values and values.index(item) > 0:
+            anchors[q.id] = f"q-{q.id}-{values.index(item) + 1}"
     return render_template("resident/page.html", survey=survey, page=page, questions=questions, form=form,
-                           errors=errors,
+                           errors=errors, anchors=anchors, returning=_returning(),
                            number=number, total=len(visible), locale=locale,
                            types=registry().question_types)
 

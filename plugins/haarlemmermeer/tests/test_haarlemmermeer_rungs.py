@@ -86,7 +86,9 @@ def test_register_surveys_loads_every_file():
 def test_survey_shape(survey):
     assert survey.municipality == "Haarlemmermeer"
     assert 8 <= len(survey.questions) <= 14
-    assert 3 <= len(survey.pages) <= 5
+    assert 3 <= len(survey.pages) <= 8
+    # The topics per role (5 lists of 8 check boxes) are asked one role per page.
+    assert [len(p.questions) for p in survey.pages if p.id.startswith("onderwerpen-")] == [1] * 5
     assert 3 <= survey.minutes <= 6
     assert [q.type for q in survey.questions].count("area") == 1
     assert set(survey.aspects) == set(ROLES_BY_ID)
@@ -214,7 +216,7 @@ def test_a_resident_is_placed_the_same_through_the_api_and_the_form(ladder_clien
     pages = {"uw_raad": {"kern": kern, "soort_raad": "dorpsraad", "tevreden_samenwerking": 3,
                          "contact_gebiedsmanager": "soms"},
              "rol_keuze": {"rollen": ["adviseur"]},
-             "onderwerpen": {"onderwerpen_adviseur": ["verkeer"]},
+             "onderwerpen-3": {"onderwerpen_adviseur": ["verkeer"]},  # one role per page: the third
              "afspraken": {"terugkoppeling": "soms", "achterban": ["geen"]}}
     api = submit_api(ladder_client, SLUG, {k: v for page in pages.values() for k, v in page.items()})
     assert_placed(api, "adviseur", "adviseren", reason_contains=["Onderwerpen: verkeer en parkeren.", "niet altijd"])
