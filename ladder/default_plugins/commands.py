@@ -257,3 +257,56 @@ def register_commands(cli):
         path = output or f"{slug}-rapport.html"
         report.write(path)
         click.echo(f"report on {len(frame)} responses written to {path}", err=True)
+
+    # --- issue 14: surveys in and out as XLSForm, and on paper ------------------------------------------
+    @cli.command("import-xlsform")
+    @click.argument("form", type=click.Path(exists=True, dir_okay=False))
+    @click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False),
+                  help="Survey file (TOML) to write.")
+    @click.option("--slug", default=None, help="The survey's slug (default: from the form's form_id).")
+    @click.option("--municipality", default=None, help="The municipality that owns the survey.")
+    @click.option("--skip-unsupported", is_flag=True, help="Leave out what does not map instead of failing.")
+    def import_xlsform_command(form, output, slug, municipality, skip_unsupported):
+        """Read an XLSForm into a survey file; what does not map is listed with its sheet, row and reason."""
+        from ..xlsform import write_survey_file
+        code = write_survey_file(form, output, slug=slug, municipality=municipality,
+                                 skip_unsupported=skip_unsupported, echo=lambda m: click.echo(m, err=True))
+        if code:
+            sys.exit(code)
+
+    @cli.command("export-xlsform")
+    @click.argument("slug")
+    @click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False))
+    @with_appcontext
+    def export_xlsform_command(slug, output):
+        """Write a survey as an XLSForm workbook."""
+        from ..xlsform import export_xlsform
+        survey = current_app.extensions["ladder"].survey(slug)
+        if survey is None:
+            raise click.ClickException(f"no survey {slug!r}; see `ladder surveys`")
+        export_xlsform(survey.definition, output, mapping=getattr(survey.place, "mapping", None))
+        click.echo(f"{slug} written to {output}", err=True)
+
+    @cli.command("paper")
+    @click.argument("slug")
+    @click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False))
+    @click.option("--locale", default="nl", show_default=True, help="Language of the printed form: nl, fy or en.")
+    @click.option("--large-print", is_flag=True, help="Large print (about 16 pt).")
+    @click.option("--letters", type=int, default=1, show_default=True,
+                  help="Invite-only surveys: this many letters, each with its own new invite code.")
+    @with_appcontext
+    def paper_command(slug, output, locale, large_print, letters):
+        """Render the survey as a printable PDF: numbered questions, boxes to tick, skip instructions."""
+        from .. import db
+        from ..paper import render_pdf
+        survey = current_app.extensions["ladder"].survey(slug)
+        if survey is None:
+            raise click.ClickException(f"no survey {slug!r}; see `ladder surveys`")
+        if locale not in survey.locales:
+            raise click.ClickException(f"{slug} has no texts in {locale!r} (it has {', '.join(survey.locales)})")
+        pdf = render_pdf(survey, current_app.extensions["ladder"], locale=locale, large_print=large_print,
+                         letters=letters, config=current_app.config)
+        db.session().commit()  # the invite codes made for the letters, if any
+        with open(output, "wb") as fh:
+            fh.write(pdf)
+        click.echo(f"{slug} written to {output}", err=True)

@@ -1,0 +1,1001 @@
+"""Surveys in and out as XLSForm, the spreadsheet format of ODK and KoboToolbox.
+
+``import_xlsform(path)`` reads a form with pyxform's workbook reader and returns a survey file's data (see
+docs/survey-files.rst) and a list of what did not map, each with its sheet, row and reason. ``export_xlsform``
+writes a survey back as an XLSForm. ``relevant`` and ``constraint`` expressions are tokenised by pyxform's own
+XPath lexer and parsed here by a small recursive-descent parser into ladder's conditions; anything outside the
+subset that maps (comparisons, ``selected()``, ``and``/``or``/``not()``, ``count-selected()``) is reported.
+
+What XLSForm has no column for (municipality, purpose, retention, areas, aspects, rung logic) travels in
+extra sheets that XLSForm tools ignore: ``ladder_settings`` (key, value, value::fy, value::en),
+``ladder_areas`` (code, name, name::fy, name::en, kind, parent) and ``ladder`` (question, choice, aspect,
+rung: the mapping table for simple survey-driven placement, see ``mapping_place``).
+"""
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .conditions import questions_in
+from .text import LOCALES
+
+SURVEY, CHOICES, SETTINGS = "survey", "choices", "settings"
+LADDER_SHEET, LADDER_SETTINGS, LADDER_AREAS = "ladder", "ladder_settings", "ladder_areas"
+
+# Types with no counterpart in a ladder survey; metadata is filled in by ODK itself, never asked.
+METADATA = {"start", "end", "today", "deviceid", "username", "phonenumber", "simserial", "subscriberid", "email",
+            "audit", "start-geopoint", "background-audio", "imei", "uri:deviceid", "uri:email", "uri:username",
+            "uri:phonenumber", "uri:subscriberid", "uri:simserial"}
+UNSUPPORTED_TYPES = {
+    "calculate": "calculations are not supported", "hidden": "hidden fields are not supported",
+    "geopoint": "locations (geo) are not supported", "geotrace": "locations (geo) are not supported",
+    "geoshape": "locations (geo) are not supported", "image": "media are not supported",
+    "audio": "media are not supported", "video": "media are not supported", "file": "media are not supported",
+    "background-audio": "media are not supported", "barcode": "barcodes are not supported",
+    "date": "dates are not supported", "time": "times are not supported", "datetime": "dates are not supported",
+    "acknowledge": "acknowledge is not supported", "trigger": "acknowledge is not supported",
+    "xml-external": "external data is not supported", "csv-external": "external data is not supported",
+    "select_one_from_file": "choices from a file are not supported",
+    "select_multiple_from_file": "choices from a file are not supported",
+    "select_one_external": "external choices are not supported", "begin repeat": "repeats are not supported",
+    "begin_repeat": "repeats are not supported", "odk:rank": "rank",
+}
+LANGUAGE_NAMES = {"nl": "nl", "dutch": "nl", "nederlands": "nl", "fy": "fy", "frisian": "fy", "frysk": "fy",
+                  "fries": "fy", "en": "en", "english": "en", "engels": "en"}
+
+
+class XLSFormError(ValueError):
+    """A workbook that cannot be read as an XLSForm at all."""
+
+
+@dataclass
+class Problem:
+    sheet: str
+    row: int
+    reason: str
+
+    def __str__(self):
+        return f"{self.sheet}, row {self.row}: {self.reason}"
+
+
+@dataclass
+class Imported:
+    data: dict[str, Any]  # a survey file's data, ready for survey_from_dict or TOML
+    unsupported: list[Problem] = field(default_factory=list)  # left out: the import fails unless skipped
+    notices: list[Problem] = field(default_factory=list)  # read differently, nothing left out
+    mapping: list[dict[str, str]] = field(default_factory=list)  # the ladder sheet's rows
+
+
+class Unsupported(Exception):
+    """Part of a row that does not map; the message is the reason."""
+
+
+# --------------------------------------------------------------------------------------- XPath subset
+@dataclass(frozen=True)
+class Node:
+    kind: str  # or, and, cmp, call, ref, lit, self
+    value: Any = None
+    args: tuple = ()
+
+
+def _tokens(text: str) -> list:
+    from pyxform.parsing.expression import parse_expression
+    out = []
+    for tok in parse_expression(text):
+        if tok.type == "WHITESPACE":
+            out.append(("WS", tok.value))
+            continue
+        # pyxform's lexer splits ">=" and "<=" in two; join them back.
+        if tok.type == "OPS_COMP" and out and out[-1][0] == "OPS_COMP" and out[-1][1] in ("<", ">", "!") \
+                and tok.value == "=":
+            out[-1] = ("OPS_COMP", out[-1][1] + "=")
+            continue
+        out.append((tok.type, tok.value))
+    return [t for t in out if t[0] != "WS"]
+
+
+class _Parser:
+    """expr := and ('or' and)* ; and := cmp ('and' cmp)* ; cmp := primary (op primary)? ;
+    primary := '(' expr ')' | name '(' args ')' | ${ref} | . | number | 'literal'"""
+
+    def __init__(self, text: str):
+        self.toks = _tokens(text)
+        self.i = 0
+
+    def peek(self):
+        return self.toks[self.i] if self.i < len(self.toks) else (None, None)
+
+    def take(self):
+        tok = self.peek()
+        self.i += 1
+        return tok
+
+    def parse(self) -> Node:
+        if not self.toks:
+            raise Unsupported("an empty expression")
+        node = self.expr()
+        if self.i != len(self.toks):
+            raise Unsupported(f"cannot read the expression from {self.peek()[1]!r} on")
+        return node
+
+    def _chain(self, word, sub):
+        items = [sub()]
+        while self.peek()[0] == "OPS_BOOL" and self.peek()[1].strip() == word:
+            self.take()
+            items.append(sub())
+        return items[0] if len(items) == 1 else Node(word, args=tuple(items))
+
+    def expr(self):
+        return self._chain("or", self.conj)
+
+    def conj(self):
+        return self._chain("and", self.comparison)
+
+    def comparison(self):
+        left = self.primary()
+        if self.peek()[0] == "OPS_COMP":
+            op = self.take()[1]
+            return Node("cmp", op, (left, self.primary()))
+        return left
+
+    def primary(self):
+        kind, value = self.take()
+        if kind == "OPEN_PAREN":
+            node = self.expr()
+            if self.take()[0] != "CLOSE_PAREN":
+                raise Unsupported("a bracket is not closed")
+            return node
+        if kind == "FUNC_CALL":
+            name, args = value[:-1].strip(), []
+            if self.peek()[0] != "CLOSE_PAREN":
+                args.append(self.expr())
+                while self.peek()[0] == "COMMA":
+                    self.take()
+                    args.append(self.expr())
+            if self.take()[0] != "CLOSE_PAREN":
+                raise Unsupported(f"{name}() is not closed")
+            return Node("call", name, tuple(args))
+        if kind == "PYXFORM_REF":
+            return Node("ref", value[2:-1])
+        if kind == "SELF_REF":
+            return Node("self")
+        if kind == "NUMBER":
+            return Node("lit", float(value) if "." in value else int(value))
+        if kind == "SYSTEM_LITERAL":
+            return Node("lit", value[1:-1])
+        if kind is None:
+            raise Unsupported("the expression ends too early")
+        raise Unsupported(f"{value!r} is not supported (use ${{name}}, comparisons, selected(), and, or, not())")
+
+
+def parse_xpath(text: str) -> Node:
+    return _Parser(text).parse()
+
+
+_FLIP = {"=": "=", "!=": "!=", ">=": "<=", "<=": ">=", ">": "<", "<": ">"}
+
+
+def relevant_to_condition(text: str) -> dict[str, Any]:
+    """An XLSForm ``relevant`` expression as a ladder condition; Unsupported when it does not map."""
+    return _condition(parse_xpath(text))
+
+
+def _condition(node: Node) -> dict[str, Any]:
+    if node.kind in ("and", "or"):
+        parts = [_condition(a) for a in node.args]
+        if node.kind == "or":
+            merged = _as_in(parts)
+            return merged or {"any": parts}
+        merged = _as_range(parts)
+        return merged or {"all": parts}
+    if node.kind == "call":
+        if node.value == "not" and len(node.args) == 1:
+            return {"not": _condition(node.args[0])}
+        if node.value == "selected" and len(node.args) == 2 and node.args[0].kind == "ref" \
+                and node.args[1].kind == "lit":
+            return {"question": node.args[0].value, "contains": str(node.args[1].value)}
+        raise Unsupported(f"the function {node.value}() is not supported here")
+    if node.kind == "cmp":
+        return _comparison(node)
+    raise Unsupported("a condition must compare an answer, such as ${vraag} = 'ja'")
+
+
+def _comparison(node: Node) -> dict[str, Any]:
+    op, (left, right) = node.value, node.args
+    if left.kind == "lit" and right.kind != "lit":
+        left, right, op = right, left, _FLIP[op]
+    if right.kind != "lit":
+        raise Unsupported("compare an answer with a fixed value")
+    value = right.value
+    if left.kind == "call" and left.value == "count-selected" and len(left.args) == 1 and left.args[0].kind == "ref":
+        qid = left.args[0].value
+        if (op, value) in ((">", 0), (">=", 1), ("!=", 0)):
+            return {"question": qid, "answered": True}
+        if (op, value) in (("=", 0), ("<", 1), ("<=", 0)):
+            return {"question": qid, "answered": False}
+        raise Unsupported("count-selected() maps only to 'answered' (> 0 or = 0)")
+    if left.kind != "ref":
+        raise Unsupported("compare an answer (${name}) with a fixed value")
+    qid = left.value
+    if value == "":
+        if op == "=":
+            return {"question": qid, "answered": False}
+        if op == "!=":
+            return {"question": qid, "answered": True}
+        raise Unsupported("compare with '' only with = or !=")
+    if op == "=":
+        return {"question": qid, "equals": value}
+    if op == "!=":
+        return {"question": qid, "not_equals": value}
+    if isinstance(value, str):
+        raise Unsupported("greater or smaller than works with numbers only")
+    if op == ">=":
+        return {"question": qid, "min": value}
+    if op == "<=":
+        return {"question": qid, "max": value}
+    if isinstance(value, int) and op == ">":
+        return {"question": qid, "min": value + 1}  # whole numbers only: ladder's min and max include the bound
+    if isinstance(value, int) and op == "<":
+        return {"question": qid, "max": value - 1}
+    raise Unsupported(f"{op} with a decimal number is not supported; use >= or <=")
+
+
+def _as_in(parts):
+    """``${q} = 'a' or ${q} = 'b'`` is ``{question = q, in = [a, b]}``."""
+    if all(set(p) == {"question", "equals"} for p in parts) and len({p["question"] for p in parts}) == 1:
+        return {"question": parts[0]["question"], "in": [p["equals"] for p in parts]}
+    return None
+
+
+def _as_range(parts):
+    """``${q} >= 1 and ${q} <= 5`` is ``{question = q, min = 1, max = 5}``."""
+    if len(parts) == 2 and all(len(p) == 2 and "question" in p for p in parts) \
+            and len({p["question"] for p in parts}) == 1 and {k for p in parts for k in p} == {"question", "min", "max"}:
+        return {"question": parts[0]["question"], **{k: v for p in parts for k, v in p.items() if k != "question"}}
+    return None
+
+
+def condition_to_relevant(cond: Mapping[str, Any], nested: bool = False) -> str:
+    """A ladder condition as an XLSForm ``relevant`` expression (the inverse of relevant_to_condition)."""
+    def wrap(s):
+        return f"({s})" if nested else s
+    if "all" in cond:
+        return wrap(" and ".join(condition_to_relevant(c, True) for c in cond["all"]))
+    if "any" in cond:
+        return wrap(" or ".join(condition_to_relevant(c, True) for c in cond["any"]))
+    if "not" in cond:
+        return f"not({condition_to_relevant(cond['not'])})"
+    ref = "${" + cond["question"] + "}"
+    parts = []
+    for op, value in cond.items():
+        if op == "question":
+            continue
+        if op == "answered":
+            parts.append(f"{ref} {'!=' if value else '='} ''")
+        elif op == "equals":
+            parts.append(f"{ref} = {_literal(value)}")
+        elif op == "not_equals":
+            parts.append(f"{ref} != {_literal(value)}")
+        elif op == "in":
+            parts.append("(" + " or ".join(f"{ref} = {_literal(v)}" for v in value) + ")"
+                         if len(value) > 1 else f"{ref} = {_literal(value[0])}")
+        elif op == "contains":
+            parts.append(f"selected({ref}, {_literal(value)})")
+        elif op == "min":
+            parts.append(f"{ref} >= {value}")
+        elif op == "max":
+            parts.append(f"{ref} <= {value}")
+    if len(parts) == 1 and parts[0].startswith("(") and not nested:
+        return parts[0][1:-1]
+    return wrap(" and ".join(parts)) if len(parts) > 1 else parts[0]
+
+
+def _literal(value):
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        value = str(value)
+        if "'" in value:
+            return f'"{value}"'
+        return f"'{value}'"
+    return str(value)
+
+
+def constraint_to_options(text: str, qtype: str) -> dict[str, Any]:
+    """A ``constraint`` that a type's settings express: bounds on ``.``, ``string-length(.)`` or
+    ``count-selected(.)``; Unsupported otherwise."""
+    node = parse_xpath(text)
+    parts = node.args if node.kind == "and" else (node,)
+    target = {"number": ("self", {">=": "min", "<=": "max"}),
+              "short_text": ("string-length", {"<=": "max_length"}),
+              "long_text": ("string-length", {"<=": "max_length"}),
+              "multiple_choice": ("count-selected", {">=": "min_choices", "<=": "max_choices"})}.get(qtype)
+    if target is None:
+        raise Unsupported(f"a constraint on a {qtype} question is not supported")
+    options = {}
+    for part in parts:
+        if part.kind != "cmp":
+            raise Unsupported("only bounds such as . >= 0 and . <= 10 map to settings")
+        op, (left, right) = part.value, part.args
+        if left.kind == "lit":
+            left, right, op = right, left, _FLIP[op]
+        is_target = (left.kind == "self") if target[0] == "self" else (
+            left.kind == "call" and left.value == target[0] and len(left.args) == 1 and left.args[0].kind == "self")
+        if not is_target or right.kind != "lit" or isinstance(right.value, str):
+            raise Unsupported("only bounds such as . >= 0 and . <= 10 map to settings")
+        value = right.value
+        if op in (">", "<") and isinstance(value, int):
+            op, value = op + "=", value + (1 if op == ">" else -1)
+        if op not in target[1]:
+            raise Unsupported(f"{op} in this constraint does not map to a setting")
+        options[target[1][op]] = value
+    return options
+
+
+# ------------------------------------------------------------------------------------------- import
+_HEADER_ALIASES = {"caption": "label", "relevance": "relevant", "calculate": "calculation", "list name": "list_name",
+                   "constraining_message": "constraint_message", "repeat_count": "repeat_count",
+                   "jr:count": "repeat_count", "count": "repeat_count"}
+_TRANSLATABLE = ("label", "hint", "caption", "constraint_message", "guidance_hint", "image", "audio", "video",
+                 "big-image", "media", "required_message")
+_SELECT_KINDS = {"select one": "select_one", "select all that apply": "select_multiple", "rank": "rank",
+                 "select one external": "select_one_external"}
+
+
+def _normalise_row(row: Mapping[str, Any]) -> dict[str, Any]:
+    """Headers as written in this module: ``label::nl`` for ``label:Dutch (nl)``, pyxform's aliases resolved."""
+    out = {}
+    for header, value in row.items():
+        head, sep, lang = header.partition("::")
+        if not sep and ":" in header and header.split(":", 1)[0].strip().lower() in _TRANSLATABLE:
+            head, sep, lang = header.partition(":")
+        base = head.strip()
+        base = _HEADER_ALIASES.get(base.lower(), base) if base.lower() != "label" else "label"
+        out[f"{base}::{lang.strip()}" if sep else base] = value
+    return out
+
+
+def _normalise_type(rtype: str) -> str:
+    """``select one yes_no`` and the other spellings pyxform accepts, as ``select_one yes_no``."""
+    from pyxform.aliases import select
+    lowered = rtype.lower()
+    for alias in sorted(select, key=len, reverse=True):
+        if lowered == alias or lowered.startswith(alias + " "):
+            rest = rtype[len(alias):].strip()
+            if "file" in alias:
+                return "select_one_from_file " + rest
+            return f"{_SELECT_KINDS[select[alias]]} {rest}".strip()
+    return rtype
+
+
+def _language(header: str, base: str) -> str | None:
+    """The locale of a column such as ``label``, ``label::nl`` or ``label::Dutch (nl)``; None if unknown."""
+    if header == base:
+        return "nl"
+    rest = header.split("::", 1)[1].strip()
+    found = re.search(r"\(([A-Za-z-]+)\)\s*$", rest)
+    code = (found.group(1) if found else rest).lower()
+    return LANGUAGE_NAMES.get(code)
+
+
+def _texts(row: Mapping[str, Any], base: str, default_language: str | None) -> dict[str, str] | None:
+    """{locale: text} from the ``base`` columns; without Dutch, the default language (or the first) stands in."""
+    found, others = {}, {}
+    for header, value in row.items():
+        if header == base or header.startswith(base + "::"):
+            if value in (None, ""):
+                continue
+            loc = _language(header, base)
+            if loc in LOCALES:
+                found.setdefault(loc, str(value))
+            else:
+                others[header.split("::", 1)[-1].strip()] = str(value)
+    if "nl" not in found and (found or others):
+        stand_in = others.get(default_language) if default_language in others else None
+        found["nl"] = stand_in or next(iter(found.values()), None) or next(iter(others.values()))
+    if not found:
+        return None
+    return found
+
+
+def _text_value(texts: dict[str, str]):
+    return texts["nl"] if set(texts) == {"nl"} else texts
+
+
+def _cell_value(value):
+    """A ``ladder_*`` cell: JSON for numbers, true/false, lists and tables; otherwise the text itself."""
+    if isinstance(value, str):
+        try:
+            return json.loads(value)
+        except json.JSONDecodeError:
+            return value
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def _cell(value):
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+
+
+def _truthy(value) -> bool:
+    return str(value).strip().lower() in ("yes", "true", "true()", "1", "ja")
+
+
+def _slug(text: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return slug or "vragenlijst"
+
+
+def _identifier(name: str) -> str | None:
+    candidate = name.replace("-", "_").replace(".", "_")
+    return candidate if candidate.isidentifier() else None
+
+
+def _read_sheet(path: Path, name: str) -> list[dict[str, Any]] | None:
+    """Rows of an extra sheet pyxform does not read (by header), or None when it is absent."""
+    from openpyxl import load_workbook
+    wb = load_workbook(path, read_only=True, data_only=True)
+    try:
+        sheet = next((wb[s] for s in wb.sheetnames if s.lower() == name), None)
+        if sheet is None:
+            return None
+        rows = list(sheet.iter_rows(values_only=True))
+    finally:
+        wb.close()
+    if not rows:
+        return []
+    headers = [str(h).strip() if h is not None else None for h in rows[0]]
+    return [{h: v for h, v in zip(headers, r) if h and v not in (None, "")} for r in rows[1:]]
+
+
+def import_xlsform(path: str | Path, *, slug: str | None = None, municipality: str | None = None) -> Imported:
+    """Read the XLSForm at ``path`` into a survey file's data and the list of what did not map."""
+    from pyxform.errors import PyXFormError
+    from pyxform.xls2json_backends import get_xlsform
+    path = Path(path)
+    try:
+        book = get_xlsform(str(path))
+    except (PyXFormError, OSError, ValueError, KeyError) as exc:
+        raise XLSFormError(f"{path}: not a readable XLSForm: {exc}") from exc
+    if not book.survey:
+        raise XLSFormError(f"{path}: no survey sheet")
+    extra = {name: _read_sheet(path, name) if path.suffix.lower() in (".xlsx", ".xlsm") else None
+             for name in (LADDER_SHEET, LADDER_SETTINGS, LADDER_AREAS)}
+    return _Importer(book, extra, path, slug, municipality).run()
+
+
+class _Importer:
+    def __init__(self, book, extra, path, slug, municipality):
+        self.book, self.extra, self.path = book, extra, path
+        self.settings = (book.settings or [{}])[0] if book.settings else {}
+        self.default_language = (self.settings.get("default_language") or "").split("(")[-1].rstrip(")").strip() \
+            or None
+        self.unsupported: list[Problem] = []
+        self.notices: list[Problem] = []
+        self.slug, self.municipality = slug, municipality
+        self.lists = self._choice_lists()
+        self.pages: list[dict] = []
+        self.page = None
+        self.seen_ids: set[str] = set()
+        self.page_questions: set[str] = set()
+        self.group_row: dict = {}
+
+    def report(self, sheet, row, reason):
+        self.unsupported.append(Problem(sheet, row, reason))
+
+    def _choice_lists(self):
+        lists: dict[str, list[dict]] = {}
+        for n, row in enumerate(self.book.choices or [], start=2):
+            row = _normalise_row(row)
+            name, value = row.get("list_name") or row.get("list name"), row.get("name") or row.get("value")
+            if not name or value in (None, ""):
+                continue
+            label = _texts(row, "label", self.default_language) or {"nl": str(value)}
+            lists.setdefault(str(name), []).append({"value": str(value), "label": _text_value(label), "_row": n,
+                                                    "_row_data": row})
+        return lists
+
+    def run(self) -> Imported:
+        stack: list[tuple[str, int, dict | None]] = []  # (kind, row, group info)
+        skipping = 0  # inside a repeat: everything is left out
+        for n, row in enumerate(self.book.survey, start=2):
+            row = _normalise_row(row)
+            rtype = _normalise_type(" ".join(str(row.get("type", "")).split()))
+            if not rtype:
+                continue
+            base = rtype.split(" ")[0].replace(" ", "_")
+            lowered = rtype.lower()
+            if lowered in ("begin repeat", "begin_repeat"):
+                skipping += 1
+                self.report(SURVEY, n, f"repeat {row.get('name', '')!r}: repeats are not supported")
+                continue
+            if lowered in ("end repeat", "end_repeat"):
+                skipping = max(0, skipping - 1)
+                continue
+            if skipping:
+                continue
+            if lowered in ("begin group", "begin_group"):
+                self._begin_group(row, n, stack)
+                continue
+            if lowered in ("end group", "end_group"):
+                if stack:
+                    stack.pop()
+                if not stack:
+                    self.page = None
+                continue
+            if base in METADATA or lowered in METADATA:
+                self.notices.append(Problem(SURVEY, n, f"{rtype} is metadata that ODK fills in; left out"))
+                continue
+            try:
+                self._question(row, n, rtype, stack)
+            except Unsupported as exc:
+                self.report(SURVEY, n, f"{row.get('name', '')!r} ({rtype}): {exc}")
+        mapping = self._mapping()
+        data = self._survey_data()
+        return Imported(data=data, unsupported=self.unsupported, notices=self.notices, mapping=mapping)
+
+    # ------------------------------------------------------------------------------- groups and pages
+    def _begin_group(self, row, n, stack):
+        cond = None
+        if row.get("relevant"):
+            try:
+                cond = relevant_to_condition(str(row["relevant"]))
+            except Unsupported as exc:
+                self.report(SURVEY, n, f"group {row.get('name', '')!r}: relevant: {exc}")
+        if stack:  # a group in a group: its questions join the page, its condition goes onto each question
+            stack.append(("group", n, {"show_if": cond}))
+            return
+        title = _texts(row, "label", self.default_language) or {"nl": str(row.get("name") or f"Pagina {n}")}
+        stack.append(("group", n, {"show_if": None}))
+        self.group_row = row
+        self._new_page(str(row.get("ladder_id") or row.get("name") or f"pagina-{n}"), title, cond)
+
+    def _new_page(self, name, title, cond):
+        ids = {p["id"] for p in self.pages}
+        pid, k = (name if re.fullmatch(r"[A-Za-z0-9_-]+", name) else _slug(name)), 2
+        base = pid
+        while pid in ids:
+            pid, k = f"{base}-{k}", k + 1
+        self.page = {"id": pid, "title": _text_value(title), "questions": []}
+        self._ladder_columns(self.group_row, self.page)
+        if cond:
+            self.page["show_if"] = cond
+        self.pages.append(self.page)
+        self.page_questions = set()
+
+    def _ensure_page(self, cond_questions):
+        """A question whose condition looks at a question on the same page starts a new page: ladder shows one
+        page at a time without JavaScript, so conditions look back at earlier pages only."""
+        if self.page is None:
+            title = self.settings.get("form_title") or "Vragen"
+            self.group_row = {}
+            self._new_page("vragen", {"nl": str(title)}, None)
+        elif cond_questions & self.page_questions:
+            page = self.page
+            self._new_page(page["id"], {"nl": page["title"]} if isinstance(page["title"], str) else page["title"],
+                           page.get("show_if"))
+
+    # ------------------------------------------------------------------------------------- questions
+    def _question(self, row, n, rtype, stack):
+        parts = rtype.split(" ")
+        kind = parts[0]
+        name = str(row.get("name") or "")
+        qid = _identifier(name)
+        if kind in UNSUPPORTED_TYPES and kind != "odk:rank":
+            raise Unsupported(UNSUPPORTED_TYPES[kind])
+        if kind == "note":
+            return self._note(row, n, stack)
+        if not qid:
+            raise Unsupported("the name cannot be a column name (use letters, digits and underscores)")
+        if qid in self.seen_ids:
+            raise Unsupported(f"the name {qid!r} is used twice")
+        if row.get("calculation"):
+            raise Unsupported("calculations are not supported")
+        if any(k.split("::")[0] in ("image", "audio", "video", "big-image", "media") for k in row):
+            raise Unsupported("media are not supported")
+        if row.get("repeat_count"):
+            raise Unsupported("repeats are not supported")
+        label = _texts(row, "label", self.default_language)
+        if label is None:
+            raise Unsupported("no label")
+        question: dict[str, Any] = {"id": qid}
+        choice_kinds = {"select_one": "single_choice", "select_multiple": "multiple_choice", "rank": "ranking",
+                        "odk:rank": "ranking", "select_one_from_list": "single_choice"}
+        if kind in choice_kinds:
+            if len(parts) < 2:
+                raise Unsupported("a choice question needs a choice list")
+            choices = self.lists.get(parts[1])
+            if not choices:
+                raise Unsupported(f"no choices in the list {parts[1]!r}")
+            question["type"] = choice_kinds[kind]
+            question["label"] = _text_value(label)
+            areas = self._area_list(parts[1])
+            if areas is not None and kind == "select_one":
+                question["type"] = "area"
+            else:
+                question["choices"] = [{"value": c["value"], "label": c["label"]} for c in choices]
+                if row.get("choice_filter"):
+                    self._choice_filter(row, choices, question)
+        elif kind == "integer" or kind == "int":
+            question.update(type="number", label=_text_value(label))
+        elif kind == "decimal":
+            question.update(type="number", label=_text_value(label), integer=False)
+        elif kind in ("text", "string"):
+            appearance = str(row.get("appearance", ""))
+            question.update(type="long_text" if "multiline" in appearance else "short_text",
+                            label=_text_value(label))
+        elif kind == "range":
+            question.update(type="scale", label=_text_value(label), **self._range(row))
+        else:
+            raise Unsupported(f"the type {kind!r} is not supported")
+        hint = _texts(row, "hint", self.default_language)
+        if hint:
+            question["help"] = _text_value(hint)
+        question["required"] = _truthy(row.get("required", ""))
+        if row.get("constraint"):
+            options = constraint_to_options(str(row["constraint"]), question["type"])
+            question.update(options)
+        self._ladder_columns(row, question)
+        cond = None
+        group_conds = [g[2]["show_if"] for g in stack[1:] if g[2] and g[2].get("show_if")]
+        if row.get("relevant"):
+            cond = relevant_to_condition(str(row["relevant"]))
+        conds = [c for c in [*group_conds, cond] if c]
+        if conds:
+            cond = conds[0] if len(conds) == 1 else {"all": conds}
+            missing = questions_in(cond) - self.seen_ids
+            if missing:
+                raise Unsupported(f"relevant looks at {', '.join(sorted(missing))}, which is not an earlier question")
+            question["show_if"] = cond
+        self._ensure_page(questions_in(cond) if cond else set())
+        self.page["questions"].append(question)
+        self.page_questions.add(qid)
+        self.seen_ids.add(qid)
+
+    def _note(self, row, n, stack):
+        if row.get("relevant") or (stack and any(g[2] and g[2].get("show_if") for g in stack[1:])):
+            raise Unsupported("a note with a condition is not supported (notes become the page's introduction)")
+        label = _texts(row, "label", self.default_language)
+        if not label:
+            return
+        self._ensure_page(set())
+        if self.page["questions"]:
+            # A note after questions starts a new page, so its text stays before the questions it introduces.
+            page = self.page
+            self._new_page(page["id"], {"nl": page["title"]} if isinstance(page["title"], str) else page["title"],
+                           page.get("show_if"))
+        intro = self.page.get("intro")
+        if intro is None:
+            self.page["intro"] = _text_value(label)
+        else:
+            old = {"nl": intro} if isinstance(intro, str) else dict(intro)
+            self.page["intro"] = _text_value({k: "\n\n".join(x for x in (old.get(k), label.get(k)) if x)
+                                              for k in {*old, *label}})
+
+    def _range(self, row):
+        params = dict(p.split("=", 1) for p in str(row.get("parameters", "")).replace(";", " ").split() if "=" in p)
+        try:
+            start, end, step = (int(float(params.get(k, d))) for k, d in (("start", 1), ("end", 10), ("step", 1)))
+        except ValueError:
+            raise Unsupported("range parameters must be whole numbers") from None
+        if step != 1 or start >= end:
+            raise Unsupported("only a range with step=1 from a smaller to a larger number maps to a scale")
+        out = {"min": start, "max": end}
+        for key in ("min_label", "max_label"):
+            texts = _texts(row, f"ladder_{key}", self.default_language)
+            if texts:
+                out[key] = _text_value(texts)
+        return out
+
+    def _choice_filter(self, row, choices, question):
+        """``choice_filter`` maps when it keeps choices by an earlier answer: shown as one question per value of
+        that answer is not possible, so only a filter that names no other question (a fixed one) maps."""
+        raise Unsupported("choice_filter that depends on an earlier answer is not supported; "
+                          "split the question into one question per case with relevant")
+
+    def _ladder_columns(self, row, target):
+        """Settings XLSForm has no column for, written by export_xlsform in ``ladder_<key>`` columns."""
+        for header, value in row.items():
+            if not header.startswith("ladder_") or "::" in header or value in (None, ""):
+                continue
+            key = header.removeprefix("ladder_")
+            if key in ("min_label", "max_label", "id") or key in target:
+                continue
+            target[key] = _cell_value(value)
+
+    def _area_list(self, list_name):
+        areas = self.extra.get(LADDER_AREAS)
+        if not areas:
+            return None
+        codes = {str(a.get("code")) for a in areas}
+        values = {c["value"] for c in self.lists.get(list_name, [])}
+        return areas if values and values <= codes else None
+
+    # ----------------------------------------------------------------------------- survey-level data
+    def _mapping(self):
+        rows = self.extra.get(LADDER_SHEET)
+        if not rows:
+            return []
+        out, ids = [], {q["id"]: q for p in self.pages for q in p["questions"]}
+        for n, row in enumerate(rows, start=2):
+            if not row:
+                continue
+            entry = {k: str(row.get(k, "")).strip() for k in ("question", "choice", "aspect", "rung")}
+            if entry["question"] not in ids:
+                self.report(LADDER_SHEET, n, f"no question {entry['question']!r}")
+                continue
+            if not entry["aspect"] or not entry["rung"]:
+                self.report(LADDER_SHEET, n, "aspect and rung are needed")
+                continue
+            out.append(entry)
+        return out
+
+    def _survey_data(self):
+        settings = {str(r.get("key")): r for r in (self.extra.get(LADDER_SETTINGS) or []) if r.get("key")}
+        title = self.settings.get("form_title") or self.path.stem
+        data: dict[str, Any] = {}
+        for key, row in settings.items():
+            if key in ("title", "intro", "purpose", "retention", "audience", "next_steps", "contact"):
+                data[key] = _text_value(_texts(row, "value", None) or {"nl": ""})
+            else:
+                raw = row.get("value")
+                try:
+                    data[key] = json.loads(raw) if isinstance(raw, str) and raw[:1] in "[{" else raw
+                except json.JSONDecodeError:
+                    data[key] = raw
+        data.setdefault("slug", self.slug or _slug(str(self.settings.get("form_id") or title)))
+        if self.slug:
+            data["slug"] = self.slug
+        data.setdefault("title", str(title))
+        if self.municipality:
+            data["municipality"] = self.municipality
+        data.setdefault("municipality", "Onbekend")
+        data.setdefault("intro", "Deze vragenlijst is ingelezen uit een XLSForm.")
+        data.setdefault("purpose", "Vul hier in waarvoor de antwoorden worden gebruikt.")
+        data.setdefault("retention", "Vul hier in hoe lang de antwoorden worden bewaard.")
+        areas = self.extra.get(LADDER_AREAS)
+        if areas:
+            data["areas"] = []
+            for a in areas:
+                area = {"code": str(a["code"]), "name": _text_value(_texts(a, "name", None) or {"nl": str(a["code"])})}
+                if a.get("kind"):
+                    area["kind"] = str(a["kind"])
+                if a.get("parent"):
+                    area["parent"] = str(a["parent"])
+                data["areas"].append(area)
+        locales = sorted({loc for p in self.pages for q in p["questions"]
+                          for loc in (q["label"] if isinstance(q["label"], dict) else {"nl": 1})},
+                         key=list(LOCALES).index)
+        if "locales" not in data and locales and locales != ["nl"]:
+            data["locales"] = locales
+        for page in [p for p in self.pages if not p["questions"]]:
+            # Only notes (or only left-out questions): nothing to answer, so no page.
+            self.notices.append(Problem(SURVEY, 0, f"page {page['id']!r} has no questions left and is left out"))
+        data["pages"] = [p for p in self.pages if p["questions"]]
+        return data
+
+
+def mapping_place(mapping: list[Mapping[str, str]]):
+    """Simple survey-driven placement from the ``ladder`` sheet: each (question, choice) that was answered
+    places the resident on (aspect, rung); the first matching row per aspect wins."""
+    from .survey import Placement
+
+    def place(answers, locale="nl"):
+        placed = {}
+        for row in mapping:
+            value = answers.get(row["question"])
+            hit = value is not None and (row["choice"] in (value if isinstance(value, list) else [str(value)])
+                                         or not row["choice"])
+            if hit and row["aspect"] not in placed:
+                placed[row["aspect"]] = Placement(row["aspect"], row["rung"], (
+                    f"U antwoordde {row['choice']!r} op vraag {row['question']}." if row["choice"] else
+                    f"U beantwoordde vraag {row['question']}.",))
+        return list(placed.values())
+    return place
+
+
+# ------------------------------------------------------------------------------------------- export
+def _put(row, base, value):
+    if value is None:
+        return
+    for loc, s in (value if isinstance(value, dict) else {"nl": value}).items():
+        row[f"{base}::{loc}"] = s
+
+
+def export_xlsform(definition: Mapping[str, Any], path_or_fh, mapping: list[Mapping[str, str]] | None = None):
+    """Write a survey file's data (``Survey.definition``) as an XLSForm workbook."""
+    from openpyxl import Workbook
+    survey_rows, choice_rows = [], []
+    area_list = None
+    if definition.get("areas"):
+        area_list = "areas"
+        for a in definition["areas"]:
+            row = {"list_name": area_list, "name": a["code"]}
+            _put(row, "label", a["name"])
+            choice_rows.append(row)
+    for page in definition["pages"]:
+        # XLSForm names are unique across groups and questions; a page may share its id with a question.
+        group = {"type": "begin group", "name": f"page_{page['id']}", "ladder_id": page["id"]}
+        _put(group, "label", page["title"])
+        if page.get("show_if"):
+            group["relevant"] = condition_to_relevant(page["show_if"])
+        group["appearance"] = "field-list"
+        for key, value in page.items():
+            if key not in ("id", "title", "intro", "questions", "show_if"):
+                group[f"ladder_{key}"] = _cell(value)
+        survey_rows.append(group)
+        if page.get("intro"):
+            note = {"type": "note", "name": f"{page['id'].replace('-', '_')}_intro"}
+            _put(note, "label", page["intro"])
+            survey_rows.append(note)
+        for q in page["questions"]:
+            survey_rows.append(_question_row(q, choice_rows, area_list))
+        survey_rows.append({"type": "end group"})
+    book = Workbook()
+    sheet = book.active
+    sheet.title = SURVEY
+    fixed = ["type", "name"]
+    keys = []
+    for r in survey_rows:
+        for k in r:
+            if k not in keys:
+                keys.append(k)
+    label_cols = sorted([k for k in keys if k.startswith("label::")], key=_loc_order)
+    hint_cols = sorted([k for k in keys if k.startswith("hint::")], key=_loc_order)
+    rest = [k for k in keys if k not in fixed and k not in label_cols and k not in hint_cols]
+    _write(sheet, fixed + label_cols + hint_cols + rest, survey_rows)
+    ckeys = ["list_name", "name"] + sorted({k for r in choice_rows for k in r if k.startswith("label::")},
+                                           key=_loc_order)
+    _write(book.create_sheet(CHOICES), ckeys, choice_rows)
+    _write(book.create_sheet(SETTINGS), ["form_title", "form_id", "default_language"],
+           [{"form_title": _nl(definition["title"]), "form_id": definition["slug"], "default_language": "nl"}])
+    settings_rows = []
+    for key, value in definition.items():
+        if key in ("pages", "areas", "slug"):
+            continue
+        row = {"key": key}
+        if key in ("title", "intro", "purpose", "retention", "audience", "next_steps", "contact"):
+            _put(row, "value", value)
+            if "value::nl" in row:
+                row["value"] = row.pop("value::nl")
+        else:
+            row["value"] = json.dumps(value, ensure_ascii=False, default=str) if isinstance(value, dict | list) \
+                else value
+        settings_rows.append(row)
+    settings_rows.append({"key": "slug", "value": definition["slug"]})
+    skeys = ["key", "value"] + sorted({k for r in settings_rows for k in r if k.startswith("value::")},
+                                      key=_loc_order)
+    _write(book.create_sheet(LADDER_SETTINGS), skeys, settings_rows)
+    if definition.get("areas"):
+        arows = []
+        for a in definition["areas"]:
+            row = {"code": a["code"], "kind": a.get("kind", "kern"), "parent": a.get("parent")}
+            _put(row, "name", a["name"])
+            row["name"] = row.pop("name::nl")
+            arows.append(row)
+        akeys = ["code", "name"] + sorted({k for r in arows for k in r if k.startswith("name::")}, key=_loc_order) \
+            + ["kind", "parent"]
+        _write(book.create_sheet(LADDER_AREAS), akeys, arows)
+    _write(book.create_sheet(LADDER_SHEET), ["question", "choice", "aspect", "rung"], list(mapping or []))
+    book.save(path_or_fh)
+
+
+def _loc_order(header):
+    loc = header.split("::", 1)[1]
+    return list(LOCALES).index(loc) if loc in LOCALES else 99
+
+
+def _nl(value):
+    return value.get("nl") if isinstance(value, dict) else value
+
+
+def _write(sheet, headers, rows):
+    sheet.append(headers)
+    for r in rows:
+        sheet.append([r.get(h) for h in headers])
+
+
+_XLSFORM_TYPES = {"single_choice": "select_one", "multiple_choice": "select_multiple", "ranking": "rank",
+                  "short_text": "text", "long_text": "text", "scale": "range", "area": "select_one"}
+
+
+def _question_row(q, choice_rows, area_list):
+    qtype = q["type"]
+    row: dict[str, Any] = {"name": q["id"]}
+    _put(row, "label", q["label"])
+    _put(row, "hint", q.get("help"))
+    if qtype == "area":
+        row["type"] = f"select_one {area_list}"
+    elif qtype in ("single_choice", "multiple_choice", "ranking"):
+        list_name = q["id"]
+        row["type"] = f"{_XLSFORM_TYPES[qtype]} {list_name}"
+        for c in q.get("choices", []):
+            crow = {"list_name": list_name, "name": c["value"]}
+            _put(crow, "label", c["label"])
+            choice_rows.append(crow)
+    elif qtype == "number":
+        row["type"] = "integer" if q.get("integer", True) else "decimal"
+    elif qtype == "scale":
+        row["type"] = "range"
+        row["parameters"] = f"start={q.get('min', 1)} end={q.get('max', 5)} step=1"
+        _put(row, "ladder_min_label", q.get("min_label"))
+        _put(row, "ladder_max_label", q.get("max_label"))
+    elif qtype in ("short_text", "long_text"):
+        row["type"] = "text"
+        if qtype == "long_text":
+            row["appearance"] = "multiline"
+    else:
+        raise ValueError(f"question {q['id']}: no XLSForm type for {qtype!r}")
+    row["required"] = "yes" if q.get("required", True) else "no"
+    bounds = []
+    if qtype == "number":
+        if "min" in q:
+            bounds.append(f". >= {q['min']}")
+        if "max" in q:
+            bounds.append(f". <= {q['max']}")
+    elif qtype in ("short_text", "long_text") and "max_length" in q:
+        bounds.append(f"string-length(.) <= {q['max_length']}")
+    elif qtype == "multiple_choice":
+        if "min_choices" in q:
+            bounds.append(f"count-selected(.) >= {q['min_choices']}")
+        if "max_choices" in q:
+            bounds.append(f"count-selected(.) <= {q['max_choices']}")
+    if bounds:
+        row["constraint"] = " and ".join(bounds)
+    if q.get("show_if"):
+        row["relevant"] = condition_to_relevant(q["show_if"])
+    native = {"id", "type", "label", "help", "required", "choices", "show_if", "min_label", "max_label"}
+    native |= {"number": {"min", "max"}, "scale": {"min", "max"}, "short_text": {"max_length"},
+               "long_text": {"max_length"}, "multiple_choice": {"min_choices", "max_choices"}}.get(qtype, set())
+    for key, value in q.items():
+        if key not in native and not (qtype == "number" and key == "integer"):
+            row[f"ladder_{key}"] = _cell(value)
+    type_row = {"type": row.pop("type")}
+    return {**type_row, **{k: v for k, v in row.items() if v is not None}}
+
+
+def write_survey_file(form, output, *, slug=None, municipality=None, skip_unsupported=False, echo=print) -> int:
+    """``ladder import-xlsform``: import, report, and write the TOML survey file; returns the exit code."""
+    import tomli_w
+    try:
+        imported = import_xlsform(form, slug=slug, municipality=municipality)
+    except XLSFormError as exc:
+        echo(f"error: {exc}")
+        return 1
+    for problem in imported.notices:
+        echo(f"note: {problem}")
+    for problem in imported.unsupported:
+        echo(f"{'left out' if skip_unsupported else 'unsupported'}: {problem}")
+    if imported.unsupported and not skip_unsupported:
+        echo(f"{len(imported.unsupported)} part(s) do not map; nothing written (use --skip-unsupported to leave "
+             "them out)")
+        return 1
+    if not imported.data["pages"]:
+        echo("no questions left to write")
+        return 1
+    from .survey_file import SurveyFileError, survey_from_dict
+    try:
+        survey_from_dict(imported.data, source=str(form))
+    except SurveyFileError as exc:
+        echo(f"error: the result is not a valid survey: {exc}")
+        return 1
+    text = tomli_w.dumps(_without_none(imported.data))
+    if imported.mapping:
+        text += "\n# Placement from the ladder sheet (question, choice, aspect, rung)\n"
+        text += tomli_w.dumps({"placement": imported.mapping})
+    elif not imported.data.get("placement"):
+        text = ("# Rung logic is not in XLSForm: add a `ladder` sheet (question, choice, aspect, rung) for simple\n"
+                "# placement, or give this file to a plugin author (load_survey(path, place=...)).\n") + text
+    Path(output).write_text(text, encoding="utf-8")
+    echo(f"{imported.data['slug']}: {sum(len(p['questions']) for p in imported.data['pages'])} questions on "
+         f"{len(imported.data['pages'])} pages written to {output}")
+    return 0
+
+
+def _without_none(value):
+    if isinstance(value, dict):
+        return {k: _without_none(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_without_none(v) for v in value]
+    return value
