@@ -43,15 +43,47 @@ def make_codes(survey: Survey, count: int, key: bytes | None = None) -> list[str
     return codes
 
 
-def codes_csv(survey: Survey, codes: list[str]) -> str:
-    """The CSV for the mail merge, in a random order: the n-th line is not the n-th stored code."""
-    shuffled = list(codes)
-    secrets.SystemRandom().shuffle(shuffled)
+def shuffled(codes: list[str]) -> list[str]:
+    """The codes in a random order: the n-th line or letter is not the n-th stored code."""
+    out = list(codes)
+    secrets.SystemRandom().shuffle(out)
+    return out
+
+
+def base_url() -> str:
+    """The address residents type, from ``BASE_URL`` (e.g. https://inspraak.gemeente.nl), else this request's."""
+    from flask import current_app, request
+    configured = (current_app.config.get("BASE_URL") or "").rstrip("/")
+    return configured or request.host_url.rstrip("/")
+
+
+def start_url(survey: Survey, base: str) -> str:
+    return f"{base}/s/{survey.slug}"
+
+
+def invite_link(survey: Survey, code: str, base: str) -> str:
+    """A link that carries the code after ``#``: browsers never send that part to the server, so the code is in
+    no access log; the invitation page's script puts it in the form (without script, the resident types it)."""
+    return f"{base}/s/{survey.slug}/uitnodiging#{code}"
+
+
+def qr_svg(link: str) -> str:
+    """A QR code of ``link`` as inline SVG markup (no XML declaration, no style attributes)."""
+    import segno
+    out = io.BytesIO()
+    segno.make(link, error="m").save(out, kind="svg", scale=4, border=2, xmldecl=False, svgns=True,
+                                     title="QR-code", svgclass="qr", lineclass=None, dark="#000")
+    return out.getvalue().decode("utf-8")
+
+
+def codes_csv(survey: Survey, codes: list[str], base: str = "") -> str:
+    """The CSV for the mail merge, in a random order: per code the start page's address and the link that
+    carries the code (full URLs when ``base`` is given)."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["code", "adres"])
-    for code in shuffled:
-        writer.writerow([code, f"/s/{survey.slug}"])
+    writer.writerow(["code", "adres", "link"])
+    for code in shuffled(codes):
+        writer.writerow([code, start_url(survey, base), invite_link(survey, code, base)])
     return out.getvalue()
 
 

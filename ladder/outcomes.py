@@ -6,7 +6,6 @@ response again, and a new, withdrawn or deleted response is seen at once (``data
 """
 from __future__ import annotations
 
-import base64
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,26 +22,104 @@ class Outcomes:
     per_area: list[tuple[str | None, int]] = field(default_factory=list)  # in the survey's area order
     rungs: Any = None  # rungs_per_area: area, aspect, rung, count, share
     questions: list = field(default_factory=list)  # QuestionSummary per question, in survey order
-    # (data URI, alt text) of the rung chart drawn at the threshold asked for (0 for staff: every count)
-    chart: tuple[str, str] | None = None
+    # small area -> the larger area its responses are counted in (``merge=True``), see merge_small_areas
+    merged: dict[str, str] = field(default_factory=dict)
 
 
-def of(survey, registry, threshold: int, locale: str = "nl") -> Outcomes:
-    """The outcomes of ``survey``'s responses now (computed once per state of the responses)."""
-    key = (str(db.engine().url), survey.slug, survey.version, threshold, locale, data_version(survey))
+def merge_small_areas(counts: dict, survey, threshold: int) -> dict[str, str]:
+    """Area code -> the area it is counted in: an area with fewer than ``threshold`` responses goes into its
+    ``parent`` (with everything already merged into it), again and again, until every group passes the
+    threshold or has no parent left. Only areas that moved are in the result."""
+    parent = {a.code: a.parent for a in survey.areas}
+    target = {code: code for code in counts if code is not None}
+    while threshold > 0:
+        totals: dict[str, int] = {}
+        for code, into in target.items():
+            totals[into] = totals.get(into, 0) + int(counts[code])
+        small = {t for t, n in totals.items() if 0 < n < threshold and parent.get(t)}
+        if not small:
+            break
+        target = {code: parent[into] if into in small else into for code, into in target.items()}
+    return {code: into for code, into in target.items() if into != code}
+
+
+def within(survey, code: str) -> set[str]:
+    """``code`` and every area below it (children, grandchildren ...)."""
+    found, changed = {code}, True
+    while changed:
+        below = {a.code for a in survey.areas if a.parent in found}
+        changed = not below <= found
+        found |= below
+    return found
+
+
+def of(survey, registry, threshold: int, locale: str = "nl", merge: bool = False, area: str | None = None,
+       channel: str | None = None) -> Outcomes:
+    """The outcomes of ``survey``'s responses now (computed once per state of the responses).
+
+    ``merge`` counts areas with fewer than ``threshold`` responses in their parent area (the public page);
+    ``area`` keeps only the responses from that area and the areas below it, ``channel`` only those that
+    came in through that channel (the dashboard's filters)."""
+    key = (str(db.engine().url), survey.slug, survey.version, threshold, locale, data_version(survey),
+           merge, area, channel)
     if key not in _cache:
         if len(_cache) >= CACHE_SIZE:
             _cache.pop(next(iter(_cache)))
-        _cache[key] = _compute(survey, registry, threshold, locale)
+        _cache[key] = _compute(survey, registry, threshold, locale, merge, area, channel)
     return _cache[key]
 
 
-def _compute(survey, registry, threshold, locale) -> Outcomes:
+# The dashboard's filter by channel: online covers the resident's form and API clients.
+CHANNEL_FILTERS = {"online": ("form", "api"), "paper": ("paper",), "assisted": ("assisted",)}
+
+
+def _channels(survey) -> list:
+    """Each (not withdrawn) response's channel, in the response frame's order (by id)."""
+    from sqlalchemy import select
+    from .models import Response
+    return list(db.session().scalars(select(Response.channel).where(
+        Response.survey_slug == survey.slug, Response.withdrawn_at.is_(None)).order_by(Response.id)))
+
+
+def _filtered(frame, survey, area, channel):
+    import pandas as pd
+    keep = pd.Series(True, index=frame.index)
+    if area:
+        keep &= frame["area"].isin(within(survey, area)).fillna(False).to_numpy()
+    if channel:
+        wanted = CHANNEL_FILTERS.get(channel, (channel,))
+        if "channel" in frame.columns:  # the frame carries it (migration 0006)
+            found = list(frame["channel"].astype("object"))
+        else:
+            found = _channels(survey)
+            if len(found) != len(frame):  # a response came or went between the two reads: read again
+                return None
+        keep &= pd.Series([c in wanted for c in found], index=frame.index)
+    out = frame[keep.to_numpy()].reset_index(drop=True)
+    out.attrs = frame.attrs
+    return out
+
+
+def _compute(survey, registry, threshold, locale, merge=False, area=None, channel=None) -> Outcomes:
     from .analysis import response_frame, rungs_per_area
-    from .analysis.charts import rung_chart
     from .analysis.summaries import question_summaries
 
-    frame = response_frame(db.engine(), survey, registry=registry)
+    frame = None
+    for _try in range(3):
+        read = response_frame(db.engine(), survey, registry=registry)
+        frame = _filtered(read, survey, area, channel) if (area or channel) else read
+        if frame is not None:
+            break
+    if frame is None:
+        raise RuntimeError("responses kept changing while they were read")
+    merged = {}
+    if merge:
+        counts = frame["area"].value_counts(sort=False)
+        merged = merge_small_areas({c: int(n) for c, n in counts.items()}, survey, threshold)
+        if merged:
+            frame = frame.copy()
+            codes = frame["area"].astype("object").map(lambda c: merged.get(c, c) if isinstance(c, str) else c)
+            frame["area"] = codes.astype(frame["area"].dtype)
     counts = frame["area"].value_counts(sort=False, dropna=False)
     known = [a.code for a in survey.areas]
     per_area = [(code, int(counts.get(code, 0))) for code in known if counts.get(code, 0)]
@@ -50,11 +127,5 @@ def _compute(survey, registry, threshold, locale) -> Outcomes:
     if unknown:
         per_area.append((None, unknown))
     out = Outcomes(responses=len(frame), per_area=per_area, rungs=rungs_per_area(frame, survey),
-                   questions=question_summaries(frame, survey, registry, locale))
-    if len(out.rungs):
-        out.chart = _uri(rung_chart(frame, survey, registry=registry, threshold=threshold))
+                   questions=question_summaries(frame, survey, registry, locale), merged=merged)
     return out
-
-
-def _uri(chart) -> tuple[str, str]:
-    return "data:image/svg+xml;base64," + base64.b64encode(chart.svg).decode(), chart.alt

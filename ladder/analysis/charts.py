@@ -301,3 +301,47 @@ def gap_chart(frame: pd.DataFrame, survey, threshold: int = 5, weighted: bool | 
     alt = (f"Staafdiagram: {title.lower()}: per gebied het aandeel dat meer, evenveel of minder "
            "zeggenschap wil dan nu. Dezelfde cijfers staan in de tabel onder de grafiek.")
     return Chart("gap", title, alt, table, png, svg)
+
+
+# --- inline SVG bars for the web pages (issue 12) ---------------------------------------------------
+# Drawn as markup, not a picture: the text stays text (12 px and up at any width, because the SVG has no
+# viewBox and only the bars' widths are percentages), and it carries no style attributes, so it works under
+# a Content-Security-Policy without 'unsafe-inline'. Every bar has its count printed beside it and a dark
+# outline, so neither colour nor the bar's length is the only cue.
+
+BAR_FILLS = ("#154273",)
+# For ordered categories (rungs): one blue from dark to light, so the order shows in lightness too.
+RAMP = ("#0b2440", "#154273", "#2a5d94", "#4a7fb5", "#7fa7d1", "#b7d0ea", "#dce8f5")
+ROW_HEIGHT = 46  # label line (16) + bar (22) + gap (8)
+BAR_MAX = 78  # percent of the width a full bar takes; the rest is room for its count
+
+
+def _attr(value) -> str:
+    from html import escape
+    return escape(str(value), quote=True)
+
+
+def bar_rows_svg(rows, title: str, hidden_text: str = SMALL, fills=None) -> str:
+    """One horizontal bar per row of ``(label, value, shown)``: ``value`` a number or None (hidden),
+    ``shown`` the text printed beside the bar (the formatted count). Returns ``<svg>`` markup with a
+    ``<title>``; the table beside it holds the same numbers."""
+    rows = list(rows)
+    top = max([v for _l, v, _s in rows if v is not None and v == v] or [0])
+    height = ROW_HEIGHT * max(len(rows), 1)
+    parts = [f'<svg class="bars" xmlns="http://www.w3.org/2000/svg" width="100%" height="{height}" '
+             f'role="img" aria-label="{_attr(title)}" focusable="false"><title>{_attr(title)}</title>']
+    for i, (label, value, shown) in enumerate(rows):
+        y = i * ROW_HEIGHT
+        parts.append(f'<text x="0" y="{y + 14}" font-size="14" fill="#1b1b1b">{_attr(label)}</text>')
+        if value is None or value != value:
+            parts.append(f'<text x="0" y="{y + 34}" font-size="13" font-style="italic" fill="#4a4a4a">'
+                         f'{_attr(hidden_text)}</text>')
+            continue
+        width = BAR_MAX * float(value) / top if top else 0.0
+        fill = fills[i % len(fills)] if fills else BAR_FILLS[0]
+        parts.append(f'<rect x="0" y="{y + 19}" width="{width:.2f}%" height="20" fill="{fill}" '
+                     f'stroke="#0b2440" stroke-width="1"/>')
+        parts.append(f'<text x="{width:.2f}%" dx="6" y="{y + 34}" font-size="14" font-weight="bold" '
+                     f'fill="#1b1b1b">{_attr(shown)}</text>')
+    parts.append("</svg>")
+    return "".join(parts)

@@ -1,0 +1,138 @@
+"""Reporting back to residents: "you said, we did" per topic or question, when results will appear, and
+whether results stay sealed until the survey closes. Staff (editor or admin of the survey's municipality)
+write it; ``/r/<slug>``, the resident's result page, the closed page and the participatieverslag show it.
+Every change goes into the audit log (``ladder.audit.record``) in the same transaction.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Optional
+
+from . import audit, db
+from .i18n import _l
+from .models import ReportBackItem, ReportBackSettings
+from .text import pick
+
+MAX_TOPIC = 200
+MAX_DECISION = 4000
+
+
+@dataclass(frozen=True)
+class Settings:
+    results_expected: date | None
+    sealed_until_closed: bool
+
+
+def items(survey) -> list[ReportBackItem]:
+    """The survey's "you said, we did" items, in the order they were written."""
+    return list(db.session().scalars(select(ReportBackItem).where(ReportBackItem.survey_slug == survey.slug)
+                                     .order_by(ReportBackItem.id)))
+
+
+def settings(survey) -> Settings:
+    """The staff setting, else the survey file's ``results_expected`` (if the survey declares one)."""
+    row = db.session().get(ReportBackSettings, survey.slug)
+    declared = getattr(survey, "results_expected", None)
+    if isinstance(declared, str):
+        try:
+            declared = date.fromisoformat(declared)
+        except ValueError:
+            declared = None
+    if row is None:
+        return Settings(declared, False)
+    return Settings(row.results_expected or declared, bool(row.sealed_until_closed))
+
+
+def results_expected(survey) -> date | None:
+    """When the municipality says results will appear: for the result and closed pages."""
+    return settings(survey).results_expected
+
+
+def sealed(survey, state, today: date | None = None) -> bool:
+    """True while results must stay sealed: the setting is on and the survey has not closed yet."""
+    if not settings(survey).sealed_until_closed:
+        return False
+    today = today or date.today()
+    if state.status == "closed":
+        return False
+    return not (state.closes_on and today > state.closes_on)
+
+
+def save_settings(survey, expected: date | None, sealed_until_closed: bool) -> None:
+    row = db.session().get(ReportBackSettings, survey.slug)
+    if row is None:
+        row = ReportBackSettings(survey_slug=survey.slug)
+        db.session().add(row)
+    row.results_expected, row.sealed_until_closed = expected, sealed_until_closed
+    audit.record("report-back", survey, f"settings: expected {expected or '-'}, "
+                                        f"sealed {'yes' if sealed_until_closed else 'no'}")
+
+
+def save_item(survey, item_id: int | None, topic: str, question_id: str | None, decision: str,
+              due_on: date | None) -> ReportBackItem | None:
+    """Add an item (``item_id`` None) or change one of this survey's; None when there is no such item."""
+    s = db.session()
+    if item_id is None:
+        item = ReportBackItem(survey_slug=survey.slug)
+        s.add(item)
+    else:
+        item = s.get(ReportBackItem, item_id)
+        if item is None or item.survey_slug != survey.slug:
+            return None
+    before = (item.topic, item.decision, item.due_on)
+    item.topic, item.question_id, item.decision, item.due_on = topic, question_id, decision, due_on
+    s.flush()
+    verb = "added" if item_id is None else "changed"
+    audit.record("report-back", survey, f"{verb} item {item.id}: {topic[:80]} (by {due_on or '-'})"
+                 + ("" if item_id is None else f"; was: {before[0][:80]} (by {before[2] or '-'}): {before[1][:200]}"))
+    return item
+
+
+def delete_item(survey, item_id: int) -> bool:
+    s = db.session()
+    item = s.get(ReportBackItem, item_id)
+    if item is None or item.survey_slug != survey.slug:
+        return False
+    audit.record("report-back", survey, f"removed item {item.id}: {item.topic[:80]}: {item.decision[:200]}")
+    s.delete(item)
+    return True
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def _lf(value):
+    return value.replace("\r\n", "\n").strip() if isinstance(value, str) else value
+
+
+class ItemForm(FlaskForm):
+    """One "you said, we did" item: ``ItemForm(survey=...)`` offers the survey's questions as topics."""
+
+    question = SelectField(_l("Over welke vraag gaat het?"), validate_choice=True)
+    topic = StringField(_l("Onderwerp"), filters=[_strip], validators=[
+        DataRequired(_l("Vul een onderwerp in.")),
+        Length(max=MAX_TOPIC, message=_l("Gebruik voor het onderwerp hoogstens 200 tekens."))])
+    decision = TextAreaField(_l("Wat doet de gemeente ermee?"), filters=[_lf], validators=[
+        DataRequired(_l("Schrijf wat de gemeente met de uitkomst doet.")),
+        Length(max=MAX_DECISION, message=_l("Schrijf hoogstens 4000 tekens."))])
+    due_on = DateField(_l("Wanneer is dat klaar?"), validators=[Optional()],
+                       invalid_value_message=_l("Schrijf de datum als 2027-03-31."))
+
+    def __init__(self, *args, survey=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.question.choices = [SelectChoice("", _l("Geen vraag: een eigen onderwerp"))] + [
+            SelectChoice(q.id, pick(q.label)) for q in (survey.questions if survey else ())]
+
+
+class SettingsForm(FlaskForm):
+    results_expected = DateField(_l("Wanneer komen de uitkomsten?"), validators=[Optional()],
+                                 invalid_value_message=_l("Schrijf de datum als 2027-03-31."))
+    sealed_until_closed = BooleanField(_l("Uitkomsten pas laten zien als de vragenlijst gesloten is"),
+                                       false_values=("", "nee", "false"))

@@ -1,0 +1,369 @@
+"""Staff pages for reporting back (issue 12): the dashboard at a glance, its filters and downloads, the
+confirm pages for destructive actions, "you said, we did", recomputing placements, invitation letters and the
+participatieverslag. The routes are added to the staff blueprint by :func:`register`."""
+from __future__ import annotations
+
+import io
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+from flask import Response as FlaskResponse, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from markupsafe import Markup
+from sqlalchemy import select
+
+from .. import audit, auth, db, invites, lifecycle, outcomes, report_back
+from ..dashboard import numbers
+from ..filters import date_nl
+from ..i18n import _
+from ..models import Response
+from ..staff_forms import CodesForm, DeleteForm, StatusForm, WithdrawForm, field_errors, staff_form_valid
+from ..text import pick
+from . import registry
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+# Export formats in words staff recognise; a plugin's format keeps its own name in capitals.
+FORMAT_WORDS = {"xlsx": "Excel", "sav": "SPSS", "csv": "CSV", "json": "JSON", "parquet": "Parquet (voor analisten)"}
+CHANNEL_WORDS = {"online": "online", "paper": "papier", "assisted": "met hulp"}
+
+
+def local_time(moment: datetime | None) -> str:
+    """A moment as a clock in the Netherlands (Europe/Amsterdam), e.g. 29-11-2026 02:15."""
+    if moment is None:
+        return ""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(AMSTERDAM).strftime("%d-%m-%Y %H:%M")
+
+
+def _area_name(survey, code):
+    area = survey.area(code) if code else None
+    return pick(area.name, "nl") if area else (code or _("onbekend"))
+
+
+def representativeness(survey, frame=None) -> float | None:
+    """The representativeness index (0-100) of all respondents against the survey's margins, when the
+    installation has them (``SURVEY_MARGINS = {slug: path}``) and the survey declares demographics."""
+    path = current_app.config.get("SURVEY_MARGINS", {}).get(survey.slug)
+    if not path or not survey.demographics:
+        return None
+    try:
+        from ..analysis import response_frame
+        from ..analysis.weights import (read_margins, representativeness as table_of, representativeness_index,
+                                        survey_demographics)
+        margins = read_margins(path)
+        frame = frame if frame is not None else response_frame(db.engine(), survey, registry=registry())
+        questions, categories = survey_demographics(survey, margins)
+        index = representativeness_index(table_of(frame, margins, questions, categories))
+        return float(index["index"].mean()) if len(index) else None
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+def dashboard(slug):
+    from .results import question_charts, rung_charts
+    survey = auth.staff_survey(slug)
+    counted = numbers(survey)
+    reg = registry()
+    ladder = reg.ladder_of(survey)
+    locale = "nl"
+    known = {a.code for a in survey.areas}
+    area = request.args.get("gebied") or None
+    channel = request.args.get("kanaal") or None
+    if area not in known:
+        area = None
+    if channel not in outcomes.CHANNEL_FILTERS:
+        channel = None
+    titles = {p.id: pick(p.title, locale) for p in survey.pages}
+    found = outcomes.of(survey, reg, threshold=0, locale=locale, area=area, channel=channel)
+    rung_tables, table = {}, {}
+    order = list(survey.aspects) + sorted(set(found.rungs["aspect"]) - set(survey.aspects))
+    for aspect in order:
+        rows = found.rungs[found.rungs["aspect"] == aspect]
+        if rows.empty:
+            continue
+        counts = {(r.area, r.rung): int(r.count) for r in rows.itertuples(index=False)}
+        table[aspect] = {code: {r.id: counts.get((code, r.id), 0) for r in ladder.rungs}
+                         for code in dict.fromkeys(rows["area"])}
+        rung_tables[aspect] = [(_area_name(survey, code), [counts.get((code, r.id), 0) for r in ladder.rungs])
+                               for code in dict.fromkeys(rows["area"])]
+    from .results import rung_totals
+    aspect_labels = {a: pick(survey.aspects.get(a), locale) or a for a in rung_tables}
+    state = lifecycle.of(survey)
+    forms = dict(
+        status_form=StatusForm(data={"status": state.status, "opens_on": state.opens_on, "closes_on": state.closes_on,
+                                     "invite_only": state.invite_only}),
+        codes_form=CodesForm())
+    exporters = [(fmt, FORMAT_WORDS.get(fmt, fmt.upper())) for fmt in sorted(reg.exporters)]
+    return render_template(
+        "staff/dashboard.html", survey=survey, counted=counted, state=state, ladder=ladder, found=found,
+        can_edit=auth.can_edit(current_user, survey), exporters=exporters, **forms,
+        area_rows=[(_area_name(survey, code), n) for code, n in counted.per_area],
+        day_rows=[(date_nl(day), n) for day, n in counted.per_day],
+        page_rows=[(titles[page], n) for page, n in counted.stopped_at], rung_tables=rung_tables,
+        aspect_labels=aspect_labels,
+        rung_charts=rung_charts(rung_totals(table, ladder), ladder, lambda a: aspect_labels.get(a, a), _("verborgen")),
+        questions=question_charts([(s, s.table) for s in found.questions], lambda s: pick(s.question.label, locale),
+                                  _("verborgen")),
+        locale=locale, area=area, channel=channel, represent=representativeness(survey),
+        area_choices=[(a.code, pick(a.name, locale)) for a in survey.areas],
+        channel_choices=[(c, _(w)) for c, w in CHANNEL_WORDS.items()],
+        now_local=local_time(datetime.now(timezone.utc)))
+
+
+def _csrf_ok() -> bool:
+    return FlaskForm().validate_on_submit()
+
+
+@login_required
+def rescore(slug):
+    """The "Bereken opnieuw" button: place the survey's pending responses again (as ``ladder rescore``)."""
+    from ..placing import rescore as place_again
+    survey = auth.staff_survey(slug, edit=True)
+    if not _csrf_ok():
+        abort(400)
+    reg = registry()
+    session = db.session()
+    placed = pending = 0
+    for response in session.scalars(select(Response).where(
+            Response.survey_slug == slug, Response.withdrawn_at.is_(None), Response.placement_status == "pending")):
+        outcome = place_again(survey, response, reg.ladders[survey.ladder])
+        if outcome.error:
+            pending += 1
+        else:
+            placed += 1
+    audit.record("rescore", survey, f"{placed} placed, {pending} still pending")
+    session.commit()
+    flash(_("Opnieuw berekend: %(placed)s geplaatst, %(pending)s nog niet.", placed=placed, pending=pending))
+    return redirect(url_for("staff.dashboard", slug=slug))
+
+
+@login_required
+def confirm_withdraw(slug):
+    survey = auth.staff_survey(slug, edit=True)
+    return render_template("staff/confirm_withdraw.html", survey=survey, withdraw_form=WithdrawForm())
+
+
+@login_required
+def confirm_delete(slug):
+    survey = auth.staff_survey(slug, edit=True)
+    return render_template("staff/confirm_delete.html", survey=survey, delete_form=DeleteForm(slug=survey.slug),
+                           responses=numbers(survey).responses)
+
+
+@login_required
+def report(slug):
+    """The analysts' HTML report (``ladder report``) as a download, small counts hidden as in print."""
+    from ..analysis import build_report, response_frame
+    survey = auth.staff_survey(slug)
+    reg = registry()
+    frame = response_frame(db.engine(), survey, registry=reg)
+    html = build_report(frame, survey, registry=reg, threshold=current_app.config["RESULTS_MIN_COUNT"]).html
+    audit.record("export", survey, "report")
+    db.session().commit()
+    return FlaskResponse(html, mimetype="text/html", headers={
+        "Content-Disposition": f"attachment; filename={slug}-rapport.html", "Cache-Control": "no-store"})
+
+
+@login_required
+def verslag(slug):
+    """The participatieverslag as an HTML download (PDF with ?pdf=1 when WeasyPrint is installed)."""
+    from ..analysis.verslag import pdf_of
+    survey = auth.staff_survey(slug)
+    html = build_verslag_html(survey, registry(), current_app.config["RESULTS_MIN_COUNT"])
+    audit.record("export", survey, "verslag")
+    db.session().commit()
+    if request.args.get("pdf"):
+        pdf = pdf_of(html)
+        if pdf is None:
+            abort(404)
+        return FlaskResponse(pdf, mimetype="application/pdf", headers={
+            "Content-Disposition": f"attachment; filename={slug}-participatieverslag.pdf"})
+    return FlaskResponse(html, mimetype="text/html", headers={
+        "Content-Disposition": f"attachment; filename={slug}-participatieverslag.html", "Cache-Control": "no-store"})
+
+
+@login_required
+def report_back_page(slug):
+    survey = auth.staff_survey(slug, edit=True)
+    item_id = request.args.get("item", type=int)
+    items = report_back.items(survey)
+    editing = next((i for i in items if i.id == item_id), None)
+    form = report_back.ItemForm(survey=survey, data=None if request.method == "POST" or editing is None else {
+        "topic": editing.topic, "question": editing.question_id or "", "decision": editing.decision,
+        "due_on": editing.due_on})
+    current = report_back.settings(survey)
+    settings_form = report_back.SettingsForm(formdata=None, data={
+        "results_expected": current.results_expected, "sealed_until_closed": current.sealed_until_closed})
+    if request.method == "POST":
+        if staff_form_valid(form):
+            saved = report_back.save_item(survey, editing.id if editing else None, form.topic.data,
+                                          form.question.data or None, form.decision.data, form.due_on.data)
+            if saved is None:
+                abort(404)
+            db.session().commit()
+            flash(_("Opgeslagen. Het staat op de openbare pagina zodra de uitkomsten openbaar zijn."))
+            return redirect(url_for("staff.report_back", slug=slug))
+    return render_template("staff/report_back.html", survey=survey, items=items, form=form,
+                           editing=editing.id if editing else None, settings_form=settings_form), \
+        (422 if form.errors else 200)
+
+
+@login_required
+def report_back_delete(slug):
+    survey = auth.staff_survey(slug, edit=True)
+    if not _csrf_ok():
+        abort(400)
+    item_id = request.form.get("item", type=int)
+    if item_id is None or not report_back.delete_item(survey, item_id):
+        abort(404)
+    db.session().commit()
+    flash(_("Het onderwerp is verwijderd."))
+    return redirect(url_for("staff.report_back", slug=slug))
+
+
+@login_required
+def report_back_settings(slug):
+    survey = auth.staff_survey(slug, edit=True)
+    form = report_back.SettingsForm()
+    if not staff_form_valid(form):
+        for message in field_errors(form):
+            flash(message)
+        return redirect(url_for("staff.report_back", slug=slug) + "#instellingen")
+    report_back.save_settings(survey, form.results_expected.data, bool(form.sealed_until_closed.data))
+    db.session().commit()
+    flash(_("De instellingen zijn opgeslagen."))
+    return redirect(url_for("staff.report_back", slug=slug))
+
+
+def codes_download(survey, codes: list[str]):
+    """The one moment the codes exist: letters to print (``als=brieven``) or the CSV with full links."""
+    base = invites.base_url()
+    if request.form.get("als") == "brieven":
+        letters = [(code, invites.invite_link(survey, code, base), Markup(invites.qr_svg(
+            invites.invite_link(survey, code, base)))) for code in invites.shuffled(codes)]
+        return render_template("staff/letters.html", survey=survey, letters=letters,
+                               start=invites.start_url(survey, base), state=lifecycle.of(survey)), 200, \
+            {"Cache-Control": "no-store"}
+    return FlaskResponse(invites.codes_csv(survey, codes, base), mimetype="text/csv",
+                         headers={"Content-Disposition": f"attachment; filename={survey.slug}-codes.csv",
+                                  "Cache-Control": "no-store"})
+
+
+def register(bp) -> None:
+    bp.add_url_rule("/s/<slug>/opnieuw-berekenen", "rescore", rescore, methods=["POST"])
+    bp.add_url_rule("/s/<slug>/intrekken/bevestigen", "confirm_withdraw", confirm_withdraw)
+    bp.add_url_rule("/s/<slug>/verwijderen/bevestigen", "confirm_delete", confirm_delete)
+    bp.add_url_rule("/s/<slug>/rapport", "report", report)
+    bp.add_url_rule("/s/<slug>/participatieverslag", "verslag", verslag)
+    bp.add_url_rule("/s/<slug>/terugkoppeling", "report_back", report_back_page, methods=["GET", "POST"])
+    bp.add_url_rule("/s/<slug>/terugkoppeling/verwijderen", "report_back_delete", report_back_delete,
+                    methods=["POST"])
+    bp.add_url_rule("/s/<slug>/terugkoppeling/instellingen", "report_back_settings", report_back_settings,
+                    methods=["POST"])
+
+
+def _paragraphs(text) -> list[str]:
+    return [p.strip() for p in (text or "").replace("\r\n", "\n").split("\n\n") if p.strip()]
+
+
+QUESTION_HEADINGS = {"label": "Antwoord", "count": "Aantal", "share": "Aandeel", "points": "Punten",
+                     "first": "Op 1 gezet", "ranked": "Genoemd", "mean_points": "Punten per persoon"}
+
+
+def verslag_context(survey, reg, threshold: int, protection: float | None = None) -> dict:
+    """Everything the participatieverslag says, from the same protected tables as ``/r/`` (merged areas
+    included), so its numbers are the public page's."""
+    import pandas as pd
+
+    from ..analysis.disclosure import PROTECTION, protect_counts
+    from ..analysis.report import number, percent
+    from .results import _name, protected
+    protection = PROTECTION if protection is None else protection
+    locale = "nl"
+    found = outcomes.of(survey, reg, threshold, locale, merge=True)
+    ladder = reg.ladder_of(survey)
+    shown = protected(found, survey, ladder, threshold, protection)
+    areas = {a.code: a for a in survey.areas}
+    counted = numbers(survey)
+    state = lifecycle.of(survey)
+    stored = lifecycle.row(survey.slug)
+    merged: dict[str, list[str]] = {}
+    for small, into in found.merged.items():
+        merged.setdefault(_name(areas, into, locale), []).append(_name(areas, small, locale))
+    per_area = [(_name(areas, code, locale) if code else "onbekend", shown["per_area"].get(code))
+                for code, _n in found.per_area]
+    # channels, protected against the published total like the areas
+    from sqlalchemy import func
+    rows = db.session().execute(select(Response.channel, func.count()).where(
+        Response.survey_slug == survey.slug, Response.withdrawn_at.is_(None)).group_by(Response.channel)).all()
+    by_word: dict[str, int] = {}
+    for code, n in rows:
+        word = next((w for c, w in CHANNEL_WORDS.items() if code in outcomes.CHANNEL_FILTERS[c]), code)
+        by_word[word] = by_word.get(word, 0) + int(n)
+    channels = list(protect_counts(by_word, threshold, protection).items())
+    questions = []
+    for summary, table in shown["questions"]:
+        columns = [c for c in table.columns if c not in ("value", "suppressed", "n")]
+        formatted = []
+        for record in table.to_dict("records"):
+            row = [str(record["label"])] + [
+                percent(record[c]) if c == "share" else number(record[c], 1 if c == "mean_points" else 0)
+                for c in columns if c != "label"]
+            formatted.append(row)
+        answered = summary.answered
+        text = ("Nog niemand beantwoordde deze vraag." if not answered else
+                f"Minder dan {threshold} mensen beantwoordden deze vraag." if answered < threshold else
+                f"{number(answered)} mensen beantwoordden deze vraag." + (f" {summary.note}." if summary.note else ""))
+        questions.append({"label": pick(summary.question.label, locale), "answered_text": text,
+                          "headings": [QUESTION_HEADINGS.get(c, c) for c in columns],
+                          "rows": formatted if answered and answered >= threshold else []})
+    offer = getattr(survey, "offer", None)
+    offers, compared = [], []
+    if offer is not None:
+        for aspect, own in offer.distinct(list(survey.aspects)):
+            rung = ladder.rung(own.rung) if own.rung in ladder else None
+            if rung is not None:
+                offers.append((pick(survey.aspects.get(aspect), locale) if aspect else "",
+                               type("R", (), {"level": rung.level, "title": pick(rung.title, locale)}),
+                               pick(own.promise, locale)))
+        levels = {r.id: r.level for r in ladder.rungs}
+        for aspect, by_area in shown["table"].items():
+            own = offer.for_aspect(aspect)
+            if own is None or own.rung not in levels:
+                continue
+            at = levels[own.rung]
+            rows = []
+            for code, cells in by_area.items():
+                sums = []
+                for test in (lambda lv: lv < at, lambda lv: lv == at, lambda lv: lv > at):
+                    part = [cells.get(r.id) for r in ladder.rungs if test(r.level)]
+                    sums.append("verborgen" if any(c is None for c in part) else number(sum(part)))
+                rows.append((_name(areas, code, locale), *sums))
+            rung = ladder.rung(own.rung)
+            compared.append((pick(survey.aspects.get(aspect), locale) or aspect,
+                             type("R", (), {"level": rung.level, "title": pick(rung.title, locale)}), rows))
+    from ..analysis import response_frame
+    frame = response_frame(db.engine(), survey, registry=reg)
+    created = frame["created_at"].dropna() if "created_at" in frame.columns else pd.Series(dtype=object)
+    settings = report_back.settings(survey)
+    return {
+        "title": pick(survey.title, locale), "municipality": survey.municipality,
+        "intro": _paragraphs(pick(survey.intro, locale)), "purpose": pick(survey.purpose, locale),
+        "audience": pick(survey.audience, locale), "invite_only": state.invite_only,
+        "opens": state.opens_on, "closes": state.closes_on,
+        "first": created.min() if len(created) else None, "last": created.max() if len(created) else None,
+        "channels": channels, "total": None if 0 < found.responses < threshold else found.responses,
+        "completion": counted.completion, "threshold": threshold, "merged": merged, "per_area": per_area,
+        "represent": representativeness(survey, frame), "questions": questions, "offers": offers,
+        "compared": compared, "ladder_title": pick(ladder.title, locale),
+        "results_text": _paragraphs(stored.results_text if stored and stored.results_published_at else ""),
+        "items": report_back.items(survey), "expected": settings.results_expected,
+        "generated": datetime.now(timezone.utc),
+    }
+
+
+def build_verslag_html(survey, reg, threshold: int) -> str:
+    from ..analysis.verslag import render_verslag
+    return render_verslag(verslag_context(survey, reg, threshold))
