@@ -115,8 +115,10 @@ def live(tmp_path):
 
 @pytest.fixture
 def new_context(browser):
-    """Make browser contexts (separate cookie jars) that are closed after the test."""
-    made = []
+    """Make browser contexts (separate cookie jars) that are closed after the test; the test fails if the
+    Content-Security-Policy blocked anything on any of their pages."""
+    from browser_support import assert_no_csp_violations, record_csp_violations
+    made, violations = [], []
 
     def make(**options):
         options.setdefault("viewport", {"width": 1280, "height": 720})
@@ -124,8 +126,10 @@ def new_context(browser):
         ctx = browser.new_context(**options)
         ctx.set_default_timeout(10_000)
         made.append(ctx)
+        violations.append(record_csp_violations(ctx))
         return ctx
 
     yield make
     for ctx in made:
         ctx.close()
+    assert_no_csp_violations([v for found in violations for v in found])

@@ -58,6 +58,7 @@ def create_app(test_config: dict | None = None, instance_path: str | os.PathLike
     filters.init_app(app)
     csrf.init_app(app)
     auth.init_app(app)
+    security.init_app(app)
 
     from .views import api, entry, errors, meta, resident, results, staff
     app.register_blueprint(resident.bp)

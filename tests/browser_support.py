@@ -86,6 +86,36 @@ def describe_violations(violations):
     return "\n".join(lines)
 
 
+# ---------------------------------------------------------------- Content-Security-Policy
+
+# The app's CSP is enforced in these tests, as in production. Chromium logs each violation to the console
+# ("Refused to ..." or "Applying inline style violates the following Content Security Policy directive"),
+# also with JavaScript off; with it on, the page's securitypolicyviolation event says which directive.
+_CSP_LISTENER = """document.addEventListener('securitypolicyviolation', e => console.error(
+  'CSP violation: ' + e.violatedDirective + ' blocked ' + (e.blockedURI || 'inline') + ' in ' + e.sourceFile
+  + ':' + e.lineNumber));"""
+
+
+def record_csp_violations(ctx) -> list[str]:
+    """Start recording the CSP violations of every page of the browser context ``ctx``; return the list
+    they are added to (empty while there are none)."""
+    found = []
+
+    def on_console(message):
+        text = message.text
+        if "Content Security Policy" in text or text.startswith("CSP violation:"):
+            page = message.page
+            found.append(f"{page.url if page else '?'}: {text}")
+
+    ctx.add_init_script(_CSP_LISTENER)
+    ctx.on("console", on_console)
+    return found
+
+
+def assert_no_csp_violations(found: list[str]) -> None:
+    assert not found, "the Content-Security-Policy blocked something:\n  " + "\n  ".join(dict.fromkeys(found))
+
+
 # ---------------------------------------------------------------- keyboard
 
 ACTIVE_JS = """() => {
@@ -177,7 +207,7 @@ def answer_survey(page, base_url):
     """Answer the testdorp survey with clicks and fill (the ANSWERS above); return the receipt code."""
     page.goto(f"{base_url}/s/{SLUG}")
     click_and_load(page, "button[value=start]")
-    page.select_option("#q-woonplaats", ANSWERS["woonplaats"])
+    page.check(f"input[name=woonplaats][value={ANSWERS['woonplaats']}]")  # two areas: radios
     page.check(f"input[name=betrokken][value={ANSWERS['betrokken']}]")
     click_and_load(page, "button[value=volgende]")
     page.check(f"input[name=huidig][value={ANSWERS['huidig']}]")
