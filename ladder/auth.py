@@ -1,22 +1,28 @@
-"""Staff accounts: sign-in with Flask-Login, throttled with Flask-Limiter, and who may see what.
+"""Staff accounts: sign-in with Flask-Login, sessions that end, safe redirects, and who may see what.
 
 Roles: ``admin`` sees and runs every municipality's surveys and reads the audit log; ``editor``
 runs the surveys of one municipality; ``analyst`` reads and exports them. Anything of another
 municipality answers 404, as if it did not exist.
+
+A session holds the user's id *and* session version (``User.get_id``): sign-out, a new password and
+``ladder users disable`` raise the version, so every copy of an older cookie stops working. A session also
+ends after ``SESSION_IDLE_MINUTES`` without a request and ``SESSION_MAX_HOURS`` after signing in.
+Throttling of sign-in attempts lives in ``ladder.throttle``.
 """
 from __future__ import annotations
 
-import hashlib
+import re
 import secrets
+import time
 from datetime import timedelta
+from urllib.parse import urlsplit
 
-from flask import abort, request
-from flask_limiter import Limiter
-from flask_login import LoginManager, current_user
+from flask import abort, current_app, session
+from flask_login import LoginManager, current_user, login_user
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from . import db
+from . import db, throttle
 from .codes import code_hash
 from .i18n import _l
 from .models import User, utcnow
@@ -28,32 +34,72 @@ SETUP_LINK_VALID = timedelta(hours=48)
 login_manager = LoginManager()
 login_manager.login_view = "staff.login"
 login_manager.login_message = _l("Log in om deze pagina te zien.")
-
-
-def _login_key() -> str:
-    # Throttle per account tried, not per address: no IP address is kept, not even in the limiter.
-    email = (request.form.get("email") or "").strip().lower()
-    return "login:" + hashlib.sha256(email.encode()).hexdigest()
-
-
-limiter = Limiter(key_func=_login_key, default_limits=[], headers_enabled=False)
-
-
-@limiter.request_filter
-def _not_sign_in() -> bool:
-    # Only sign-in is throttled: skip the limiter's bookkeeping on every other request.
-    return request.endpoint != "staff.login"
+login_manager.session_protection = None  # the session version and timeouts below do this job
 
 
 def init_app(app) -> None:
     login_manager.init_app(app)
-    limiter.init_app(app)
+    throttle.init_app(app)
 
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    user = db.session().get(User, int(user_id)) if user_id.isdigit() else None
-    return user if user is not None and user.active else None
+    uid, _, version = user_id.partition(":")
+    if not (uid.isdigit() and version.isdigit()) or _session_expired():
+        return _end_session()
+    user = db.session().get(User, int(uid))
+    if user is None or not user.active or (user.session_version or 0) != int(version):
+        return _end_session()
+    session["seen_at"] = int(time.time())
+    return user
+
+
+def _session_expired() -> bool:
+    now, config = time.time(), current_app.config
+    started, seen = session.get("signed_in_at"), session.get("seen_at")
+    if not isinstance(started, int) or not isinstance(seen, int):
+        return True
+    return now - started > config["SESSION_MAX_HOURS"] * 3600 or now - seen > config["SESSION_IDLE_MINUTES"] * 60
+
+
+def _end_session() -> None:
+    session.clear()  # the CSRF token goes with it
+    return None
+
+
+def start_session(user: User) -> None:
+    """Sign ``user`` in on a fresh session: whatever the old cookie held (its CSRF token too) is dropped."""
+    session.clear()
+    login_user(user)
+    now = int(time.time())
+    session["signed_in_at"] = session["seen_at"] = now
+
+
+def end_sessions(user: User) -> None:
+    """End every session of ``user``, on every device (the caller commits)."""
+    user.session_version = (user.session_version or 0) + 1
+
+
+# Characters browsers drop from a URL before reading it (WHATWG URL standard): tab, LF and CR anywhere,
+# and C0 controls or spaces at either end.
+_DROPPED = re.compile(r"[\t\n\r]")
+
+
+def safe_next(target: str | None) -> str | None:
+    """``target`` if it is a path on this site, read the way a browser would read it; otherwise ``None``."""
+    if not target or not isinstance(target, str):
+        return None
+    seen = _DROPPED.sub("", target).strip("\x00\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0c\x0e\x0f"
+                                          "\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f ")
+    seen = seen.replace("\\", "/")  # browsers treat a backslash in an http(s) URL as a slash
+    if any(ord(ch) < 0x20 or ord(ch) == 0x7f for ch in seen):
+        return None
+    if not seen.startswith("/") or seen.startswith("//"):
+        return None
+    parts = urlsplit(seen)
+    if parts.scheme or parts.netloc:
+        return None
+    return seen
 
 
 def find_user(email: str) -> User | None:
@@ -72,6 +118,7 @@ def set_password(user: User, password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ValueError(f"Gebruik minstens {MIN_PASSWORD_LENGTH} tekens.")
     user.password_hash = generate_password_hash(password)
+    end_sessions(user)  # a new password ends every session signed in with the old one
     user.setup_token_hash = None
     user.setup_token_expires = None
 

@@ -24,6 +24,8 @@ MAX_CONTENT_LENGTH = 1024 * 1024
 RATELIMIT_STORAGE_URI = "memory://"
 # Failed sign-ins allowed per account before it must wait.
 LOGIN_LIMIT = "5 per 15 minutes"
+# Days an untouched draft is kept: the saved page shows the date, ``ladder purge-drafts`` deletes it after.
+DRAFT_DAYS = 30
 # Months after a survey closes before ``ladder purge`` deletes its responses (see docs/privacy.rst).
 RETENTION_MONTHS = 12
 # Counts below this are hidden on public result pages (small cells can identify people).

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from conftest import make_app
 from ladder import db
 from ladder.models import AuditEntry, InviteCode, Response, WithdrawalCount
+from staff_signin import pass_second_factor
 from test_resident import token
 
 MINE, OTHER = "testdorp-inspraak", "anderdorp-inspraak"
@@ -32,7 +33,9 @@ def signed_in(app, role="editor", municipality="Testgemeente"):
     email = f"{role}-{municipality or 'all'}@example.org".lower()
     add_user(app, email, role, municipality)
     client = app.test_client()
-    assert login(client, email).status_code == 302
+    response = login(client, email)
+    assert response.status_code == 302
+    assert pass_second_factor(app, client, response, email).status_code in (200, 302)
     return client
 
 
@@ -297,9 +300,10 @@ def test_throttle_is_shared_between_app_processes_through_redis(sqlite_url, tmp_
     """Two apps stand for two gunicorn workers: failures counted by one also count for the other."""
     import uuid
     email = f"shared-{uuid.uuid4().hex[:8]}@example.org"
-    first = make_app(sqlite_url, tmp_path, RATELIMIT_STORAGE_URI=redis_url)
+    shared = {"RATELIMIT_STORAGE_URI": redis_url, "RATELIMIT_KEY_PREFIX": f"test-{uuid.uuid4().hex}"}
+    first = make_app(sqlite_url, tmp_path, **shared)
     add_user(first, email, "editor", "Testgemeente")
-    second = make_app(sqlite_url, tmp_path, RATELIMIT_STORAGE_URI=redis_url)
+    second = make_app(sqlite_url, tmp_path, **shared)
     for app in (first, second, first, second, first):
         assert login(app.test_client(), email, "fout wachtwoord!").status_code == 401
     assert login(second.test_client(), email).status_code == 429

@@ -1,9 +1,10 @@
 """The resident's path: index, start page, one page at a time, check, submit, result, resume, withdraw."""
 from __future__ import annotations
 
+from datetime import timedelta
 from itertools import groupby
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
@@ -111,8 +112,8 @@ def page(slug, page_id):
         cleaned, _errors = validate(survey, merged, types)
         if not drafts.save(draft, cleaned, page.id):
             return _draft_gone(survey)
-        if action == "opslaan":
-            return render_template("resident/saved.html", survey=survey, code=code, page=page, locale=locale)
+        if action == "opslaan":  # post/redirect/get: Back and Reload on the saved page never post again
+            return redirect(url_for(".saved", slug=slug))
         return redirect(_before(survey, page, cleaned))
     if not valid:
         return _render_page(survey, page, questions, form, answers, locale), 422
@@ -272,26 +273,88 @@ def resume(slug):
                            locale=_locale(survey)), (422 if error else 200)
 
 
+@bp.get("/s/<slug>/opgeslagen")
+def saved(slug):
+    """The resume code of this browser's draft, a link that resumes, and until when the answers are kept."""
+    survey = survey_or_404(slug)
+    found = drafts.current(survey)
+    if found is None:
+        return _draft_gone(survey)
+    code, draft = found
+    keep_until = (draft.updated_at + timedelta(days=current_app.config["DRAFT_DAYS"])).date()
+    closes_on = lifecycle.of(survey).closes_on
+    if closes_on is not None and closes_on < keep_until:
+        keep_until = closes_on
+    # The code goes in the link's fragment: browsers never send it, so it stays out of server logs.
+    resume_link = url_for(".resume", slug=slug, _external=True) + "#" + code
+    return render_template("resident/saved.html", survey=survey, code=code, page_id=draft.page or survey.pages[0].id,
+                           keep_until=keep_until, resume_link=resume_link, locale=_locale(survey))
+
+
+WITHDRAW_KEY = "withdraw"  # the receipt code between the code page and the confirm page, then dropped
+WITHDRAWN_KEY = "withdrawn"  # set once for the page that says it is done
+
+
+def _receipt_response(code):
+    """The response a receipt code belongs to, or None."""
+    if not code or not code.strip():
+        return None
+    response = db.session().scalar(select(Response).where(Response.receipt_hash == code_hash(code)))
+    return response if response is not None and response.withdrawn_at is None else None
+
+
+def _withdraw(response):
+    withdraw_response(response)  # deletes the row; only the survey's count of withdrawals goes up
+    db.session().commit()
+    session.pop(WITHDRAW_KEY, None)
+    session[WITHDRAWN_KEY] = True
+    return redirect(url_for(".withdrawn"))
+
+
 @bp.route("/intrekken", methods=["GET", "POST"])
 def withdraw():
+    """Step 1: the receipt code. Found, it is kept in the session and the browser goes to the confirm page."""
     form = FlaskForm()
-    error = response = None
+    error = None
     code = request.form.get("code", "")
     if request.method == "POST":
         if not form.validate_on_submit():
             abort(400)
-        response = db.session().scalar(select(Response).where(Response.receipt_hash == code_hash(code))) \
-            if code.strip() else None
-        if response is None or response.withdrawn_at is not None:
+        response = _receipt_response(code)
+        if response is None:
             error = _("Deze ontvangstcode kennen we niet, of de antwoorden zijn al ingetrokken.")
-            response = None
-        elif request.form.get("bevestig") == "ja":
-            withdraw_response(response)  # deletes the row; only the survey's count of withdrawals goes up
-            db.session().commit()
-            return render_template("resident/withdrawn.html")
-    survey = registry().survey(response.survey_slug) if response else None
-    return render_template("resident/withdraw.html", form=form, error=error, response=response, survey=survey,
+        elif request.form.get("bevestig") == "ja":  # code and confirmation in one post (scripts, old pages)
+            return _withdraw(response)
+        else:
+            session[WITHDRAW_KEY] = code
+            return redirect(url_for(".withdraw_confirm"))
+    return render_template("resident/withdraw.html", form=form, error=error, response=None, survey=None,
                            code=code), (422 if error else 200)
+
+
+@bp.route("/intrekken/bevestigen", methods=["GET", "POST"])
+def withdraw_confirm():
+    """Step 2: say what will be erased and ask to confirm; the code stays in the session, not in the page."""
+    response = _receipt_response(session.get(WITHDRAW_KEY))
+    if response is None:
+        session.pop(WITHDRAW_KEY, None)
+        return redirect(url_for(".withdraw"))
+    form = FlaskForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        return _withdraw(response)
+    survey = registry().surveys.get(response.survey_slug)
+    return render_template("resident/withdraw.html", form=form, error=None, response=response, survey=survey,
+                           code=None)
+
+
+@bp.get("/intrekken/ingetrokken")
+def withdrawn():
+    """Step 3, shown once: a reload or a later visit goes back to step 1."""
+    if not session.pop(WITHDRAWN_KEY, False):
+        return redirect(url_for(".withdraw"))
+    return render_template("resident/withdrawn.html")
 
 
 @bp.get("/toegankelijkheid")

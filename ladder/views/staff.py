@@ -4,8 +4,8 @@ from __future__ import annotations
 import io
 
 from flask import (Blueprint, Response as FlaskResponse, abort, current_app, flash, redirect, render_template,
-                   request, send_file, url_for)
-from flask_login import current_user, login_required, login_user, logout_user
+                   request, send_file, session, url_for)
+from flask_login import current_user, login_required, logout_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
@@ -24,30 +24,22 @@ from ..withdrawal import withdraw_response
 bp = Blueprint("staff", __name__, url_prefix="/beheer")
 
 
-def _limit():
-    return current_app.config["LOGIN_LIMIT"]
-
-
 @bp.route("/inloggen", methods=["GET", "POST"])
-@auth.limiter.limit(_limit, methods=["POST"], deduct_when=lambda response: response.status_code != 302)
 def login():
     form = LoginForm()
     error = None
     if staff_form_valid(form):
-        email = form.email.data
-        user = auth.find_user(email)
-        if auth.check_password(user, form.password.data):
-            login_user(user)
-            user.last_login_at = utcnow()
-            audit.record("sign-in", email=user.email, municipality=user.municipality)
-            db.session().commit()
-            target = request.args.get("next", "")
-            # Only local paths: never send a user on to another site after signing in.
-            return redirect(target if target.startswith("/") and not target.startswith("//") else url_for(".home"))
-        audit.record("sign-in-failed", email=email[:254])
-        db.session().commit()
-        error = _("Het e-mailadres of het wachtwoord klopt niet.")
-    # A wrong address or password is 401; an empty field is 422. Both count for the throttle (not a 302).
+        from . import signin
+        outcome = signin.check_password(form.email.data, form.password.data)
+        if outcome.user is not None:
+            return signin.password_passed(outcome.user, request.args.get("next"))
+        if outcome.refused:
+            response = current_app.make_response((render_template(
+                "staff/login.html", form=form, error=outcome.message), outcome.status))
+            response.headers["Retry-After"] = str(outcome.retry_after)
+            return response
+        error = outcome.message
+    # A wrong address or password is 401; an empty field is 422.
     return render_template("staff/login.html", form=form, error=error), (401 if error else 422 if form.errors else 200)
 
 
@@ -57,8 +49,10 @@ def logout():
     if not FlaskForm().validate_on_submit():
         abort(400)
     audit.record("sign-out")
+    auth.end_sessions(current_user)  # every copy of this session's cookie stops working too
     db.session().commit()
     logout_user()
+    session.clear()
     flash(_("U bent uitgelogd."))
     return redirect(url_for(".login"))
 
@@ -71,6 +65,7 @@ def set_password(token):
     form = SetPasswordForm()
     if staff_form_valid(form):
         auth.set_password(user, form.password.data)  # the form checked the length auth asks for
+        audit.record("password-set", email=user.email, municipality=user.municipality)
         db.session().commit()
         flash(_("Uw wachtwoord is ingesteld. U kunt nu inloggen."))
         return redirect(url_for(".login"))

@@ -1,0 +1,54 @@
+"""Test helpers for the staff sign-in after the password: set up the second factor, or give a code (pyotp)."""
+from __future__ import annotations
+
+import re
+import time
+
+import pyotp
+from sqlalchemy import func, select
+
+from ladder import db
+from ladder.models import User
+
+SETUP, CODE = "/beheer/inloggen/instellen", "/beheer/inloggen/code"
+_used: dict[str, int] = {}  # the last time step each secret gave a code for: a code works once
+
+
+def _token(html: bytes) -> str:
+    return re.search(rb'name="csrf_token"[^>]*value="([^"]+)"', html).group(1).decode()
+
+
+def code_for(secret: str) -> str:
+    """A code the server has not seen yet: the current step, else the next one (accepted for clock drift),
+    else wait for a fresh step."""
+    totp = pyotp.TOTP(secret)
+    while True:
+        step = int(time.time() // 30)
+        for candidate in (step - 1, step, step + 1):
+            if candidate > _used.get(secret, -1):
+                _used[secret] = candidate
+                return totp.generate_otp(candidate)
+        time.sleep(1)
+
+
+def secret_on_page(html: str) -> str:
+    return re.search(r'<code id="totp-secret">([A-Z2-7 ]+)</code>', html).group(1).replace(" ", "")
+
+
+def pass_second_factor(app, client, response, email):
+    """Follow ``email``'s sign-in ``response`` through the second factor, setting it up first if needed.
+    Returns the final response: a redirect to where the user was going, or the recovery codes page."""
+    location = response.headers.get("Location", "") if response.status_code == 302 else ""
+    if location.endswith(SETUP):
+        page = client.get(SETUP)
+        secret = secret_on_page(page.get_data(as_text=True))
+        return client.post(SETUP, data={"csrf_token": _token(page.data), "code": code_for(secret)})
+    if location.endswith(CODE):
+        page = client.get(CODE)
+        return client.post(CODE, data={"csrf_token": _token(page.data), "code": code_for(stored_secret(app, email))})
+    return response
+
+
+def stored_secret(app, email: str) -> str:
+    with app.app_context():
+        return db.session().scalar(select(User.totp_secret).where(func.lower(User.email) == email.strip().lower()))
