@@ -22,8 +22,25 @@ MAX_CONTENT_LENGTH = 1024 * 1024
 # Where the login throttle keeps its counts. memory:// is per process: with several gunicorn
 # workers use Redis so they share them, e.g. LADDER_RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379
 RATELIMIT_STORAGE_URI = "memory://"
-# Failed sign-ins allowed per account before it must wait.
+# Sign-in throttling (see ladder/throttle.py and docs/staff.rst). Attempts from one client on one account:
 LOGIN_LIMIT = "5 per 15 minutes"
+# Attempts from one client on any account.
+LOGIN_CLIENT_LIMIT = "30 per 15 minutes"
+# After LOGIN_LIMIT failures on an account (from all clients), clients that failed on it already may try once
+# per delay, doubling from 1 s up to this many seconds. Clients that have not failed are never delayed.
+LOGIN_MAX_DELAY = 300
+# Password checks (scrypt) at once: per process, and over all servers when the store is Redis. An attempt
+# that finds no place within LOGIN_HASH_WAIT seconds gets 503 with Retry-After.
+LOGIN_HASH_CONCURRENCY = 1
+LOGIN_HASH_CONCURRENCY_SHARED = 2
+LOGIN_HASH_WAIT = 2.0
+# Prefix of the throttle's keys in its store (several installations may share one Redis).
+RATELIMIT_KEY_PREFIX = "ladder"
+# Roles that must use a second factor (TOTP) besides admin, which always must, e.g. ["editor", "analyst"].
+MFA_REQUIRED_ROLES: list[str] = ["editor", "analyst"]
+# A staff session ends after this many minutes without a request, and this many hours after signing in.
+SESSION_IDLE_MINUTES = 30
+SESSION_MAX_HOURS = 10
 # Days an untouched draft is kept: the saved page shows the date, ``ladder purge-drafts`` deletes it after.
 DRAFT_DAYS = 30
 # Months after a survey closes before ``ladder purge`` deletes its responses (see docs/privacy.rst).
