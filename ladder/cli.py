@@ -203,11 +203,12 @@ def codes(slug, count, output):
 
 
 @click.command("purge-drafts")
-@click.option("--days", type=click.IntRange(1), default=30, show_default=True,
-              help="Delete drafts not touched for this many days.")
+@click.option("--days", type=click.IntRange(1), default=None,
+              help="Delete drafts not touched for this many days (default: DRAFT_DAYS, 30).")
 @with_appcontext
 def purge_drafts(days):
     """Delete answers in progress that residents left behind (run daily, e.g. from cron)."""
+    days = days or current_app.config.get("DRAFT_DAYS", 30)  # the saved page promises this date
     from .models import IdempotencyKey, SubmittedDraft, utcday
     from .submit import MARKER_DAYS
     cutoff = utcnow() - timedelta(days=days)

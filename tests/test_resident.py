@@ -113,6 +113,7 @@ def test_save_and_resume_on_another_device(app):
     first = app.test_client()
     url = start(first)
     saved = post_page(first, url, {"woonplaats": "proefwijk", "betrokken": "soms"}, action="opslaan")
+    saved = first.get(saved.headers["Location"])  # post/redirect/get: the saved page is a GET
     code = re.search(r'class="code">([A-Z0-9-]+)<', saved.get_data(as_text=True)).group(1)
     other = app.test_client()
     page = other.get(f"/s/{SLUG}/hervatten")
@@ -138,9 +139,10 @@ def test_withdraw_with_receipt_removes_the_answers(app, client):
     page = client.get("/intrekken")
     wrong = client.post("/intrekken", data={"csrf_token": token(page.data), "code": "XXXX-XXXX-XXXX"})
     assert wrong.status_code == 422
-    confirm = client.post("/intrekken", data={"csrf_token": token(page.data), "code": receipt})
+    confirm = client.post("/intrekken", data={"csrf_token": token(page.data), "code": receipt}, follow_redirects=True)
     assert "Ja, trek mijn antwoorden in" in confirm.get_data(as_text=True)
-    done = client.post("/intrekken", data={"csrf_token": token(page.data), "code": receipt, "bevestig": "ja"})
+    done = client.post("/intrekken/bevestigen", data={"csrf_token": token(page.data), "bevestig": "ja"},
+                       follow_redirects=True)
     assert "zijn ingetrokken" in done.get_data(as_text=True)
     with app.app_context():
         # the row is erased (area, day, receipt hash and all); only the survey's count of withdrawals remains

@@ -257,7 +257,8 @@ def test_withdrawal_deletes_the_row_and_keeps_only_a_count(app, client):
     made = [client.post(API, json={"answers": VALID}).get_json() for _ in range(3)]
     page = client.get("/intrekken")
     for receipt in (made[0]["receipt"], made[1]["receipt"]):
-        done = client.post("/intrekken", data={"csrf_token": token(page.data), "code": receipt, "bevestig": "ja"})
+        done = client.post("/intrekken", data={"csrf_token": token(page.data), "code": receipt, "bevestig": "ja"},
+                           follow_redirects=True)
         assert "zijn ingetrokken" in done.get_data(as_text=True)
     with app.app_context():
         left = [r.id for r in db.session().scalars(select(Response))]
