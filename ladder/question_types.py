@@ -638,10 +638,13 @@ class AreaChoice(QuestionType):
         """The offered areas grouped by their larger area (a wijk's gebied), in the survey's order:
         [(group name or "", [(code, name), ...]), ...]; areas without a larger area form one group
         without a name."""
+        offered = self.offered(question, survey.areas)
+        parents = {a.parent for a in offered if a.parent}
         grouped: dict[str, list[tuple[str, str]]] = {}
-        for area in self.offered(question, survey.areas):
-            parent = survey.area(area.parent) if area.parent else None
-            grouped.setdefault(pick(parent.name, locale) if parent else "", []).append(
+        for area in offered:
+            # a larger area that is offered too ("Andere wijk in Delfshaven") sits in its own group
+            group = survey.area(area.parent) if area.parent else (area if area.code in parents else None)
+            grouped.setdefault(pick(group.name, locale) if group else "", []).append(
                 (area.code, pick(area.name, locale)))
         return list(grouped.items())
 
