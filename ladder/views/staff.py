@@ -10,7 +10,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from .. import audit, auth, db, invites, lifecycle, outcomes, retention
-from . import registry
+from . import registry, staff_report
 from ..dashboard import numbers, response_counts
 from ..filters import date_nl
 from ..i18n import _
@@ -85,34 +85,7 @@ def home():
 @bp.get("/s/<slug>")
 @login_required
 def dashboard(slug):
-    survey = auth.staff_survey(slug)
-    counted = numbers(survey)
-    ladder = registry().ladder_of(survey)
-    locale = "nl"
-    titles = {p.id: pick(p.title, locale) for p in survey.pages}
-    found = outcomes.of(survey, registry(), threshold=0, locale=locale)
-    rung_tables = {}
-    order = [a for a in survey.aspects] + sorted(set(found.rungs["aspect"]) - set(survey.aspects))
-    for aspect in order:
-        rows = found.rungs[found.rungs["aspect"] == aspect]
-        if rows.empty:
-            continue
-        counts = {(r.area, r.rung): int(r.count) for r in rows.itertuples(index=False)}
-        rung_tables[pick(survey.aspects.get(aspect), locale) or aspect] = [
-            (_area_name(survey, code), [counts.get((code, r.id), 0) for r in ladder.rungs])
-            for code in dict.fromkeys(rows["area"])]
-    state = lifecycle.of(survey)
-    forms = dict(
-        status_form=StatusForm(data={"status": state.status, "opens_on": state.opens_on, "closes_on": state.closes_on,
-                                     "invite_only": state.invite_only}),
-        codes_form=CodesForm(), withdraw_form=WithdrawForm(), delete_form=DeleteForm(slug=survey.slug))
-    return render_template(
-        "staff/dashboard.html", survey=survey, counted=counted, state=state, ladder=ladder,
-        can_edit=auth.can_edit(current_user, survey), exporters=sorted(registry().exporters), **forms,
-        area_rows=[(_area_name(survey, code), n) for code, n in counted.per_area],
-        day_rows=[(date_nl(day), n) for day, n in counted.per_day],
-        page_rows=[(titles[page], n) for page, n in counted.stopped_at], rung_tables=rung_tables,
-        chart=found.chart, questions=found.questions, locale=locale)
+    return staff_report.dashboard(slug)  # the page at a glance: ladder/views/staff_report.py (issue 12)
 
 
 def _area_name(survey, code):
@@ -155,10 +128,8 @@ def make_codes(slug):
     codes = invites.make_codes(survey, count)
     audit.record("codes", survey, f"{count} codes")
     db.session().commit()
-    # The codes exist only in this download: the database keeps their hashes.
-    return FlaskResponse(invites.codes_csv(survey, codes), mimetype="text/csv",
-                         headers={"Content-Disposition": f"attachment; filename={slug}-codes.csv",
-                                  "Cache-Control": "no-store"})
+    # The codes exist only in this download (letters or CSV): the database keeps their hashes.
+    return staff_report.codes_download(survey, codes)
 
 
 @bp.get("/s/<slug>/export/<fmt>")
@@ -252,3 +223,6 @@ def audit_log():
         abort(403)
     entries = db.session().scalars(select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(500))
     return render_template("staff/audit.html", entries=list(entries))
+
+
+staff_report.register(bp)  # rescore, confirm pages, report, verslag, "you said, we did" (issue 12)
