@@ -32,7 +32,7 @@ HSTS_SECONDS = 365 * 24 * 3600
 # POST) gets ``Cache-Control: no-store``, so the back button on a shared computer shows no one's code.
 SHAREABLE_ENDPOINTS = frozenset({
     "static", "resident.index", "resident.accessibility", "results.show",
-    "api.surveys", "api.survey", "api.openapi", "meta.plugins",
+    "api.surveys", "api.survey", "api.openapi",
 })
 
 

@@ -34,7 +34,8 @@ def test_fake_plugin_implements_every_hook(sqlite_app):
 
 
 def test_plugins_json_lists_each_plugin_with_version_hooks_and_status(sqlite_app, tmp_path):
-    data = sqlite_app.test_client().get("/-/plugins.json").get_json()
+    from test_staff import signed_in  # the full listing is for admins (tests/test_security_headers.py)
+    data = signed_in(sqlite_app, "admin", None).get("/-/plugins.json").get_json()
     by_name = {p["name"]: p for p in data["plugins"]}
     assert by_name["fake_municipality"]["status"] == "loaded"
     assert "register_surveys" in by_name["fake_municipality"]["hooks"]
@@ -43,8 +44,9 @@ def test_plugins_json_lists_each_plugin_with_version_hooks_and_status(sqlite_app
 
 
 def test_plugin_that_raises_on_import_is_listed_as_failed_while_the_app_serves_the_others(sqlite_url, tmp_path):
+    from test_staff import signed_in  # the error text is for admins (tests/test_security_headers.py)
     app = make_app(sqlite_url, tmp_path, EXTRA_PLUGINS=["fake_municipality", "broken_on_import"])
-    client = app.test_client()
+    client = signed_in(app, "admin", None)
     plugins = {p["name"]: p for p in client.get("/-/plugins.json").get_json()["plugins"]}
     assert plugins["broken_on_import"]["status"] == "failed"
     assert "broken on purpose" in plugins["broken_on_import"]["error"]

@@ -231,3 +231,24 @@ def test_the_browser_tests_see_what_the_csp_blocks(browser):
                 assert any("script" in v for v in found), found
     finally:
         server.stop()
+
+
+# /-/plugins.json -------------------------------------------------------------------------------------
+
+def test_plugin_errors_are_shown_only_to_signed_in_admins(sqlite_url, tmp_path):
+    app = make_app(sqlite_url, tmp_path, EXTRA_PLUGINS=["fake_municipality", "broken_on_import"])
+
+    def listed(client):
+        response = client.get("/-/plugins.json")
+        assert response.status_code == 200
+        assert_no_store(response)  # what it shows depends on who asks
+        return response.get_data(as_text=True), {p["name"]: p for p in response.get_json()["plugins"]}
+
+    for who, client in [("anonymous", app.test_client()), ("editor", signed_in(app, "editor"))]:
+        text, plugins = listed(client)
+        assert plugins["broken_on_import"] == {"name": "broken_on_import", "status": "failed"}, who
+        assert plugins["fake_municipality"] == {"name": "fake_municipality", "status": "loaded"}, who
+        assert "broken on purpose" not in text and "Error" not in text, who
+    text, plugins = listed(signed_in(app, "admin", None))
+    assert "broken on purpose" in plugins["broken_on_import"]["error"]
+    assert "register_surveys" in plugins["fake_municipality"]["hooks"]
