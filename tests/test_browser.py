@@ -90,7 +90,7 @@ def complete_with_pointer(page, live, visit=lambda step: None):
 
     assert_at(page, f"/s/{SLUG}/vraag/over-u")
     visit("over-u")
-    page.select_option("#q-woonplaats", ANSWERS["woonplaats"])
+    page.check(f"input[name=woonplaats][value={ANSWERS['woonplaats']}]")  # two areas: radios
     page.check(f"input[name=betrokken][value={ANSWERS['betrokken']}]")
     click_and_load(page, "button[value=volgende]")
 
@@ -150,9 +150,9 @@ def test_keyboard_only_completion_matches_the_api(new_context, live):
     press_tab_expect(page, ".error-summary a[href='#q-woonplaats']")
     page.keyboard.press("Enter")
     page.wait_for_function("document.activeElement && document.activeElement.id === 'q-woonplaats'")
-    page.keyboard.press("ArrowDown")  # Testdorp
-    page.keyboard.press("ArrowDown")  # Proefwijk
-    assert page.eval_on_selector("#q-woonplaats", "el => el.value") == "proefwijk"
+    page.keyboard.press("ArrowDown")  # from the first radio (Testdorp) to and checks Proefwijk
+    assert focused_matches(page, "#q-woonplaats-2:checked")
+    assert page.is_checked("input[name=woonplaats][value=proefwijk]")
     press_tab_expect(page, "#q-betrokken")  # no radio checked yet: Tab lands on the first
     page.keyboard.press("ArrowDown")  # moves to and checks "soms"
     assert focused_matches(page, "#q-betrokken-2:checked")
@@ -279,7 +279,7 @@ def test_axe_finds_no_violations_on_any_resident_page(new_context, live):
             send_empty("Over u")
             audit("question page over-u, errors")
             page.screenshot(path=str(SHOTS / "errors.png"), full_page=True)
-            first_error_link_reaches_its_field("q-woonplaats", "label[for=q-woonplaats]")
+            first_error_link_reaches_its_field("q-woonplaats", "fieldset:has(#q-woonplaats) legend")
         elif step == "inspraak":
             audit("question page inspraak")
             send_empty("Uw inspraak")
@@ -388,7 +388,7 @@ def test_back_forward_and_save_and_resume_keep_answers(new_context, live):
     page = new_context().new_page()
     page.goto(live.url(f"/s/{SLUG}"))
     click_and_load(page, "button[value=start]")
-    page.select_option("#q-woonplaats", "proefwijk")
+    page.check("input[name=woonplaats][value=proefwijk]")
     page.check("input[name=betrokken][value=soms]")
     click_and_load(page, "button[value=volgende]")
     page.check("input[name=huidig][value=raadplegen]")
@@ -397,7 +397,7 @@ def test_back_forward_and_save_and_resume_keep_answers(new_context, live):
 
     def page_one_kept(p):
         assert_at(p, f"/s/{SLUG}/vraag/over-u")
-        assert p.eval_on_selector("#q-woonplaats", "el => el.value") == "proefwijk"
+        assert p.is_checked("input[name=woonplaats][value=proefwijk]")
         assert p.is_checked("input[name=betrokken][value=soms]")
 
     def page_two_kept(p):
