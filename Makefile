@@ -6,7 +6,7 @@ PLUGINS := $(sort $(dir $(wildcard plugins/*/setup.cfg)))
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run serve test install install-test translations bench bench-export docs coverage-plugins clean
+.PHONY: run serve test install install-test translations bench bench-export docs coverage-plugins clean screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,10 @@ bench: install-test
 
 bench-export: install-test
 	$(BIN)/python -m bench.export
+
+# Screenshots at 320 px of a question page, the result page and the public results (docs/residents.rst shows them).
+screenshots: install-test
+	$(BIN)/python -m bench.screenshots docs/screenshots
 
 docs: install-test
 	$(BIN)/sphinx-build -W -b html docs docs/_build/html
