@@ -47,6 +47,12 @@ DRAFT_DAYS = 30
 RETENTION_MONTHS = 12
 # Counts below this are hidden on public result pages (small cells can identify people).
 RESULTS_MIN_COUNT = 5
+# Survey files served without a plugin (docs/survey-designers.rst); relative to the instance folder.
+SURVEYS_FOLDER = "surveys"
+# Printed on paper forms (``ladder paper``): where residents send the form back, one line per line;
+# a survey's municipality may have its own: {"Molenwaard": "Antwoordnummer 1\n2970 VB Molenwaard"}.
+RETURN_ADDRESS = ""
+RETURN_ADDRESSES: dict = {}
 REMEMBER_COOKIE_HTTPONLY = True
 REMEMBER_COOKIE_SAMESITE = "Lax"
 # LADDER_PRODUCTION=true: cookies only over HTTPS; see ladder.app.create_app.

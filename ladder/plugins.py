@@ -26,6 +26,7 @@ from typing import Any
 import pluggy
 
 from . import hookspecs
+from .default_plugins import instance_surveys
 
 log = logging.getLogger(__name__)
 
@@ -138,6 +139,11 @@ def load_registry(config: MutableMapping[str, Any] | Mapping[str, Any] | None = 
         pm.trace.root.setwriter(lambda message: log.info("hook %s", message.strip().splitlines()[0]))
         pm.enable_tracing()
     infos = _register_plugins(pm, set(config.get("DISABLED_PLUGINS") or ()), config.get("EXTRA_PLUGINS") or ())
+    # Survey files in the instance's survey folder, each a plugin of its own: a broken file is reported and
+    # left out like a broken plugin (issue 14, ladder/default_plugins/instance_surveys.py).
+    for name, plugin in instance_surveys.file_plugins(config, app):
+        _register(pm, plugin, name)
+        infos[name] = PluginInfo(name=name, hooks=["register_surveys"])
     registry = Registry(pm=pm, plugins=infos, config=config)
     for contribution in registry.call("config_defaults", app=app, config=config):
         for defaults in contribution:

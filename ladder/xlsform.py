@@ -792,6 +792,7 @@ def mapping_place(mapping: list[Mapping[str, str]]):
                     f"U antwoordde {row['choice']!r} op vraag {row['question']}." if row["choice"] else
                     f"U beantwoordde vraag {row['question']}.",))
         return list(placed.values())
+    place.mapping = list(mapping)  # export_xlsform writes it back as the ladder sheet
     return place
 
 
@@ -980,11 +981,11 @@ def write_survey_file(form, output, *, slug=None, municipality=None, skip_unsupp
     except SurveyFileError as exc:
         echo(f"error: the result is not a valid survey: {exc}")
         return 1
-    text = tomli_w.dumps(_without_none(imported.data))
-    if imported.mapping:
-        text += "\n# Placement from the ladder sheet (question, choice, aspect, rung)\n"
-        text += tomli_w.dumps({"placement": imported.mapping})
-    elif not imported.data.get("placement"):
+    data = _without_none(imported.data)
+    if imported.mapping:  # the ladder sheet: simple placement for an instance survey file
+        data["placement"] = imported.mapping
+    text = tomli_w.dumps(data)
+    if not imported.mapping:
         text = ("# Rung logic is not in XLSForm: add a `ladder` sheet (question, choice, aspect, rung) for simple\n"
                 "# placement, or give this file to a plugin author (load_survey(path, place=...)).\n") + text
     Path(output).write_text(text, encoding="utf-8")
