@@ -24,7 +24,7 @@ from .serialize import survey_summary
 def init_app(app) -> None:
     """Add ladder's commands to the app's CLI, then the commands plugins add."""
     for command in (init_db, plugins, surveys, rescore_command, users, codes, purge_drafts, purge_command,
-                    new_plugin):
+                    new_plugin, lint_command):
         app.cli.add_command(command)
     # a plugin's broken command must not take the CLI down: failures are logged (NOTIFY_HOOKS)
     app.extensions["ladder"].notify("register_commands", cli=app.cli)
@@ -200,6 +200,54 @@ def codes(slug, count, output):
     audit.record("codes", survey, f"{count} codes (command line)")
     db.session().commit()
     output.write(invites.codes_csv(survey, made))
+
+
+@click.command("lint")
+@click.argument("targets", nargs=-1, metavar="[SLUG|FILE]...")
+@click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
+@click.option("--jargon", "jargon_path", type=click.Path(exists=True, dir_okay=False),
+              help="Use this jargon list (TOML, [words] word = plain alternative) instead of ladder's own.")
+@with_appcontext
+def lint_command(targets, as_json, jargon_path):
+    """Check survey texts for their authors: offered rung, translations, sentence length, jargon, headings,
+    options. Without SLUG or FILE: every registered survey. Exits 1 when there are errors."""
+    from pathlib import Path
+
+    from .lint import ERROR, Finding, Report, lint, load_jargon, summary
+    from .survey_file import SurveyFileError, load_survey
+    reg = registry()
+    try:
+        jargon = load_jargon(jargon_path) if jargon_path else load_jargon()
+    except (OSError, ValueError) as exc:
+        raise click.ClickException(f"cannot read the jargon list: {exc}") from None
+    reports = []
+    for target in targets or sorted(reg.surveys):
+        if target in reg.surveys:
+            survey = reg.surveys[target]
+        elif Path(target).is_file():
+            try:
+                survey = load_survey(target, question_types=reg.question_types)
+            except SurveyFileError as exc:
+                reports.append(Report(slug="?", source=target, findings=[Finding(ERROR, "load", exc.key, exc.reason)]))
+                continue
+        else:
+            raise click.ClickException(f"{target!r} is neither a registered survey (see `ladder surveys`) nor a file")
+        reports.append(lint(survey, ladders=reg.ladders, jargon=jargon))
+    total = summary(reports)
+    if as_json:
+        click.echo(json.dumps({"summary": total, "surveys": [r.to_dict() for r in reports]}, indent=2,
+                              ensure_ascii=False))
+    else:
+        for r in reports:
+            ease = "-" if r.readability is None else f"{r.readability:.0f}"
+            click.echo(f"{r.slug} ({r.source}): {len(r.errors)} errors, {len(r.warnings)} warnings; "
+                       f"{r.sentences} sentences, {r.average_words:.1f} words on average, longest {r.longest}; "
+                       f"reading ease {ease}")
+            for f in r.findings:
+                click.echo(f"  {f.level}: {f.where}: {f.message} [{f.code}]")
+        click.echo(f"{total['surveys']} surveys: {total['errors']} errors, {total['warnings']} warnings")
+    if total["errors"]:
+        raise SystemExit(1)
 
 
 @click.command("purge-drafts")

@@ -8,7 +8,8 @@ from pathlib import Path
 PACKAGE = Path(__file__).parents[1] / "ladder"
 
 ENGINE = {"ladder.survey", "ladder.conditions", "ladder.question_types", "ladder.answers", "ladder.placing",
-          "ladder.ladders", "ladder.text", "ladder.messages", "ladder.survey_file", "ladder.answers_schema"}
+          "ladder.ladders", "ladder.text", "ladder.messages", "ladder.survey_file", "ladder.answers_schema",
+          "ladder.lint"}
 WEB = ("flask", "flask_babel", "flask_login", "flask_wtf", "flask_limiter", "werkzeug", "ladder.views",
        "ladder.app", "ladder.i18n", "ladder.filters", "ladder.auth", "ladder.cli")
 
