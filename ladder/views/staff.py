@@ -221,8 +221,10 @@ def delete_all(slug):
 def audit_log():
     if current_user.role != "admin":
         abort(403)
-    entries = db.session().scalars(select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(500))
-    return render_template("staff/audit.html", entries=list(entries))
-
-
-staff_report.register(bp)  # rescore, confirm pages, report, verslag, "you said, we did" (issue 12)
+    action = request.args.get("actie") or None
+    action = action if action in audit.ACTIONS else None
+    person = (request.args.get("persoon") or "").strip()[:254] or None
+    page = request.args.get("pagina", "1")
+    found = audit.entries(action, person, int(page) if page.isdigit() and len(page) < 7 else 1)
+    return render_template("staff/audit.html", page=found, action=action, person=person, actions=audit.ACTIONS,
+                           people=audit.people(), local_time=audit.local_time, label=audit.label)
