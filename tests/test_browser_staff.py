@@ -240,6 +240,8 @@ def test_axe_finds_no_violations_on_any_staff_or_results_page(new_context, live)
     audit(editor, "home (editor)")
     audit(editor, "dashboard (editor)", 200, editor.goto(live.url(f"/beheer/s/{SLUG}")))
     assert fact(editor, "Antwoorden") == "9"
+    # withdrawing has its own confirm page (issue 12)
+    audit(editor, "withdraw, confirm page", 200, editor.goto(live.url(f"/beheer/s/{SLUG}/intrekken/bevestigen")))
     editor.fill("#code", last)
     audit(editor, "dashboard after withdrawing (notice)", 200,
           click_and_load(editor, "form:has(#code) button[type=submit]"))
