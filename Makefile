@@ -6,7 +6,7 @@ PLUGINS := $(sort $(dir $(wildcard plugins/*/setup.cfg)))
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run serve test install install-test translations bench bench-export docs coverage-plugins clean screenshots
+.PHONY: run serve test install install-test translations bench bench-export bench-cluster docs coverage-plugins clean screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,11 @@ bench: install-test
 
 bench-export: install-test
 	$(BIN)/python -m bench.export
+
+# Two gunicorn servers on one PostgreSQL database and one Redis (LADDER_TEST_PG, LADDER_BENCH_REDIS):
+# close, kill -9, restart, nothing lost; throughput ratio on PostgreSQL and SQLite; resident-path latency.
+bench-cluster: install-test
+	$(BIN)/python -m bench.cluster
 
 # Screenshots at 320 px of a question page, the result page and the public results (docs/residents.rst shows them).
 screenshots: install-test

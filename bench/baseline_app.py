@@ -37,6 +37,8 @@ class Submission(Base):
 
 
 def make_engine(url: str) -> Engine:
+    if not url.startswith("sqlite"):  # PostgreSQL (bench.cluster): the driver's defaults, as in ladder/db.py
+        return create_engine(url)
     engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S})
 
     @event.listens_for(engine, "connect")
