@@ -26,7 +26,6 @@ from typing import Any
 import pluggy
 
 from . import hookspecs
-from .default_plugins import instance_surveys
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +34,7 @@ DEFAULT_PLUGINS = (
     "ladder.default_plugins.engine",
     "ladder.default_plugins.analysis",
     "ladder.default_plugins.commands",
+    "ladder.default_plugins.instance_surveys",
 )
 # kind in the registry, the attribute that names an item; in the order they are collected:
 # types and ladders first, because surveys are checked against them.
@@ -139,11 +139,12 @@ def load_registry(config: MutableMapping[str, Any] | Mapping[str, Any] | None = 
         pm.trace.root.setwriter(lambda message: log.info("hook %s", message.strip().splitlines()[0]))
         pm.enable_tracing()
     infos = _register_plugins(pm, set(config.get("DISABLED_PLUGINS") or ()), config.get("EXTRA_PLUGINS") or ())
-    # Survey files in the instance's survey folder, each a plugin of its own: a broken file is reported and
-    # left out like a broken plugin (issue 14, ladder/default_plugins/instance_surveys.py).
-    for name, plugin in instance_surveys.file_plugins(config, app):
-        _register(pm, plugin, name)
-        infos[name] = PluginInfo(name=name, hooks=["register_surveys"])
+    # A default plugin may bring plugins of its own: each survey file in the instance's survey folder is one, so
+    # a broken file is reported and left out like a broken plugin (issue 14, default_plugins/instance_surveys.py).
+    for module_name in DEFAULT_PLUGINS:
+        for name, plugin in getattr(importlib.import_module(module_name), "file_plugins", lambda c, a: [])(config, app):
+            _register(pm, plugin, name)
+            infos[name] = PluginInfo(name=name, hooks=["register_surveys"])
     registry = Registry(pm=pm, plugins=infos, config=config)
     for contribution in registry.call("config_defaults", app=app, config=config):
         for defaults in contribution:

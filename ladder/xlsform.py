@@ -86,15 +86,16 @@ def _tokens(text: str) -> list:
     from pyxform.parsing.expression import parse_expression
     out = []
     for tok in parse_expression(text):
-        if tok.type == "WHITESPACE":
+        kind = tok.type  # the lexer's token kind
+        if kind == "WHITESPACE":
             out.append(("WS", tok.value))
             continue
         # pyxform's lexer splits ">=" and "<=" in two; join them back.
-        if tok.type == "OPS_COMP" and out and out[-1][0] == "OPS_COMP" and out[-1][1] in ("<", ">", "!") \
+        if kind == "OPS_COMP" and out and out[-1][0] == "OPS_COMP" and out[-1][1] in ("<", ">", "!") \
                 and tok.value == "=":
             out[-1] = ("OPS_COMP", out[-1][1] + "=")
             continue
-        out.append((tok.type, tok.value))
+        out.append((kind, tok.value))
     return [t for t in out if t[0] != "WS"]
 
 
