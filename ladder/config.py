@@ -57,3 +57,6 @@ REMEMBER_COOKIE_HTTPONLY = True
 REMEMBER_COOKIE_SAMESITE = "Lax"
 # LADDER_PRODUCTION=true: cookies only over HTTPS; see ladder.app.create_app.
 PRODUCTION = False
+# Reverse proxies in front of ladder that set X-Forwarded-For/-Proto/-Host (e.g. 1 for one nginx); 0 believes
+# none of those headers. See docs/deploy.rst.
+PROXY_COUNT = 0

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from flask import request
 from flask_talisman import Talisman
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 # No inline script or style anywhere: JavaScript and CSS come from /static. Charts are SVG images in
 # data: URIs (ladder.outcomes), which an <img> cannot run script from.
@@ -37,7 +38,13 @@ SHAREABLE_ENDPOINTS = frozenset({
 
 
 def init_app(app) -> None:
-    """Security headers for this app (one Talisman per app: its options live on the instance)."""
+    """Security headers for this app (one Talisman per app: its options live on the instance); behind
+    ``PROXY_COUNT`` reverse proxies, the client's address, scheme and host as the proxies pass them on."""
+    proxies = int(app.config.get("PROXY_COUNT") or 0)
+    if proxies:
+        # Only as many X-Forwarded-* hops as there are proxies of our own are believed; a client cannot
+        # make itself look like another address (the sign-in throttle counts per client) or like https.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
     production = bool(app.config.get("PRODUCTION"))
     app.extensions["talisman"] = Talisman(
         app,

@@ -252,3 +252,25 @@ def test_plugin_errors_are_shown_only_to_signed_in_admins(sqlite_url, tmp_path):
     text, plugins = listed(signed_in(app, "admin", None))
     assert "broken on purpose" in plugins["broken_on_import"]["error"]
     assert "register_surveys" in plugins["fake_municipality"]["hooks"]
+
+
+# Behind a proxy -------------------------------------------------------------------------------------
+
+def _seen_by_the_app(app):
+    @app.get("/_seen")
+    def seen():
+        from flask import request
+        return {"addr": request.remote_addr, "scheme": request.scheme, "host": request.host}
+    return app.test_client()
+
+
+def test_behind_one_proxy_the_app_sees_the_client_and_https_as_the_proxy_passes_them(sqlite_url, tmp_path):
+    headers = {"X-Forwarded-For": "203.0.113.9, 198.51.100.7", "X-Forwarded-Proto": "https",
+               "X-Forwarded-Host": "inspraak.example.nl"}
+    direct = _seen_by_the_app(make_app(sqlite_url, tmp_path / "direct")).get("/_seen", headers=headers).json
+    assert direct == {"addr": "127.0.0.1", "scheme": "http", "host": "localhost"}  # nothing believed
+    proxied = make_app(sqlite_url, tmp_path / "proxied", PROXY_COUNT=1, PRODUCTION=True)
+    seen = _seen_by_the_app(proxied).get("/_seen", headers=headers)
+    # only the last hop, the one our proxy added: a client cannot pose as another address
+    assert seen.json == {"addr": "198.51.100.7", "scheme": "https", "host": "inspraak.example.nl"}
+    assert "Strict-Transport-Security" in seen.headers
