@@ -41,6 +41,29 @@ MFA_REQUIRED_ROLES: list[str] = ["editor", "analyst"]
 # A staff session ends after this many minutes without a request, and this many hours after signing in.
 SESSION_IDLE_MINUTES = 30
 SESSION_MAX_HOURS = 10
+# The accessibility statement at /toegankelijkheid, in the form of the Dutch model statement
+# (digitoegankelijk.nl). Fill in every value; what is left empty shows as "[in te vullen]" on the page.
+# status: "voldoet volledig", "voldoet gedeeltelijk", "eerste maatregelen genomen" or "voldoet niet".
+# Dates as "2026-11-01". ACCESSIBILITY_MUNICIPALITIES: municipality name -> the keys that differ, e.g.
+# {"Rotterdam": {"contact_phone": "14 010", "contact_email": "...", "complaints": "..."}}.
+ACCESSIBILITY = {
+    "status": "voldoet gedeeltelijk",  # not yet checked by an independent expert
+    "checked_on": None,
+    "checked_by": None,
+    "method": "automatische tests met axe-core op elke pagina, en handmatige controle met toetsenbord en schermlezer",
+    "statement_date": None,
+    "known_issues": [
+        {"issue": "De Friese teksten zijn nog niet gecontroleerd door iemand die Fries als moedertaal heeft.",
+         "measure": "Een moedertaalspreker controleert ze.", "planned": None},
+    ],
+    "contact_email": None,
+    "contact_phone": None,
+    "response_days": 5,
+    "complaints": None,
+    "ombudsman": "de Nationale ombudsman",
+    "ombudsman_url": "https://www.nationaleombudsman.nl",
+}
+ACCESSIBILITY_MUNICIPALITIES: dict = {}
 # Days an untouched draft is kept: the saved page shows the date, ``ladder purge-drafts`` deletes it after.
 DRAFT_DAYS = 30
 # Months after a survey closes before ``ladder purge`` deletes its responses (see docs/privacy.rst).

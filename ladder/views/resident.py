@@ -358,6 +358,16 @@ def withdrawn():
 
 
 @bp.get("/toegankelijkheid")
-def accessibility():
-    return render_template("resident/accessibility.html")
+@bp.get("/toegankelijkheid/<municipality>")
+def accessibility(municipality=None):
+    """The accessibility statement (Dutch model), for the installation or for one municipality."""
+    from ..accessibility import municipalities, statement
+    known = municipalities(s.municipality for s in registry().surveys.values())
+    if municipality is not None and municipality not in known:
+        abort(404)
+    name = known.get(municipality)
+    own = current_app.config.get("ACCESSIBILITY_MUNICIPALITIES", {}).get(name) if name else None
+    made = statement(current_app.config.get("ACCESSIBILITY", {}), own,
+                     organisation=f"De gemeente {name}" if name else None)
+    return render_template("resident/accessibility.html", statement=made, municipality=name, municipalities=known)
 
