@@ -302,6 +302,11 @@ def rows_by_first(table):
     return {row[0]: row[1:] for row in table}
 
 
+def without_margins(rows):
+    """The cells without the 95 % margin under a mean (tests/test_intervals.py checks those)."""
+    return {k: [re.sub(r" marge .* tot .*$", "", c) for c in v] for k, v in rows.items()}
+
+
 def test_report_has_the_right_numbers_and_nothing_to_fetch(frame, filled):  # noqa: F811
     reg, survey = filled[2], filled[3]
     html = build_report(frame, survey, registry=reg, threshold=3).html
@@ -329,17 +334,18 @@ def test_report_has_the_right_numbers_and_nothing_to_fetch(frame, filled):  # no
     # the rung chart's table at threshold 3 (see test_rung_chart_png_svg_and_table): testdorp 3 3 2 (8) and
     # proefwijk 1 2 1 (4) with the overall 4 5 3: the 2 and proefwijk are small, testdorp's two 3s would
     # give them away (8 - 3 - 3, 4 - 3, 5 - 3); the zeros are shown
-    assert huidig["Testdorp"] == ["8"] + ["verborgen"] * 3 + ["0% (0)"] * 3
-    assert huidig["Proefwijk"] == ["4"] + ["verborgen"] * 3 + ["0% (0)"] * 3
+    # with the 95 % (Wilson) margin: 0 of n reaches z^2 / (n + z^2): 3.84 / 11.84 = 32 % (8), 3.84 / 7.84 = 49 % (4)
+    assert huidig["Testdorp"] == ["8"] + ["verborgen"] * 3 + ["0% (0) marge 0% tot 32%"] * 3
+    assert huidig["Proefwijk"] == ["4"] + ["verborgen"] * 3 + ["0% (0) marge 0% tot 49%"] * 3
     # "wat u wilt": every non-zero count is 1 or 2, and proefwijk's zeros are the last-resort complements
     gewenst = rows_by_first(page.tables["Wat u wilt: aandeel en aantal mensen per trede, per gebied"])
     assert gewenst["Testdorp"] == ["8"] + ["verborgen"] * 6 and gewenst["Proefwijk"] == ["4"] + ["verborgen"] * 6
-    gap = rows_by_first(page.tables["Zeggenschap nu en gewenst per gebied"])
+    gap = without_margins(rows_by_first(page.tables["Zeggenschap nu en gewenst per gebied"]))
     # more same less: testdorp 4 3 1, proefwijk 1 2 1, overall 5 5 2: the small ones, testdorp's same (row
     # 8 = 4 + 3 + 1) and more (overall 5 = 4 + 1) are hidden; n and the mean difference are shown
     assert gap["Testdorp"] == ["8", "verborgen", "verborgen", "verborgen", "1,1"]
     assert gap["Proefwijk"] == ["4", "verborgen", "verborgen", "verborgen", "0,5"]
-    overall = rows_by_first(page.tables["Alle gebieden samen: rangorde (7 mensen)"])
+    overall = without_margins(rows_by_first(page.tables["Alle gebieden samen: rangorde (7 mensen)"]))
     # 7 people ranked (all areas): points 9, 8, 4; times first 3, 3, 1 (adding up to the 7 shown).
     # Bloembakken's 1 is small; 7 - 3 - 3 would give it, so one of the two 3s (equally small, either
     # protects it) is hidden too: the two hidden add up to 4.
@@ -372,7 +378,7 @@ def test_report_default_threshold_hides_small_areas(frame, filled):  # noqa: F81
     for caption in ("Nu", "Wat u wilt"):
         rows = rows_by_first(page.tables[f"{caption}: aandeel en aantal mensen per trede, per gebied"])
         assert rows["Testdorp"] == rows["Proefwijk"] == ["te weinig antwoorden om te tonen"], caption
-    gap = rows_by_first(page.tables["Zeggenschap nu en gewenst per gebied"])
+    gap = without_margins(rows_by_first(page.tables["Zeggenschap nu en gewenst per gebied"]))
     assert gap["Testdorp"] == gap["Proefwijk"] == ["te weinig antwoorden om te tonen"]
     assert "tonen we geen aantallen van 1 tot en met 4" in html
 
@@ -574,7 +580,7 @@ def test_report_with_margins_and_weights(molenwaard, runner, tmp_path):
                                              ["geslacht", "Man"], ["geslacht", "Vrouw"]]
     assert all(r[2:5] == ["verborgen"] * 3 for r in langerak[1:])
     assert langerak[5][5] == "51%"  # population shares are public figures: 410 men of 800 (SAMPLE margins)
-    assert "De uitkomsten over de treden en over meer of minder zeggenschap zijn gewogen" in html
+    assert "De uitkomsten over de treden, over meer of minder zeggenschap en de rangordes zijn gewogen" in html
     assert "Verkeer en veilige wegen" in html  # the ranking question's labels
     assert not re.search(r"https?://", html.replace('xmlns="http://www.w3.org/2000/svg"', ""))
 

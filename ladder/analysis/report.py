@@ -9,7 +9,7 @@ The template is rendered with a standalone Jinja2 environment (autoescaping on),
 from __future__ import annotations
 
 import base64
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
 
@@ -17,13 +17,14 @@ import numpy as np
 import pandas as pd
 from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, Undefined, select_autoescape
 
 from ..text import pick
 from .charts import gap_chart, rung_chart
 from .disclosure import protect_counts
 from .frame import resolve_ladder
-from .summaries import ranking_borda, ranking_questions, suppress
+from .intervals import Z95, effective_n, wilson
+from .summaries import aspect_gap, ranking_borda, ranking_questions, rungs_per_area, suppress
 from .weights import (VARIABLE_LABELS, representativeness, representativeness_index, survey_demographics,
                       survey_weights, weight_summary)
 
@@ -55,6 +56,8 @@ def percent(value, decimals: int = 0) -> str:
 
 
 def _missing(value) -> bool:
+    if isinstance(value, Undefined):
+        return True
     try:
         return value is None or bool(pd.isna(value))
     except (TypeError, ValueError):
@@ -79,6 +82,7 @@ class Report:
 
     html: str
     tables: dict
+    warnings: list = field(default_factory=list)  # the raking's RakeWarning list, when weighted
 
     def write(self, path) -> None:
         Path(path).write_text(self.html, encoding="utf-8")
@@ -106,9 +110,15 @@ def _participation(frame, survey, threshold, margins):
     return rows, (unknown if not unknown or shown.get(None) is not None else None)
 
 
-def _rung_tables(chart, survey):
-    """Per aspect: header (rung titles) and rows (area name, n, cells of (share, count))."""
+def _rung_tables(chart, survey, intervals=None):
+    """Per aspect: header (rung titles) and rows (area name, n, cells of (share, count, ci_low,
+    ci_high)). ``intervals`` is a ``rungs_per_area`` table; an interval is shown only where the
+    chart's table shows the share (disclosure control decided there)."""
     table = chart.table
+    bounds, sizes = {}, {}
+    if intervals is not None and len(intervals):
+        bounds = {(r.area, r.aspect, r.rung): (r.ci_low, r.ci_high) for r in intervals.itertuples()}
+        sizes = intervals.attrs.get("sizes", {})
     out = []
     for aspect in dict.fromkeys(table["aspect"]):
         part = table[table["aspect"] == aspect]
@@ -117,7 +127,9 @@ def _rung_tables(chart, survey):
         for area in dict.fromkeys(part["area"]):
             cells = part[part["area"] == area]
             rows.append({"name": cells["area_name"].iloc[0], "n": cells["area_n"].iloc[0],
-                         "cells": list(zip(cells["share"], cells["count"]))})
+                         "cells": [(share, count) + (None, None) if _missing(share) else
+                                   (share, count) + bounds.get((area, aspect, rung), _nobody(sizes.get((area, aspect))))
+                                   for share, count, rung in zip(cells["share"], cells["count"], cells["rung"])]})
         out.append({"aspect": aspect, "label": part["aspect_label"].iloc[0], "rungs": rungs, "rows": rows})
     return out
 
@@ -144,9 +156,46 @@ def _rankings(frame, survey, threshold):
             n = part["n"].iloc[0] if len(part) else 0
             tables.append({"name": name, "n": n, "rows": [
                 {"choice": labels.get(r.choice, r.choice), "points": r.points, "first": r.first,
-                 "mean": r.mean_points} for r in part.itertuples()]})
+                 "mean": r.mean_points, **_margin(r.mean_points, r.se)} for r in part.itertuples()]})
         out.append({"question": qid, "label": pick(question.label), "top": k, "tables": tables})
     return out
+
+
+def _nobody(n) -> tuple:
+    """The interval of a rung nobody reached among ``n`` (effective) people: 0 to the Wilson bound."""
+    if n is None or not n > 0:
+        return (None, None)
+    low, high = wilson(0.0, n)
+    return (float(low[0]), float(high[0]))
+
+
+def _rung_intervals(frame, survey, weighted):
+    """``rungs_per_area`` with the (effective) number placed per area and aspect in ``attrs["sizes"]``,
+    for the interval of a rung nobody reached (which that table leaves out)."""
+    table = rungs_per_area(frame, survey, weighted=weighted)
+    weights = frame["weight"].astype("float64") if weighted is not False and "weight" in frame.columns else None
+    sizes = {}
+    for col in [c for c in frame.columns if c.startswith("rung_")]:
+        placed = frame[col].notna()
+        for area, rows in frame[placed].groupby(frame.loc[placed, "area"].astype(str), sort=False).groups.items():
+            sizes[(area, col.removeprefix("rung_"))] = (effective_n(weights.loc[rows]) if weights is not None
+                                                       else float(len(rows)))
+    table.attrs["sizes"] = sizes
+    return table
+
+
+def _margin(mean, se) -> dict:
+    """The 95 % interval of a mean from its standard error (missing when either is hidden)."""
+    if _missing(mean) or _missing(se):
+        return {"low": None, "high": None}
+    return {"low": float(mean) - Z95 * float(se), "high": float(mean) + Z95 * float(se)}
+
+
+def _gap_margins(frame, survey, gap_table, weighted):
+    """Area -> interval of the mean difference, where the gap chart's table shows the mean."""
+    found = aspect_gap(frame, survey, weighted=weighted)
+    se = dict(zip(found["area"], found["se"]))
+    return {r.area: _margin(r.mean_difference, se.get(r.area)) for r in gap_table.itertuples()}
 
 
 def _representativeness(frame, survey, margins, threshold, weights, bounds):
@@ -192,19 +241,25 @@ def _representativeness(frame, survey, margins, threshold, weights, bounds):
 
 
 def build_report(frame: pd.DataFrame, survey, *, ladder=None, registry=None, threshold: int = 5, margins=None,
-                 weighted: bool = False, bounds=(0.25, 4.0), generated: datetime | None = None) -> Report:
+                 weighted: bool = False, bounds=(0.25, 4.0), generated: datetime | None = None,
+                 scope: str = "area") -> Report:
     """Render the report of ``survey`` from its response ``frame``.
 
     ``margins`` (from ``read_margins``) adds the representativeness section; ``weighted=True`` also
-    rakes weights to them and weights the rung and gap results. ``threshold`` is the small-cell limit.
+    rakes weights to them (``scope`` as in :func:`ladder.analysis.weights.rake`) and weights the rung,
+    gap and ranking results; what the weights could not do is listed in the report and in
+    ``Report.warnings``. ``threshold`` is the small-cell limit. Every share has its 95 % interval.
     """
     lad = resolve_ladder(survey, ladder, registry)
     frame = frame.copy()
     weights = None
+    warnings = []
     if weighted:
         if margins is None:
             raise ValueError("weighted=True needs margins")
-        weights = survey_weights(frame, survey, margins, bounds=bounds)
+        weights = survey_weights(frame, survey, margins, bounds=bounds, scope=scope)
+        warnings = list(weights.attrs.get("warnings", []))
+        weights = pd.Series(weights.to_numpy(), index=frame.index, name="weight")
         frame["weight"] = weights
     use_weights = None if weighted else False
     rungs = rung_chart(frame, survey, lad, threshold=threshold, weighted=use_weights)
@@ -222,8 +277,11 @@ def build_report(frame: pd.DataFrame, survey, *, ladder=None, registry=None, thr
         "first": created.min() if len(created) else None, "last": created.max() if len(created) else None,
         "total": len(frame), "unknown_area": unknown_area, "threshold": threshold,
         "participation": participation, "has_inhabitants": any("inhabitants" in r for r in participation),
-        "rungs": rungs, "rungs_uri": _data_uri(rungs.svg), "rung_tables": _rung_tables(rungs, survey),
+        "rungs": rungs, "rungs_uri": _data_uri(rungs.svg),
+        "rung_tables": _rung_tables(rungs, survey, _rung_intervals(frame, survey, use_weights)),
         "gap": gap, "gap_uri": _data_uri(gap.svg) if gap else None,
+        "gap_margins": _gap_margins(frame, survey, gap.table, use_weights) if gap else {},
+        "warnings": warnings, "scope": scope,
         "gap_first": aspects[0][1] if len(aspects) >= 2 else "", "gap_second": aspects[1][1] if len(aspects) >= 2 else "",
         "rankings": _rankings(frame, survey, threshold), "repr": repr_section, "weighted": weights is not None,
         "bounds": bounds, "ladder": lad, "ladder_title": pick(lad.title), "aspects": aspects,
@@ -235,4 +293,4 @@ def build_report(frame: pd.DataFrame, survey, *, ladder=None, registry=None, thr
     tables = {"rungs": rungs.table, "gap": gap.table if gap else None,
               "participation": pd.DataFrame(participation),
               "representativeness": repr_section["table"] if repr_section else None}
-    return Report(html, tables)
+    return Report(html, tables, warnings)

@@ -45,13 +45,24 @@ def _survey_margins(survey, margins_path):
     return margins
 
 
-def _weigh(frame, survey, margins_path, bounds):
-    """Put raking weights from the survey's demographics into ``frame["weight"]``."""
+def _weigh(frame, survey, margins_path, bounds, scope="area", echo=True):
+    """Put raking weights from the survey's demographics into ``frame["weight"]``; returns the
+    margins and the raking's warnings (printed to standard error unless ``echo`` is False)."""
     from ..analysis.weights import survey_weights
     margins = _survey_margins(survey, margins_path)
     _check_bounds(bounds)
-    frame["weight"] = survey_weights(frame, survey, margins, bounds=tuple(bounds))
-    return margins
+    weights = survey_weights(frame, survey, margins, bounds=tuple(bounds), scope=scope)
+    warnings = list(weights.attrs.get("warnings", []))
+    frame["weight"] = weights.to_numpy()
+    if echo:
+        for warning in warnings:
+            click.echo(f"warning: {warning.message()}", err=True)
+    return margins, warnings
+
+
+SCOPE = dict(type=click.Choice(["area", "municipality"]), default="area", show_default=True,
+             help="Weight each area to its own margins (area), or also the areas to their share of the "
+                  "population, so that all areas together stand for the municipality (municipality).")
 
 
 def _check_bounds(bounds):
@@ -75,6 +86,15 @@ def _echo_tables(tables, fmt, header, key="tables", note=""):
             click.echo(f"== {name}{note}")
             click.echo(table.to_string(index=False) if len(table) else "(empty)")
             click.echo()
+
+
+def _ignores_weights(fn, frame, survey, table) -> bool:
+    """True when ``fn`` gives the same table without the weight column: its figures are not weighted."""
+    try:
+        plain = fn(frame.drop(columns="weight"), survey)
+    except Exception:  # noqa: BLE001 - a summary that needs the weights uses them
+        return False
+    return plain.equals(table) if hasattr(plain, "equals") else False
 
 
 BOUNDS = dict(type=(float, float), default=(0.25, 4.0), show_default=True,
@@ -119,19 +139,23 @@ def register_commands(cli):
     @click.option("--margins", "margins_path", type=click.Path(exists=True, dir_okay=False), default=None,
                   help="CBS-shaped population figures per area (CSV), for --weighted.")
     @click.option("--bounds", **BOUNDS)
+    @click.option("--scope", **SCOPE)
     @with_appcontext
-    def summary_command(slug, names, by, fmt, threshold, weighted, margins_path, bounds):
+    def summary_command(slug, names, by, fmt, threshold, weighted, margins_path, bounds, scope):
         """Print summaries of a survey's responses (small counts hidden by default, and enough other
         cells that none can be worked out from the rest: see docs/analysts.rst, disclosure control).
 
         With --weighted --margins FILE the rung and gap summaries count weights instead of people
-        (the column respondents keeps the number of people, which decides what is hidden)."""
+        (the column respondents keeps the number of people, which decides what is hidden). A
+        summary that does not use the weights is refused by name and left out otherwise: its
+        numbers are never printed as weighted."""
         from ..analysis import crosstabs, suppress
         if weighted != bool(margins_path):
             raise click.ClickException("use --weighted and --margins FILE together")
         reg, survey, frame = _survey_and_frame(slug)
+        warnings, unweighted = [], []
         if weighted:
-            _weigh(frame, survey, margins_path, bounds)
+            _margins_read, warnings = _weigh(frame, survey, margins_path, bounds, scope, echo=fmt != "json")
         available = reg.summaries_for(survey)
         tables = {}
         if by:
@@ -145,10 +169,23 @@ def register_commands(cli):
             for name in names or available:
                 if name not in available:
                     raise click.ClickException(f"no summary {name!r}; choose from {', '.join(sorted(available))}")
-                tables[name] = available[name].protected(available[name].fn(frame, survey), threshold)
+                table = available[name].fn(frame, survey)
+                if weighted and _ignores_weights(available[name].fn, frame, survey, table):
+                    if names:
+                        raise click.ClickException(f"summary {name!r} does not use weights; run it without "
+                                                   "--weighted")
+                    unweighted.append(name)
+                    continue
+                tables[name] = available[name].protected(table, threshold)
         note = f" ({len(frame)} responses" + (f", counts under {threshold} hidden)" if threshold else ")")
-        _echo_tables(tables, fmt, {"survey": slug, "responses": len(frame), "threshold": threshold,
-                                   "weighted": weighted}, key="summaries", note=note)
+        header = {"survey": slug, "responses": len(frame), "threshold": threshold, "weighted": weighted}
+        if weighted:
+            header.update({"scope": scope, "warnings": [w.as_dict() for w in warnings],
+                           "left_out_unweighted": unweighted})
+            for name in unweighted:
+                if fmt != "json":
+                    click.echo(f"left out: summary {name} does not use weights", err=True)
+        _echo_tables(tables, fmt, header, key="summaries", note=note)
 
     @cli.command("weights")
     @click.argument("slug")
@@ -158,8 +195,9 @@ def register_commands(cli):
     @click.option("--format", "fmt", type=click.Choice(["text", "csv", "json"]), default="text", show_default=True)
     @click.option("--threshold", type=int, default=5, show_default=True,
                   help="Hide respondent counts under this number; 0 shows everything.")
+    @click.option("--scope", **SCOPE)
     @with_appcontext
-    def weights_command(slug, margins_path, bounds, fmt, threshold):
+    def weights_command(slug, margins_path, bounds, fmt, threshold, scope):
         """Compare respondents with the population per area and show raking weights.
 
         Uses the survey's demographics (age band and sex questions). Prints the sample and
@@ -170,7 +208,7 @@ def register_commands(cli):
         from ..analysis.weights import (representativeness, representativeness_index, survey_demographics,
                                         weight_summary)
         reg, survey, frame = _survey_and_frame(slug)
-        margins = _weigh(frame, survey, margins_path, bounds)
+        margins, warnings = _weigh(frame, survey, margins_path, bounds, scope, echo=False)
         questions, categories = survey_demographics(survey, margins)
         before = representativeness(frame, margins, questions, categories)
         after = representativeness(frame, margins, questions, categories, weights=frame["weight"])
@@ -199,13 +237,18 @@ def register_commands(cli):
                 index[col] = index[col].astype("Float64" if col != "respondents" else "Int64").mask(small)
             summary = summary[~summary["area"].isin(hidden)].reset_index(drop=True)
         header = {"survey": slug, "responses": len(frame), "threshold": threshold, "bounds": list(bounds),
-                  "demographics": questions, "areas_without_margins": missing}
+                  "scope": scope, "demographics": questions, "areas_without_margins": missing,
+                  "converged": not any(w.kind == "not-converged" for w in warnings),
+                  "warnings": [w.as_dict() for w in warnings]}
         if fmt == "text":
             click.echo(f"{slug}: {len(frame)} responses; weights within {bounds[0]:g}..{bounds[1]:g} of the area mean"
                        + (f"; counts under {threshold} hidden" if threshold else ""))
             if missing:
                 click.echo(f"no margins for: {', '.join(missing)} (weight 1)")
             click.echo()
+        if fmt != "json":
+            for warning in warnings:
+                click.echo(f"warning: {warning.message()}", err=True)
         _echo_tables({"representativeness": table, "index": index, "weights": summary}, fmt, header)
 
     @cli.command("chart")
@@ -243,8 +286,9 @@ def register_commands(cli):
                   help="CBS-shaped population figures per area: adds the representativeness section.")
     @click.option("--weighted", is_flag=True, help="Also weight the results to the margins.")
     @click.option("--bounds", **BOUNDS)
+    @click.option("--scope", **SCOPE)
     @with_appcontext
-    def report_command(slug, output, threshold, margins_path, weighted, bounds):
+    def report_command(slug, output, threshold, margins_path, weighted, bounds, scope):
         """Write one self-contained HTML page in Dutch with the survey's results."""
         from ..analysis.report import build_report
         if weighted and not margins_path:
@@ -253,7 +297,9 @@ def register_commands(cli):
         margins = _survey_margins(survey, margins_path) if margins_path else None
         _check_bounds(bounds)
         report = build_report(frame, survey, registry=reg, threshold=threshold, margins=margins, weighted=weighted,
-                              bounds=tuple(bounds))
+                              bounds=tuple(bounds), scope=scope)
+        for warning in report.warnings:
+            click.echo(f"warning: {warning.message()}", err=True)
         path = output or f"{slug}-rapport.html"
         report.write(path)
         click.echo(f"report on {len(frame)} responses written to {path}", err=True)
