@@ -1,0 +1,199 @@
+"""A printable survey (``ladder paper`` and the staff download): numbered questions, boxes to tick, skip
+instructions in words, the offered rung, the return address, large print, and an invite code per letter.
+
+Rendered from ``templates/paper/`` to PDF with WeasyPrint. Staff key the returned forms in with the entry
+screen (ladder/views/entry.py), so the question numbers here are the order the entry screen shows.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from flask import render_template
+from flask_babel import force_locale
+
+from . import invites, lifecycle
+from .i18n import _
+from .text import pick
+
+CSS = Path(__file__).parent / "templates" / "paper" / "paper.css"
+
+# How each built-in question type is put on paper; a plugin's own type gets lines to write on.
+LAYOUTS = {"single_choice": "one", "multiple_choice": "many", "area": "one", "scale": "scale",
+           "ranking": "rank", "number": "number", "short_text": "line", "long_text": "lines"}
+
+
+@dataclass
+class PaperQuestion:
+    number: int
+    question: Any
+    layout: str
+    boxes: list[tuple[str, str]]  # (value, label)
+    only_if: str | None = None  # "Beantwoord deze vraag alleen als ..." in words
+    skips: list[str] = field(default_factory=list)  # "Antwoordde u Nee? Ga dan naar vraag 7."
+    note: str | None = None  # how to fill it in: one box, more boxes, numbers ...
+
+
+def numbered(survey) -> dict[str, int]:
+    """Question id -> its number on paper, 1 upwards in the survey's order."""
+    return {q.id: i for i, q in enumerate(survey.questions, start=1)}
+
+
+def _label(survey, qid, value, locale):
+    question = survey.question(qid)
+    if question.choices:
+        return question.choice_label(value, locale)
+    area = survey.area(value) if isinstance(value, str) else None  # an area question's answer
+    return pick(area.name, locale) if area else str(value)
+
+
+def in_words(cond, survey, numbers, locale) -> str:
+    """A condition as a phrase that completes "... alleen als ..."."""
+    if "all" in cond:
+        return _(" en ").join(in_words(c, survey, numbers, locale) for c in cond["all"])
+    if "any" in cond:
+        return _(" of ").join(in_words(c, survey, numbers, locale) for c in cond["any"])
+    if "not" in cond:
+        return _("het volgende niet geldt: %(what)s", what=in_words(cond["not"], survey, numbers, locale))
+    qid = cond["question"]
+    n = numbers.get(qid, "?")
+    parts = []
+    for op, value in cond.items():
+        if op == "equals":
+            parts.append(_("u bij vraag %(n)s ‘%(answer)s’ antwoordde", n=n, answer=_label(survey, qid, value, locale)))
+        elif op == "not_equals":
+            parts.append(_("u bij vraag %(n)s niet ‘%(answer)s’ antwoordde", n=n,
+                           answer=_label(survey, qid, value, locale)))
+        elif op == "in":
+            answers = _(" of ").join(f"‘{_label(survey, qid, v, locale)}’" for v in value)
+            parts.append(_("u bij vraag %(n)s %(answers)s antwoordde", n=n, answers=answers))
+        elif op == "contains":
+            parts.append(_("u bij vraag %(n)s ‘%(answer)s’ aankruiste", n=n, answer=_label(survey, qid, value, locale)))
+        elif op == "answered":
+            parts.append(_("u vraag %(n)s hebt beantwoord", n=n) if value else
+                         _("u vraag %(n)s niet hebt beantwoord", n=n))
+        elif op == "min":
+            parts.append(_("uw antwoord op vraag %(n)s %(value)s of meer is", n=n, value=value))
+        elif op == "max":
+            parts.append(_("uw antwoord op vraag %(n)s %(value)s of minder is", n=n, value=value))
+    return _(" en ").join(parts)
+
+
+def _skip_target(survey, numbers, cond, after_qid):
+    """The number of the first question after ``after_qid`` that does not depend on ``cond``, or None (end)."""
+    seen = False
+    for page in survey.pages:
+        for q in page.questions:
+            if q.id == after_qid:
+                seen = True
+                continue
+            if seen and q.show_if != cond and page.show_if != cond:
+                return numbers[q.id]
+    return None
+
+
+def _simple_skips(survey, numbers, locale) -> dict[str, list[str]]:
+    """At a choice question, "Antwoordde u X? Ga dan naar vraag N." for conditions that ask for some of its
+    answers (equals or in): the other answers skip the questions that depend on them."""
+    skips: dict[str, list[str]] = {}
+    done = set()
+    for page in survey.pages:
+        for cond in [page.show_if, *(q.show_if for q in page.questions)]:
+            if not cond or "question" not in cond or set(cond) - {"question", "equals", "in"}:
+                continue
+            key = repr(cond)
+            if key in done:
+                continue
+            done.add(key)
+            qid = cond["question"]
+            source = survey.question(qid)
+            wanted = set(cond.get("in", [])) | ({cond["equals"]} if "equals" in cond else set())
+            others = [c for c in source.choices if c.value not in wanted]
+            if not source.choices or not others:
+                continue
+            target = _skip_target(survey, numbers, cond, _last_dependent(survey, cond) or qid)
+            answers = _(" of ").join(f"‘{pick(c.label, locale)}’" for c in others)
+            skips.setdefault(qid, []).append(
+                _("Antwoordde u %(answers)s? Ga dan naar vraag %(n)s.", answers=answers, n=target) if target else
+                _("Antwoordde u %(answers)s? Dan bent u klaar met de vragen.", answers=answers))
+    return skips
+
+
+def _last_dependent(survey, cond):
+    last = None
+    for page in survey.pages:
+        for q in page.questions:
+            if page.show_if == cond or q.show_if == cond:
+                last = q.id
+    return last
+
+
+def paper_questions(survey, registry, locale="nl") -> list[tuple[Any, str | None, list[PaperQuestion]]]:
+    """(page, page's own condition in words, questions) for each page, numbered and with skip instructions."""
+    numbers = numbered(survey)
+    skips = _simple_skips(survey, numbers, locale)
+    out = []
+    for page in survey.pages:
+        items = []
+        for q in page.questions:
+            layout = LAYOUTS.get(q.type, "lines")
+            qtype = registry.question_types[q.type]
+            if q.choices:
+                boxes = [(c.value, pick(c.label, locale)) for c in q.choices]
+            elif layout == "one":  # an area question offers the survey's areas
+                offered = qtype.offered(q, survey.areas) if hasattr(qtype, "offered") else survey.areas
+                boxes = [(a.code, pick(a.name, locale)) for a in offered]
+            elif layout == "scale":
+                low, high = qtype.bounds(q)
+                boxes = [(str(v), str(v)) for v in range(low, high + 1)]
+            else:
+                boxes = []
+            note = {"one": _("Kruis één hokje aan."), "many": _("Kruis aan wat voor u geldt. Meer hokjes mag."),
+                    "rank": _("Zet een 1 bij wat u het belangrijkst vindt, een 2 bij het volgende, enzovoort."),
+                    "scale": _("Kruis één hokje aan."), "number": _("Schrijf een getal.")}.get(layout)
+            if layout == "many" and q.options.get("max_choices"):
+                note = _("Kruis hoogstens %(n)s hokjes aan.", n=q.options["max_choices"])
+            if layout == "rank" and q.options.get("top"):
+                note = _("Zet een 1 bij wat u het belangrijkst vindt, een 2 bij het volgende, tot en met %(n)s.",
+                         n=q.options["top"])
+            if not q.required:
+                note = f"{note} {_('U mag deze vraag overslaan.')}" if note else _("U mag deze vraag overslaan.")
+            only_if = _("Beantwoord deze vraag alleen als %(what)s.", what=in_words(q.show_if, survey, numbers, locale)) \
+                if q.show_if else None
+            items.append(PaperQuestion(numbers[q.id], q, layout, boxes, only_if, skips.get(q.id, []), note))
+        page_if = _("Beantwoord de vragen hieronder alleen als %(what)s.",
+                    what=in_words(page.show_if, survey, numbers, locale)) if page.show_if else None
+        out.append((page, page_if, items))
+    return out
+
+
+def return_address(survey, config) -> str:
+    own = (config.get("RETURN_ADDRESSES") or {}).get(survey.municipality)
+    return own or config.get("RETURN_ADDRESS") or ""
+
+
+def render_html(survey, registry, *, locale="nl", large_print=False, codes=(None,), config=None) -> str:
+    """The printable form as HTML: one copy per letter (with its invite code when there is one)."""
+    config = config or {}
+    ladder = registry.ladders.get(survey.ladder)
+    offer = getattr(survey, "offer", None)
+    offered = None
+    if offer is not None and ladder is not None:
+        rung = next((r for r in ladder.rungs if r.id == offer.rung), None)
+        offered = (pick(rung.title, locale) if rung else offer.rung, pick(offer.promise, locale))
+    with force_locale(locale):
+        return render_template("paper/vragenlijst.html", survey=survey, locale=locale, large_print=large_print,
+                               pages=paper_questions(survey, registry, locale), codes=list(codes),
+                               offered=offered, address=return_address(survey, config))
+
+
+def render_pdf(survey, registry, *, locale="nl", large_print=False, letters=1, config=None) -> bytes:
+    """The printable form as PDF. For an invite-only survey each of ``letters`` copies gets a new invite code
+    (added to the current transaction: the caller commits); otherwise one copy."""
+    from weasyprint import CSS as WeasyCSS, HTML
+    codes: list[str | None] = [None]
+    if lifecycle.of(survey).invite_only:
+        codes = invites.make_codes(survey, max(1, letters))
+    html = render_html(survey, registry, locale=locale, large_print=large_print, codes=codes, config=config)
+    return HTML(string=html).write_pdf(stylesheets=[WeasyCSS(filename=str(CSS))])
