@@ -109,3 +109,21 @@ def test_the_paper_command_writes_a_pdf(app, tmp_path):
     assert "Molenwaard" in pdf_text(out.read_bytes())[0]
     wrong = app.test_cli_runner().invoke(args=["paper", "molenwaard-dorpsoverleg", "-o", str(out), "--locale", "en"])
     assert wrong.exit_code != 0 and "no texts in 'en'" in wrong.output
+
+
+def test_staff_download_the_paper_form_with_csrf_and_an_audit_entry(tmp_path, sqlite_url):
+    from ladder.models import AuditEntry
+    from test_resident import token
+    from test_staff import signed_in
+    app = make_app(sqlite_url, tmp_path, RETURN_ADDRESS=ADDRESS)
+    client = signed_in(app, "editor")
+    page = client.get("/beheer/s/testdorp-inspraak/invoeren")
+    assert client.post("/beheer/s/testdorp-inspraak/papier", data={"locale": "nl"}).status_code == 400
+    done = client.post("/beheer/s/testdorp-inspraak/papier", data={"csrf_token": token(page.data), "locale": "en"})
+    assert done.status_code == 200 and done.mimetype == "application/pdf"
+    assert "Having a say in Testdorp" in pdf_text(done.data)[0]
+    with app.app_context():
+        assert db.session().scalar(select(AuditEntry.detail).where(AuditEntry.action == "paper")) == "en"
+    analyst = signed_in(app, "analyst")
+    own = token(analyst.get("/beheer/").data)
+    assert analyst.post("/beheer/s/testdorp-inspraak/papier", data={"csrf_token": own}).status_code == 403

@@ -6,13 +6,14 @@ computer finds the first entry, and nothing is lost when a browser closes.
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (Blueprint, Response as FlaskResponse, abort, current_app, flash, redirect, render_template, request,
+                   url_for)
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import delete, select
-from wtforms import BooleanField, RadioField, StringField
+from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from .. import audit, auth, db, lifecycle
 from ..answers import validate
@@ -38,6 +39,45 @@ class StartForm(FlaskForm):
                                        "invoerder het formulier zo terug."),
                         validators=[Optional(), Length(max=50, message=_l("Gebruik hoogstens 50 tekens."))])
     double = BooleanField(_l("Dubbele invoer: een collega voert hetzelfde formulier nog een keer in"))
+
+
+class PaperForm(FlaskForm):
+    locale = SelectField(_l("Taal"), default="nl")
+    large_print = BooleanField(_l("Grote letters"))
+    letters = IntegerField(_l("Aantal brieven, elk met een eigen uitnodigingscode"), default=1,
+                           validators=[Optional(), NumberRange(min=1, max=2000,
+                                                               message=_l("Kies 1 tot en met 2000 brieven."))])
+
+
+LANGUAGES = {"nl": _l("Nederlands"), "fy": _l("Fries"), "en": _l("Engels")}
+
+
+def _paper_form(survey, formdata=None):
+    form = PaperForm() if formdata else PaperForm(formdata=None)
+    form.locale.choices = [SelectChoice(code, LANGUAGES.get(code, code)) for code in survey.locales]
+    return form
+
+
+@bp.post("/s/<slug>/papier")
+@login_required
+def paper(slug):
+    """Download the printable form; for an invite-only survey each letter gets a new invite code."""
+    from ..paper import render_pdf
+    survey = auth.staff_survey(slug, edit=True)
+    form = _paper_form(survey, formdata=True)
+    if not _valid(form):
+        for field in form:
+            for message in field.errors:
+                flash(message)
+        return redirect(url_for(".start", slug=slug))
+    letters = form.letters.data or 1
+    pdf = render_pdf(survey, registry(), locale=form.locale.data, large_print=form.large_print.data,
+                     letters=letters, config=current_app.config)
+    audit.record("paper", survey, f"{form.locale.data}{' groot' if form.large_print.data else ''}"
+                 f"{f' {letters} brieven' if lifecycle.of(survey).invite_only else ''}")
+    db.session().commit()  # the letters' invite codes exist only in this PDF; the database keeps their hashes
+    return FlaskResponse(pdf, mimetype="application/pdf", headers={
+        "Content-Disposition": f"attachment; filename={slug}-vragenlijst.pdf", "Cache-Control": "no-store"})
 
 
 class StoreForm(FlaskForm):
@@ -83,7 +123,8 @@ def start(slug):
         db.session().commit()
         return redirect(url_for(".page", entry_id=entry.id, page_id=survey.pages[0].id))
     return render_template("staff/entry_start.html", survey=survey, form=form, pending=_waiting(survey),
-                           action_form=FlaskForm(), is_open=lifecycle.is_open(survey)), \
+                           action_form=FlaskForm(), is_open=lifecycle.is_open(survey),
+                           paper_form=_paper_form(survey), invite_only=lifecycle.of(survey).invite_only), \
         (422 if form.errors else 200)
 
 
