@@ -123,6 +123,22 @@ def test_withdrawal_is_post_redirect_get_with_the_code_kept_out_of_the_pages(app
         assert "withdraw" not in session and "withdrawn" not in session
 
 
+def test_a_pending_withdrawal_expires_so_the_next_person_at_a_shared_computer_finds_none(app, client, monkeypatch):
+    import time
+
+    from ladder.views import resident
+    made = submitted(client)
+    page = client.get("/intrekken")
+    client.post("/intrekken", data={"csrf_token": token(page.data), "code": made["receipt"]})
+    later = time.time() + resident.WITHDRAW_SECONDS + 1
+    monkeypatch.setattr(resident.time, "time", lambda: later)
+    assert client.get("/intrekken/bevestigen").headers["Location"].endswith("/intrekken")
+    with client.session_transaction() as session:
+        assert "withdraw" not in session
+    with app.app_context():
+        assert db.session().get(Response, made["id"]) is not None
+
+
 def test_confirming_without_csrf_erases_nothing(app, client):
     made = submitted(client)
     page = client.get("/intrekken")

@@ -1,6 +1,7 @@
 """The resident's path: index, start page, one page at a time, check, submit, result, resume, withdraw."""
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 from itertools import groupby
 
@@ -292,6 +293,8 @@ def saved(slug):
 
 
 WITHDRAW_KEY = "withdraw"  # the receipt code between the code page and the confirm page, then dropped
+# On a shared computer the next person must not find a withdrawal waiting: the code is kept this long only.
+WITHDRAW_SECONDS = 15 * 60
 WITHDRAWN_KEY = "withdrawn"  # set once for the page that says it is done
 
 
@@ -326,7 +329,7 @@ def withdraw():
         elif request.form.get("bevestig") == "ja":  # code and confirmation in one post (scripts, old pages)
             return _withdraw(response)
         else:
-            session[WITHDRAW_KEY] = code
+            session[WITHDRAW_KEY] = {"code": code, "until": int(time.time()) + WITHDRAW_SECONDS}
             return redirect(url_for(".withdraw_confirm"))
     return render_template("resident/withdraw.html", form=form, error=error, response=None, survey=None,
                            code=code), (422 if error else 200)
@@ -335,7 +338,9 @@ def withdraw():
 @bp.route("/intrekken/bevestigen", methods=["GET", "POST"])
 def withdraw_confirm():
     """Step 2: say what will be erased and ask to confirm; the code stays in the session, not in the page."""
-    response = _receipt_response(session.get(WITHDRAW_KEY))
+    pending = session.get(WITHDRAW_KEY)
+    fresh = isinstance(pending, dict) and pending.get("until", 0) >= time.time()
+    response = _receipt_response(pending.get("code")) if fresh else None
     if response is None:
         session.pop(WITHDRAW_KEY, None)
         return redirect(url_for(".withdraw"))
