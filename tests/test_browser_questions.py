@@ -155,3 +155,33 @@ def test_area_picker_without_javascript_is_a_grouped_select(new_context, rotterd
     page.select_option("#q-wijk", "bospolder")
     click_and_load(page, "button[value=volgende]")
     assert "/vraag/wijk" not in path_of(page)
+
+
+@pytest.mark.parametrize("lang", ["nl", "fy", "en"])
+def test_every_question_page_in_error_passes_axe_in_each_language(new_context, live, lang):
+    """Each testdorp page sent empty (every widget with its error), in each language the survey offers."""
+    page = new_context().new_page()
+    start(page, live, lang=lang)
+    assert page.get_attribute("html", "lang") == lang
+    answers = [("woonplaats", "testdorp", "radio"), ("betrokken", "soms", "radio")], \
+              [("huidig", "raadplegen", "radio"), ("gewenst", "4", "radio"), ("thema", "groen", "radio")], \
+              [("kosten", "100", "fill"), ("prioriteiten", ["1", "2", ""], "rank")], [("opmerking", "", "fill")]
+    for fields in answers:
+        here = path_of(page)
+        click_and_load(page, "button[value=volgende]")
+        if path_of(page) == here:  # errors shown
+            assert page.locator(".error-summary").count() == 1
+            assert_axe_clean(page, f"{here} with errors ({lang})")
+        else:
+            page.goto(live.url(here))
+        for name, value, how in fields:
+            if how == "radio":
+                page.check(f'input[name="{name}"][value="{value}"]')
+            elif how == "rank":
+                for i, position in enumerate(value):
+                    page.locator(f"select[name={name}]").nth(i).select_option(position)
+            else:
+                page.fill(f"#q-{name}", value)
+        click_and_load(page, "button[value=volgende]")
+    assert path_of(page).endswith("/controleren"), page.url
+    assert_axe_clean(page, f"check answers ({lang})")
