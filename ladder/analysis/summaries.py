@@ -51,6 +51,10 @@ class Summary:
             return layout_of(table)
         declared = {k: v for k, v in (("groups", self.groups), ("categories", self.categories),
                                       ("split", self.split), ("size", self.size)) if v}
+        attached = table.attrs.get("disclosure")
+        if isinstance(attached, Layout) and attached.people:
+            # a weighted table says which columns hold the people behind its weighted counts
+            declared["people"] = dict(attached.people)
         return layout_of(table, counts=self.counts, derived=dict(self.derived), **declared)
 
     def protected(self, table: pd.DataFrame, threshold: int, protection: float = PROTECTION) -> pd.DataFrame:
@@ -149,7 +153,10 @@ def _group_codes(group: pd.Series) -> tuple[np.ndarray, list]:
 
 def _sums(codes: np.ndarray, mask: np.ndarray, groups: int, weights: np.ndarray | None = None) -> np.ndarray:
     keep = mask & (codes >= 0)
-    return np.bincount(codes[keep], weights=None if weights is None else weights[keep], minlength=groups)
+    if weights is None:
+        return np.bincount(codes[keep], minlength=groups)
+    # float even when nothing is kept (bincount then gives int64)
+    return np.bincount(codes[keep], weights=weights[keep], minlength=groups).astype("float64")
 
 
 def rungs_per_area(frame: pd.DataFrame, survey=None, weighted: bool | None = None) -> pd.DataFrame:
@@ -186,7 +193,7 @@ def rungs_per_area(frame: pd.DataFrame, survey=None, weighted: bool | None = Non
             count = _sums(cell, placed, size, weights).reshape(len(areas), len(rungs))
             sw = _sums(area_codes, placed, len(areas), weights)
             sw2 = _sums(area_codes, placed, len(areas), weights * weights)
-            n_eff = np.divide(sw * sw, sw2, out=np.zeros_like(sw), where=sw2 > 0)
+            n_eff = np.divide(sw * sw, sw2, out=np.zeros(len(sw)), where=sw2 > 0)
         totals = count.sum(axis=1, keepdims=True)
         share = np.divide(count, totals, out=np.full_like(count, np.nan), where=totals > 0)
         long = pd.DataFrame({
@@ -386,7 +393,7 @@ def crosstab(frame: pd.DataFrame, survey, question: str, by: str = "area", weigh
             else np.zeros((g, 0))
         total = _sums(group_codes, answered, g, weights)
         sw2 = _sums(group_codes, answered, g, weights * weights)
-        n_eff = np.divide(total * total, sw2, out=np.zeros_like(total), where=sw2 > 0)
+        n_eff = np.divide(total * total, sw2, out=np.zeros(len(total)), where=sw2 > 0)
     k = len(values)
     share = np.divide(count, total[:, None], out=np.full(count.shape, np.nan), where=total[:, None] > 0)
     long = pd.DataFrame({

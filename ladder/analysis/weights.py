@@ -271,10 +271,22 @@ def rake(frame: pd.DataFrame, margins: pd.DataFrame, questions: dict, categories
         idx = frame.index[(frame["area"] == area).to_numpy()]
         n = len(idx)
         codes, totals, plan = [], [], []
+        # with a joint margin, those who answered both questions are raked on the joint cells; the
+        # margins of one variable alone hold those who answered only that question (the others sit
+        # in its fixed cell), so the two never pull against each other
+        covered = None
+        if JOINT in questions:
+            joint_answers = _answers(frame, idx, questions[JOINT])
+            wanted = set(categories[JOINT])
+            covered = np.array([a is not None and a in wanted for a in joint_answers], dtype=bool)
         for var, qid in questions.items():
             target = _targets(margins, area, categories[var])
             values = list(target.index)
             answers = _answers(frame, idx, qid)
+            printed = answers  # what representativeness shows: everyone who answered
+            partial = covered is not None and var != JOINT and qid in questions[JOINT]
+            if partial:
+                answers = np.where(covered, None, answers)
             lookup = {v: i for i, v in enumerate(values)}
             code = np.array([len(values) if a is None else lookup.get(a, len(values)) for a in answers], dtype="int64")
             present = np.bincount(code, minlength=len(values) + 1)
@@ -282,6 +294,8 @@ def rake(frame: pd.DataFrame, margins: pd.DataFrame, questions: dict, categories
             share = target.to_numpy(dtype="float64").copy()
             for i, value in enumerate(values):
                 label = "|".join(value) if isinstance(value, tuple) else str(value)
+                if partial and present[i] == 0:
+                    continue  # nobody answered only this question in this category: the check below tells
                 if present[i] == 0 and share[i] > 0:
                     warnings.append(RakeWarning("empty-cell", str(area), var, label, target=float(share[i])))
                 elif present[i] > 0 and share[i] == 0:
@@ -291,12 +305,13 @@ def rake(frame: pd.DataFrame, margins: pd.DataFrame, questions: dict, categories
                 reachable = reachable / reachable.sum()
             codes.append(code)
             totals.append(np.append(reachable * (1 - unknown) * n, unknown * n))
-            plan.append((var, values, target))
+            plan.append((var, values, target, np.array([len(values) if a is None else lookup.get(a, len(values))
+                                                        for a in printed], dtype="int64")))
         w, converged, gap = _rake_area(codes, totals, bounds, max_iter, tol)
         if not converged:
             converged_all = False
             warnings.append(RakeWarning("not-converged", str(area), target=0.0, weighted=float(gap)))
-        for (var, values, target), code in zip(plan, codes):
+        for var, values, target, code in plan:
             known = code < len(values)
             total = w[known].sum()
             for i, value in enumerate(values):
