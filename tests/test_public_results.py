@@ -50,6 +50,9 @@ def test_results_page_shows_each_public_question_with_a_chart_and_never_free_tex
     assert html.count('<svg class="bars"') >= 3
     assert not re.search(r"\sstyle=", html)
     assert "Meer groen in de straat." not in html  # the seeded free text
+    # the summaries' 95 % intervals (issue 15) as one column in words, never the raw column names
+    assert "95%-interval</th>" in html and re.search(r'<td class="num">\d+%–\d+%</td>', html)
+    assert ">ci_low<" not in html and ">se<" not in html
     assert html.count('class="table-scroll" role="region"') >= 3
 
 

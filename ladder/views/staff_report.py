@@ -269,7 +269,28 @@ def _paragraphs(text) -> list[str]:
 
 
 QUESTION_HEADINGS = {"label": "Antwoord", "count": "Aantal", "share": "Aandeel", "points": "Punten",
-                     "first": "Op 1 gezet", "ranked": "Genoemd", "mean_points": "Punten per persoon"}
+                     "first": "Op 1 gezet", "ranked": "Genoemd", "mean_points": "Punten per persoon",
+                     "interval": "95%-interval", "margin": "Marge (95%)"}
+
+
+def _verslag_cell(column, record) -> str:
+    """A cell as the public page writes it: hidden counts "verborgen", hidden shares and intervals "–"."""
+    import pandas as pd
+
+    from ..analysis.report import number, percent
+
+    def missing(value):
+        return value is None or pd.isna(value)
+    if column == "interval":
+        low, high = record.get("ci_low"), record.get("ci_high")
+        return "–" if missing(low) or missing(high) else f"{percent(low)}–{percent(high)}"
+    if column == "margin":
+        se = record.get("se")
+        return "–" if missing(se) else f"± {number(1.96 * se, 1)}"
+    value = record.get(column)
+    if missing(value):
+        return "–" if column in ("share", "mean_points") else "verborgen"
+    return percent(value) if column == "share" else number(value, 1 if column == "mean_points" else 0)
 
 
 def verslag_context(survey, reg, threshold: int, protection: float | None = None) -> dict:
@@ -305,13 +326,18 @@ def verslag_context(survey, reg, threshold: int, protection: float | None = None
     channels = list(protect_counts(by_word, threshold, protection).items())
     questions = []
     for summary, table in shown["questions"]:
-        columns = [c for c in table.columns if c not in ("value", "suppressed", "n")]
+        columns = []
+        for c in table.columns:
+            if c in ("value", "suppressed", "n", "ci_low", "ci_high", "se"):
+                continue
+            columns.append(c)
+            if c == "share" and {"ci_low", "ci_high"} <= set(table.columns):
+                columns.append("interval")
+            if c == "mean_points" and "se" in table.columns:
+                columns.append("margin")
         formatted = []
         for record in table.to_dict("records"):
-            row = [str(record["label"])] + [
-                percent(record[c]) if c == "share" else number(record[c], 1 if c == "mean_points" else 0)
-                for c in columns if c != "label"]
-            formatted.append(row)
+            formatted.append([str(record["label"])] + [_verslag_cell(c, record) for c in columns if c != "label"])
         answered = summary.answered
         text = ("Nog niemand beantwoordde deze vraag." if not answered else
                 f"Minder dan {threshold} mensen beantwoordden deze vraag." if answered < threshold else
