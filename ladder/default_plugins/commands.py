@@ -356,3 +356,35 @@ def register_commands(cli):
         with open(output, "wb") as fh:
             fh.write(pdf)
         click.echo(f"{slug} written to {output}", err=True)
+
+    @cli.command("verslag")
+    @click.argument("slug")
+    @click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False),
+                  help="FILE.html, or FILE.pdf (WeasyPrint).")
+    @with_appcontext
+    def verslag_command(slug, output):
+        """Write the participatieverslag (issue 12): the question, the rung offered, who was invited and
+        answered, what came out, offered versus wanted rung per area, and what the municipality does with
+        it. The numbers are the public results page's (small counts hidden)."""
+        from ..analysis.verslag import pdf_of
+        from ..cli import NO_TABLES, has_no_tables
+        from ..views.staff_report import build_verslag_html
+        reg = current_app.extensions["ladder"]
+        survey = reg.survey(slug)
+        if survey is None:
+            raise click.ClickException(f"no survey {slug!r}; see `ladder surveys`")
+        if not output.lower().endswith((".html", ".pdf")):
+            raise click.ClickException("-o must end in .html or .pdf")
+        if has_no_tables():
+            raise click.ClickException(NO_TABLES)
+        html = build_verslag_html(survey, reg, current_app.config["RESULTS_MIN_COUNT"])
+        if output.lower().endswith(".pdf"):
+            pdf = pdf_of(html)
+            if pdf is None:
+                raise click.ClickException("PDF needs WeasyPrint (pip install weasyprint); write .html instead")
+            with open(output, "wb") as fh:
+                fh.write(pdf)
+        else:
+            with open(output, "w", encoding="utf-8") as fh:
+                fh.write(html)
+        click.echo(f"{slug} written to {output}", err=True)

@@ -109,7 +109,12 @@ def dashboard(slug):
         locale=locale, area=area, channel=channel, represent=representativeness(survey),
         area_choices=[(a.code, pick(a.name, locale)) for a in survey.areas],
         channel_choices=[(c, _(w)) for c, w in CHANNEL_WORDS.items()],
-        now_local=local_time(datetime.now(timezone.utc)))
+        now_local=local_time(datetime.now(timezone.utc)), pdf_available=_weasyprint())
+
+
+def _weasyprint() -> bool:
+    import importlib.util
+    return importlib.util.find_spec("weasyprint") is not None
 
 
 def _csrf_ok() -> bool:

@@ -1,0 +1,74 @@
+"""The participatieverslag (issue 12): `ladder verslag SLUG` and the staff download tell the whole consultation."""
+import re
+
+import pytest
+
+from conftest import make_app
+from report_back_seed import publish, seed
+from test_staff import signed_in
+
+SLUG = "rotterdam-buurt-bestuurt"
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("verslag")
+    app = make_app(f"sqlite:///{folder / 'ladder.sqlite3'}", folder)
+    seed(app, SLUG, 240)
+    publish(app, SLUG, "We beginnen met zwerfvuil.")
+    from ladder import db, report_back
+    from ladder.views import registry
+    with app.test_request_context():
+        survey = registry().survey(SLUG)
+        report_back.save_item(survey, None, "Zwerfvuil", None, "Vaker vegen in de hele wijk.", None)
+        db.session().commit()
+    return app
+
+
+def test_the_command_writes_every_section_with_the_offered_rung_and_what_the_municipality_does(app, tmp_path):
+    out = tmp_path / "verslag.html"
+    result = app.test_cli_runner().invoke(args=["verslag", SLUG, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    html = out.read_text()
+    for heading in ("De vraag aan inwoners", "Hoeveel invloed de gemeente bood", "Wie zijn uitgenodigd",
+                    "Wie deden mee", "Wat kwam eruit", "Geboden en gewenste invloed per gebied",
+                    "Wat de gemeente ermee doet"):
+        assert heading in html, heading
+    assert "In totaal 240 antwoorden" in html
+    assert "Vaker vegen in de hele wijk." in html and "We beginnen met zwerfvuil." in html
+    assert re.search(r"geboden trede \d\. ", html)  # the survey's [offer], compared per area
+    assert "Meer groen in de straat." not in html  # free text is never in it
+
+
+def test_the_channels_add_up_to_the_total(app, tmp_path):
+    out = tmp_path / "verslag.html"
+    app.test_cli_runner().invoke(args=["verslag", SLUG, "-o", str(out)])
+    part = out.read_text().split("Antwoorden per kanaal", 1)[1].split("</table>", 1)[0]
+    counts = [int(n.replace(".", "")) for n in re.findall(r'<td class="num">([0-9.]+)</td>', part)]
+    assert sum(counts) == 240
+
+
+def test_a_pdf_when_weasyprint_is_there(app, tmp_path):
+    pytest.importorskip("weasyprint")
+    out = tmp_path / "verslag.pdf"
+    result = app.test_cli_runner().invoke(args=["verslag", SLUG, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes().startswith(b"%PDF")
+
+
+def test_bad_arguments_get_a_message(app, tmp_path):
+    runner = app.test_cli_runner()
+    unknown = runner.invoke(args=["verslag", "nergens", "-o", str(tmp_path / "v.html")])
+    assert unknown.exit_code != 0 and "no survey" in unknown.output
+    wrong = runner.invoke(args=["verslag", SLUG, "-o", str(tmp_path / "v.docx")])
+    assert wrong.exit_code != 0 and ".html or .pdf" in wrong.output
+    assert not (tmp_path / "v.docx").exists()
+
+
+def test_staff_download_is_the_same_document_and_only_for_their_municipality(app, tmp_path):
+    admin = signed_in(app, "admin", None)
+    download = admin.get(f"/beheer/s/{SLUG}/participatieverslag")
+    assert download.status_code == 200 and "attachment" in download.headers["Content-Disposition"]
+    assert "In totaal 240 antwoorden" in download.get_data(as_text=True)
+    other = signed_in(app, "editor", "Testgemeente")
+    assert other.get(f"/beheer/s/{SLUG}/participatieverslag").status_code in (403, 404)
