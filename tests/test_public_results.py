@@ -120,3 +120,13 @@ def test_numbers_on_r_the_dashboard_and_the_verslag_agree(sqlite_url, tmp_path, 
     assert compared > 0
     # the verslag's table of areas is the public page's, cell for cell
     assert area_rows(verslag, "Antwoorden per gebied</caption>") == area_rows(public, "Antwoorden per gebied</caption>")
+
+
+def test_long_labels_wrap_instead_of_running_off_a_phone():
+    from ladder.analysis.charts import LABEL_CHARS, bar_rows_svg
+    label = "Ik wil meedenken over plannen en ook zelf een voorstel kunnen doen voor mijn buurt"
+    svg = bar_rows_svg([(label, 5.0, "5"), ("Kort", 2.0, "2")], "Titel")
+    lines = re.findall(r'<text x="0" y="\d+" font-size="14" fill="#1b1b1b">([^<]+)</text>', svg)
+    assert " ".join(lines[:-1]) == label and len(lines) > 2
+    assert max(len(line) for line in lines) <= LABEL_CHARS
+    assert lines[-1] == "Kort"

@@ -313,6 +313,8 @@ BAR_FILLS = ("#154273",)
 # For ordered categories (rungs): one blue from dark to light, so the order shows in lightness too.
 RAMP = ("#0b2440", "#154273", "#2a5d94", "#4a7fb5", "#7fa7d1", "#b7d0ea", "#dce8f5")
 ROW_HEIGHT = 46  # label line (16) + bar (22) + gap (8)
+LINE = 17  # each further line of a long label
+LABEL_CHARS = 34
 BAR_MAX = 78  # percent of the width a full bar takes; the rest is room for its count
 
 
@@ -321,21 +323,39 @@ def _attr(value) -> str:
     return escape(str(value), quote=True)
 
 
+def _wrap(label: str, width: int = LABEL_CHARS) -> list[str]:
+    """A label in lines of at most ``width`` characters (SVG text does not wrap by itself; 34 characters of
+    14 px text fit the 288 px a 320 px screen leaves)."""
+    lines, line = [], ""
+    for word in label.split():
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    lines.append(line)
+    return lines
+
+
 def bar_rows_svg(rows, title: str, hidden_text: str = SMALL, fills=None) -> str:
     """One horizontal bar per row of ``(label, value, shown)``: ``value`` a number or None (hidden),
     ``shown`` the text printed beside the bar (the formatted count). Returns ``<svg>`` markup with a
-    ``<title>``; the table beside it holds the same numbers."""
+    ``<title>``; the table beside it holds the same numbers. Long labels wrap onto more lines."""
     rows = list(rows)
     top = max([v for _l, v, _s in rows if v is not None and v == v] or [0])
-    height = ROW_HEIGHT * max(len(rows), 1)
+    wrapped = [_wrap(str(label)) for label, _v, _s in rows]
+    height = sum(ROW_HEIGHT + LINE * (len(lines) - 1) for lines in wrapped) or ROW_HEIGHT
     parts = [f'<svg class="bars" xmlns="http://www.w3.org/2000/svg" width="100%" height="{height}" '
              f'role="img" aria-label="{_attr(title)}" focusable="false"><title>{_attr(title)}</title>']
-    for i, (label, value, shown) in enumerate(rows):
-        y = i * ROW_HEIGHT
-        parts.append(f'<text x="0" y="{y + 14}" font-size="14" fill="#1b1b1b">{_attr(label)}</text>')
+    y = 0
+    for i, ((label, value, shown), lines) in enumerate(zip(rows, wrapped)):
+        for k, line in enumerate(lines):
+            parts.append(f'<text x="0" y="{y + 14 + LINE * k}" font-size="14" fill="#1b1b1b">{_attr(line)}</text>')
+        y += LINE * (len(lines) - 1)
         if value is None or value != value:
             parts.append(f'<text x="0" y="{y + 34}" font-size="13" font-style="italic" fill="#4a4a4a">'
                          f'{_attr(hidden_text)}</text>')
+            y += ROW_HEIGHT
             continue
         width = BAR_MAX * float(value) / top if top else 0.0
         fill = fills[i % len(fills)] if fills else BAR_FILLS[0]
@@ -343,5 +363,6 @@ def bar_rows_svg(rows, title: str, hidden_text: str = SMALL, fills=None) -> str:
                      f'stroke="#0b2440" stroke-width="1"/>')
         parts.append(f'<text x="{width:.2f}%" dx="6" y="{y + 34}" font-size="14" font-weight="bold" '
                      f'fill="#1b1b1b">{_attr(shown)}</text>')
+        y += ROW_HEIGHT
     parts.append("</svg>")
     return "".join(parts)
