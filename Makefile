@@ -6,7 +6,7 @@ PLUGINS := $(sort $(dir $(wildcard plugins/*/setup.cfg)))
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run serve test install install-test translations bench bench-export bench-cluster docs coverage-plugins clean screenshots
+.PHONY: run serve test install install-test translations bench bench-export bench-cluster docs coverage-plugins clean screenshots screenshots-report-back
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -66,6 +66,10 @@ bench-cluster: install-test
 # Screenshots at 320 px of a question page, the result page and the public results (docs/residents.rst shows them).
 screenshots: install-test
 	$(BIN)/python -m bench.screenshots docs/screenshots
+
+# Screenshots of /r/ and the staff dashboard at 320 and 1280 px with 300 seeded responses (docs/report-back.rst).
+screenshots-report-back: install-test
+	$(BIN)/python -m bench.screenshots_report_back docs/screenshots
 
 docs: install-test
 	$(BIN)/sphinx-build -W -b html docs docs/_build/html
