@@ -37,6 +37,7 @@ ACTIONS = {
     "delete": "Alle antwoorden verwijderd",
     "purge": "Antwoorden verwijderd na bewaartermijn",
     "report-back": "Terugkoppeling gewijzigd",
+    "rescore": "Plek op de ladder opnieuw berekend",
     "entry": "Papieren formulier ingevoerd",
     "entry-first": "Eerste invoer bewaard (dubbele invoer)",
     "entry-discard": "Invoer van papieren formulier weggegooid",
