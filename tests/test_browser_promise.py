@@ -70,6 +70,9 @@ def test_start_and_result_pages_state_the_offer_and_pass_axe(new_context, bundle
     app, live = bundled_live
     ctx = new_context(viewport={"width": width, "height": 800})
     page = ctx.new_page()
+    page.goto(live.url("/"))
+    assert page.locator(".offer-summary").count() >= 5
+    check_page(page, "index with the offers")
     for slug in ("molenwaard-dorpsoverleg", "zwijndrecht-dorpsraad-heerjansdam", "sudwest-fryslan-belangen"):
         page.goto(live.url(f"/s/{slug}"))
         assert page.locator("section.offer .offer-lead").first.is_visible()

@@ -198,3 +198,11 @@ def test_sudwest_fryslan_advises_only_on_the_funds_asked_about(ladder_app, ladde
     for title in absent:
         assert title not in text
     assert "Voldoet (nog) niet aan de regels" not in text
+
+
+def test_the_index_says_per_survey_how_much_say_it_gives(ladder_client):
+    text = plain(ladder_client.get("/").get_data(as_text=True))
+    molenwaard = text.index("Uw dorp, het dorpsoverleg en de dorpsagenda")
+    assert "Inspraak: De gemeente vraagt uw mening. Trede 2 van 6." in text[molenwaard:molenwaard + 400]
+    kompas = text.index("Participatiekompas")
+    assert "Inspraak:" not in text[kompas:kompas + 200]  # for officials: no offer

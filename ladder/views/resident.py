@@ -36,7 +36,7 @@ def index():
     surveys = sorted((s for s in registry().surveys.values() if lifecycle.is_open(s)),
                      key=lambda s: (s.municipality, s.slug))
     grouped = [(m, list(items)) for m, items in groupby(surveys, key=lambda s: s.municipality)]
-    return render_template("resident/index.html", grouped=grouped)
+    return render_template("resident/index.html", grouped=grouped, ladders=registry().ladders)
 
 
 @bp.get("/s/<slug>")
