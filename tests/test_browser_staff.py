@@ -13,6 +13,7 @@ import pytest
 from browser_support import (ANSWERS, SLUG, active, answer_survey, axe_violations, click_and_load,
                              describe_violations, focused_matches, path_of, press_and_load, press_tab_expect,
                              table_rows, tab_to)
+from staff_signin import code_for, stored_secret
 
 pytestmark = pytest.mark.browser
 
@@ -43,10 +44,26 @@ def assert_at(page, path):
 
 
 def sign_in(page, live, email, password=PASSWORD):
+    """Sign in, with the second factor when it is asked (set up on the first sign-in, with codes from pyotp)."""
     page.goto(live.url("/beheer/inloggen"))
     page.fill("#email", email)
     page.fill("#password", password)
-    return click_and_load(page, "form:has(#email) button[type=submit]")
+    return second_factor(page, live, email, click_and_load(page, "form:has(#email) button[type=submit]"))
+
+
+def second_factor(page, live, email, response):
+    """Go through the second factor if the page asks for it: set it up, or give the current code."""
+    path = path_of(page).split("?")[0]
+    if path == "/beheer/inloggen/instellen":
+        secret = page.locator("#totp-secret").inner_text().replace(" ", "")
+        page.fill("#code", code_for(secret))
+        click_and_load(page, "form:has(#code) button[type=submit]")
+        assert page.locator("h1").inner_text() == "Uw herstelcodes"
+        return click_and_load(page, "main a.button")
+    if path == "/beheer/inloggen/code":
+        page.fill("#code", code_for(stored_secret(live.app, email)))
+        return click_and_load(page, "form:has(#code) button[type=submit]")
+    return response
 
 
 def fact(page, term):
@@ -102,6 +119,15 @@ def test_editor_signs_in_and_publishes_by_keyboard_and_residents_see_the_results
     staff.keyboard.type(editor_email)
     press_tab_expect(staff, "#password")
     staff.keyboard.type(PASSWORD)
+    press_and_load(staff, "Enter")
+    # The first sign-in sets up the second factor, still by keyboard: the key is on the page as text.
+    assert_at(staff, "/beheer/inloggen/instellen")
+    secret = staff.locator("#totp-secret").inner_text().replace(" ", "")
+    tab_to(staff, "#code")
+    staff.keyboard.type(code_for(secret))
+    press_and_load(staff, "Enter")
+    assert staff.locator("h1").inner_text() == "Uw herstelcodes"
+    tab_to(staff, "main a.button")
     press_and_load(staff, "Enter")
     assert_at(staff, "/beheer/")
     assert staff.locator(".signed-in").inner_text().startswith(editor_email)
@@ -234,8 +260,22 @@ def test_axe_finds_no_violations_on_any_staff_or_results_page(new_context, live)
     audit(anon, "results, not yet published", 200, anon.goto(live.url(f"/r/{SLUG}")))
 
     # Editor: home, dashboard with every form, withdraw for a resident, publish with and without text.
+    # The editor's first sign-in sets up the second factor: the page, a wrong code, the recovery codes.
     editor = new_context().new_page()
-    assert sign_in(editor, live, "REDACTEUR@example.org").status == 200  # the address in any case
+    editor.goto(live.url("/beheer/inloggen"))
+    editor.fill("#email", "REDACTEUR@example.org")  # the address in any case
+    editor.fill("#password", PASSWORD)
+    audit(editor, "second factor, set up", 200, click_and_load(editor, "form:has(#email) button[type=submit]"))
+    assert_at(editor, "/beheer/inloggen/instellen")
+    assert editor.locator("svg.qr[role=img]").is_visible()
+    secret = editor.locator("#totp-secret").inner_text().replace(" ", "")
+    editor.fill("#code", "12345")
+    audit(editor, "second factor, set up, wrong code", 401, click_and_load(editor, "form:has(#code) button[type=submit]"))
+    error_summary_leads_to(editor, "code")
+    editor.fill("#code", code_for(secret))
+    audit(editor, "recovery codes", 200, click_and_load(editor, "form:has(#code) button[type=submit]"))
+    assert editor.locator("ul.recovery-codes li").count() == 10
+    click_and_load(editor, "main a.button")
     assert_at(editor, "/beheer/")
     audit(editor, "home (editor)")
     audit(editor, "dashboard (editor)", 200, editor.goto(live.url(f"/beheer/s/{SLUG}")))
@@ -301,11 +341,28 @@ def test_axe_finds_no_violations_on_any_staff_or_results_page(new_context, live)
     audit(admin, "home (admin)")
     audit(admin, "audit log (admin)", 200, admin.goto(live.url("/beheer/audit")))
     log = admin.locator("main table").inner_text()
-    for action in ("sign-in-failed", "sign-in", "withdraw", "publish"):
+    for action in ("Inloggen mislukt", "Ingelogd", "Antwoorden ingetrokken", "Uitkomsten openbaar gemaakt"):
         assert action in log, action
+    admin.select_option("#actie", "sign-in")
+    audit(admin, "audit log, filtered (admin)", 200, click_and_load(admin, "form.filters button[type=submit]"))
+    assert set(admin.locator("main tbody td:nth-child(3)").all_inner_texts()) == {"Ingelogd"}
+
+    # A later sign-in asks for a code from the app: the page, and a wrong code.
+    again = new_context().new_page()
+    again.goto(live.url("/beheer/inloggen"))
+    again.fill("#email", "redacteur@example.org")
+    again.fill("#password", PASSWORD)
+    audit(again, "second factor, code", 200, click_and_load(again, "form:has(#email) button[type=submit]"))
+    assert_at(again, "/beheer/inloggen/code")
+    again.fill("#code", "12345")
+    audit(again, "second factor, wrong code", 401, click_and_load(again, "form:has(#code) button[type=submit]"))
+    error_summary_leads_to(again, "code")
+    again.fill("#code", code_for(stored_secret(live.app, "redacteur@example.org")))
+    click_and_load(again, "form:has(#code) button[type=submit]")
+    assert_at(again, "/beheer/")
     audit(admin, "404 (unknown staff page)", 404, admin.goto(live.url("/beheer/bestaat-niet")))
 
-    assert len(audited) == 22, audited
+    assert len(audited) == 29, audited
     assert not failures, "axe-core (WCAG 2.1 A/AA) found violations:\n" + "\n".join(
         f"{name}:\n{text}" for name, text in failures.items())
 
@@ -368,5 +425,5 @@ def test_staff_pages_work_without_javascript(new_context, live):
     staff.fill("#password", "fout wachtwoord!")
     assert click_and_load(staff, "form:has(#email) button[type=submit]").status == 401
     staff.fill("#password", PASSWORD)
-    click_and_load(staff, "form:has(#email) button[type=submit]")
+    second_factor(staff, live, email, click_and_load(staff, "form:has(#email) button[type=submit]"))
     assert_at(staff, f"/beheer/s/{SLUG}")
