@@ -40,6 +40,12 @@ def survey_dict(survey: Survey, ladder: Ladder, question_types) -> dict[str, Any
             } for q in p.questions],
         } for p in survey.pages],
         "ladder_definition": ladder_dict(ladder),
+        # who answers, and the rung the municipality offers (None for officials' surveys such as the Kompas)
+        "respondents": survey.respondents,
+        "offer": None if survey.offer is None else {
+            "rung": survey.offer.rung, "promise": dict(survey.offer.promise),
+            "compare": None if survey.offer.compare is None else list(survey.offer.compare),
+            "aspects": {a: {"rung": o.rung, "promise": dict(o.promise)} for a, o in survey.offer.aspects.items()}},
     }
 
 

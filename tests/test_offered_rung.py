@@ -206,3 +206,13 @@ def test_the_index_says_per_survey_how_much_say_it_gives(ladder_client):
     assert "Inspraak: De gemeente vraagt uw mening. Trede 2 van 6." in text[molenwaard:molenwaard + 400]
     kompas = text.index("Participatiekompas")
     assert "Inspraak:" not in text[kompas:kompas + 200]  # for officials: no offer
+
+
+def test_the_api_gives_the_offer_with_the_survey(ladder_client):
+    body = ladder_client.get("/api/v1/surveys/zwijndrecht-dorpsraad-heerjansdam").get_json()
+    assert body["respondents"] == "residents"
+    assert body["offer"]["rung"] == "raadplegen" and body["offer"]["compare"] is None
+    assert body["offer"]["aspects"]["dorpszaken"]["rung"] == "adviseren"
+    assert "advies" in body["offer"]["aspects"]["dorpszaken"]["promise"]["nl"]
+    kompas = ladder_client.get("/api/v1/surveys/rotterdam-participatiekompas").get_json()
+    assert kompas["respondents"] == "officials" and kompas["offer"] is None
