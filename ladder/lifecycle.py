@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from flask import has_request_context, request
 from sqlalchemy import select
 
 from . import db
@@ -40,21 +41,37 @@ _COLUMNS = (SurveyState.status, SurveyState.opens_on, SurveyState.closes_on, Sur
 
 
 def row(slug: str) -> SurveyState | None:
-    """The stored state with its results text, for the pages that show it."""
+    """The stored state with its results text, for the pages that show it (and may change it)."""
+    _forget()
     return db.session().get(SurveyState, slug)
 
 
-def of(survey: Survey) -> Lifecycle:
-    """The survey's effective lifecycle, read from the database on every call.
+# Never kept in memory between requests: with several workers or servers, a change made on one must be
+# refused on all of them from the next request on. Within one request the state is read once (a
+# submission asks for it twice: the 404 check and submit itself); what the read costs is in
+# docs/benchmarks.rst.
+_MEMO = "ladder.lifecycle"
 
-    Never kept in memory between requests: with several workers or servers, a change made on one must be
-    refused on all of them from the next request on (what the read costs is in docs/benchmarks.rst).
-    """
-    found = db.session().execute(select(*_COLUMNS).where(SurveyState.slug == survey.slug)).first()
-    if found is None:
-        return Lifecycle(survey.status, survey.opens, survey.closes, False, False)
-    status, opens_on, closes_on, invite_only, published_at = found
-    return Lifecycle(status, opens_on, closes_on, invite_only, published_at is not None)
+
+def of(survey: Survey) -> Lifecycle:
+    """The survey's effective lifecycle, as the database has it at the start of this request."""
+    memo = request.environ.setdefault(_MEMO, {}) if has_request_context() else {}
+    state = memo.get(survey.slug)
+    if state is None:
+        found = db.session().execute(select(*_COLUMNS).where(SurveyState.slug == survey.slug)).first()
+        if found is None:
+            state = Lifecycle(survey.status, survey.opens, survey.closes, False, False)
+        else:
+            status, opens_on, closes_on, invite_only, published_at = found
+            state = Lifecycle(status, opens_on, closes_on, invite_only, published_at is not None)
+        memo[survey.slug] = state
+    return state
+
+
+def _forget() -> None:
+    """A change is coming in this request: read the state again after it."""
+    if has_request_context():
+        request.environ.pop(_MEMO, None)
 
 
 def is_open(survey: Survey) -> bool:
@@ -63,6 +80,7 @@ def is_open(survey: Survey) -> bool:
 
 def editable_row(survey: Survey) -> SurveyState:
     """The survey's state row, created from the survey file's values on first change."""
+    _forget()
     state = db.session().get(SurveyState, survey.slug)
     if state is None:
         state = SurveyState(slug=survey.slug, status=survey.status, opens_on=survey.opens,
