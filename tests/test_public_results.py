@@ -118,6 +118,33 @@ def test_numbers_on_r_the_dashboard_and_the_verslag_agree(sqlite_url, tmp_path, 
                     assert shown == real, (label, row)
                     compared += 1
     assert compared > 0
+    # `ladder summary` (exact, --threshold 0) counts the same as the dashboard's cards
+    import json
+    printed = app.test_cli_runner().invoke(args=["summary", slug, "--format", "json", "--threshold", "0"])
+    assert printed.exit_code == 0, printed.output
+    summaries = json.loads(printed.output)
+    assert summaries["responses"] == 200
+    with app.app_context():
+        from ladder.text import pick
+        from ladder.views import registry
+        labels = {q.id: pick(q.label) for q in registry().survey(slug).questions}
+    agreed = 0
+    for name, column, heading in (("crosstab-area", "count", "Aantal"), ("ranking-borda", "points", "Punten")):
+        totals: dict[str, int] = {}
+        for row in summaries["summaries"].get(name, []):
+            totals[row["question"]] = totals.get(row["question"], 0) + int(row[column])
+        for qid, total in totals.items():
+            card = exact.get(labels[qid])
+            if card is None:  # the area question: its own table per area
+                continue
+            headings = re.findall(r"<th scope=\"col\"[^>]*>([^<]+)</th>",
+                                  dashboard.split(f">{labels[qid]}<", 1)[1].split("</thead>", 1)[0])
+            if heading not in headings:  # a ranking in the crosstab (its first place): compared by Borda
+                continue
+            position = headings.index(heading) - 1
+            assert sum(int(cells[position].replace(".", "")) for cells in card.values()) == total, (qid, name)
+            agreed += 1
+    assert agreed > 0
     # the verslag's table of areas is the public page's, cell for cell
     assert area_rows(verslag, "Antwoorden per gebied</caption>") == area_rows(public, "Antwoorden per gebied</caption>")
 
