@@ -76,6 +76,12 @@ SURVEYS_FOLDER = "surveys"
 # a survey's municipality may have its own: {"Molenwaard": "Antwoordnummer 1\n2970 VB Molenwaard"}.
 RETURN_ADDRESS = ""
 RETURN_ADDRESSES: dict = {}
+# The address residents type, for invitation letters, QR codes and the codes CSV, e.g.
+# "https://inspraak.gemeente.nl"; empty: the address the staff page was asked on (docs/report-back.rst).
+BASE_URL = ""
+# Population figures per survey for the dashboard's and the participatieverslag's representativeness:
+# {"slug": "/path/to/kerncijfers.csv"} (a CBS-shaped margins file, see docs/analysts.rst).
+SURVEY_MARGINS: dict = {}
 REMEMBER_COOKIE_HTTPONLY = True
 REMEMBER_COOKIE_SAMESITE = "Lax"
 # LADDER_PRODUCTION=true: cookies only over HTTPS; see ladder.app.create_app.
