@@ -94,3 +94,19 @@ def test_times_are_in_the_netherlands():
 def test_the_report_downloads(editor):
     response = editor.get(f"/beheer/s/{MINE}/rapport")
     assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
+
+
+def test_representativeness_on_top_when_the_installation_has_population_figures(sqlite_url, tmp_path):
+    from pathlib import Path
+
+    from report_back_seed import seed
+    slug = "molenwaard-dorpsoverleg"
+    margins = Path(__file__).parents[1] / "plugins/molenwaard/ladder_molenwaard/data/sample_margins.csv"
+    app = make_app(sqlite_url, tmp_path, SURVEY_MARGINS={slug: str(margins)})
+    seed(app, slug, 120)
+    admin = signed_in(app, "admin", None)
+    html = admin.get(f"/beheer/s/{slug}").get_data(as_text=True)
+    index = re.search(r'glance__number">(\d+)</span> <span class="glance__label">representativiteit', html)
+    assert index and 0 < int(index.group(1)) <= 100
+    verslag = admin.get(f"/beheer/s/{slug}/participatieverslag").get_data(as_text=True)
+    assert f"Representativiteit tegenover de inwoners (CBS): {index.group(1)} op 100" in verslag
