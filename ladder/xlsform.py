@@ -103,9 +103,10 @@ class _Parser:
     """expr := and ('or' and)* ; and := cmp ('and' cmp)* ; cmp := primary (op primary)? ;
     primary := '(' expr ')' | name '(' args ')' | ${ref} | . | number | 'literal'"""
 
-    def __init__(self, text: str):
+    def __init__(self, text: str, allow_names: bool = False):
         self.toks = _tokens(text)
         self.i = 0
+        self.allow_names = allow_names
 
     def peek(self):
         return self.toks[self.i] if self.i < len(self.toks) else (None, None)
@@ -164,6 +165,8 @@ class _Parser:
             return Node("ref", value[2:-1])
         if kind == "SELF_REF":
             return Node("self")
+        if kind == "NAME" and self.allow_names:  # a column of the choices sheet, in a choice_filter
+            return Node("name", value)
         if kind == "NUMBER":
             return Node("lit", float(value) if "." in value else int(value))
         if kind == "SYSTEM_LITERAL":
@@ -175,6 +178,32 @@ class _Parser:
 
 def parse_xpath(text: str) -> Node:
     return _Parser(text).parse()
+
+
+def _refs(node: Node) -> bool:
+    return node.kind == "ref" or any(_refs(a) for a in node.args if isinstance(a, Node))
+
+
+def _keeps(node: Node, row: Mapping[str, Any], value: str) -> bool:
+    """Evaluate a fixed choice_filter on one row of the choices sheet."""
+    def operand(n):
+        if n.kind == "lit":
+            return n.value
+        if n.kind == "name":
+            return row.get(n.value, "")
+        if n.kind == "self":
+            return value
+        raise Unsupported("choice_filter compares columns of the choices sheet with fixed values only")
+    if node.kind == "and":
+        return all(_keeps(a, row, value) for a in node.args)
+    if node.kind == "or":
+        return any(_keeps(a, row, value) for a in node.args)
+    if node.kind == "call" and node.value == "not" and len(node.args) == 1:
+        return not _keeps(node.args[0], row, value)
+    if node.kind == "cmp" and node.value in ("=", "!="):
+        left, right = (str(operand(a)) for a in node.args)
+        return (left == right) == (node.value == "=")
+    raise Unsupported("choice_filter uses more than =, !=, and, or, not()")
 
 
 _FLIP = {"=": "=", "!=": "!=", ">=": "<=", "<=": ">=", ">": "<", "<": ">"}
@@ -690,10 +719,17 @@ class _Importer:
         return out
 
     def _choice_filter(self, row, choices, question):
-        """``choice_filter`` maps when it keeps choices by an earlier answer: shown as one question per value of
-        that answer is not possible, so only a filter that names no other question (a fixed one) maps."""
-        raise Unsupported("choice_filter that depends on an earlier answer is not supported; "
-                          "split the question into one question per case with relevant")
+        """A ``choice_filter`` maps when it is fixed (``groep = 'a'``, on the choices sheet's columns): the
+        question keeps the choices it selects. One that depends on an earlier answer (``state = ${state}``)
+        does not: ladder's choices do not change with answers."""
+        node = _Parser(str(row["choice_filter"]), allow_names=True).parse()
+        if _refs(node):
+            raise Unsupported("choice_filter that depends on an earlier answer is not supported; "
+                              "split the question into one question per case with relevant")
+        kept = [c for c in choices if _keeps(node, c["_row_data"], c["value"])]
+        if not kept:
+            raise Unsupported("choice_filter keeps no choices")
+        question["choices"] = [{"value": c["value"], "label": c["label"]} for c in kept]
 
     def _ladder_columns(self, row, target):
         """Settings XLSForm has no column for, written by export_xlsform in ``ladder_<key>`` columns."""

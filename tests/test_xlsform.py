@@ -219,3 +219,17 @@ def test_exported_forms_are_valid_xlsforms_for_pyxform(slug, tmp_path):
     export_xlsform(REGISTRY.surveys[slug].definition, tmp_path / "form.xlsx")
     result = convert(xlsform=str(tmp_path / "form.xlsx"), validate=False)
     assert "<h:html" in result.xform and result.warnings == []
+
+
+def test_a_fixed_choice_filter_keeps_its_choices_and_one_on_an_earlier_answer_is_reported(tmp_path):
+    choices = [("list_name", "name", "label", "groep"), ("plek", "a", "Dorpshuis", "binnen"),
+               ("plek", "b", "Sportveld", "buiten"), ("plek", "c", "Bibliotheek", "binnen")]
+    rows = [("type", "name", "label", "choice_filter", "required"),
+            ("select_one plek", "binnen", "Waar binnen?", "groep = 'binnen'", "yes"),
+            ("select_one plek", "elders", "Waar anders?", "groep != 'binnen' or name = 'c'", "yes"),
+            ("select_one plek", "volgend", "En dan?", "groep = ${binnen}", "yes")]
+    imported = import_xlsform(workbook(tmp_path / "f.xlsx", rows, choices))
+    questions = {q["id"]: q for p in imported.data["pages"] for q in p["questions"]}
+    assert [c["value"] for c in questions["binnen"]["choices"]] == ["a", "c"]
+    assert [c["value"] for c in questions["elders"]["choices"]] == ["b", "c"]
+    assert [(p.row, "earlier answer" in p.reason) for p in imported.unsupported] == [(4, True)]
