@@ -128,6 +128,11 @@ class QuestionType:
         """Return the JSON Schema of the value the API accepts: exactly what ``parse`` accepts."""
         return {"type": "string"}
 
+    def unanswered_schema(self, question: Question, survey: Survey) -> dict[str, Any]:
+        """The JSON Schema of the values ``parse`` takes as "not answered" (an optional question allows
+        them beside ``schema``). The default matches ``_empty``: null, a blank string, an empty list."""
+        return {"anyOf": [{"type": "null"}, {"type": "string", "pattern": "^\\s*$"}, {"const": []}]}
+
     # words
     def answer_text(self, question: Question, value: Any, survey: Survey, locale: str) -> str:
         """The answer as the resident would say it, for the check page, result page and exports."""
@@ -225,8 +230,14 @@ class SingleChoice(QuestionType):
 
     name = "single_choice"
     needs_choices = True
+    options = frozenset({"ordered"})  # ordered = true: the choices go from low to high (nooit, soms, vaak)
     template = "questions/choices.html"
     multiple = False
+
+    def check(self, question, survey_areas=()):
+        super().check(question, survey_areas)
+        if not isinstance(question.options.get("ordered", False), bool):
+            raise ValueError("ordered must be true or false")
 
     def field(self, question, survey, locale):
         from wtforms import RadioField
@@ -252,7 +263,8 @@ class SingleChoice(QuestionType):
 
     def columns(self, question, survey, locale="nl"):
         return [Column(question.id, "category", pick(question.label, locale), (question.id,),
-                       categories=tuple(_values(question)), value_labels=_choice_labels(question, locale))]
+                       categories=tuple(_values(question)), ordered=question.options.get("ordered") is True,
+                       value_labels=_choice_labels(question, locale))]
 
     def summary(self, question, frame, survey, locale="nl"):
         col = self.columns(question, survey, locale)[0]
@@ -321,6 +333,9 @@ class MultipleChoice(QuestionType):
         if "max_choices" in question.options:
             schema["maxItems"] = question.options["max_choices"]
         return schema
+
+    def unanswered_schema(self, question, survey):
+        return {"enum": [None, "", []]}  # parse reads null and "" as []; a blank " " is not a list
 
     def answer_text(self, question, value, survey, locale):
         return ", ".join(question.choice_label(v, locale) for v in value) if value else "—"
@@ -413,7 +428,10 @@ class Scale(QuestionType):
 
     def schema(self, question, survey):
         low, high = self.bounds(question)
-        return {"type": "integer", "minimum": low, "maximum": high}
+        # parse also reads the form's text ("3", " 03 "): one or two ASCII digits, blanks around them
+        digits = "|".join(f"0?{i}" if i < 10 else str(i) for i in range(low, high + 1) if 0 <= i <= 99)
+        return {"anyOf": [{"type": "integer", "minimum": low, "maximum": high},
+                          {"type": "string", "pattern": f"^\\s*({digits})\\s*$"}]}
 
     def value_labels(self, question, locale) -> dict[int, str]:
         low, high = self.bounds(question)
@@ -480,6 +498,9 @@ class ShortText(QuestionType):
         # Required: at least one character that is not a space. Otherwise any allowed characters.
         pattern = f"^{allowed}*[^{_FORBIDDEN_CLASS}\\s]{allowed}*$" if question.required else f"^{allowed}*$"
         return {"type": "string", "maxLength": self.max_length(question), "pattern": pattern}
+
+    def unanswered_schema(self, question, survey):
+        return {"type": "null"}  # a blank text is in ``schema`` already; a list is not a text
 
     def summary(self, question, frame, survey, locale="nl"):
         found = super().summary(question, frame, survey, locale)
@@ -790,6 +811,9 @@ class Ranking(QuestionType):
     def schema(self, question, survey):
         return {"type": "array", "items": {"type": "string", "enum": _values(question)},
                 "uniqueItems": True, "minItems": self.top(question), "maxItems": self.top(question)}
+
+    def unanswered_schema(self, question, survey):
+        return {"enum": [None, "", []]}
 
     def answer_text(self, question, value, survey, locale):
         if not value:

@@ -353,7 +353,7 @@ def test_xlsx_roundtrip_with_codebook(frame, filled):
     reg, survey = filled[2], filled[3]
     buf = _export(frame, survey, reg, "xlsx")
     sheets = pd.read_excel(buf, sheet_name=None)
-    assert set(sheets) == {"antwoorden", "codebook"}
+    assert set(sheets) == {"antwoorden", "labels", "codebook"}
     back = sheets["antwoorden"]
     assert back["huidig"].tolist() == frame["huidig"].astype(str).tolist()
     assert back["kosten"].fillna(-1).astype(int).tolist() == frame["kosten"].fillna(-1).tolist()
@@ -388,7 +388,9 @@ def test_sav_keeps_value_labels(frame, filled, tmp_path):
     data, meta = pyreadstat.read_sav(str(path))
     assert len(data) == len(KNOWN)
     assert meta.variable_value_labels["rung_huidig"][1.0] == "Informeren"
-    assert meta.variable_value_labels["betrokken"] == {1.0: "Nooit", 2.0: "Soms", 3.0: "Vaak"}
+    assert meta.variable_value_labels["betrokken"] == {1.0: "Nooit", 2.0: "Soms", 3.0: "Vaak",
+                                                       -1.0: "niet getoond (overgeslagen door de vragenlijst)",
+                                                       -2.0: "leeg gelaten"}  # user-missing (issue 15)
     assert meta.variable_value_labels["gewenst"][6.0] == "6 zelf regelen"
     assert meta.column_names_to_labels["huidig"] == "Hoeveel inspraak heeft u nu?"
     assert data["gewenst"].tolist() == [float(r[3]) for r in KNOWN]

@@ -183,7 +183,7 @@ def aspect_ids(survey) -> list[str]:
     return list(survey.aspects) or ["rung"]
 
 
-def _read(engine, survey, registry, lad, include_text, chunksize, lenient=False) -> list[_Col]:
+def _read(engine, survey, registry, lad, include_text, chunksize, lenient=False, include_id=False) -> list[_Col]:
     """Select the frame's columns chunk by chunk; ``lenient`` reads answers an older version stored
     unchecked (lone surrogates, NUL), which the fast path refuses, replaced by U+FFFD."""
     sqlite = engine.dialect.name == "sqlite"
@@ -191,6 +191,10 @@ def _read(engine, survey, registry, lad, include_text, chunksize, lenient=False)
     area_col = _Col("area", "category", [a.code for a in survey.areas])
     plans: list[_Plan] = [_Plan([Response.area], lambda vals: area_col.add(vals[0]))]
     columns: list[_Col] = [area_col]
+    if include_id:  # the row's id in the database, to join weights or later corrections on
+        id_col = _Col("response_id", "integer")
+        plans.insert(0, _Plan([Response.id], lambda vals: id_col.add(vals[0])))
+        columns.insert(0, id_col)
     described = [col for _q, col in question_columns(survey, registry) if include_text or col.kind != "text"]
     answer_cols, answer_plans = _plans(described, _answers_source(engine, lenient))
     columns += answer_cols
@@ -260,14 +264,15 @@ def _read(engine, survey, registry, lad, include_text, chunksize, lenient=False)
 
 
 def response_frame(db: str | Engine, survey, *, chunksize: int = DEFAULT_CHUNKSIZE, ladder=None, registry=None,
-                   include_text: bool = True) -> pd.DataFrame:
+                   include_text: bool = True, include_id: bool = False) -> pd.DataFrame:
     """One row per (not withdrawn) response to ``survey``, read from ``db`` in chunks of ``chunksize``.
 
     ``db`` is a database URL or a SQLAlchemy engine. Columns: ``area``; per question its answer
     (multiple choice as ``<qid>__<value>`` booleans, ranking as ``<qid>_1..<qid>_k``); ``rung_<aspect>``
     per aspect (ordered categorical of the ladder's rung ids); ``survey_version``, ``locale``,
     ``created_at`` (UTC). ``frame.attrs`` holds ``survey`` (slug), ``ladder`` (id) and ``labels``
-    (column -> {value: label}); see :func:`codebook`.
+    (column -> {value: label}); see :func:`codebook`. ``include_id`` puts the response's database id
+    first as ``response_id`` (to join weights or corrections on).
     """
     if registry is None:
         raise ValueError("response_frame needs registry= (see ladder.plugins.load_registry)")
@@ -275,10 +280,11 @@ def response_frame(db: str | Engine, survey, *, chunksize: int = DEFAULT_CHUNKSI
     engine, owned = _engine(db)
     try:
         try:
-            columns = _read(engine, survey, registry, lad, include_text, chunksize)
+            columns = _read(engine, survey, registry, lad, include_text, chunksize, include_id=include_id)
         except (DBAPIError, UnicodeDecodeError):
             log.warning("survey %s holds answers the database cannot decode; reading them leniently", survey.slug)
-            columns = _read(engine, survey, registry, lad, include_text, chunksize, lenient=True)
+            columns = _read(engine, survey, registry, lad, include_text, chunksize, lenient=True,
+                            include_id=include_id)
     finally:
         if owned:
             engine.dispose()

@@ -13,7 +13,7 @@ from flask.cli import with_appcontext
 from ..hookspecs import hookimpl
 
 
-def _survey_and_frame(slug):
+def _survey_and_frame(slug, include_id=False):
     from ..analysis import response_frame
     from ..cli import NO_TABLES, has_no_tables
     reg = current_app.extensions["ladder"]
@@ -22,7 +22,7 @@ def _survey_and_frame(slug):
         raise click.ClickException(f"no survey {slug!r}; see `ladder surveys`")
     if has_no_tables():  # before reading: the reader would retry "leniently" and warn about decoding
         raise click.ClickException(NO_TABLES)
-    frame = response_frame(current_app.config["DATABASE_URL"], survey, registry=reg)
+    frame = response_frame(current_app.config["DATABASE_URL"], survey, registry=reg, include_id=include_id)
     return reg, survey, frame
 
 
@@ -109,21 +109,37 @@ def register_commands(cli):
                   help="csv, xlsx, parquet, json, sav, or a format a plugin adds.")
     @click.option("-o", "--output", "output", default=None,
                   help="File to write; default SLUG.EXT; '-' writes to standard output.")
+    @click.option("--labels/--codes", "labels", default=None,
+                  help="Value labels ('Soms') or codes ('soms', the default) in the cells (csv, xlsx, json).")
+    @click.option("--dialect", type=click.Choice(["default", "excel-nl"]), default=None,
+                  help="csv only: default (comma, decimal point, UTC) or excel-nl (semicolon, decimal comma, "
+                       "ja/nee, local time) for Dutch Excel.")
+    @click.option("--margins", "margins_path", type=click.Path(exists=True, dir_okay=False), default=None,
+                  help="CBS-shaped population figures per area: adds the columns response_id and weight.")
+    @click.option("--bounds", **BOUNDS)
+    @click.option("--scope", **SCOPE)
     @with_appcontext
-    def export_command(slug, fmt, output):
+    def export_command(slug, fmt, output, labels, dialect, margins_path, bounds, scope):
         """Write a survey's responses (one row per response) to a file."""
         from ..analysis import export
         exporters = current_app.extensions["ladder"].exporters
         exporter = exporters.get(fmt)
         if exporter is None:
             raise click.ClickException(f"unknown format {fmt!r}; choose from {', '.join(sorted(exporters))}")
-        reg, survey, frame = _survey_and_frame(slug)
+        options = {k: v for k, v in (("labels", labels), ("dialect", dialect)) if v is not None}
+        unknown = [k for k in options if k not in exporter.options]
+        if unknown:
+            flag = {"labels": "--labels/--codes", "dialect": "--dialect"}[unknown[0]]
+            raise click.ClickException(f"{flag} does not apply to format {fmt!r}")
+        reg, survey, frame = _survey_and_frame(slug, include_id=bool(margins_path))
+        if margins_path:  # weights asked for: every row gets its id and its weight
+            _weigh(frame, survey, margins_path, bounds, scope)
         if output == "-":
-            export(frame, survey, fmt, sys.stdout.buffer, registry=reg)
+            export(frame, survey, fmt, sys.stdout.buffer, registry=reg, **options)
             sys.stdout.buffer.flush()
             return
         path = output or f"{slug}.{exporter.extension}"
-        export(frame, survey, fmt, path, registry=reg)
+        export(frame, survey, fmt, path, registry=reg, **options)
         click.echo(f"{len(frame)} responses written to {path}", err=True)
 
     @cli.command("summary")
