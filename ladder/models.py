@@ -214,6 +214,7 @@ class PendingEntry(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     survey_slug: Mapped[str] = mapped_column(String(100), index=True)
     channel: Mapped[str] = mapped_column(String(10))  # paper or assisted
+    locale: Mapped[str] = mapped_column(String(8), default="nl")  # the language of the paper form
     label: Mapped[str | None] = mapped_column(String(50))  # the number staff wrote on the paper form
     double: Mapped[bool] = mapped_column(default=False)
     stage: Mapped[str] = mapped_column(String(10), default="first")  # first, waiting (for the second), second

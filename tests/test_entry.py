@@ -26,10 +26,12 @@ def form_values(values):
     return {k: ([str(x) for x in v] if isinstance(v, list) else str(v)) for k, v in values.items()}
 
 
-def begin(client, channel="paper", double=False, label=""):
+def begin(client, channel="paper", double=False, label="", locale=None):
     page = client.get(f"/beheer/s/{SLUG}/invoeren")
     assert page.status_code == 200
     data = {"csrf_token": token(page.data), "channel": channel, "label": label}
+    if locale:
+        data["locale"] = locale
     if double:
         data["double"] = "y"
     started = client.post(f"/beheer/s/{SLUG}/invoeren", data=data)
@@ -82,6 +84,14 @@ def test_assisted_answers_are_recorded_as_assisted(app):
     key_in(client, channel="assisted")
     with app.app_context():
         assert db.session().scalar(select(Response.channel)) == "assisted"
+
+
+def test_a_form_printed_in_frisian_is_stored_with_its_language(app):
+    client = signed_in(app, "editor")
+    check = key_pages(client, begin(client, locale="fy"), PAGES)
+    assert client.post(check, data={"csrf_token": token(client.get(check).data)}).status_code == 200
+    with app.app_context():
+        assert db.session().scalar(select(Response.locale)) == "fy"
 
 
 def test_a_page_with_wrong_answers_is_refused_with_the_residents_messages_and_nothing_stored(app):

@@ -38,6 +38,7 @@ class StartForm(FlaskForm):
                         description=_l("Schrijf hetzelfde nummer op het papier. Bij dubbele invoer vindt de tweede "
                                        "invoerder het formulier zo terug."),
                         validators=[Optional(), Length(max=50, message=_l("Gebruik hoogstens 50 tekens."))])
+    locale = SelectField(_l("Taal van het formulier"), default="nl")
     double = BooleanField(_l("Dubbele invoer: een collega voert hetzelfde formulier nog een keer in"))
 
 
@@ -111,12 +112,14 @@ def _waiting(survey):
 def start(slug):
     survey = auth.staff_survey(slug, edit=True)
     form = StartForm()
+    form.locale.choices = [SelectChoice(code, LANGUAGES.get(code, code)) for code in survey.locales]
     if request.method == "POST" and _valid(form):
         if not lifecycle.is_open(survey):
             flash(_("Deze vragenlijst is nu niet open. Antwoorden kunnen alleen worden ingevoerd als de "
                     "vragenlijst open is."))
             return redirect(url_for(".start", slug=slug))
-        entry = PendingEntry(survey_slug=survey.slug, channel=form.channel.data, label=form.label.data or None,
+        entry = PendingEntry(survey_slug=survey.slug, channel=form.channel.data, locale=form.locale.data,
+                             label=form.label.data or None,
                              double=form.double.data, stage="first", answers={}, keyed_by=current_user.email,
                              page=survey.pages[0].id)
         db.session().add(entry)
@@ -278,7 +281,7 @@ def _store(entry, survey, answers, invite_code, status):
         audit.record("entry", survey, detail)
 
     try:
-        done = submit(registry(), survey, answers, locale="nl", channel=channel, invite_code=invite_code,
+        done = submit(registry(), survey, answers, locale=entry.locale, channel=channel, invite_code=invite_code,
                       before_commit=consume)
     except _AlreadyStored:
         flash(_("Dit formulier is al opgeslagen."))

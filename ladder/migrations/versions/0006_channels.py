@@ -24,6 +24,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer, primary_key=True),
         sa.Column("survey_slug", sa.String(100), nullable=False, index=True),
         sa.Column("channel", sa.String(10), nullable=False),
+        sa.Column("locale", sa.String(8), nullable=False),
         sa.Column("label", sa.String(50)),
         sa.Column("double", sa.Boolean, nullable=False),
         sa.Column("stage", sa.String(10), nullable=False),
