@@ -50,7 +50,8 @@ def place(answers: Mapping[str, Any]) -> list[Placement]:
     chosen = [r.id for r in ROLES if r.id in (answers.get("rollen") or [])]
     if not chosen:
         role = ROLES_BY_ID[DEFAULT_ROLE]
-        reasons = ("U koos geen rol. Dan werkt uw raad als adviseur (klankbord).", role.from_municipality)
+        # what the raad may expect of the municipality is the survey's [offer]: the result page shows it once
+        reasons = ("U koos geen rol. Dan werkt uw raad als adviseur (klankbord).",)
         return [Placement(aspect=DEFAULT_ROLE, rung=ROLE_RUNGS[DEFAULT_ROLE],
                           reasons=reasons + _notes(DEFAULT_ROLE, answers))]
     return [_placement(role_id, answers) for role_id in chosen]
@@ -58,7 +59,7 @@ def place(answers: Mapping[str, Any]) -> list[Placement]:
 
 def _placement(role_id: str, answers: Mapping[str, Any]) -> Placement:
     role = ROLES_BY_ID[role_id]
-    reasons = [role.what, role.from_municipality]
+    reasons = [role.what]  # what the raad may expect of the municipality: the [offer] box on the result page
     subjects = [SUBJECTS[s] for s in answers.get(subjects_question(role_id)) or [] if s in SUBJECTS]
     if subjects:
         reasons.append(f"Onderwerpen: {', '.join(subjects)}.")

@@ -25,7 +25,7 @@ def survey():
 # ------------------------------------------------------------------------------------------ place
 # (answers, expected {aspect: rung} in order, expected reason fragments per aspect)
 PLACE_CASES = [
-    pytest.param({}, {"adviseur": "adviseren"}, {"adviseur": ["geen rol", "wat zij met uw advies doet"]},
+    pytest.param({}, {"adviseur": "adviseren"}, {"adviseur": ["geen rol"]},
                  id="geen-rol-is-adviseur"),
     pytest.param({"rollen": None, "terugkoppeling": "nooit"}, {"adviseur": "adviseren"},
                  {"adviseur": ["geen rol", "maak daar een afspraak over"]}, id="geen-rol-geen-terugkoppeling"),
@@ -33,7 +33,7 @@ PLACE_CASES = [
                  id="lege-lijst"),
     pytest.param({"rollen": ["initiatiefnemer"], "onderwerpen_initiatiefnemer": ["dorpshuis", "duurzaamheid"]},
                  {"initiatiefnemer": "zelfbeheer"},
-                 {"initiatiefnemer": ["U heeft een idee", "kennis en middelen",
+                 {"initiatiefnemer": ["U heeft een idee",
                                       "Onderwerpen: het dorpshuis en activiteiten, duurzaamheid en energie."]},
                  id="initiatiefnemer-met-onderwerpen"),
     pytest.param({"rollen": ["samenwerkingspartner"]}, {"samenwerkingspartner": "coproduceren"},
@@ -45,12 +45,22 @@ PLACE_CASES = [
                  {"belangenbehartiger": ["komt op voor belangen", "namens wie u spreekt"]},
                  id="belangenbehartiger-zonder-achterban"),
     pytest.param({"rollen": ["belangenbehartiger"], "achterban": ["peiling"]}, {"belangenbehartiger": "raadplegen"},
-                 {"belangenbehartiger": ["open zien"]}, id="belangenbehartiger-met-achterban"),
+                 {"belangenbehartiger": ["komt op voor belangen"]}, id="belangenbehartiger-met-achterban"),
     pytest.param({"rollen": ["procesbewaker", "adviseur"], "onderwerpen_procesbewaker": ["wonen", "onbekend"],
                   "terugkoppeling": "altijd", "achterban": ["geen"]},
                  {"adviseur": "adviseren", "procesbewaker": "coproduceren"},
                  {"procesbewaker": ["Onderwerpen: wonen en bouwen."]}, id="twee-rollen-in-volgorde-van-de-tabel"),
 ]
+
+
+def test_what_the_raad_may_expect_is_the_offer_per_role_not_a_reason(survey):
+    """Issue 11: the result page shows the [offer] apart from the reasons, so the reasons do not repeat it."""
+    for role in ROLES:
+        offered = survey.offer.for_aspect(role.id)
+        assert offered.rung == rungs.ROLE_RUNGS[role.id], role.id
+        placement = {p.aspect: p for p in rungs.place({"rollen": [role.id]})}[role.id]
+        assert role.from_municipality not in placement.reasons
+    assert survey.offer.for_aspect(DEFAULT_ROLE).rung == rungs.ROLE_RUNGS[DEFAULT_ROLE]
 
 
 @pytest.mark.parametrize("answers, expected, fragments", PLACE_CASES)
