@@ -31,8 +31,8 @@ BUDGET = {
 DORPSZAKEN = {
     "horen": ("informeren", "U wilt op tijd horen wat de gemeente in Heerjansdam van plan is."),
     "mening": ("raadplegen", "U wilt uw mening kunnen geven. De gemeente hoort die, maar hoeft die niet te volgen."),
-    "advies": ("adviseren", "U wilt dat inwoners en de dorpsraad advies geven. De gemeente volgt dat advies "
-                            "in principe, en legt uit waarom als zij dat niet doet."),
+    "advies": ("adviseren", "U wilt dat inwoners en de dorpsraad advies geven, en dat de gemeente uitlegt "
+                            "waarom als zij het advies niet volgt."),
     "samen": ("coproduceren", "U wilt samen met de gemeente en de dorpsraad de plannen maken, "
                               "bijvoorbeeld in een klankbordgroep. Wat u samen afspreekt, geldt dan ook."),
     "beslissen": ("meebeslissen", "U wilt dat inwoners binnen vaste afspraken zelf beslissen. "

@@ -52,7 +52,7 @@ PLACE_CASES = [
                   "tevreden_raadplegen": 5}, {"dorpszaken": "coproduceren"}, ["klankbordgroep"], id="satisfied"),
     pytest.param({"zeggenschap_budget": "mening", "zeggenschap_dorpszaken": "advies", "kandidaat": "ja",
                   "gestemd": "ja", "tevreden_informeren": 4, "tevreden_raadplegen": 4},
-                 {"budget": "raadplegen", "dorpszaken": "adviseren"}, ["beslist zelf", "in principe"], id="both"),
+                 {"budget": "raadplegen", "dorpszaken": "adviseren"}, ["beslist zelf", "uitlegt waarom"], id="both"),
 ]
 
 
