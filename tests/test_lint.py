@@ -164,9 +164,8 @@ def test_readability_is_higher_for_plain_text():
 
 # ------------------------------------------------------------------------------------------ the command
 def test_the_bundled_surveys_pass_ladder_lint_with_no_errors(ladder_runner):
-    from ladder import load_survey
-    slugs = [load_survey(path).slug for path in BUNDLED]
-    result = ladder_runner.invoke(args=["lint", "--json", *slugs])
+    # by file, so the check runs whether or not the plugins are installed
+    result = ladder_runner.invoke(args=["lint", "--json", *map(str, BUNDLED)])
     body = json.loads(result.output)
     problems = [f"{s['slug']}: {f['where']}: {f['message']}" for s in body["surveys"] for f in s["findings"]
                 if f["level"] == ERROR]
