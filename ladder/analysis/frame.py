@@ -187,6 +187,39 @@ def _read(engine, survey, registry, lad, include_text, chunksize, lenient=False,
     """Select the frame's columns chunk by chunk; ``lenient`` reads answers an older version stored
     unchecked (lone surrogates, NUL), which the fast path refuses, replaced by U+FFFD."""
     sqlite = engine.dialect.name == "sqlite"
+    columns, plans, spans, query = _query(engine, survey, registry, lad, include_text, lenient, include_id)
+    with engine.connect() as conn:
+        if lenient and sqlite:  # text SQLite cannot decode (a lone surrogate) becomes U+FFFD
+            conn.connection.dbapi_connection.text_factory = lambda b: b.decode("utf-8", "replace")
+        try:
+            result = conn.execution_options(stream_results=True, yield_per=chunksize).execute(query)
+            for rows in result.partitions(chunksize):
+                cols = list(zip(*rows))
+                for plan, (a, b) in zip(plans, spans):
+                    plan.feed(cols[a:b])
+                del rows, cols
+        finally:
+            if lenient and sqlite:
+                conn.connection.dbapi_connection.text_factory = str
+    return columns
+
+
+def extraction_query(db: str | Engine, survey, registry, ladder=None, include_text: bool = True):
+    """The one SELECT :func:`response_frame` streams (columns ``c0``, ``c1``, ...: each answer pulled out
+    of the JSON by the database), for reading it another way (``bench/export.py`` reads it in one go)."""
+    engine, owned = _engine(db)
+    try:
+        query = _query(engine, survey, registry, resolve_ladder(survey, ladder, registry), include_text)[3]
+    finally:
+        if owned:
+            engine.dispose()
+    return select(*(c.label(f"c{i}") for i, c in enumerate(query.selected_columns))).where(
+        *query.whereclause.clauses).order_by(Response.id)
+
+
+def _query(engine, survey, registry, lad, include_text, lenient=False, include_id=False):
+    """The frame's columns, the plans that feed them, each plan's span of the selected values, and the query."""
+    sqlite = engine.dialect.name == "sqlite"
 
     area_col = _Col("area", "category", [a.code for a in survey.areas])
     plans: list[_Plan] = [_Plan([Response.area], lambda vals: area_col.add(vals[0]))]
@@ -246,20 +279,7 @@ def _read(engine, survey, registry, lad, include_text, chunksize, lenient=False,
     query = (select(*exprs)
              .where(Response.survey_slug == survey.slug, Response.withdrawn_at.is_(None))
              .order_by(Response.id))
-    with engine.connect() as conn:
-        if lenient and sqlite:  # text SQLite cannot decode (a lone surrogate) becomes U+FFFD
-            conn.connection.dbapi_connection.text_factory = lambda b: b.decode("utf-8", "replace")
-        try:
-            result = conn.execution_options(stream_results=True, yield_per=chunksize).execute(query)
-            for rows in result.partitions(chunksize):
-                cols = list(zip(*rows))
-                for plan, (a, b) in zip(plans, spans):
-                    plan.feed(cols[a:b])
-                del rows, cols
-        finally:
-            if lenient and sqlite:
-                conn.connection.dbapi_connection.text_factory = str
-    return columns
+    return columns, plans, spans, query
 
 
 
