@@ -42,6 +42,7 @@ ACTIONS = {
     "entry-first": "Eerste invoer bewaard (dubbele invoer)",
     "entry-discard": "Invoer van papieren formulier weggegooid",
     "paper": "Papieren vragenlijst gedownload",
+    "survey-file": "Vragenlijst ingelezen uit XLSForm",
     "user-add": "Account aangemaakt",
     "user-disable": "Account uitgezet",
     "user-enable": "Account aangezet",
@@ -114,12 +115,12 @@ def people() -> list[str]:
 
 
 def local_time(moment: datetime | None) -> str:
-    """A moment as Dutch clock time (Europe/Amsterdam, summer and winter time), e.g. 29-11-2026 01:51."""
+    """A moment as Dutch clock time (Europe/Amsterdam, summer and winter time), e.g. 29-11-2026, 01:51."""
     if moment is None:
         return ""
     if moment.tzinfo is None:  # SQLite returns naive UTC datetimes
         moment = moment.replace(tzinfo=ZoneInfo("UTC"))
-    return babel_dates.format_datetime(moment, "dd-MM-yyyy HH:mm", tzinfo=ZONE, locale="nl")
+    return babel_dates.format_datetime(moment, "short", tzinfo=ZONE, locale="nl")
 
 
 def label(action: str) -> str:

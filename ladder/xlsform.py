@@ -995,7 +995,6 @@ def _question_row(q, choice_rows, area_list):
 
 def write_survey_file(form, output, *, slug=None, municipality=None, skip_unsupported=False, echo=print) -> int:
     """``ladder import-xlsform``: import, report, and write the TOML survey file; returns the exit code."""
-    import tomli_w
     try:
         imported = import_xlsform(form, slug=slug, municipality=municipality)
     except XLSFormError as exc:
@@ -1018,6 +1017,15 @@ def write_survey_file(form, output, *, slug=None, municipality=None, skip_unsupp
     except SurveyFileError as exc:
         echo(f"error: the result is not a valid survey: {exc}")
         return 1
+    Path(output).write_text(survey_file_text(imported), encoding="utf-8")
+    echo(f"{imported.data['slug']}: {sum(len(p['questions']) for p in imported.data['pages'])} questions on "
+         f"{len(imported.data['pages'])} pages written to {output}")
+    return 0
+
+
+def survey_file_text(imported: Imported) -> str:
+    """The survey file (TOML) of an import, with the ladder sheet as ``[[placement]]`` or a stub comment."""
+    import tomli_w
     data = _without_none(imported.data)
     if imported.mapping:  # the ladder sheet: simple placement for an instance survey file
         data["placement"] = imported.mapping
@@ -1025,10 +1033,7 @@ def write_survey_file(form, output, *, slug=None, municipality=None, skip_unsupp
     if not imported.mapping:
         text = ("# Rung logic is not in XLSForm: add a `ladder` sheet (question, choice, aspect, rung) for simple\n"
                 "# placement, or give this file to a plugin author (load_survey(path, place=...)).\n") + text
-    Path(output).write_text(text, encoding="utf-8")
-    echo(f"{imported.data['slug']}: {sum(len(p['questions']) for p in imported.data['pages'])} questions on "
-         f"{len(imported.data['pages'])} pages written to {output}")
-    return 0
+    return text
 
 
 def _without_none(value):

@@ -93,3 +93,67 @@ def test_an_imported_xlsform_with_a_ladder_sheet_is_served(tmp_path, sqlite_url)
     answers = {"kent": "ja", "themas": ["groen"], "cijfer": 7, "volgorde": ["groen", "verkeer", "spelen"]}
     body = submit_api(app.test_client(), "inspraak", answers)
     assert [(p["aspect"], p["rung"]) for p in body["placements"]] == [("huidig", "raadplegen")]
+
+
+def test_an_editor_uploads_an_xlsform_sees_the_result_and_saves_it_for_the_next_start(tmp_path, sqlite_url):
+    import io
+    import re
+
+    from sqlalchemy import select
+
+    from ladder import db
+    from ladder.models import AuditEntry
+    from test_resident import token
+    from test_staff import signed_in
+    from test_xlsform import CHOICES, SURVEY, workbook
+    form = workbook(tmp_path / "form.xlsx", SURVEY, CHOICES, settings=[("form_title", "form_id"),
+                                                                        ("Inspraak", "inspraak")])
+    app = make_app(sqlite_url, tmp_path)
+    editor = signed_in(app, "editor")
+    page = editor.get("/beheer/xlsform")
+    assert page.status_code == 200
+    shown = editor.post("/beheer/xlsform", data={
+        "csrf_token": token(page.data), "municipality": "Andergemeente",  # not the editor's own: refused
+        "form_file": (io.BytesIO(form.read_bytes()), "form.xlsx")}, content_type="multipart/form-data")
+    assert shown.status_code == 422
+    shown = editor.post("/beheer/xlsform", data={
+        "csrf_token": token(page.data), "municipality": "Testgemeente",
+        "form_file": (io.BytesIO(form.read_bytes()), "form.xlsx")}, content_type="multipart/form-data")
+    html = shown.get_data(as_text=True)
+    assert shown.status_code == 200 and "Kent u het plan?" in html
+    assert not (tmp_path / "instance" / "surveys" / "inspraak.toml").exists()  # nothing saved yet
+    signed = re.search(r'name="survey_file" type="hidden" value="([^"]+)"', html).group(1)
+    tampered = editor.post("/beheer/xlsform/opslaan", data={"csrf_token": token(shown.data),
+                                                           "survey_file": signed[:-2] + "xx"})
+    assert tampered.status_code == 400
+    saved = editor.post("/beheer/xlsform/opslaan", data={"csrf_token": token(shown.data), "survey_file": signed})
+    assert saved.status_code == 302
+    assert (tmp_path / "instance" / "surveys" / "inspraak.toml").exists()
+    with app.app_context():
+        assert db.session().scalar(select(AuditEntry.action).where(AuditEntry.action == "survey-file"))
+    restarted = make_app(sqlite_url, tmp_path)
+    assert restarted.extensions["ladder"].survey("inspraak").municipality == "Testgemeente"
+
+
+def test_an_upload_with_unsupported_parts_is_not_offered_for_saving_and_analysts_cannot_upload(tmp_path, sqlite_url):
+    import io
+
+    from test_resident import token
+    from test_staff import signed_in
+    from test_xlsform import SURVEY, workbook
+    rows = [SURVEY[0], ("text", "naam", "Naam", None, None, "yes", None, None, None, None),
+            ("calculate", "som", None, None, None, None, None, None, None, None)]
+    form = workbook(tmp_path / "f.xlsx", rows)
+    app = make_app(sqlite_url, tmp_path)
+    editor = signed_in(app, "editor")
+    page = editor.get("/beheer/xlsform")
+    shown = editor.post("/beheer/xlsform", data={"csrf_token": token(page.data), "municipality": "Testgemeente",
+                                                 "form_file": (io.BytesIO(form.read_bytes()), "f.xlsx")},
+                        content_type="multipart/form-data")
+    html = shown.get_data(as_text=True)
+    assert shown.status_code == 422 and "calculations are not supported" in html and 'name="survey_file"' not in html
+    not_xlsform = editor.post("/beheer/xlsform", data={"csrf_token": token(page.data), "municipality": "Testgemeente",
+                                                       "form_file": (io.BytesIO(b"not a workbook"), "f.xlsx")},
+                              content_type="multipart/form-data")
+    assert not_xlsform.status_code == 422 and "geen XLSForm" in not_xlsform.get_data(as_text=True)
+    assert signed_in(app, "analyst").get("/beheer/xlsform").status_code == 403

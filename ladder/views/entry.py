@@ -11,7 +11,8 @@ from flask import (Blueprint, Response as FlaskResponse, abort, current_app, fla
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import delete, select
-from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringField
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import BooleanField, HiddenField, IntegerField, RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
@@ -313,3 +314,111 @@ def _page_of(survey):
 
 class _AlreadyStored(Exception):
     pass
+
+
+# --- XLSForm upload: see the result, then save it into the instance's survey folder -------------------------
+
+class UploadForm(FlaskForm):
+    form_file = FileField(_l("XLSForm-bestand (.xlsx)"), validators=[
+        FileRequired(_l("Kies een XLSForm-bestand.")), FileAllowed(["xlsx"], _l("Kies een .xlsx-bestand."))])
+    municipality = SelectField(_l("Gemeente"))
+    skip_unsupported = BooleanField(_l("Laat weg wat niet over te nemen is"))
+
+
+class SaveUploadForm(FlaskForm):
+    survey_file = HiddenField()
+
+
+def _signer():
+    from itsdangerous import URLSafeSerializer
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="ladder-xlsform-upload")
+
+
+@bp.route("/xlsform", methods=["GET", "POST"])
+@login_required
+def upload():
+    """Read an uploaded XLSForm and show the survey it gives, with what does not map; nothing is saved yet."""
+    import tempfile
+
+    from ..xlsform import XLSFormError, import_xlsform, survey_file_text
+    if current_user.role not in ("admin", "editor"):
+        abort(403)
+    form = UploadForm()
+    known = sorted({s.municipality for s in registry().surveys.values()})
+    form.municipality.choices = [SelectChoice(m, m) for m in (known if current_user.role == "admin"
+                                                              else [current_user.municipality])]
+    imported = error = text = None
+    if request.method == "POST" and _valid(form):
+        with tempfile.NamedTemporaryFile(suffix=".xlsx") as fh:
+            form.form_file.data.save(fh)
+            fh.flush()
+            try:
+                imported = import_xlsform(fh.name, municipality=form.municipality.data)
+            except XLSFormError:
+                error = _("Dit bestand is geen XLSForm dat we kunnen lezen.")
+        if imported is not None:
+            error = _check_upload(imported, form.skip_unsupported.data)
+            if error is None:
+                text = _signer().dumps(survey_file_text(imported))
+    status = 422 if (form.errors or error) else 200
+    return render_template("staff/entry_xlsform.html", form=form, imported=imported, error=error,
+                           save_form=SaveUploadForm(data={"survey_file": text}) if text else None), status
+
+
+def _check_upload(imported, skip):
+    from ..survey_file import SurveyFileError, survey_from_dict
+    if imported.unsupported and not skip:
+        return _("Een deel van het formulier is niet over te nemen (zie hieronder). Pas het formulier aan, of kies "
+                 "‘Laat weg wat niet over te nemen is’.")
+    if not imported.data["pages"]:
+        return _("Er blijven geen vragen over.")
+    try:
+        survey_from_dict(imported.data, question_types=registry().question_types)
+    except SurveyFileError as exc:
+        return _("Het resultaat is geen geldige vragenlijst: %(reason)s", reason=exc.reason)
+    if registry().survey(imported.data["slug"]) is not None:
+        return _("Er is al een vragenlijst met de naam %(slug)s. Geef het formulier een andere form_id.",
+                 slug=imported.data["slug"])
+    return None
+
+
+@bp.post("/xlsform/opslaan")
+@login_required
+def save_upload():
+    """Save the survey file shown on the upload page into the instance's survey folder."""
+    import tomllib
+
+    from itsdangerous import BadSignature
+
+    from ..default_plugins.instance_surveys import folder, load_instance_survey
+    from ..survey_file import SurveyFileError
+    if current_user.role not in ("admin", "editor"):
+        abort(403)
+    form = SaveUploadForm()
+    if not _valid(form):
+        abort(400)
+    try:
+        text = _signer().loads(form.survey_file.data or "")
+    except BadSignature:
+        abort(400)
+    data = tomllib.loads(text)
+    if current_user.role != "admin" and data.get("municipality") != current_user.municipality:
+        abort(403)
+    where = folder(current_app.config, current_app)
+    path = where / f"{data['slug']}.toml"
+    if path.exists() or registry().survey(data["slug"]) is not None:
+        flash(_("Er is al een vragenlijst met de naam %(slug)s.", slug=data["slug"]))
+        return redirect(url_for(".upload"))
+    where.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    try:
+        load_instance_survey(path)  # the same check as at start-up
+    except SurveyFileError as exc:
+        path.unlink()
+        flash(_("Het resultaat is geen geldige vragenlijst: %(reason)s", reason=exc.reason))
+        return redirect(url_for(".upload"))
+    audit.record("survey-file", municipality=data.get("municipality"), detail=f"{data['slug']} ({path.name})")
+    db.session().commit()
+    flash(_("De vragenlijst %(slug)s is opgeslagen. Na een herstart van de server staat hij in de lijst.",
+            slug=data["slug"]))
+    return redirect(url_for(".upload"))
