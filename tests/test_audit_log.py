@@ -123,8 +123,8 @@ def test_actions_in_dutch_and_times_in_dutch_clock_time(sqlite_app):
     add_entries(sqlite_app, 1, "withdraw", at=datetime(2026, 1, 15, 10, 0, tzinfo=timezone.utc))  # winter: +1
     html = admin.get(LOG).get_data(as_text=True)
     rows = table(html)
-    assert ["01-07-2026 12:00", "a@example.org", "Status gewijzigd"] in [r[:3] for r in rows]
-    assert ["15-01-2026 11:00", "a@example.org", "Antwoorden ingetrokken"] in [r[:3] for r in rows]
+    assert ["01-07-2026, 12:00", "a@example.org", "Status gewijzigd"] in [r[:3] for r in rows]
+    assert ["15-01-2026, 11:00", "a@example.org", "Antwoorden ingetrokken"] in [r[:3] for r in rows]
     assert "Nederlandse tijd" in html
     codes = {r[2] for r in rows}
     assert not codes & {"status", "withdraw", "sign-in", "export"}
