@@ -44,6 +44,7 @@ def test_saving_redirects_to_a_page_that_a_reload_does_not_post_again(app, clien
     again = client.get(posted.headers["Location"])  # Reload: a GET, the same code, no new draft
     assert first.status_code == again.status_code == 200
     assert shown_code(first.get_data(as_text=True)) == shown_code(again.get_data(as_text=True))
+    assert first.headers["Cache-Control"] == "no-store"  # shows a code: never kept for the next person
     with app.app_context():
         assert db.session().query(Draft).count() == 1
 
