@@ -138,3 +138,24 @@ def test_the_entry_screens_work_without_javascript(new_context, live):
     assert "Antwoorden opgeslagen" in page.locator("h1").inner_text()
     with live.app.app_context():
         assert db.session().scalar(select(Response.channel)) == "assisted"
+
+
+def test_the_xlsform_upload_and_its_preview_pass_axe(new_context, live, tmp_path):
+    from test_xlsform import CHOICES, SURVEY, workbook
+    form = workbook(tmp_path / "form.xlsx", SURVEY + [("calculate", "som") + (None,) * 8], CHOICES)
+    email = add_editor(live, "upload@example.org")
+    page = new_context().new_page()
+    page.goto(live.url("/beheer/inloggen"))
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    page.click("form:has(#email) button[type=submit]")
+    if path_of(page).startswith(SETUP):
+        page.fill("#code", code_for(secret_on_page(page.content())))
+        page.click("form button[type=submit]")
+        page.click("main a.button")
+    page.goto(live.url("/beheer/xlsform"))
+    no_axe_violations(page)
+    page.set_input_files("#form_file", str(form))
+    page.click("button[value=bekijken]")
+    assert "calculations are not supported" in page.content()
+    no_axe_violations(page)
