@@ -72,3 +72,14 @@ def test_the_invitation_page_posts_the_code_to_the_start_and_the_code_never_reac
     started = resident.post(f"/s/{MINE}", data={"csrf_token": token(invitation.data), "invite_code": code,
                                                 "action": "start"})
     assert started.status_code == 302 and "/s/" in started.headers["Location"]
+
+
+def test_letters_as_pdf_one_a4_page_each(editor):
+    pytest.importorskip("weasyprint")
+    response = make(editor, 3, "pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    from pypdf import PdfReader
+    pages = PdfReader(io.BytesIO(response.get_data())).pages
+    assert len(pages) == 3  # one page per letter: the print CSS breaks after each and keeps each on one page
+    codes = [re.search(r"[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}", page.extract_text().replace(" ", "")) for page in pages]
+    assert all(codes) and len({c.group(0) for c in codes}) == 3

@@ -245,15 +245,30 @@ def report_back_settings(slug):
 def codes_download(survey, codes: list[str]):
     """The one moment the codes exist: letters to print (``als=brieven``) or the CSV with full links."""
     base = invites.base_url()
-    if request.form.get("als") == "brieven":
+    if request.form.get("als") in ("brieven", "pdf"):
         letters = [(code, invites.invite_link(survey, code, base), Markup(invites.qr_svg(
             invites.invite_link(survey, code, base)))) for code in invites.shuffled(codes)]
-        return render_template("staff/letters.html", survey=survey, letters=letters,
-                               start=invites.start_url(survey, base), state=lifecycle.of(survey)), 200, \
-            {"Cache-Control": "no-store"}
+        html = render_template("staff/letters.html", survey=survey, letters=letters,
+                               start=invites.start_url(survey, base), state=lifecycle.of(survey))
+        if request.form.get("als") == "pdf" and _weasyprint():
+            return FlaskResponse(letters_pdf(html), mimetype="application/pdf", headers={
+                "Content-Disposition": f"attachment; filename={survey.slug}-brieven.pdf", "Cache-Control": "no-store"})
+        return html, 200, {"Cache-Control": "no-store"}
     return FlaskResponse(invites.codes_csv(survey, codes, base), mimetype="text/csv",
                          headers={"Content-Disposition": f"attachment; filename={survey.slug}-codes.csv",
                                   "Cache-Control": "no-store"})
+
+
+def letters_pdf(html: str) -> bytes:
+    """The letters page as PDF (WeasyPrint), with the site's print CSS: one A4 page per letter. The page's own
+    stylesheet link is replaced by the file itself, so nothing is fetched."""
+    import re
+    from pathlib import Path
+
+    from weasyprint import CSS, HTML
+    css = Path(current_app.static_folder) / "ladder.css"
+    html = re.sub(r'<link rel="stylesheet"[^>]*>', "", html)
+    return HTML(string=html).write_pdf(stylesheets=[CSS(filename=str(css))])
 
 
 def register(bp) -> None:
