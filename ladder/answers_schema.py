@@ -11,20 +11,33 @@ from typing import Any
 
 
 def answers_schema(survey, registry) -> dict[str, Any]:
-    """The schema of the ``answers`` object for ``survey``."""
+    """The schema of the ``answers`` object for ``survey``.
+
+    An optional question also allows what its type reads as "not answered". A question the skip
+    logic hides may hold anything: the API drops its answer unread, so its value is checked only
+    ``if`` the question is shown.
+    """
     visible = _Visibility(survey)
-    required, conditional = [], []
+    required, conditional, properties = [], [], {}
     for question in survey.questions:
+        qtype = registry.type_of(question)
+        value = qtype.schema(question, survey)
         if not question.required:
-            continue
+            value = {"anyOf": [value, qtype.unanswered_schema(question, survey)]}
         shown = visible.of(question.id)
         if shown is True:
-            required.append(question.id)
-        else:
-            conditional.append({"if": shown, "then": {"required": [question.id]}})
+            properties[question.id] = value
+            if question.required:
+                required.append(question.id)
+            continue
+        properties[question.id] = {}
+        then: dict[str, Any] = {"properties": {question.id: value}}
+        if question.required:
+            then["required"] = [question.id]
+        conditional.append({"if": shown, "then": then})
     schema: dict[str, Any] = {
         "type": "object",
-        "properties": {q.id: registry.type_of(q).schema(q, survey) for q in survey.questions},
+        "properties": properties,
         "additionalProperties": False,
     }
     if required:
@@ -66,7 +79,7 @@ class _Visibility:
                 checks.append(self.answered(qid) if expected else {"not": self.answered(qid)})
                 continue
             value = {"equals": {"const": expected}, "not_equals": {"not": {"const": expected}},
-                     "in": {"enum": list(expected)}, "contains": {"type": "array", "contains": {"const": expected}},
+                     "in": {"enum": list(expected)}, "contains": {"type": "array", "items": {}, "contains": {"const": expected}},
                      "min": {"type": "number", "minimum": expected},
                      "max": {"type": "number", "maximum": expected}}[op]
             checks += [self.answered(qid), {"properties": {qid: value}}]

@@ -68,9 +68,10 @@ def openapi_document(registry) -> dict[str, Any]:
                       for slug, survey in sorted(registry.surveys.items())}
 
     def body(slug):
+        offered = [locale for locale in registry.surveys[slug].locales]  # what the API takes (issue 13)
         return {"type": "object", "required": ["answers"],
                 "properties": {"answers": {"$ref": f"#/components/schemas/Answers-{slug}"},
-                               "locale": {"type": "string", "enum": ["nl", "fy", "en"], "default": "nl"},
+                               "locale": {"type": "string", "enum": offered, "default": "nl"},
                                "invite_code": {"type": "string", "description": "needed for invite-only surveys"}}}
 
     idempotency_param = {

@@ -33,7 +33,10 @@ def test_survey_definition_has_pages_questions_areas_and_rungs(client):
     assert data["pages"][2]["show_if"] == {"question": "betrokken", "in": ["soms", "vaak"]}
     assert [a["code"] for a in data["areas"]] == ["testdorp", "proefwijk"]
     assert [r["id"] for r in data["ladder_definition"]["rungs"]][0] == "informeren"
-    assert questions["gewenst"]["schema"] == {"type": "integer", "minimum": 1, "maximum": 6}
+    # a scale also takes the form's text, one or two digits (issue 13: the schema says all parse takes)
+    assert questions["gewenst"]["schema"] == {"anyOf": [
+        {"type": "integer", "minimum": 1, "maximum": 6},
+        {"type": "string", "pattern": "^\\s*(0?1|0?2|0?3|0?4|0?5|0?6)\\s*$"}]}
 
 
 def test_valid_response_is_stored_with_placements_and_receipt(app, client):

@@ -86,8 +86,9 @@ def create_response(slug):
     if not isinstance(body, dict) or not isinstance(body.get("answers"), dict):
         return _error(400, _('Stuur JSON met de vorm {"answers": {...}, "locale": "nl"}.'), "wrong-body")
     locale = body.get("locale", "nl")
-    if locale not in LOCALES:
-        return _error(422, _("Onbekende taal."), "unknown-locale", errors={"locale": _("Gebruik nl, fy of en.")})
+    if locale not in LOCALES or locale not in s.locales:  # only the languages the survey is offered in (issue 13)
+        return _error(422, _("Onbekende taal."), "unknown-locale",
+                      errors={"locale": _("Gebruik %(locales)s.", locales=_or(s.locales))})
     idem = _Idempotency.from_request(s.slug, body)
     if isinstance(idem, current_app.response_class):  # an error answer (problem details)
         return idem
@@ -113,6 +114,12 @@ def create_response(slug):
             raise
         return earlier
     return jsonify(_created(done.response, done.receipt, done.outcome)), 201
+
+
+def _or(words) -> str:
+    """"nl", "nl of fy", "nl, fy of en"."""
+    words = list(words)
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " " + _("of") + " " + words[-1]
 
 
 def _created(response, receipt, outcome) -> dict:
