@@ -98,3 +98,15 @@ def test_results_expected_shows_on_the_closed_page_and_the_not_yet_page(app, edi
 def test_every_form_needs_its_csrf_token(app, editor):
     for path in (PAGE, f"{PAGE}/verwijderen", f"{PAGE}/instellingen", f"/beheer/s/{MINE}/opnieuw-berekenen"):
         assert editor.post(path, data={"topic": "x", "decision": "y", "item": "1"}).status_code == 400, path
+
+
+def test_a_bad_date_for_the_results_is_refused_and_nothing_changes(app, editor):
+    page = editor.get(PAGE)
+    response = editor.post(f"{PAGE}/instellingen", data={"csrf_token": token(page.data),
+                                                       "results_expected": "volgend voorjaar",
+                                                       "sealed_until_closed": "ja"}, follow_redirects=True)
+    assert "Schrijf de datum als" in response.get_data(as_text=True)
+    from ladder.models import ReportBackSettings
+    with app.app_context():
+        assert db.session().scalars(select(ReportBackSettings)).all() == []
+    assert entries(app) == []

@@ -108,7 +108,7 @@ def dashboard(slug):
                                   _("verborgen")),
         locale=locale, area=area, channel=channel, represent=representativeness(survey),
         area_choices=[(a.code, pick(a.name, locale)) for a in survey.areas],
-        channel_choices=[(c, _(w)) for c, w in CHANNEL_WORDS.items()],
+        channel_choices=[("online", _("online")), ("paper", _("papier")), ("assisted", _("met hulp"))],
         now_local=local_time(datetime.now(timezone.utc)), pdf_available=_weasyprint())
 
 
