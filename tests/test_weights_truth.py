@@ -217,3 +217,17 @@ def test_summary_weighted_crosstab_and_borda_differ_from_unweighted(molenwaard, 
     rows = json.loads(borda.output)["summaries"].get("ranking-borda", [])
     if rows:  # the survey has a ranking question: its points are sums of weights
         assert all("ranked_respondents" in r for r in rows)
+
+
+def test_the_worked_example_in_the_docs():
+    # docs/analysts.rst: area A, 4 men, 6 women, 2 who skipped; 50 % men. Area B, 24 respondents.
+    # Populations 1,000 and 3,000 (both halves 50/50 by sex, age not asked here).
+    m = read_margins(io.StringIO("gebied;Mannen;Vrouwen\na;500;500\nb;1500;1500\n"))
+    f = pd.DataFrame({"area": ["a"] * 12 + ["b"] * 24,
+                      "sekse": ["man"] * 4 + ["vrouw"] * 6 + [None] * 2 + ["man", "vrouw"] * 12})
+    q, c = {"sex": "sekse"}, {"sex": CATEGORIES["sex"]}
+    w = rake(f, m, q, c, bounds=(0.1, 10))
+    assert w[:12].tolist() == pytest.approx([1.25] * 4 + [5 / 6] * 6 + [1.0] * 2)
+    whole = rake(f, m, q, c, bounds=(0.1, 10), scope="municipality")
+    assert whole[:12].tolist() == pytest.approx([1.25 * 0.75] * 4 + [5 / 6 * 0.75] * 6 + [0.75] * 2)
+    assert whole[12:].tolist() == pytest.approx([1.125] * 24)

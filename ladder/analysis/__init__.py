@@ -26,7 +26,9 @@ _WHERE = {
     "write_sav": "exporters",
     "rake": "weights", "read_margins": "weights", "representativeness": "weights",
     "representativeness_index": "weights", "survey_demographics": "weights", "survey_weights": "weights",
-    "weight_summary": "weights",
+    "weight_summary": "weights", "joint_demographics": "weights", "RakeWarning": "weights",
+    "wilson": "intervals", "effective_n": "intervals", "mean_se": "intervals", "add_intervals": "intervals",
+    "read_parquet": "exporters", "extraction_query": "frame",
     "Chart": "charts", "gap_chart": "charts", "rung_chart": "charts",
     "Report": "report", "build_report": "report",
 }

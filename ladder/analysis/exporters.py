@@ -346,8 +346,8 @@ def shown(frame: pd.DataFrame, survey) -> dict[str, np.ndarray]:
     if survey is None:
         return out
     questions = dict(frame.attrs.get("questions", {}))
-    if "area" in frame.columns:  # the area question's answer is the frame's area column
-        questions.update({q.id: ["area"] for q in survey.questions if q.type == "area"})
+    if "area" in frame.columns and frame.attrs.get("area_question"):  # its answer is the frame's area column
+        questions[frame.attrs["area_question"]] = ["area"]
     for page in survey.pages:
         page_mask = _condition(frame, page.show_if, questions)
         for question in page.questions:

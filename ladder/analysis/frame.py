@@ -318,7 +318,9 @@ def response_frame(db: str | Engine, survey, *, chunksize: int = DEFAULT_CHUNKSI
             if len(col.path) > 1 and isinstance(col.path[1], int) and col.convert is None:
                 rankings.setdefault(question.id, []).append(col.name)  # one position of a list per column
     book = codebook(survey, registry, ladder=lad)
+    area_question = registry.area_question(survey)
     frame.attrs.update({"survey": survey.slug, "ladder": lad.id, "labels": value_labels(survey, lad, registry),
+                        "area_question": area_question.id if area_question else None,
                         "questions": questions, "rankings": rankings,
                         "codebook": book[book["column"].isin(frame.columns)].to_dict("records")})
     return frame
