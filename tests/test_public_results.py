@@ -157,3 +157,16 @@ def test_long_labels_wrap_instead_of_running_off_a_phone():
     assert " ".join(lines[:-1]) == label and len(lines) > 2
     assert max(len(line) for line in lines) <= LABEL_CHARS
     assert lines[-1] == "Kort"
+
+
+def test_r_and_the_dashboard_on_both_databases(database_url, tmp_path):
+    slug = "rotterdam-buurt-bestuurt"
+    app = make_app(database_url, tmp_path)
+    assert seed(app, slug, 120) == 120
+    publish(app, slug)
+    public = app.test_client().get(f"/r/{slug}").get_data(as_text=True)
+    assert "In totaal: 120 antwoorden." in public and "tellen we mee bij het grotere gebied" in public
+    staff = signed_in(app, "admin", None)
+    assert re.search(r'glance__number">120<', staff.get(f"/beheer/s/{slug}").get_data(as_text=True))
+    filtered = staff.get(f"/beheer/s/{slug}?kanaal=online").get_data(as_text=True)
+    assert "Gefilterd: 120 van de 120 antwoorden." in filtered
