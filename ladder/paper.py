@@ -80,53 +80,42 @@ def in_words(cond, survey, numbers, locale) -> str:
     return _(" en ").join(parts)
 
 
-def _skip_target(survey, numbers, cond, after_qid):
-    """The number of the first question after ``after_qid`` that does not depend on ``cond``, or None (end)."""
-    seen = False
-    for page in survey.pages:
-        for q in page.questions:
-            if q.id == after_qid:
-                seen = True
-                continue
-            if seen and q.show_if != cond and page.show_if != cond:
-                return numbers[q.id]
-    return None
-
-
 def _simple_skips(survey, numbers, locale) -> dict[str, list[str]]:
-    """At a choice question, "Antwoordde u X? Ga dan naar vraag N." for conditions that ask for some of its
-    answers (equals or in): the other answers skip the questions that depend on them."""
+    """Skip instructions for conditions that ask for some answers of a choice question (equals or in). The
+    instruction stands at the question just before the first question that depends on it: "Antwoordde u
+    ‘Nee’? Ga dan naar vraag 7." there, when that is the choice question itself; otherwise it names it:
+    "Antwoordde u bij vraag 2 ‘Nooit’? Ga dan naar vraag 9." Questions in between are for everyone."""
+    order = [(page, q) for page in survey.pages for q in page.questions]
     skips: dict[str, list[str]] = {}
     done = set()
     for page in survey.pages:
         for cond in [page.show_if, *(q.show_if for q in page.questions)]:
-            if not cond or "question" not in cond or set(cond) - {"question", "equals", "in"}:
+            if not cond or "question" not in cond or set(cond) - {"question", "equals", "in"} or repr(cond) in done:
                 continue
-            key = repr(cond)
-            if key in done:
-                continue
-            done.add(key)
-            qid = cond["question"]
-            source = survey.question(qid)
+            done.add(repr(cond))
+            source = survey.question(cond["question"])
             wanted = set(cond.get("in", [])) | ({cond["equals"]} if "equals" in cond else set())
             others = [c for c in source.choices if c.value not in wanted]
             if not source.choices or not others:
                 continue
-            target = _skip_target(survey, numbers, cond, _last_dependent(survey, cond) or qid)
+            dependent = [i for i, (p, q) in enumerate(order) if p.show_if == cond or q.show_if == cond]
+            first = dependent[0]
+            if first == 0:
+                continue
+            target = next((numbers[q.id] for p, q in order[first:] if p.show_if != cond and q.show_if != cond), None)
             answers = _(" of ").join(f"‘{pick(c.label, locale)}’" for c in others)
-            skips.setdefault(qid, []).append(
-                _("Antwoordde u %(answers)s? Ga dan naar vraag %(n)s.", answers=answers, n=target) if target else
-                _("Antwoordde u %(answers)s? Dan bent u klaar met de vragen.", answers=answers))
+            before = order[first - 1][1]
+            if before.id == source.id:
+                text = (_("Antwoordde u %(answers)s? Ga dan naar vraag %(n)s.", answers=answers, n=target) if target
+                        else _("Antwoordde u %(answers)s? Dan bent u klaar met de vragen.", answers=answers))
+            else:
+                asked = numbers[source.id]
+                text = (_("Antwoordde u bij vraag %(q)s %(answers)s? Ga dan naar vraag %(n)s.", q=asked,
+                          answers=answers, n=target) if target else
+                        _("Antwoordde u bij vraag %(q)s %(answers)s? Dan bent u klaar met de vragen.", q=asked,
+                          answers=answers))
+            skips.setdefault(before.id, []).append(text)
     return skips
-
-
-def _last_dependent(survey, cond):
-    last = None
-    for page in survey.pages:
-        for q in page.questions:
-            if page.show_if == cond or q.show_if == cond:
-                last = q.id
-    return last
 
 
 def paper_questions(survey, registry, locale="nl") -> list[tuple[Any, str | None, list[PaperQuestion]]]:

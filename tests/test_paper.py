@@ -61,7 +61,11 @@ def test_a_skip_instruction_names_the_question_to_go_to(app):
     with app.app_context():
         text, _pages = pdf_text(render_pdf(survey, reg, config=app.config))
     numbers = {q.id: n for n, q in enumerate(survey.questions, start=1)}
-    assert f"Antwoordde u ‘Nooit’? Ga dan naar vraag {numbers['opmerking']}." in text
+    # The page 'inspraak' (huidig, gewenst, thema) is for everyone: the instruction stands after its last
+    # question, just before the first question of the skipped page, and names the question it is about.
+    skip = f"Antwoordde u bij vraag {numbers['betrokken']} ‘Nooit’? Ga dan naar vraag {numbers['opmerking']}."
+    assert f"{numbers['thema']}. " in text and f"{numbers['kosten']}. " in text
+    assert text.index(f"{numbers['thema']}. ") < text.index(skip) < text.index(f"{numbers['kosten']}. ")
     assert f"alleen als u bij vraag {numbers['betrokken']} ‘Soms’ of ‘Vaak’ antwoordde" in text
 
 
