@@ -228,3 +228,6 @@ def audit_log():
     found = audit.entries(action, person, int(page) if page.isdigit() and len(page) < 7 else 1)
     return render_template("staff/audit.html", page=found, action=action, person=person, actions=audit.ACTIONS,
                            people=audit.people(), local_time=audit.local_time, label=audit.label)
+
+
+staff_report.register(bp)  # rescore, confirm pages, report, verslag, "you said, we did" (issue 12)
