@@ -205,3 +205,22 @@ def test_discarding_an_entry_stores_nothing(app):
     gone = client.post(f"/beheer/invoer/{entry_id}/weggooien", data={"csrf_token": token(listing.data)})
     assert gone.status_code == 302
     assert count(app, PendingEntry) == 0 and count(app, Response) == 0
+
+
+def test_an_invite_only_survey_needs_the_code_from_the_letter(app):
+    from ladder import invites, lifecycle
+    survey = app.extensions["ladder"].survey(SLUG)
+    with app.app_context():
+        lifecycle.editable_row(survey).invite_only = True
+        (code,) = invites.make_codes(survey, 1)
+        db.session().commit()
+    client = signed_in(app, "editor")
+    check = key_pages(client, begin(client), PAGES)
+    page = client.get(check)
+    assert 'name="invite_code"' in page.get_data(as_text=True)
+    refused = client.post(check, data={"csrf_token": token(page.data), "invite_code": "AAAA-BBBB-CCCC"})
+    assert refused.status_code == 422 and "uitnodigingscode" in refused.get_data(as_text=True)
+    assert count(app, Response) == 0 and count(app, PendingEntry) == 1
+    stored = client.post(check, data={"csrf_token": token(page.data), "invite_code": code})
+    assert stored.status_code == 200
+    assert count(app, Response) == 1 and count(app, PendingEntry) == 0
