@@ -402,8 +402,11 @@ class Scale(QuestionType):
         words on the two ends ("1 van 5, helemaal oneens"), so no point is only a bare number."""
         low, high = self.bounds(question)
         ends = dict(zip((low, high), self.end_labels(question, locale)))
-        return [{"value": str(i), "number": str(i), "of": _("van %(high)s", high=high), "end": ends.get(i, "")}
-                for i in range(low, high + 1)]
+        # the language the end words are in: Dutch when they have no translation (for a lang attribute)
+        langs = {i: locale if isinstance(words, Mapping) and locale in words else "nl"
+                 for i, words in zip((low, high), (question.options.get("min_label"), question.options.get("max_label")))}
+        return [{"value": str(i), "number": str(i), "of": _("van %(high)s", high=high), "end": ends.get(i, ""),
+                 "lang": langs.get(i, locale)} for i in range(low, high + 1)]
 
     def parse(self, question, raw, survey):
         self._required(question, _empty(raw))
