@@ -72,7 +72,7 @@ PARTICIPATIELADDER = Ladder(
         _rung(2, "raadplegen", {"nl": "Raadplegen", "fy": "Rieplachtsje", "en": "Consulting"},
               {"nl": "De gemeente bepaalt de agenda en vraagt inwoners om hun mening.", "fy": "De gemeente bepaalt de aginda en freget ynwenners om harren miening.",
                "en": "The municipality sets the agenda and asks residents for their opinion."},
-              {"nl": "Gesprekspartner", "fy": "Petear-partner", "en": "Conversation partner"},
+              {"nl": "Gesprekspartner", "fy": "Petearpartner", "en": "Conversation partner"},
               {"nl": "Uw mening wordt gehoord, maar de gemeente hoeft die niet te volgen.", "fy": "Jo miening wurdt heard, mar de gemeente hoecht dy net te folgjen.",
                "en": "Your opinion is heard; the municipality is not bound by it."}),
         _rung(3, "adviseren", {"nl": "Adviseren", "fy": "Advisearje", "en": "Advising"},
