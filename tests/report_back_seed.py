@@ -16,6 +16,9 @@ FREE_TEXT = ["Meer groen in de straat.", "Een bankje bij de bushalte.", "Betere 
 
 
 def _draw(schema: dict, rng: random.Random, weights_for=None):
+    for key in ("anyOf", "oneOf"):  # e.g. a scale takes 3 or "3": draw from the first form
+        if key in schema:
+            return _draw(schema[key][0], rng, weights_for)
     kind = schema.get("type")
     if "enum" in schema:
         values = list(schema["enum"])
