@@ -536,11 +536,11 @@ class _Importer:
                 continue
             base = rtype.split(" ")[0].replace(" ", "_")
             lowered = rtype.lower()
-            if lowered in ("begin repeat", "begin_repeat"):
+            if lowered in ("begin repeat", "begin_repeat") or lowered.startswith(("begin loop", "begin_loop")):
                 skipping += 1
-                self.report(SURVEY, n, f"repeat {row.get('name', '')!r}: repeats are not supported")
+                self.report(SURVEY, n, f"repeat {row.get('name', '')!r}: repeats and loops are not supported")
                 continue
-            if lowered in ("end repeat", "end_repeat"):
+            if lowered in ("end repeat", "end_repeat", "end loop", "end_loop"):
                 skipping = max(0, skipping - 1)
                 continue
             if skipping:
@@ -658,7 +658,7 @@ class _Importer:
         elif kind == "range":
             question.update(type="scale", label=_text_value(label), **self._range(row))
         else:
-            raise Unsupported(f"the type {kind!r} is not supported")
+            raise Unsupported(f"the type {rtype!r} is not supported")
         hint = _texts(row, "hint", self.default_language)
         if hint:
             question["help"] = _text_value(hint)

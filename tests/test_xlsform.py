@@ -140,10 +140,13 @@ def test_what_does_not_map_is_reported_with_sheet_row_and_reason(tmp_path):
             ("begin repeat", "kind", "Kind", None, None, None, None, None, None, None),
             ("text", "kindnaam", "Naam kind", None, None, None, None, None, None, None),
             ("end repeat",) + (None,) * 9,
-            ("text", "x", "X", None, None, None, "today() > ${naam}", None, None, None)]
+            ("text", "x", "X", None, None, None, "today() > ${naam}", None, None, None),
+            ("begin loop over lijst", "lus", "Lus", None, None, None, None, None, None, None),
+            ("text", "inlus", "In de lus", None, None, None, None, None, None, None),
+            ("end loop",) + (None,) * 9]
     imported = import_xlsform(workbook(tmp_path / "f.xlsx", rows))
     found = {(p.sheet, p.row): p.reason for p in imported.unsupported}
-    assert set(found) == {("survey", 3), ("survey", 4), ("survey", 5), ("survey", 8)}
+    assert set(found) == {("survey", 3), ("survey", 4), ("survey", 5), ("survey", 8), ("survey", 9)}
     assert "calculation" in found[("survey", 3)] and "geo" in found[("survey", 4)]
     assert "repeat" in found[("survey", 5)] and "fixed value" in found[("survey", 8)]
     assert [q["id"] for p in imported.data["pages"] for q in p["questions"]] == ["naam"]
