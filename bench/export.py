@@ -317,12 +317,15 @@ def main(argv=None) -> int:
     parser.add_argument("--databases", default="sqlite,postgresql")
     parser.add_argument("--kinds", default="analyst,query,ladder")
     parser.add_argument("--repeat", type=int, default=2, help="runs per kind, in alternating order")
-    parser.add_argument("--chunksize", type=int, default=20_000)
+    parser.add_argument("--chunksize", type=int, default=None, help="rows per chunk (default: ladder's own)")
     parser.add_argument("--json", dest="json_out", default=None, help="also write the results to this file")
     parser.add_argument("--measure", help=argparse.SUPPRESS)
     parser.add_argument("--check", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.chunksize is None:
+        from ladder.analysis.frame import DEFAULT_CHUNKSIZE
+        args.chunksize = DEFAULT_CHUNKSIZE
     if args.measure:
         print(json.dumps(measure(args.measure, args.url, args.chunksize)))
         return 0

@@ -25,7 +25,7 @@ from ..models import CHANNELS, Response
 from ..question_types import Column
 from ..text import pick
 
-DEFAULT_CHUNKSIZE = 20_000
+DEFAULT_CHUNKSIZE = 5_000  # rows per chunk: its Python tuples are most of the peak (docs/benchmarks.rst)
 log = logging.getLogger(__name__)
 _UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
