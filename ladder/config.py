@@ -30,10 +30,11 @@ LOGIN_CLIENT_LIMIT = "30 per 15 minutes"
 # per delay, doubling from 1 s up to this many seconds. Clients that have not failed are never delayed.
 LOGIN_MAX_DELAY = 300
 # Password checks (scrypt) at once: per process, and over all servers when the store is Redis. An attempt
-# that finds no place within LOGIN_HASH_WAIT seconds gets 503 with Retry-After.
+# that finds no place within LOGIN_HASH_WAIT seconds gets 503 with Retry-After. 0: fail at once, which keeps
+# gunicorn's sync workers free for residents (a worker that waits is a worker residents cannot use).
 LOGIN_HASH_CONCURRENCY = 1
-LOGIN_HASH_CONCURRENCY_SHARED = 2
-LOGIN_HASH_WAIT = 2.0
+LOGIN_HASH_CONCURRENCY_SHARED = 1
+LOGIN_HASH_WAIT = 0.0
 # Prefix of the throttle's keys in its store (several installations may share one Redis).
 RATELIMIT_KEY_PREFIX = "ladder"
 # Roles that must use a second factor (TOTP) besides admin, which always must, e.g. ["editor", "analyst"].
