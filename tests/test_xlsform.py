@@ -236,3 +236,14 @@ def test_a_fixed_choice_filter_keeps_its_choices_and_one_on_an_earlier_answer_is
     assert [c["value"] for c in questions["binnen"]["choices"]] == ["a", "c"]
     assert [c["value"] for c in questions["elders"]["choices"]] == ["b", "c"]
     assert [(p.row, "earlier answer" in p.reason) for p in imported.unsupported] == [(4, True)]
+
+
+def test_the_export_command_writes_a_workbook_the_import_reads_back(sqlite_url, tmp_path):
+    from conftest import make_app
+    runner = make_app(sqlite_url, tmp_path).test_cli_runner()
+    out = tmp_path / "molenwaard.xlsx"
+    done = runner.invoke(args=["export-xlsform", "molenwaard-dorpsoverleg", "-o", str(out)])
+    assert done.exit_code == 0, done.output
+    assert import_xlsform(out).data["slug"] == "molenwaard-dorpsoverleg"
+    missing = runner.invoke(args=["export-xlsform", "bestaat-niet", "-o", str(out)])
+    assert missing.exit_code != 0 and "no survey" in missing.output
