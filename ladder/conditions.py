@@ -47,7 +47,7 @@ def check(condition: Mapping[str, Any], question_ids: set[str] | None = None, wh
         raise ConditionError(f"{where}: needs 'question' (or one of {', '.join(COMBINATORS)})")
     qid = condition["question"]
     if question_ids is not None and qid not in question_ids:
-        raise ConditionError(f"{where}: refers to question {qid!r}, which is not on an earlier page")
+        raise ConditionError(f"{where}: refers to question {qid!r}, which is not asked before this point")
     ops = keys - {"question"}
     unknown = ops - set(OPERATORS)
     if unknown:
@@ -103,3 +103,69 @@ def questions_in(condition: Mapping[str, Any] | None) -> set[str]:
     if "not" in condition:
         return questions_in(condition["not"])
     return set().union(*(questions_in(c) for c in condition.get("all", condition.get("any", []))))
+
+
+# ------------------------------------------------------------------ conditions on the same page (issue 13)
+def depends_on_page(question, page) -> bool:
+    """Whether ``question``'s condition looks at another question of ``page`` (its own page)."""
+    return bool(questions_in(question.show_if) & {q.id for q in page.questions if q is not question})
+
+
+def page_questions(page, answers: Mapping[str, Any]) -> list:
+    """The questions a page shows before it is answered: those whose condition holds for earlier pages'
+    ``answers``, and every question whose condition reads this page (decided when the page is sent)."""
+    if not evaluate(page.show_if, answers):
+        return []
+    earlier = {k: v for k, v in answers.items() if k not in {q.id for q in page.questions}}
+    return [q for q in page.questions if depends_on_page(q, page) or evaluate(q.show_if, earlier)]
+
+
+def resolve_other_pages(condition: Mapping[str, Any], page, answers: Mapping[str, Any]) -> dict[str, Any]:
+    """``condition`` with every part about an earlier page replaced by its value, ``{"value": bool}``,
+    so a browser can evaluate the rest from the page's own fields."""
+    if "all" in condition or "any" in condition:
+        key = "all" if "all" in condition else "any"
+        return {key: [resolve_other_pages(c, page, answers) for c in condition[key]]}
+    if "not" in condition:
+        return {"not": resolve_other_pages(condition["not"], page, answers)}
+    if condition["question"] in {q.id for q in page.questions}:
+        return dict(condition)
+    return {"value": evaluate(condition, answers)}
+
+
+def in_words(condition: Mapping[str, Any], survey, locale: str) -> str:
+    """The condition as a resident reads it: "u bij 'Heeft u een hond?' 'Ja' koos"."""
+    from .messages import _
+    from .text import pick
+
+    if "all" in condition:
+        return (" " + _("en") + " ").join(in_words(c, survey, locale) for c in condition["all"])
+    if "any" in condition:
+        return (" " + _("of") + " ").join(in_words(c, survey, locale) for c in condition["any"])
+    if "not" in condition:
+        return _("het volgende niet geldt: %(condition)s", condition=in_words(condition["not"], survey, locale))
+    question = survey.question(condition["question"])
+    label = pick(question.label, locale)
+
+    def answer(value):
+        return "‘" + (question.choice_label(value, locale) if question.choices else str(value)) + "’"
+
+    parts = []
+    for op, expected in condition.items():
+        if op == "equals":
+            parts.append(_("u bij ‘%(question)s’ %(answer)s koos", question=label, answer=answer(expected)))
+        elif op == "not_equals":
+            parts.append(_("u bij ‘%(question)s’ niet %(answer)s koos", question=label, answer=answer(expected)))
+        elif op == "in":
+            chosen = (" " + _("of") + " ").join(answer(v) for v in expected)
+            parts.append(_("u bij ‘%(question)s’ %(answer)s koos", question=label, answer=chosen))
+        elif op == "contains":
+            parts.append(_("u bij ‘%(question)s’ %(answer)s aankruiste", question=label, answer=answer(expected)))
+        elif op == "answered":
+            parts.append(_("u ‘%(question)s’ beantwoordde", question=label) if expected
+                         else _("u ‘%(question)s’ niet beantwoordde", question=label))
+        elif op == "min":
+            parts.append(_("u bij ‘%(question)s’ %(n)s of meer invulde", question=label, n=expected))
+        elif op == "max":
+            parts.append(_("u bij ‘%(question)s’ %(n)s of minder invulde", question=label, n=expected))
+    return (" " + _("en") + " ").join(parts)

@@ -205,7 +205,8 @@ def _area(raw, where, fail):
 
 def _page(raw, where, seen, areas, question_types, fail):
     _keys(raw, PAGE_KEYS, {"id", "title", "questions"}, where, fail)
-    # Skip logic may only look back at earlier pages: one page at a time works without JavaScript.
+    # A page's condition looks back at earlier pages; a question's also at earlier questions of its own page
+    # (shown with its condition in words without JavaScript, revealed in place with it; issue 13).
     earlier = set(seen)
     if raw.get("show_if") is not None:
         _condition(raw["show_if"], earlier, f"{where}.show_if", fail)
@@ -213,7 +214,7 @@ def _page(raw, where, seen, areas, question_types, fail):
         fail(f"{where}.questions", "needs at least one [[pages.questions]] table")
     questions = []
     for j, rq in enumerate(raw["questions"]):
-        q = _question(rq, f"{where}.questions[{j}]", seen, earlier, areas, question_types, fail)
+        q = _question(rq, f"{where}.questions[{j}]", seen, set(seen), areas, question_types, fail)
         seen.add(q.id)
         questions.append(q)
     return Page(id=_str(raw["id"], f"{where}.id", fail), title=_text(raw["title"], f"{where}.title", fail),

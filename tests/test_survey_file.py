@@ -60,7 +60,7 @@ def test_version_changes_when_the_definition_changes(tmp_path):
     (lambda s: s.replace('title = "Proef"', 'title = { en = "Test" }'), "title.nl", "every text needs Dutch"),
     (lambda s: s.replace('id = "vraag"', 'id = "vraag 1"'), "pages[0].questions[0].id", "column name"),
     (lambda s: s + 'show_if = { question = "vraag", equals = "x" }\n', "pages[0].questions[0].show_if",
-     "not on an earlier page"),
+     "not asked before this point"),  # a question's own answer, or a later one, cannot decide it
     (lambda s: s.replace('slug = "proef"', 'slug = "proef"\nstatus = "maybe"'), "status", "open, closed or draft"),
     (lambda s: s + "[[pages.questions]]\nid = \"vraag\"\ntype = \"short_text\"\nlabel = \"x\"\n",
      "pages[0].questions[1].id", "used twice"),

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from .. import db, drafts, invites, lifecycle
 from ..answers import validate
+from ..conditions import depends_on_page, evaluate, in_words, page_questions, resolve_other_pages
 from . import registry, survey_or_404
 from ..codes import code_hash
 from ..forms import page_form, parsed_answers
@@ -94,7 +95,7 @@ def page(slug, page_id):
     answers = dict(draft.answers or {})
     if page not in survey.visible_pages(answers):
         return redirect(_after(survey, page, answers))
-    questions = survey.visible_questions(page, answers)
+    questions = page_questions(page, answers)  # with the questions whose condition reads this page (issue 13)
     types = registry().question_types
     locale = _locale(survey)
 
@@ -116,10 +117,11 @@ def page(slug, page_id):
         if action == "opslaan":  # post/redirect/get: Back and Reload on the saved page never post again
             return redirect(url_for(".saved", slug=slug))
         return redirect(_before(survey, page, cleaned))
-    if not valid:
+    kept = _holding(page, questions, form, answers)
+    if not valid and any(form[q.id].errors for q in kept):
         return _render_page(survey, page, questions, form, answers, locale), 422
     merged = {k: v for k, v in answers.items() if k not in {q.id for q in page.questions}}
-    merged.update(parsed_answers(form, questions))
+    merged.update(parsed_answers(form, kept))
     cleaned, _errors = validate(survey, merged, types)
     target = _back_to_check(survey, cleaned) if _returning() else _after(survey, page, cleaned)
     if not drafts.save(draft, cleaned, target.split("?")[0].rsplit("/", 1)[-1] if "/vraag/" in target else page.id):
@@ -169,6 +171,32 @@ def _back_to_check(survey, answers):
     return url_for(".check", slug=survey.slug)
 
 
+def _holding(page, questions, form, answers):
+    """The page's questions whose condition holds for the answers sent with it, in page order, as the API
+    decides (``answers.validate_page``). A question whose condition reads this page and does not hold is
+    dropped with its errors: without JavaScript the resident saw it, with its condition in words."""
+    on_page = {q.id for q in page.questions}
+    seen = {k: v for k, v in answers.items() if k not in on_page}
+    kept = []
+    for q in questions:
+        if depends_on_page(q, page) and not evaluate(q.show_if, seen):
+            form[q.id].errors = []
+            continue
+        kept.append(q)
+        parsed = getattr(form[q.id], "parsed", None)
+        if parsed is not None and not form[q.id].errors:
+            seen[q.id] = parsed
+    return kept
+
+
+def _reveals(survey, page, questions, answers, locale):
+    """Per question whose condition reads this page: the condition for conditional.js (other pages' parts
+    already decided) and the sentence a resident without JavaScript reads."""
+    return {q.id: {"condition": resolve_other_pages(q.show_if, page, answers),
+                   "words": _("Alleen invullen als %(condition)s.", condition=in_words(q.show_if, survey, locale))}
+            for q in questions if depends_on_page(q, page)}
+
+
 def _render_page(survey, page, questions, form, answers, locale):
     visible = survey.pages_to_go(answers)
     number = visible.index(page) + 1 if page in visible else 1
@@ -183,7 +211,8 @@ def _render_page(survey, page, questions, form, answers, locale):
     return render_template("resident/page.html", survey=survey, page=page, questions=questions, form=form,
                            errors=errors, anchors=anchors, returning=_returning(),
                            number=number, total=len(visible), locale=locale,
-                           types=registry().question_types)
+                           types=registry().question_types,
+                           reveals=_reveals(survey, page, questions, answers, locale))
 
 
 def _after(survey, page, answers):
