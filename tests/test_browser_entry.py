@@ -86,6 +86,7 @@ def test_an_editor_keys_in_a_paper_form_by_keyboard_alone(new_context, live):
     press_and_load(page, "Enter")  # Enter in the form sends it with its first button: Volgende
 
     assert "/vraag/inspraak" in path_of(page)
+    assert focused_matches(page, "input[name=huidig]")  # entry.js: the page starts in its first answer
     no_axe_violations(page)
     choose(page, "huidig", "raadplegen")
     choose(page, "gewenst", "4")
