@@ -12,7 +12,7 @@ import time
 import pyotp
 from markupsafe import Markup, escape
 import segno
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select, update
 
 from . import db
 from .codes import code_hash, new_code
@@ -66,12 +66,14 @@ def matching_step(secret: str, code: str, last_step: int | None, now: float | No
 
 
 def verify(user: User, code: str) -> bool:
-    """Check a code from the app against ``user``'s secret and remember its step (so it works once)."""
+    """Check a code from the app against ``user``'s secret and remember its step, so it works once: a
+    conditional UPDATE, so two requests with the same code cannot both pass."""
     step = matching_step(user.totp_secret or "", code, user.totp_last_step) if user.totp_secret else None
     if step is None:
         return False
-    user.totp_last_step = step
-    return True
+    taken = db.session().execute(update(User).where(
+        User.id == user.id, or_(User.totp_last_step.is_(None), User.totp_last_step < step)).values(totp_last_step=step))
+    return taken.rowcount == 1
 
 
 def new_recovery_codes(user: User) -> list[str]:
