@@ -18,7 +18,7 @@ from ..staff_forms import (CodesForm, DeleteForm, LoginForm, PublishForm, SetPas
                            field_errors, staff_form_valid)
 from ..text import pick
 from ..codes import code_hash
-from ..models import AuditEntry, Response, utcnow
+from ..models import Response, utcnow
 from ..withdrawal import withdraw_response
 
 bp = Blueprint("staff", __name__, url_prefix="/beheer")
