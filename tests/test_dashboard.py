@@ -110,3 +110,12 @@ def test_representativeness_on_top_when_the_installation_has_population_figures(
     assert index and 0 < int(index.group(1)) <= 100
     verslag = admin.get(f"/beheer/s/{slug}/participatieverslag").get_data(as_text=True)
     assert f"Representativiteit tegenover de inwoners (CBS): {index.group(1)} op 100" in verslag
+
+
+def test_home_says_which_surveys_have_public_results(app, editor):
+    home = editor.get("/beheer/").get_data(as_text=True)
+    assert "nog niet openbaar" in home and f'href="/r/{MINE}"' not in home
+    page = editor.get(f"/beheer/s/{MINE}/uitkomsten")
+    editor.post(f"/beheer/s/{MINE}/uitkomsten", data={"csrf_token": token(page.data), "results_text": "Dank.",
+                                                     "next_rung": "raadplegen"})
+    assert f'href="/r/{MINE}"' in editor.get("/beheer/").get_data(as_text=True)
