@@ -91,10 +91,16 @@ def ladder_config(monkeypatch):
 
 
 def test_a_resident_is_placed_through_the_form(ladder_client):
-    result = submit_form(ladder_client, SLUG, {"meedoen": {"meedoen": "zelfbeheer"},
-                                               "speeltuin": {"wensen": ["zandbak"], "uren": "2"}})
+    result = submit_form(ladder_client, SLUG, {"meedoen": {"meedoen": "zelfbeheer", "uren": "2"},
+                                               "speeltuin": {"wensen": ["zandbak"]}})
     assert_placed(result, "meedoen", "adviseren", reason_contains="2 uur per maand")
     assert "adviseren" in result["html"].lower() or "advis" in result["html"].lower()
+
+
+def test_the_hours_are_dropped_when_the_condition_on_the_same_page_does_not_hold(ladder_client):
+    result = submit_form(ladder_client, SLUG, {"meedoen": {"meedoen": "adviseren", "uren": "1"},
+                                               "speeltuin": {"wensen": ["klimrek"]}})
+    assert_placed(result, "meedoen", "adviseren", reason_contains="koos u zelf")
 
 
 def test_the_hidden_question_is_dropped(ladder_client):

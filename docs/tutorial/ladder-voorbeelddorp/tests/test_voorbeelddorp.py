@@ -29,7 +29,7 @@ def test_the_plugin_loads(ladder_app):
 
 
 def test_api_and_form_place_alike(ladder_client):
-    pages = {"meedoen": {"meedoen": "coproduceren"}, "speeltuin": {"wensen": ["schommel", "bankjes"], "uren": 1}}
+    pages = {"meedoen": {"meedoen": "coproduceren", "uren": 1}, "speeltuin": {"wensen": ["schommel", "bankjes"]}}
     api = submit_api(ladder_client, SLUG, {"meedoen": "coproduceren", "wensen": ["schommel", "bankjes"], "uren": 1})
     assert_placed(api, "meedoen", "adviseren", reason_contains="1 uur per maand")
     form = submit_form(ladder_client, SLUG, pages)
