@@ -125,7 +125,8 @@ def test_no_page_scrolls_sideways_at_320px_or_with_big_text(site, new_context):
         click_and_load(page, "form button[type=submit]")
         reflow.check(f"{slug} result")
         receipt = re.search(r"[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}", page.locator("main").inner_text())
-        if receipt and slug.startswith("molenwaard"):  # once: withdrawing, asked to confirm
+        assert receipt, f"no receipt code on {slug}'s result page"
+        if slug.startswith("molenwaard"):  # once: withdrawing, asked to confirm
             reflow.visit("/intrekken")
             page.fill("#q-code", receipt.group(0))
             click_and_load(page, "main form button[type=submit]")
