@@ -424,6 +424,7 @@ def run_ratio(args, workdir: Path, kind: str) -> dict:
     apps = {"ladder": (f"/api/v1/surveys/{SURVEY}/responses", "responses"), "baseline": ("/submissions", "submissions")}
     running: dict[str, list[servers.Server]] = {}
     phases: dict[str, list] = {"ladder": [], "baseline": []}
+    warm: dict[str, load.Phase] = {}
     try:
         running["ladder"] = start_both([f"{kind}-ladder-{n}" for n in "AB"], start_ladder, env, workdir, args.workers)
         running["baseline"] = start_both([f"{kind}-baseline-{n}" for n in "AB"], start_baseline, base_url, workdir,
@@ -440,7 +441,7 @@ def run_ratio(args, workdir: Path, kind: str) -> dict:
             return load.Phase(results=[r for p in parts for r in p.results], elapsed=max(p.elapsed for p in parts))
 
         for app in apps:
-            both(app, args.warmup)  # warm-up, not measured (its rows are checked too)
+            warm[app] = both(app, args.warmup)  # warm-up, not measured (its rows are checked too)
         for r in range(args.rounds):
             for app in (["ladder", "baseline"] if r % 2 == 0 else ["baseline", "ladder"]):
                 phases[app].append(both(app, args.requests, offset=r * args.requests))
@@ -448,13 +449,16 @@ def run_ratio(args, workdir: Path, kind: str) -> dict:
         for group in running.values():
             for srv in group:
                 servers.stop(srv)
-    from sqlalchemy import create_engine, func, select, table
-    counts = {}
+    from sqlalchemy import column, create_engine, select, table
+    integrity = {}
     for app, url in (("ladder", ladder_url), ("baseline", base_url)):
         engine = create_engine(url)
         with engine.connect() as conn:
-            counts[app] = conn.execute(select(func.count()).select_from(table(apps[app][1]))).scalar_one()
+            rows = set(conn.execute(select(column("id")).select_from(table(apps[app][1]))).scalars())
         engine.dispose()
+        ids = [r.id for p in [warm[app], *phases[app]] for r in p.results if r.status == 201]
+        integrity[app] = {"responses_201": len(ids), "rows": len(rows), "lost": len(set(ids) - rows),
+                          "rows_without_201": len(rows - set(ids)), "duplicate_ids": len(ids) - len(set(ids))}
     for made_name, _url in made:
         drop_pg_database(made_name)
     summary = {}
@@ -469,7 +473,7 @@ def run_ratio(args, workdir: Path, kind: str) -> dict:
     rounds = [round(a / b, 3) if b else 0 for a, b in zip(summary["ladder"]["rps_rounds"], summary["baseline"]["rps_rounds"])]
     return {"database": kind, "servers": 2, "workers_per_server": args.workers, "clients": args.clients,
             "summary": summary, "ratio": round(ratio, 3), "round_ratios": rounds, "target": TARGET,
-            "rows": counts}
+            "integrity": integrity}
 
 
 # ---------------------------------------------------------------- latency of the resident path
@@ -579,8 +583,13 @@ def main(argv=None) -> int:
                   f"baseline {s['baseline']['rps_median']} req/s (p50 {s['baseline']['p50_ms']} ms) -> "
                   f"{r['ratio']:.3f} (per round {r['round_ratios']}; target {TARGET})", flush=True)
             for app in ("ladder", "baseline"):
+                i = r["integrity"][app]
+                print(f"  {app}: {i['responses_201']} 201s, {i['rows']} rows, lost {i['lost']}, "
+                      f"rows without a 201 {i['rows_without_201']}, duplicate ids {i['duplicate_ids']}")
                 if s[app]["non_201"]:
                     problems.append(f"ratio {kind}: {app} had {s[app]['non_201']} non-201 answers")
+                if i["lost"] or i["rows_without_201"] or i["duplicate_ids"]:
+                    problems.append(f"ratio {kind}: {app} 201s and rows differ: {i}")
     if "latency" in args.parts:
         out["latency"] = run_latency(args, workdir)
         for r in out["latency"]:
