@@ -18,6 +18,9 @@ SESSION_COOKIE_SAMESITE = "Lax"
 # Production sets LADDER_SESSION_COOKIE_SECURE=true (HTTPS only).
 SESSION_COOKIE_SECURE = False
 MAX_CONTENT_LENGTH = 1024 * 1024
+# Interface languages off a survey's pages (a survey's own pages offer its `locales`); each needs a catalogue
+# in ladder/translations, Dutch needs none.
+LOCALES: list[str] = ["nl", "fy", "en"]
 
 # Where the login throttle keeps its counts. memory:// is per process: with several gunicorn
 # workers use Redis so they share them, e.g. LADDER_RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379
