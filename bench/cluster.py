@@ -84,8 +84,11 @@ def ladder_env(url: str, prefix: str) -> dict[str, str]:
             "LADDER_RATELIMIT_KEY_PREFIX": prefix, "LADDER_MFA_REQUIRED_ROLES": "[]"}
 
 
+LADDER_SRC: list[Path] = []  # --ladder-src: serve another directory's ladder package
+
+
 def start_ladder(name: str, env: dict, workdir: Path, workers: int) -> servers.Server:
-    server = servers.start(name, "ladder.wsgi:app", env, workdir, workers, [ROOT / "tests" / "plugins"])
+    server = servers.start(name, "ladder.wsgi:app", env, workdir, workers, [*LADDER_SRC, ROOT / "tests" / "plugins"])
     servers.wait_ready(server, f"/api/v1/surveys/{SURVEY}")
     return server
 
@@ -537,6 +540,8 @@ def parse_args(argv=None):
     p.add_argument("--rates", default="10,50", help="resident paths started per second (default 10,50)")
     p.add_argument("--latency-seconds", type=float, default=15.0, help="seconds per rate (default 15)")
     p.add_argument("--output", type=Path, default=ROOT / "bench-results" / "cluster.json")
+    p.add_argument("--ladder-src", type=Path, default=None,
+                   help="serve the ladder package found in this directory instead of this checkout's")
     p.add_argument("--keep", action="store_true", help="keep the temp dir (gunicorn logs)")
     args = p.parse_args(argv)
     args.parts = [x for x in args.parts.split(",") if x]
@@ -555,6 +560,8 @@ def main(argv=None) -> int:
         print("bench-cluster needs PostgreSQL and Redis:\n  " + "\n  ".join(missing), file=sys.stderr)
         return 2
     started = time.perf_counter()
+    if args.ladder_src:
+        LADDER_SRC[:] = [args.ladder_src.resolve()]
     workdir = Path(tempfile.mkdtemp(prefix="ladder-bench-cluster-"))
     load_before = os.getloadavg()[0]
     print(f"ladder cluster benchmark: 2 servers x {args.workers} sync workers, PostgreSQL + Redis, "
