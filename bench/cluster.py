@@ -88,6 +88,7 @@ LADDER_SRC: list[Path] = []  # --ladder-src: serve another directory's ladder pa
 
 
 def start_ladder(name: str, env: dict, workdir: Path, workers: int) -> servers.Server:
+    env = {**env, "LADDER_INSTANCE_PATH": str(workdir / f"instance-{name}")}  # never the checkout's instance/
     server = servers.start(name, "ladder.wsgi:app", env, workdir, workers, [*LADDER_SRC, ROOT / "tests" / "plugins"])
     servers.wait_ready(server, f"/api/v1/surveys/{SURVEY}")
     return server
