@@ -169,7 +169,7 @@ class Survey:
     contact: Text = field(default_factory=dict)
     audience: Text = field(default_factory=dict)
     minutes: int = 5
-    status: str = "open"  # open or closed; staff can change it later
+    status: str = "open"  # draft, open or closed (staff see concept, open, gesloten); staff can change it later
     opens: date | None = None
     closes: date | None = None
     locales: tuple[str, ...] = ("nl",)
