@@ -59,10 +59,11 @@ def test_a_flood_of_failed_sign_ins_does_not_push_staff_actions_away(fast_app, m
         assert not db.session().scalar(select(AuditEntry).where(AuditEntry.user_email.like("x%@example.org")))
 
 
-def test_concurrent_failures_are_all_counted_in_one_row(sqlite_url, tmp_path, monkeypatch):
+def test_concurrent_failures_are_all_counted_in_one_row(database_url, tmp_path, monkeypatch):
     from werkzeug.serving import make_server
     monkeypatch.setattr(ladder.auth, "check_password_hash", lambda stored, password: False)
-    fast_app = make_app(sqlite_url, tmp_path, WTF_CSRF_ENABLED=False, LOGIN_CLIENT_LIMIT="10000 per 15 minutes")
+    fast_app = make_app(database_url, tmp_path, WTF_CSRF_ENABLED=False, LOGIN_CLIENT_LIMIT="10000 per 15 minutes",
+                        LOGIN_HASH_CONCURRENCY=10, LOGIN_HASH_WAIT=30)
     server = make_server("127.0.0.1", 0, fast_app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
