@@ -97,7 +97,8 @@ def test_exports_carry_the_types_columns_and_labels(app, tmp_path):
     sav = tmp_path / "antwoorden.sav"
     assert runner.invoke(args=["export", SLUG, "--format", "sav", "-o", str(sav)]).exit_code == 0
     data, meta = pyreadstat.read_sav(str(sav))
-    assert meta.variable_value_labels["speeltuin"] == {1.0: "Ja", 2.0: "Nee", 3.0: "Weet ik niet"}
+    assert {k: v for k, v in meta.variable_value_labels["speeltuin"].items() if k > 0} == {
+        1.0: "Ja", 2.0: "Nee", 3.0: "Weet ik niet"}  # (and the user-missing codes -1 and -2, issue 15)
     assert list(data["speeltuin"]) == [1.0, 2.0, 3.0]
     assert meta.column_names_to_labels["postcode_pc4"] == "Wat is uw postcode? (cijfers)"
 
