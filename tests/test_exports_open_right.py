@@ -21,9 +21,9 @@ from ladder.analysis import export
 from ladder.analysis.exporters import needs_defusing, read_parquet
 
 TEXTS = ["-2", "+31 6 12345678", "- meer bankjes", "=1+1", "@SUM(A1)", "-2+3+cmd|' /C calc'!A0", "+3,5", "-0.5",
-         "gewoon tekst", "\t=1", "-", ""]
+         "gewoon tekst", "\t=1", "-", "", "{=1+1}", "{accolades}"]
 # what a spreadsheet would evaluate (see the comment above needs_defusing in ladder/analysis/exporters.py)
-EVALUATED = {"+31 6 12345678", "- meer bankjes", "=1+1", "@SUM(A1)", "-2+3+cmd|' /C calc'!A0", "\t=1"}
+EVALUATED = {"+31 6 12345678", "- meer bankjes", "=1+1", "@SUM(A1)", "-2+3+cmd|' /C calc'!A0", "\t=1", "{=1+1}"}
 
 
 def test_only_what_a_spreadsheet_would_evaluate_is_neutralised():

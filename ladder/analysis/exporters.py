@@ -103,6 +103,7 @@ def labels_table(frame: pd.DataFrame) -> pd.DataFrame:
 #   "+31 6 12345678"  not a plain number (spaces), parsed as a formula: neutralised.
 #   "@..."            @ starts a function in Lotus/Excel ("@SUM(...)"): neutralised unless a plain number.
 #   "-"               a sign alone is not a formula (Excel keeps it as text): left as it is.
+#   "{=...}"          array-formula notation; not on OWASP's list, neutralised to be safe (as before).
 # Neutralising is OWASP's: a leading apostrophe, which the spreadsheet hides and shows the text.
 _PLAIN_NUMBER = re.compile(r"\d+([.,]\d+)?([eE][+-]?\d+)?")
 
@@ -113,6 +114,8 @@ def needs_defusing(value: str) -> bool:
         return False
     first = value[0]
     if first in "=\t\r\n":
+        return True
+    if first == "{" and value[1:].lstrip().startswith("="):  # array-formula notation {=...}: to be safe
         return True
     if first in "+-@":  # a sign alone ("-" for "no answer") is text; a sign and a plain number a number
         return len(value) > 1 and not _PLAIN_NUMBER.fullmatch(value[1:])
