@@ -55,8 +55,8 @@ def check_password(email: str, password: str) -> Outcome:
         gate.succeeded(verdict)
         return Outcome(user=user)
     gate.failed(verdict)
-    known = user if user is not None and user.active else None
-    audit.count_failed_sign_in(known.email if known else None, known.municipality if known else None)
+    # an existing account (disabled ones too) gets its own counted row; an unknown address is not kept
+    audit.count_failed_sign_in(user.email if user else None, user.municipality if user else None)
     return Outcome(message=str(WRONG))
 
 
