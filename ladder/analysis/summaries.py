@@ -14,10 +14,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..question_types import borda
 from ..text import Text, text
 from .disclosure import PROTECTION, Layout, layout_of, protect
-from .intervals import SE_COLUMN, add_intervals, effective_n, mean_se
+from .intervals import SE_COLUMN, add_intervals, mean_se
 
 
 @dataclass(frozen=True)
