@@ -41,6 +41,9 @@ def _surveys(app):
 def _valid_value(qtype, question, survey):
     """A value the question accepts: from its schema's enum, bounds or a plain string."""
     schema = qtype.schema(question, survey)
+    for key in ("anyOf", "oneOf"):  # e.g. a scale takes 3 or "3": the first form will do
+        if key in schema:
+            schema = next(s for s in schema[key] if s.get("type") != "null")
     if "enum" in schema:
         return schema["enum"][0]
     if schema.get("type") == "array":
