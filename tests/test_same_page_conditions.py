@@ -170,10 +170,10 @@ def _stored_answers(client):
 
 
 # -------------------------------------------------------------------------------------------- browser
-@pytest.fixture(scope="module")
-def chromium():
-    from browser_support import launch_chromium
-    yield from launch_chromium(skip_or_fail)
+@pytest.fixture
+def chromium(browser):
+    """The run's one Chromium (conftest): Playwright's sync API cannot start a second one in this thread."""
+    return browser
 
 
 @pytest.fixture
