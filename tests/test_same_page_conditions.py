@@ -12,7 +12,7 @@ import pytest
 
 from ladder import BUILTIN_TYPES, SurveyFileError, load_survey
 from ladder.answers import validate
-from ladder.testing import skip_or_fail, submit_api, submit_form
+from ladder.testing import submit_api, submit_form
 
 SLUG = "hondendorp-inspraak"
 SURVEY = '''
