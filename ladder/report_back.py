@@ -38,12 +38,7 @@ def items(survey) -> list[ReportBackItem]:
 def settings(survey) -> Settings:
     """The staff setting, else the survey file's ``results_expected`` (if the survey declares one)."""
     row = db.session().get(ReportBackSettings, survey.slug)
-    declared = getattr(survey, "results_expected", None)
-    if isinstance(declared, str):
-        try:
-            declared = date.fromisoformat(declared)
-        except ValueError:
-            declared = None
+    declared = survey.results_expected  # a date: the survey file's loader checks it
     if row is None:
         return Settings(declared, False)
     return Settings(row.results_expected or declared, bool(row.sealed_until_closed))

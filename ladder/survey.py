@@ -172,6 +172,7 @@ class Survey:
     status: str = "open"  # draft, open or closed (staff see concept, open, gesloten); staff can change it later
     opens: date | None = None
     closes: date | None = None
+    results_expected: date | None = None  # when residents hear the outcome; staff may set another date
     locales: tuple[str, ...] = ("nl",)
     demographics: Mapping[str, str] = field(default_factory=dict)  # age / sex -> question id
     offer: Offer | None = None  # required for residents' surveys (ladder lint checks it)

@@ -26,7 +26,7 @@ class SurveyFileError(ValueError):
 
 SURVEY_KEYS = {"slug", "title", "municipality", "intro", "purpose", "retention", "ladder", "areas", "pages",
                "aspects", "next_steps", "contact", "audience", "minutes", "status", "opens", "closes", "locales",
-               "demographics", "offer", "respondents", "result"}
+               "demographics", "offer", "respondents", "result", "results_expected"}
 REQUIRED_SURVEY_KEYS = {"slug", "title", "municipality", "intro", "purpose", "retention", "pages"}
 PAGE_KEYS = {"id", "title", "intro", "questions", "show_if", "one_question_per_page"}
 QUESTION_KEYS = {"id", "type", "label", "required", "help", "choices", "show_if"}
@@ -90,7 +90,7 @@ def survey_from_dict(data: Mapping[str, Any], *, source: str = "<dict>", place: 
     status = data.get("status", "open")
     if status not in ("open", "closed", "draft"):
         fail("status", "must be open, closed or draft")
-    for key in ("opens", "closes"):
+    for key in ("opens", "closes", "results_expected"):
         if key in data and not isinstance(data[key], date):
             fail(key, "must be a date such as 2026-12-31")
     minutes = data.get("minutes", 5)
@@ -126,7 +126,8 @@ def survey_from_dict(data: Mapping[str, Any], *, source: str = "<dict>", place: 
         aspects={k: _text(v, f"aspects.{k}", fail) for k, v in aspects.items()},
         next_steps=_text(data.get("next_steps"), "next_steps", fail), contact=_text(data.get("contact"), "contact", fail),
         audience=_text(data.get("audience"), "audience", fail), minutes=minutes, status=status,
-        opens=data.get("opens"), closes=data.get("closes"), locales=locales, place=place, advise=advise,
+        opens=data.get("opens"), closes=data.get("closes"), results_expected=data.get("results_expected"),
+        locales=locales, place=place, advise=advise,
         demographics=dict(demographics), offer=offer, respondents=respondents, result=result,
         source=source, definition=dict(data),
     )

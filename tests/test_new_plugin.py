@@ -50,6 +50,13 @@ def test_generate_writes_an_installable_layout(tmp_path):
     assert (folder / "tests" / "test_voorbeelddorp.py").is_file()
 
 
+def test_the_generated_survey_passes_ladder_lint(ladder_runner, tmp_path):
+    folder = generate("voorbeelddorp", tmp_path, municipality="Gemeente Voorbeeld")
+    survey = folder / "ladder_voorbeelddorp" / "surveys" / "voorbeelddorp-inspraak.toml"
+    result = ladder_runner.invoke(args=["lint", str(survey)])
+    assert result.exit_code == 0, result.output
+
+
 def test_a_bad_name_or_an_existing_folder_writes_nothing(tmp_path):
     for bad in ("Voorbeeld", "9dorp", "voor-beeld", "../x", ""):
         with pytest.raises(ValueError, match="not a plugin name"):

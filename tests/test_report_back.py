@@ -95,6 +95,19 @@ def test_results_expected_shows_on_the_closed_page_and_the_not_yet_page(app, edi
     assert any("expected 2027-03-01" in d for d in entries(app))
 
 
+def test_a_date_declared_in_the_survey_file_shows_until_staff_set_another(app, editor, monkeypatch):
+    import dataclasses
+    from datetime import date
+    reg = app.extensions["ladder"]
+    monkeypatch.setitem(reg.surveys, MINE, dataclasses.replace(reg.survey(MINE), results_expected=date(2027, 4, 1)))
+    client = app.test_client()
+    assert "1 april 2027" in client.get(f"/r/{MINE}").get_data(as_text=True)
+    page = editor.get(PAGE)
+    editor.post(f"{PAGE}/instellingen", data={"csrf_token": token(page.data), "results_expected": "2027-03-01"})
+    shown = client.get(f"/r/{MINE}").get_data(as_text=True)
+    assert "1 maart 2027" in shown and "1 april 2027" not in shown
+
+
 def test_every_form_needs_its_csrf_token(app, editor):
     for path in (PAGE, f"{PAGE}/verwijderen", f"{PAGE}/instellingen", f"/beheer/s/{MINE}/opnieuw-berekenen"):
         assert editor.post(path, data={"topic": "x", "decision": "y", "item": "1"}).status_code == 400, path

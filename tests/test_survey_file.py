@@ -62,6 +62,8 @@ def test_version_changes_when_the_definition_changes(tmp_path):
     (lambda s: s + 'show_if = { question = "vraag", equals = "x" }\n', "pages[0].questions[0].show_if",
      "not asked before this point"),  # a question's own answer, or a later one, cannot decide it
     (lambda s: s.replace('slug = "proef"', 'slug = "proef"\nstatus = "maybe"'), "status", "open, closed or draft"),
+    (lambda s: s.replace('slug = "proef"', 'slug = "proef"\nresults_expected = "voorjaar"'), "results_expected",
+     "must be a date"),
     (lambda s: s + "[[pages.questions]]\nid = \"vraag\"\ntype = \"short_text\"\nlabel = \"x\"\n",
      "pages[0].questions[1].id", "used twice"),
     (lambda s: s.replace('title = "Proef"', 'title = "Proef'), "-", "not valid TOML"),
