@@ -10,7 +10,7 @@ PACKAGE = Path(__file__).parents[1] / "ladder"
 ENGINE = {"ladder.survey", "ladder.conditions", "ladder.question_types", "ladder.answers", "ladder.placing",
           "ladder.ladders", "ladder.text", "ladder.messages", "ladder.survey_file", "ladder.answers_schema",
           "ladder.lint"}
-WEB = ("flask", "flask_babel", "flask_login", "flask_wtf", "flask_limiter", "werkzeug", "ladder.views",
+WEB = ("flask", "flask_babel", "flask_login", "flask_wtf", "flask_talisman", "werkzeug", "ladder.views",
        "ladder.app", "ladder.i18n", "ladder.filters", "ladder.auth", "ladder.cli")
 
 
@@ -134,7 +134,7 @@ def test_the_type_switch_pattern_catches_what_it_should():
 
 
 def test_importing_ladder_stays_light():
-    code = ("import sys, ladder; heavy = [m for m in ('flask', 'flask_limiter', 'pandas', 'matplotlib', 'sqlalchemy')"
+    code = ("import sys, ladder; heavy = [m for m in ('flask', 'flask_talisman', 'pandas', 'matplotlib', 'sqlalchemy')"
             " if m in sys.modules]; print(','.join(heavy))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
