@@ -37,6 +37,31 @@ SHAREABLE_ENDPOINTS = frozenset({
 })
 
 
+class _Talisman(Talisman):
+    """Talisman with each policy header written once per app instead of on every response.
+
+    ladder's policies are fixed dicts and use no nonce, so the text is always the same; with a nonce
+    on the request (none today) Talisman's own code runs, as before."""
+
+    def __init__(self, *args, **kwargs):
+        self._policy_texts: dict[int, tuple[object, str]] = {}
+        super().__init__(*args, **kwargs)
+
+    def _memo(self, policy, make) -> str:
+        kept = self._policy_texts.get(id(policy))
+        if kept is None or kept[0] is not policy:
+            kept = self._policy_texts[id(policy)] = (policy, make(policy))
+        return kept[1]
+
+    def _parse_policy(self, policy):
+        if hasattr(request, "csp_nonce"):
+            return super()._parse_policy(policy)
+        return self._memo(policy, super()._parse_policy)
+
+    def _parse_structured_header_policy(self, policy):
+        return self._memo(policy, super()._parse_structured_header_policy)
+
+
 def init_app(app) -> None:
     """Security headers for this app (one Talisman per app: its options live on the instance); behind
     ``PROXY_COUNT`` reverse proxies, the client's address, scheme and host as the proxies pass them on."""
@@ -46,7 +71,7 @@ def init_app(app) -> None:
         # make itself look like another address (the sign-in throttle counts per client) or like https.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
     production = bool(app.config.get("PRODUCTION"))
-    app.extensions["talisman"] = Talisman(
+    app.extensions["talisman"] = _Talisman(
         app,
         # TLS ends at the proxy, which redirects http to https; the app never redirects itself, so
         # development and tests run over plain http.

@@ -1,6 +1,7 @@
 """Surveys as data: pages of questions, areas, and the survey's own rung logic."""
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Callable, Mapping, Sequence
@@ -196,7 +197,7 @@ class Survey:
     def area(self, code: str) -> Area | None:
         return next((a for a in self.areas if a.code == code), None)
 
-    @property
+    @functools.cached_property  # the definition never changes; hashing it cost a JSON dump per submission
     def version(self) -> str:
         """A short hash of the definition's data, stored with each response."""
         blob = json.dumps(self.definition, sort_keys=True, default=str, ensure_ascii=False)
