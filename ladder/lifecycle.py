@@ -38,10 +38,11 @@ class Lifecycle:
 
 _COLUMNS = (SurveyState.status, SurveyState.opens_on, SurveyState.closes_on, SurveyState.invite_only,
             SurveyState.results_published_at)
-# The statement is built once; only the slug is bound per request. Building it anew each time (the
-# column comparison, the select) cost as much CPU as running it; the read itself still happens on
-# every request.
-_STATE_OF = select(*_COLUMNS).where(SurveyState.slug == bindparam("slug"))
+# The statement is built once, on the table's columns (a plain Core select: no ORM result machinery),
+# and only the slug is bound per request; building it anew and the ORM path cost about as much CPU as
+# the read itself (docs/benchmarks.rst). The read still happens on every request.
+_STATE_OF = select(*(SurveyState.__table__.c[c.key] for c in _COLUMNS)).where(
+    SurveyState.__table__.c.slug == bindparam("slug"))
 
 
 def row(slug: str) -> SurveyState | None:
