@@ -1,0 +1,44 @@
+"""The submit path does no work it does not need (issue 10's bench ratio), and still answers the same.
+
+A valid submission translates no message (a Flask-Babel lookup per valid scale answer was a measurable
+share of a submission); a wrong answer still gets its message in the resident's language; the
+survey's version is the hash of its definition, worked out once.
+"""
+import hashlib
+import json
+
+from ladder import messages
+
+URL = "/api/v1/surveys/testdorp-inspraak/responses"
+VALID = {"woonplaats": "testdorp", "betrokken": "soms", "huidig": "raadplegen", "gewenst": 4,
+         "thema": ["groen"], "kosten": 4500, "prioriteiten": ["aed", "bankjes"]}
+
+
+def test_a_valid_submission_translates_no_message(sqlite_app, monkeypatch):
+    client = sqlite_app.test_client()
+    client.post(URL, json={"answers": VALID, "locale": "fy"})  # warm-up: the first request loads the catalogue
+    translated = []
+    real = messages._translate
+    monkeypatch.setattr(messages, "_translate", lambda text: translated.append(text) or real(text))
+    response = client.post(URL, json={"answers": VALID, "locale": "fy"})
+    assert response.status_code == 201, response.get_json()
+    assert translated == []
+
+
+def test_a_wrong_scale_answer_still_gets_its_message(sqlite_app):
+    client = sqlite_app.test_client()
+    for wrong in (9, "x", True, 2.5):
+        response = client.post(URL, json={"answers": {**VALID, "gewenst": wrong}})
+        assert response.status_code == 422, wrong
+        assert response.get_json()["errors"]["gewenst"] == "Kies een getal van 1 tot en met 6.", wrong
+
+
+def test_the_stored_version_is_the_hash_of_the_definition(sqlite_app):
+    client = sqlite_app.test_client()
+    first = client.post(URL, json={"answers": VALID}).get_json()
+    second = client.post(URL, json={"answers": VALID}).get_json()
+    with sqlite_app.app_context():
+        from ladder.views import registry
+        survey = registry().surveys["testdorp-inspraak"]
+        blob = json.dumps(survey.definition, sort_keys=True, default=str, ensure_ascii=False)
+    assert first["survey_version"] == second["survey_version"] == hashlib.sha256(blob.encode()).hexdigest()[:12]
