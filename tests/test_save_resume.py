@@ -157,3 +157,20 @@ def test_a_wrong_code_says_so_and_helps_with_a_lost_code(client):
     html = wrong.get_data(as_text=True)
     assert "Deze ontvangstcode kennen we niet" in html
     assert "Ontvangstcode kwijt?" in html
+
+
+def test_a_draft_left_on_a_page_that_an_update_removed_resumes_on_a_page_that_exists(app, client):
+    # e.g. Haarlemmermeer's one long page became five pages: a draft saved there must not end in a 404
+    code = shown_code(client.get(save(client).headers["Location"]).get_data(as_text=True))
+    with app.app_context():
+        session = db.session()
+        session.query(Draft).update({Draft.page: "een-pagina-die-niet-meer-bestaat"})
+        session.commit()
+    other = app.test_client()
+    form = other.get(f"/s/{SLUG}/hervatten")
+    resumed = other.post(f"/s/{SLUG}/hervatten", data={"csrf_token": token(form.data), "code": code})
+    assert resumed.status_code in (302, 303)
+    survey = app.extensions["ladder"].survey(SLUG)
+    # woonplaats and betrokken, the first page, were answered: the second page is the first still open
+    assert resumed.headers["Location"].endswith(f"/s/{SLUG}/vraag/{survey.pages[1].id}")
+    assert other.get(resumed.headers["Location"]).status_code == 200

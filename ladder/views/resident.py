@@ -73,7 +73,19 @@ def begin(slug):
     found = drafts.current(survey)
     if found is None or request.form.get("action") == "opnieuw":
         found = drafts.start(survey, _locale(survey))
-    return redirect(url_for(".page", slug=slug, page_id=found[1].page or survey.pages[0].id))
+    return redirect(url_for(".page", slug=slug, page_id=_resume_page_id(survey, found[1])))
+
+
+def _resume_page_id(survey, draft) -> str:
+    """The page a draft was left on. When an update of the survey removed or split that page, the first
+    page still missing an answer instead (the answers given are kept), not a 404."""
+    if any(p.id == draft.page for p in survey.pages):
+        return draft.page
+    answers = dict(draft.answers or {})
+    for p in survey.visible_pages(answers):
+        if any(q.id not in answers for q in p.questions):
+            return p.id
+    return survey.pages[0].id
 
 
 def _invite(survey):
@@ -298,7 +310,7 @@ def resume(slug):
             error = _("Deze hervatcode kennen we niet voor deze vragenlijst. Controleer de code en probeer het opnieuw.")
         else:
             drafts.remember(survey, code)
-            return redirect(url_for(".page", slug=slug, page_id=draft.page or survey.pages[0].id))
+            return redirect(url_for(".page", slug=slug, page_id=_resume_page_id(survey, draft)))
     return render_template("resident/resume.html", survey=survey, form=form, error=error,
                            locale=_locale(survey)), (422 if error else 200)
 
@@ -317,7 +329,7 @@ def saved(slug):
         keep_until = closes_on
     # The code goes in the link's fragment: browsers never send it, so it stays out of server logs.
     resume_link = url_for(".resume", slug=slug, _external=True) + "#" + code
-    return render_template("resident/saved.html", survey=survey, code=code, page_id=draft.page or survey.pages[0].id,
+    return render_template("resident/saved.html", survey=survey, code=code, page_id=_resume_page_id(survey, draft),
                            keep_until=keep_until, resume_link=resume_link, locale=_locale(survey))
 
 
