@@ -95,3 +95,13 @@ def test_survey_text_without_a_translation_is_marked_dutch(sqlite_app):
     html = client.get(f"/s/anderdorp-inspraak/vraag/{untranslated.id}").get_data(as_text=True)
     assert f"<h1>{untranslated.title['nl']}</h1>" in html
 
+
+
+def test_the_start_page_marks_survey_text_that_falls_back_to_dutch(sqlite_app):
+    client = sqlite_app.test_client()
+    survey = sqlite_app.extensions["ladder"].survey("anderdorp-inspraak")  # title and intro in Dutch only
+    html = client.get("/s/anderdorp-inspraak?lang=fy").get_data(as_text=True)
+    assert html_lang(client.get("/s/anderdorp-inspraak")) == "fy"
+    assert f'<h1><span lang="nl">{survey.title["nl"]}</span></h1>' in html
+    assert '<div class="prose" lang="nl">' in html
+    assert f'<span lang="nl">{survey.purpose["nl"]}</span>' in html
