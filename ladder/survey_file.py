@@ -45,14 +45,19 @@ def load_survey(path: str | Path, *, place: PlaceFn | None = None, advise: Advis
     again at start-up with every registered type.
     """
     path = Path(path)
+    return survey_from_dict(read_toml(path), source=str(path), place=place, advise=advise,
+                            question_types=question_types)
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """The TOML table in ``path``; a file that cannot be read or parsed raises SurveyFileError."""
     try:
         with path.open("rb") as fh:
-            data = tomllib.load(fh)
+            return tomllib.load(fh)
     except OSError as exc:
         raise SurveyFileError(str(path), "-", f"cannot read the file: {exc.strerror}") from exc
     except tomllib.TOMLDecodeError as exc:
         raise SurveyFileError(str(path), "-", f"not valid TOML: {exc}") from exc
-    return survey_from_dict(data, source=str(path), place=place, advise=advise, question_types=question_types)
 
 
 def survey_from_dict(data: Mapping[str, Any], *, source: str = "<dict>", place: PlaceFn | None = None,

@@ -9,13 +9,12 @@ broken plugin (``ladder plugins``) while the other surveys keep working.
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from ..hookspecs import hookimpl
-from ..survey_file import SurveyFileError, survey_from_dict
+from ..survey_file import SurveyFileError, read_toml, survey_from_dict
 from ..xlsform import mapping_place
 
 PLACEMENT_KEYS = {"question", "choice", "aspect", "rung"}
@@ -41,13 +40,7 @@ class SurveyFilePlugin:
 
 def load_instance_survey(path: Path):
     """Read ``path``; a file that cannot be used raises SurveyFileError naming file, key and reason."""
-    try:
-        with path.open("rb") as fh:
-            data = tomllib.load(fh)
-    except OSError as exc:
-        raise SurveyFileError(str(path), "-", f"cannot read the file: {exc.strerror}") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise SurveyFileError(str(path), "-", f"not valid TOML: {exc}") from exc
+    data = read_toml(path)
     rows = data.pop("placement", [])
     if not isinstance(rows, list):
         raise SurveyFileError(str(path), "placement", "must be a list of [[placement]] tables")
