@@ -3,20 +3,18 @@ from __future__ import annotations
 
 import io
 
-from flask import (Blueprint, Response as FlaskResponse, abort, current_app, flash, redirect, render_template,
+from flask import (Blueprint, abort, current_app, flash, redirect, render_template,
                    request, send_file, session, url_for)
 from flask_login import current_user, login_required, logout_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
-from .. import audit, auth, db, invites, lifecycle, outcomes, retention
+from .. import audit, auth, db, invites, lifecycle, retention
 from . import registry, staff_report
-from ..dashboard import numbers, response_counts
-from ..filters import date_nl
+from ..dashboard import response_counts
 from ..i18n import _
 from ..staff_forms import (CodesForm, DeleteForm, LoginForm, PublishForm, SetPasswordForm, StatusForm, WithdrawForm,
                            field_errors, staff_form_valid)
-from ..text import pick
 from ..codes import code_hash
 from ..models import Response, utcnow
 from ..withdrawal import withdraw_response
@@ -86,11 +84,6 @@ def home():
 @login_required
 def dashboard(slug):
     return staff_report.dashboard(slug)  # the page at a glance: ladder/views/staff_report.py (issue 12)
-
-
-def _area_name(survey, code):
-    area = survey.area(code) if code else None
-    return pick(area.name, "nl") if area else (code or _("onbekend"))
 
 
 @bp.post("/s/<slug>/status")
