@@ -19,7 +19,7 @@ install: $(BIN)/python
 
 # After changing interface text: extract it and update the catalogues (then translate in the .po files).
 translations: $(BIN)/python
-	$(BIN)/pybabel extract -F babel.cfg -k _l -o ladder/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k msg -o ladder/translations/messages.pot .
 	$(BIN)/pybabel update -i ladder/translations/messages.pot -d ladder/translations
 
 # Spectral (npm) lints the OpenAPI document against .spectral.yml (tests/test_conventions.py); installed

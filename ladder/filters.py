@@ -79,6 +79,15 @@ def answer_text(value, question, survey, locale=None) -> str:
     return registry().type_of(question).answer_text(question, value, survey, locale or current_locale())
 
 
+def label(value) -> Markup:
+    """A published table's text: survey text (a locale table, marked where it falls back to Dutch) or
+    interface text kept as its Dutch message id (``ladder.publication``), translated here."""
+    from .i18n import text_in
+    if isinstance(value, str):
+        return escape(flask_babel.gettext(value) if has_app_context() else value)
+    return text_in(value)
+
+
 def init_app(app) -> None:
-    app.jinja_env.filters.update(t=t, paragraphs=paragraphs, date_nl=date_nl, answer_text=answer_text,
+    app.jinja_env.filters.update(label=label, t=t, paragraphs=paragraphs, date_nl=date_nl, answer_text=answer_text,
                                  datetime_nl=datetime_nl, number=number, percent=percent, currency=currency)

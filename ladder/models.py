@@ -251,3 +251,28 @@ class ReportBackSettings(Base):
     survey_slug: Mapped[str] = mapped_column(String(100), primary_key=True)
     results_expected: Mapped[date | None] = mapped_column(Date)
     sealed_until_closed: Mapped[bool] = mapped_column(default=False)
+
+
+# --- the publication (issue 19) -------------------------------------------------------------------------
+
+class PublicationRow(Base):
+    """One publication moment of a survey's results: the published tables (as ``/r/<slug>.json`` gives them)
+    and, for staff only, which responses it counted (to tell how many changed since). ``/r/`` shows the
+    latest; it never changes with a new or withdrawn response."""
+
+    __tablename__ = "publications"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    survey_slug: Mapped[str] = mapped_column(String(100), index=True)
+    made_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    tables: Mapped[dict[str, Any]] = mapped_column(JSON)
+    response_ids: Mapped[list[Any]] = mapped_column(JSON)
+
+
+class PublicationKey(Base):
+    """A survey's secret seed for the record keys of the cell-key method; never published, never changed."""
+
+    __tablename__ = "publication_keys"
+
+    survey_slug: Mapped[str] = mapped_column(String(100), primary_key=True)
+    seed: Mapped[str] = mapped_column(String(64))

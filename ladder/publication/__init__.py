@@ -1,0 +1,54 @@
+"""The publication: everything about a survey's responses that leaves the staff area, made once per
+publication moment and protected as a whole (see docs/privacy.rst).
+
+- :mod:`.cellkey`: the cell-key method (every count perturbed by who it counts);
+- :mod:`.build`: every published table from the response frame, and how the tables hang together;
+- :mod:`.audit`: a linear program over everything published; hides what it can pin down;
+- :mod:`.store`: publication moments (snapshots in the database);
+- :mod:`.tables`: the one table shape that ``/r/``, its JSON, the verslag and the commands format.
+"""
+from __future__ import annotations
+
+from .audit import PROTECTION
+from .tables import Column, Publication, Row, Table
+
+
+def make(survey, registry, frame, seed: str, protection: float = PROTECTION) -> Publication:
+    """The protected publication of ``frame`` (a response frame read with ``include_id=True``)."""
+    from . import audit
+    from .build import build
+    publication, structure = build(survey, registry, frame, seed)
+    hide(publication, structure, audit.protect(structure, protection))
+    return publication
+
+
+def hide(publication: Publication, structure, hidden: set[int]) -> None:
+    """Blank the cells the audit hid, and every share or interval computed from them."""
+    for number in hidden:
+        cell = structure.counted[number]
+        table = publication.table(cell.table)
+        row = table.total if cell.row is None else next(r for r in table.rows if r.id == _row_id(cell.row))
+        row.cells[cell.column] = None
+        if cell.column in ("count", "points"):
+            for derived in ("share", "low", "high"):
+                if derived in row.cells:
+                    row.cells[derived] = None
+        if cell.row is None and cell.column == "count":  # a hidden total: no share can be computed
+            for r in table.rows:
+                for derived in ("share", "low", "high"):
+                    if derived in r.cells:
+                        r.cells[derived] = None
+    for table in publication.tables:  # the per-area ladder's total row repeats the whole-survey ladder
+        if table.kind == "ladder-by-area":
+            whole = publication.table("ladder:" + table.id.split(":", 1)[1])
+            table.total.cells = {**{r.id: r.cells["count"] for r in whole.rows}, "total": whole.total.cells["count"]}
+    areas = publication.table("areas")
+    if areas is not None:
+        publication.responses = areas.total.cells["count"]
+
+
+def _row_id(value):
+    return value if value is None or isinstance(value, str) else str(value)
+
+
+__all__ = ["Column", "PROTECTION", "Publication", "Row", "Table", "hide", "make"]
