@@ -72,8 +72,13 @@ ACCESSIBILITY_MUNICIPALITIES: dict = {}
 DRAFT_DAYS = 30
 # Months after a survey closes before ``ladder purge`` deletes its responses (see docs/privacy.rst).
 RETENTION_MONTHS = 12
-# Counts below this are hidden on public result pages (small cells can identify people).
+# Counts below this are hidden in the staff commands' protected tables (``ladder summary NAME``, ``--threshold``).
 RESULTS_MIN_COUNT = 5
+# Published results (``/r/``, its JSON, the verslag): a new publication moment needs at least this many responses
+# to have come or gone since the last one, and no published or hidden count may be pinned down to a range
+# narrower than RESULTS_PROTECTION (docs/privacy.rst, "Published results").
+RESULTS_MIN_CHANGES = 10
+RESULTS_PROTECTION = 3
 # Survey files served without a plugin (docs/survey-designers.rst); relative to the instance folder.
 SURVEYS_FOLDER = "surveys"
 # Printed on paper forms (``ladder paper``): where residents send the form back, one line per line;

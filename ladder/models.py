@@ -250,7 +250,7 @@ class ReportBackSettings(Base):
 
     survey_slug: Mapped[str] = mapped_column(String(100), primary_key=True)
     results_expected: Mapped[date | None] = mapped_column(Date)
-    sealed_until_closed: Mapped[bool] = mapped_column(default=False)
+    sealed_until_closed: Mapped[bool] = mapped_column(default=True)
 
 
 # --- the publication (issue 19) -------------------------------------------------------------------------

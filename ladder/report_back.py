@@ -20,6 +20,9 @@ from .models import ReportBackItem, ReportBackSettings
 from .text import pick
 
 MAX_TOPIC = 200
+# Results stay sealed until the survey closes unless staff choose otherwise: a table that changes while anyone
+# can still answer gives away who answered what (docs/privacy.rst, "Published results").
+SEALED_BY_DEFAULT = True
 MAX_DECISION = 4000
 
 
@@ -40,7 +43,7 @@ def settings(survey) -> Settings:
     row = db.session().get(ReportBackSettings, survey.slug)
     declared = survey.results_expected  # a date: the survey file's loader checks it
     if row is None:
-        return Settings(declared, False)
+        return Settings(declared, SEALED_BY_DEFAULT)
     return Settings(row.results_expected or declared, bool(row.sealed_until_closed))
 
 

@@ -382,9 +382,8 @@ def register_commands(cli):
         """Write the participatieverslag (issue 12): the question, the rung offered, who was invited and
         answered, what came out, offered versus wanted rung per area, and what the municipality does with
         it. The numbers are the public results page's (small counts hidden)."""
-        from ..analysis.verslag import pdf_of
         from ..cli import NO_TABLES, has_no_tables
-        from ..views.staff_report import build_verslag_html
+        from ..publication.verslag import document, pdf_of, representativeness
         reg = current_app.extensions["ladder"]
         survey = reg.survey(slug)
         if survey is None:
@@ -393,7 +392,10 @@ def register_commands(cli):
             raise click.ClickException("-o must end in .html or .pdf")
         if has_no_tables():
             raise click.ClickException(NO_TABLES)
-        html = build_verslag_html(survey, reg, current_app.config["RESULTS_MIN_COUNT"])
+        represent = representativeness(survey, reg, current_app.config.get("SURVEY_MARGINS", {}).get(slug))
+        html = document(survey, reg, represent, current_app.config["RESULTS_MIN_CHANGES"])
+        from .. import db
+        db.session().commit()
         if output.lower().endswith(".pdf"):
             pdf = pdf_of(html)
             if pdf is None:

@@ -18,7 +18,9 @@ def make(survey, registry, frame, seed: str, protection: float = PROTECTION) -> 
     from . import audit
     from .build import build
     publication, structure = build(survey, registry, frame, seed)
-    hide(publication, structure, audit.protect(structure, protection))
+    hidden = audit.protect(structure, protection)
+    hide(publication, structure, hidden)
+    publication.method.update(protection=protection, hidden=len(hidden), counts=len(structure.counted))
     return publication
 
 

@@ -25,6 +25,8 @@ from . import cellkey
 from .tables import Column, Publication, Row, Table
 
 N = "N"  # the atoms' family of area sizes
+CHANNELS = ("form", "api", "paper", "assisted")
+CHANNEL_GROUPS = (("online", ("form", "api")), ("paper", ("paper",)), ("assisted", ("assisted",)))
 
 
 def msg(text: str) -> str:
@@ -151,6 +153,17 @@ def build(survey, registry, frame: pd.DataFrame, seed: str, ladder=None) -> tupl
     tables.append(Table("areas", "areas", msg("Antwoorden per gebied"), [Column("count", msg("Antwoorden"))], rows,
                         Row(None, msg("Totaal"), {"count": responses})))
 
+    # --- how the answers came in (online, on paper, with help) ---------------------------------------------
+    if "channel" in frame.columns:
+        channel = _values(frame["channel"])
+        st.families["channel"] = list(CHANNELS)
+        rows = []
+        for word, codes in CHANNEL_GROUPS:
+            n = counter.count(np.isin(channel, codes), ("channels", word, "count"), [Atomic("channel", codes)])
+            rows.append(Row(word, CHANNEL_WORDS[word], {"count": n}))
+        tables.append(Table("channels", "channels", msg("Hoe de antwoorden binnenkwamen"),
+                            [Column("count", msg("Antwoorden"))], rows, Row(None, msg("Totaal"), {"count": responses})))
+
     # --- the ladder, per aspect, over all areas and per area ------------------------------------------
     rung_ids = [r.id for r in ladder.rungs]
     rung_names = {r.id: _text(r.title) for r in ladder.rungs}
@@ -185,6 +198,10 @@ def build(survey, registry, frame: pd.DataFrame, seed: str, ladder=None) -> tupl
         total_row = Row(None, msg("Totaal"), {**{r.id: tables[-1].row(r.id).cells["count"] for r in tables[-1].rows},
                                              "total": tables[-1].total.cells["count"]})
         tables.append(Table(tid, "ladder-by-area", aspect_title, columns, rows, total_row))
+        own = survey.offer.for_aspect(aspect) if getattr(survey, "offer", None) is not None else None
+        if own is not None and own.rung in rung_ids:
+            tables.append(_offered(counter, aspect, aspect_title, own.rung, ladder, placed, areas, area_of,
+                                   present_unknown, area_names))
 
     # --- the questions -------------------------------------------------------------------------------
     published = _families(survey, registry, frame)
@@ -260,6 +277,29 @@ def build(survey, registry, frame: pd.DataFrame, seed: str, ladder=None) -> tupl
               "ptable": {str(n): [[d, p] for d, p in row] for n, row in cellkey.PTABLE.items()}}
     made = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
     return Publication(survey.slug, made, responses, method, tables), st
+
+
+CHANNEL_WORDS = {"online": msg("online"), "paper": msg("op papier"), "assisted": msg("met hulp")}
+COMPARED = (("lower", msg("Lager dan geboden")), ("same", msg("Zoals geboden")), ("higher", msg("Hoger dan geboden")))
+
+
+def _offered(counter, aspect, title, offered, ladder, placed, areas, area_of, present_unknown, area_names) -> Table:
+    """Per area: how many want a lower rung than offered, the offered rung, or a higher one (and all areas)."""
+    at = next(r.level for r in ladder.rungs if r.id == offered)
+    groups = {"lower": tuple(r.id for r in ladder.rungs if r.level < at), "same": (offered,),
+              "higher": tuple(r.id for r in ladder.rungs if r.level > at)}
+    family = f"rung_{aspect}"
+    tid = f"offer:{aspect}"
+
+    def cells(here, code, codes):
+        return {key: counter.count(here & np.isin(placed, rungs), (tid, code, key), [Atomic(family, rungs, codes)])
+                if rungs else 0 for key, rungs in groups.items()}
+    rows = []
+    for code in areas + ([NONE] if present_unknown else []):
+        here = area_of == code if code is not None else np.array([a is None for a in area_of], bool)
+        rows.append(Row(code, area_names.get(code) or msg("onbekend"), cells(here, code, (code,))))
+    total = Row(None, msg("Alle gebieden"), cells(np.ones(len(placed), bool), None, None))
+    return Table(tid, "offer", title, [Column(k, h) for k, h in COMPARED], rows, total, params={"offered": offered})
 
 
 def _share_columns() -> list[Column]:
