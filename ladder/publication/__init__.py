@@ -20,7 +20,8 @@ def make(survey, registry, frame, seed: str, protection: float = PROTECTION) -> 
     publication, structure = build(survey, registry, frame, seed)
     hidden = audit.protect(structure, protection)
     hide(publication, structure, hidden)
-    publication.method.update(protection=protection, hidden=len(hidden), counts=len(structure.counted))
+    publication.method.update(protection=protection, hidden=len(hidden), counts=len(structure.counted),
+                              documentation="docs/privacy.rst, section 'Published results'")
     return publication
 
 

@@ -88,9 +88,7 @@ def show_json(slug):
         response.status_code = 404
         response.mimetype = "application/problem+json"
         return response
-    data = publication.to_json()
-    data["method"]["documentation"] = "docs/privacy.rst, section 'Published results'"
-    return jsonify(data)
+    return jsonify(publication.to_json())
 
 
 @bp.get("/s/<slug>/uitnodiging")

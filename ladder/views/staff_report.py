@@ -44,7 +44,7 @@ def _area_name(survey, code):
 
 
 def dashboard(slug):
-    from .results import question_charts, rung_charts
+    from .staff_charts import question_charts, rung_charts, rung_totals
     survey = auth.staff_survey(slug)
     counted = numbers(survey)
     reg = registry()
@@ -70,7 +70,6 @@ def dashboard(slug):
                          for code in dict.fromkeys(rows["area"])}
         rung_tables[aspect] = [(_area_name(survey, code), [counts.get((code, r.id), 0) for r in ladder.rungs])
                                for code in dict.fromkeys(rows["area"])]
-    from .results import rung_totals
     aspect_labels = {a: pick(survey.aspects.get(a), locale) or a for a in rung_tables}
     state = lifecycle.of(survey)
     forms = dict(
