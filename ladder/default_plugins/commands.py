@@ -103,7 +103,8 @@ def _echo_publication(slug, fmt) -> None:
     publication = store.latest(survey)
     if publication is None:
         frame = response_frame(db.engine(), survey, registry=reg, include_id=True, include_text=False)
-        publication = make(survey, reg, frame, store.seed_of(slug), current_app.config["RESULTS_PROTECTION"])
+        publication = make(survey, reg, frame, store.seed_of(slug), current_app.config["RESULTS_PROTECTION"],
+                           current_app.config.get("SURVEY_MARGINS", {}).get(slug))
         db.session().commit()  # the survey's seed, so the concept's numbers are the ones /r/ will show
         click.echo("not published yet: a concept of what /r/ would show now", err=True)
     if fmt == "json":
@@ -328,19 +329,35 @@ def register_commands(cli):
     @click.argument("slug")
     @click.option("-o", "--output", "output", default=None, type=click.Path(dir_okay=False),
                   help="HTML file to write; default SLUG-rapport.html.")
-    @click.option("--threshold", type=int, default=5, show_default=True,
-                  help="Hide counts under this number; 0 shows everything (internal use only).")
+    @click.option("--threshold", type=int, default=None,
+                  help="Analysis report: hide counts under this number (default 5); 0 shows everything.")
     @click.option("--margins", "margins_path", type=click.Path(exists=True, dir_okay=False), default=None,
-                  help="CBS-shaped population figures per area: adds the representativeness section.")
-    @click.option("--weighted", is_flag=True, help="Also weight the results to the margins.")
+                  help="Analysis report: CBS-shaped population figures per area (representativeness section).")
+    @click.option("--weighted", is_flag=True, help="Analysis report: also weight the results to the margins.")
     @click.option("--bounds", **BOUNDS)
     @click.option("--scope", **SCOPE)
     @with_appcontext
     def report_command(slug, output, threshold, margins_path, weighted, bounds, scope):
-        """Write one self-contained HTML page in Dutch with the survey's results."""
+        """Write one self-contained HTML page in Dutch with the survey's results: the publication (the
+        participatieverslag, the numbers of /r/SLUG). With --threshold, --margins or --weighted: the
+        analysts' internal report instead (weighted, exact where --threshold 0), not for publication."""
         from ..analysis.report import build_report
         if weighted and not margins_path:
             raise click.ClickException("--weighted needs --margins FILE")
+        if threshold is None and not margins_path:
+            from .. import db
+            from ..publication.verslag import document
+            reg = current_app.extensions["ladder"]
+            survey = reg.survey(slug)
+            if survey is None:
+                raise click.ClickException(f"no survey {slug!r}; see `ladder surveys`")
+            path = output or f"{slug}-rapport.html"
+            with open(path, "w", encoding="utf-8") as fh:
+                fh.write(document(survey, reg, current_app.config))
+            db.session().commit()
+            click.echo(f"the publication of {slug} (the participatieverslag) written to {path}", err=True)
+            return
+        threshold = 5 if threshold is None else threshold
         reg, survey, frame = _survey_and_frame(slug)
         margins = _survey_margins(survey, margins_path) if margins_path else None
         _check_bounds(bounds)
@@ -415,7 +432,7 @@ def register_commands(cli):
         answered, what came out, offered versus wanted rung per area, and what the municipality does with
         it. The numbers are the public results page's (small counts hidden)."""
         from ..cli import NO_TABLES, has_no_tables
-        from ..publication.verslag import document, pdf_of, representativeness
+        from ..publication.verslag import document, pdf_of
         reg = current_app.extensions["ladder"]
         survey = reg.survey(slug)
         if survey is None:
@@ -424,8 +441,7 @@ def register_commands(cli):
             raise click.ClickException("-o must end in .html or .pdf")
         if has_no_tables():
             raise click.ClickException(NO_TABLES)
-        represent = representativeness(survey, reg, current_app.config.get("SURVEY_MARGINS", {}).get(slug))
-        html = document(survey, reg, represent, current_app.config["RESULTS_MIN_CHANGES"])
+        html = document(survey, reg, current_app.config)
         from .. import db
         db.session().commit()
         if output.lower().endswith(".pdf"):

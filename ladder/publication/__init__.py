@@ -13,11 +13,13 @@ from .audit import PROTECTION
 from .tables import Column, Publication, Row, Table
 
 
-def make(survey, registry, frame, seed: str, protection: float = PROTECTION) -> Publication:
-    """The protected publication of ``frame`` (a response frame read with ``include_id=True``)."""
+def make(survey, registry, frame, seed: str, protection: float = PROTECTION, margins_path=None) -> Publication:
+    """The protected publication of ``frame`` (a response frame read with ``include_id=True``); with
+    ``margins_path`` (CBS-shaped population figures) also the representativeness index."""
     from . import audit
-    from .build import build
+    from .build import build, representativeness
     publication, structure = build(survey, registry, frame, seed)
+    publication.represent = representativeness(survey, frame, margins_path)
     hidden = audit.protect(structure, protection)
     hide(publication, structure, hidden)
     publication.method.update(protection=protection, hidden=len(hidden), counts=len(structure.counted),

@@ -276,7 +276,32 @@ def build(survey, registry, frame: pd.DataFrame, seed: str, ladder=None) -> tupl
     method = {"name": "cell-key", "max_noise": cellkey.MAX_NOISE,
               "ptable": {str(n): [[d, p] for d, p in row] for n, row in cellkey.PTABLE.items()}}
     made = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
-    return Publication(survey.slug, made, responses, method, tables), st
+    return Publication(survey.slug, made, responses, method, tables, period=_period(frame)), st
+
+
+def _period(frame: pd.DataFrame) -> list[str | None]:
+    """The first and last day answers came in (days only, as stored)."""
+    if "created_at" not in frame.columns or not frame["created_at"].notna().any():
+        return [None, None]
+    days = pd.to_datetime(frame["created_at"].dropna(), utc=True)
+    return [days.min().date().isoformat(), days.max().date().isoformat()]
+
+
+def representativeness(survey, frame: pd.DataFrame, margins_path) -> float | None:
+    """The representativeness index (0-100) of all respondents against the population figures, when the
+    installation has them (``SURVEY_MARGINS = {slug: path}``) and the survey declares demographics. One
+    whole number for the whole survey, over age and sex: it gives no count away."""
+    if not margins_path or not survey.demographics:
+        return None
+    from ..analysis.weights import (read_margins, representativeness as table_of, representativeness_index,
+                                    survey_demographics)
+    try:
+        margins = read_margins(margins_path)
+        questions, categories = survey_demographics(survey, margins)
+        index = representativeness_index(table_of(frame, margins, questions, categories))
+    except (OSError, ValueError, KeyError):
+        return None
+    return float(round(index["index"].mean())) if len(index) else None
 
 
 CHANNEL_WORDS = {"online": msg("online"), "paper": msg("op papier"), "assisted": msg("met hulp")}

@@ -7,12 +7,12 @@ latest snapshot, or makes a new one when enough responses changed (``store.publi
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from .. import db, lifecycle, report_back
+from .. import lifecycle, report_back
 from ..analysis.report import dutch_date, number, percent
 from ..text import pick
 from . import store
@@ -20,10 +20,9 @@ from . import store
 TEMPLATES = Path(__file__).parent / "templates"
 
 
-def document(survey, reg, represent: float | None = None, min_changes: int = store.MIN_CHANGES) -> str:
+def document(survey, reg, config) -> str:
     """The verslag's HTML, from the survey's publication (the caller commits a new snapshot)."""
-    moment = store.publish(survey, reg, min_changes)
-    return render(context(survey, reg, moment.publication, represent))
+    return render(context(survey, reg, store.publish_with(survey, reg, config).publication))
 
 
 def render(values: dict) -> str:
@@ -67,11 +66,9 @@ def _question_rows(table) -> tuple[list[str], list[list[str]]]:
                                             for r in table.rows]
 
 
-def context(survey, reg, publication, represent: float | None = None) -> dict:
+def context(survey, reg, publication) -> dict:
     """Everything the participatieverslag says: its numbers are ``publication``'s (the tables of ``/r/``),
     only formatted here; the rest is what staff wrote and the survey's own description."""
-    import pandas as pd
-
     locale = "nl"
     ladder = reg.ladder_of(survey)
     state = lifecycle.of(survey)
@@ -107,19 +104,17 @@ def context(survey, reg, publication, represent: float | None = None) -> dict:
         label = _nl(table.title)
         compared.append((label, type("R", (), {"level": rung.level, "title": pick(rung.title, locale)}), rows, total))
         key_figures.append((label, rung.level, pick(rung.title, locale), total[1:]))
-    from ..analysis import response_frame
-    frame = response_frame(db.engine(), survey, registry=reg, include_text=False)
-    created = frame["created_at"].dropna() if "created_at" in frame.columns else pd.Series(dtype=object)
+    first, last = (date.fromisoformat(d) if d else None for d in publication.period)
     settings = report_back.settings(survey)
     return {
         "title": pick(survey.title, locale), "municipality": survey.municipality,
         "intro": _paragraphs(pick(survey.intro, locale)), "purpose": pick(survey.purpose, locale),
         "audience": pick(survey.audience, locale), "invite_only": state.invite_only,
         "opens": state.opens_on, "closes": state.closes_on,
-        "first": created.min() if len(created) else None, "last": created.max() if len(created) else None,
+        "first": first, "last": last,
         "channels": channels, "total": publication.responses, "max_noise": publication.method["max_noise"],
         "made_at": publication.made_at, "per_area": per_area, "key_figures": key_figures,
-        "represent": represent, "questions": questions, "offers": offers,
+        "represent": publication.represent, "questions": questions, "offers": offers,
         "compared": compared, "ladder_title": pick(ladder.title, locale),
         "results_text": _paragraphs(stored.results_text if stored and stored.results_published_at else ""),
         "items": report_back.items(survey), "expected": settings.results_expected,
@@ -132,21 +127,3 @@ def context(survey, reg, publication, represent: float | None = None) -> dict:
 def _paragraphs(text) -> list[str]:
     return [p.strip() for p in (text or "").replace("\r\n", "\n").split("\n\n") if p.strip()]
 
-
-def representativeness(survey, reg, margins_path) -> float | None:
-    """The representativeness index (0-100) of all respondents against the survey's margins, when the
-    installation has them (``SURVEY_MARGINS = {slug: path}``) and the survey declares demographics. One
-    whole number for the whole survey: it gives no count away."""
-    if not margins_path or not survey.demographics:
-        return None
-    try:
-        from ..analysis import response_frame
-        from ..analysis.weights import (read_margins, representativeness as table_of, representativeness_index,
-                                        survey_demographics)
-        margins = read_margins(margins_path)
-        frame = response_frame(db.engine(), survey, registry=reg, include_text=False)
-        questions, categories = survey_demographics(survey, margins)
-        index = representativeness_index(table_of(frame, margins, questions, categories))
-        return float(round(index["index"].mean())) if len(index) else None
-    except (OSError, ValueError, KeyError):
-        return None

@@ -30,7 +30,7 @@ def current_publication(survey):
         return None
     found = store.latest(survey)
     if found is None:
-        found = store.publish(survey, registry(), 0, current_app.config["RESULTS_PROTECTION"]).publication
+        found = store.publish_with(survey, registry(), current_app.config, min_changes=0).publication
         db.session().commit()
     return found
 

@@ -178,8 +178,7 @@ def publication_moment(survey) -> str:
     from ..publication import store
     if report_back.sealed(survey, lifecycle.of(survey)):
         return _("De tekst is opgeslagen. De cijfers verschijnen op de openbare pagina als de vragenlijst sluit.")
-    moment = store.publish(survey, registry(), current_app.config["RESULTS_MIN_CHANGES"],
-                           current_app.config["RESULTS_PROTECTION"])
+    moment = store.publish_with(survey, registry(), current_app.config)
     if moment.made:
         return _("De uitkomsten staan nu op de openbare pagina.")
     return _("De tekst is opgeslagen. De cijfers blijven die van de vorige keer: pas als er %(n)s antwoorden "

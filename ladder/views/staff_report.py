@@ -17,7 +17,6 @@ from ..dashboard import numbers
 from ..filters import date_nl
 from ..i18n import _
 from ..models import Response
-from ..publication.verslag import representativeness
 from ..staff_forms import CodesForm, DeleteForm, StatusForm, WithdrawForm, field_errors, staff_form_valid
 from ..text import pick
 from . import registry
@@ -87,10 +86,20 @@ def dashboard(slug):
         rung_charts=rung_charts(rung_totals(table, ladder), ladder, lambda a: aspect_labels.get(a, a), _("verborgen")),
         questions=question_charts([(s, s.table) for s in found.questions], lambda s: pick(s.question.label, locale),
                                   _("verborgen")),
-        locale=locale, area=area, channel=channel, represent=representativeness(survey, registry(), current_app.config.get("SURVEY_MARGINS", {}).get(survey.slug)),
+        locale=locale, area=area, channel=channel, represent=representativeness(survey),
         area_choices=[(a.code, pick(a.name, locale)) for a in survey.areas],
         channel_choices=[("online", _("online")), ("paper", _("papier")), ("assisted", _("met hulp"))],
         now_local=local_time(datetime.now(timezone.utc)), pdf_available=_weasyprint())
+
+
+def representativeness(survey) -> float | None:
+    """The dashboard's representativeness index (staff): the publication's own rule, on the responses now."""
+    from ..analysis import response_frame
+    from ..publication.build import representativeness as index
+    path = current_app.config.get("SURVEY_MARGINS", {}).get(survey.slug)
+    if not path:
+        return None
+    return index(survey, response_frame(db.engine(), survey, registry=registry(), include_text=False), path)
 
 
 def _weasyprint() -> bool:
@@ -157,9 +166,7 @@ def verslag(slug):
     """The participatieverslag as an HTML download (PDF with ?pdf=1 when WeasyPrint is installed)."""
     from ..publication import verslag as verslag_document
     survey = auth.staff_survey(slug)
-    html = verslag_document.document(survey, registry(), representativeness(
-        survey, registry(), current_app.config.get("SURVEY_MARGINS", {}).get(survey.slug)),
-                                     current_app.config["RESULTS_MIN_CHANGES"])
+    html = verslag_document.document(survey, registry(), current_app.config)
     pdf_of = verslag_document.pdf_of
     audit.record("export", survey, "verslag")
     db.session().commit()
