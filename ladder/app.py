@@ -93,9 +93,20 @@ NO_CLIENT_ADDRESS = _NoClientAddress()  # one instance: adding it again to the l
 
 
 class SessionInterface(SecureCookieSessionInterface):
-    """No cookie session for the JSON API: it is cookie-less, and skipping it saves work per submission."""
+    """No cookie session for the JSON API: it is cookie-less, and skipping it saves work per submission.
+
+    The cookie's signing serializer is made once per key, not on every request as Flask does (one app
+    per interface: create_app makes both)."""
+
+    _made: tuple = (None, None)
 
     def open_session(self, app, request_):
         if request_.path.startswith("/api/"):
             return self.make_null_session(app)
         return super().open_session(app, request_)
+
+    def get_signing_serializer(self, app):
+        keys = (app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
+        if self._made[0] != keys:
+            self._made = (keys, super().get_signing_serializer(app))
+        return self._made[1]
