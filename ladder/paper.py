@@ -14,6 +14,7 @@ from flask import render_template
 from flask_babel import force_locale
 
 from . import invites, lifecycle
+from .conditions import chosen_values, operators_of
 from .i18n import _
 from .text import pick
 
@@ -59,24 +60,11 @@ def in_words(cond, survey, numbers, locale) -> str:
     qid = cond["question"]
     n = numbers.get(qid, "?")
     parts = []
-    for op, value in cond.items():
-        if op == "equals":
-            parts.append(_("u bij vraag %(n)s ‘%(answer)s’ antwoordde", n=n, answer=_label(survey, qid, value, locale)))
-        elif op == "not_equals":
-            parts.append(_("u bij vraag %(n)s niet ‘%(answer)s’ antwoordde", n=n,
-                           answer=_label(survey, qid, value, locale)))
-        elif op == "in":
-            answers = _(" of ").join(f"‘{_label(survey, qid, v, locale)}’" for v in value)
-            parts.append(_("u bij vraag %(n)s %(answers)s antwoordde", n=n, answers=answers))
-        elif op == "contains":
-            parts.append(_("u bij vraag %(n)s ‘%(answer)s’ aankruiste", n=n, answer=_label(survey, qid, value, locale)))
-        elif op == "answered":
-            parts.append(_("u vraag %(n)s hebt beantwoord", n=n) if value else
-                         _("u vraag %(n)s niet hebt beantwoord", n=n))
-        elif op == "min":
-            parts.append(_("uw antwoord op vraag %(n)s %(value)s of meer is", n=n, value=value))
-        elif op == "max":
-            parts.append(_("uw antwoord op vraag %(n)s %(value)s of minder is", n=n, value=value))
+    for op, value in operators_of(cond):
+        answers = _(" of ").join(f"‘{_label(survey, qid, v, locale)}’" for v in value) if op.listed else None
+        answer = None if op.listed else _label(survey, qid, value, locale)
+        words = op.paper if value or not op.paper_not else op.paper_not
+        parts.append(_(words, n=n, answer=answer, answers=answers, value=value))
     return _(" en ").join(parts)
 
 
@@ -90,11 +78,11 @@ def _simple_skips(survey, numbers, locale) -> dict[str, list[str]]:
     done = set()
     for page in survey.pages:
         for cond in [page.show_if, *(q.show_if for q in page.questions)]:
-            if not cond or "question" not in cond or set(cond) - {"question", "equals", "in"} or repr(cond) in done:
+            wanted = chosen_values(cond)
+            if wanted is None or repr(cond) in done:
                 continue
             done.add(repr(cond))
             source = survey.question(cond["question"])
-            wanted = set(cond.get("in", [])) | ({cond["equals"]} if "equals" in cond else set())
             others = [c for c in source.choices if c.value not in wanted]
             if not source.choices or not others:
                 continue

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .conditions import questions_in
+from .conditions import from_xpath, merge_all, merge_any, questions_in, to_xpath
 from .text import LOCALES
 
 SURVEY, CHOICES, SETTINGS = "survey", "choices", "settings"
@@ -218,16 +218,16 @@ def _condition(node: Node) -> dict[str, Any]:
     if node.kind in ("and", "or"):
         parts = [_condition(a) for a in node.args]
         if node.kind == "or":
-            merged = _as_in(parts)
+            merged = merge_any(parts)
             return merged or {"any": parts}
-        merged = _as_range(parts)
+        merged = merge_all(parts)
         return merged or {"all": parts}
     if node.kind == "call":
         if node.value == "not" and len(node.args) == 1:
             return {"not": _condition(node.args[0])}
         if node.value == "selected" and len(node.args) == 2 and node.args[0].kind == "ref" \
                 and node.args[1].kind == "lit":
-            return {"question": node.args[0].value, "contains": str(node.args[1].value)}
+            return from_xpath(node.args[0].value, "selected", node.args[1].value)
         raise Unsupported(f"the function {node.value}() is not supported here")
     if node.kind == "cmp":
         return _comparison(node)
@@ -244,93 +244,20 @@ def _comparison(node: Node) -> dict[str, Any]:
     if left.kind == "call" and left.value == "count-selected" and len(left.args) == 1 and left.args[0].kind == "ref":
         qid = left.args[0].value
         if (op, value) in ((">", 0), (">=", 1), ("!=", 0)):
-            return {"question": qid, "answered": True}
+            return from_xpath(qid, "!=", "")  # something is chosen: the question is answered
         if (op, value) in (("=", 0), ("<", 1), ("<=", 0)):
-            return {"question": qid, "answered": False}
+            return from_xpath(qid, "=", "")
         raise Unsupported("count-selected() maps only to 'answered' (> 0 or = 0)")
     if left.kind != "ref":
         raise Unsupported("compare an answer (${name}) with a fixed value")
-    qid = left.value
-    if value == "":
-        if op == "=":
-            return {"question": qid, "answered": False}
-        if op == "!=":
-            return {"question": qid, "answered": True}
+    if value == "" and op not in ("=", "!="):
         raise Unsupported("compare with '' only with = or !=")
-    if op == "=":
-        return {"question": qid, "equals": value}
-    if op == "!=":
-        return {"question": qid, "not_equals": value}
-    if isinstance(value, str):
+    if isinstance(value, str) and op not in ("=", "!="):
         raise Unsupported("greater or smaller than works with numbers only")
-    if op == ">=":
-        return {"question": qid, "min": value}
-    if op == "<=":
-        return {"question": qid, "max": value}
-    if isinstance(value, int) and op == ">":
-        return {"question": qid, "min": value + 1}  # whole numbers only: ladder's min and max include the bound
-    if isinstance(value, int) and op == "<":
-        return {"question": qid, "max": value - 1}
-    raise Unsupported(f"{op} with a decimal number is not supported; use >= or <=")
-
-
-def _as_in(parts):
-    """``${q} = 'a' or ${q} = 'b'`` is ``{question = q, in = [a, b]}``."""
-    if all(set(p) == {"question", "equals"} for p in parts) and len({p["question"] for p in parts}) == 1:
-        return {"question": parts[0]["question"], "in": [p["equals"] for p in parts]}
-    return None
-
-
-def _as_range(parts):
-    """``${q} >= 1 and ${q} <= 5`` is ``{question = q, min = 1, max = 5}``."""
-    if len(parts) == 2 and all(len(p) == 2 and "question" in p for p in parts) \
-            and len({p["question"] for p in parts}) == 1 and {k for p in parts for k in p} == {"question", "min", "max"}:
-        return {"question": parts[0]["question"], **{k: v for p in parts for k, v in p.items() if k != "question"}}
-    return None
-
-
-def condition_to_relevant(cond: Mapping[str, Any], nested: bool = False) -> str:
-    """A ladder condition as an XLSForm ``relevant`` expression (the inverse of relevant_to_condition)."""
-    def wrap(s):
-        return f"({s})" if nested else s
-    if "all" in cond:
-        return wrap(" and ".join(condition_to_relevant(c, True) for c in cond["all"]))
-    if "any" in cond:
-        return wrap(" or ".join(condition_to_relevant(c, True) for c in cond["any"]))
-    if "not" in cond:
-        return f"not({condition_to_relevant(cond['not'])})"
-    ref = "${" + cond["question"] + "}"
-    parts = []
-    for op, value in cond.items():
-        if op == "question":
-            continue
-        if op == "answered":
-            parts.append(f"{ref} {'!=' if value else '='} ''")
-        elif op == "equals":
-            parts.append(f"{ref} = {_literal(value)}")
-        elif op == "not_equals":
-            parts.append(f"{ref} != {_literal(value)}")
-        elif op == "in":
-            parts.append("(" + " or ".join(f"{ref} = {_literal(v)}" for v in value) + ")"
-                         if len(value) > 1 else f"{ref} = {_literal(value[0])}")
-        elif op == "contains":
-            parts.append(f"selected({ref}, {_literal(value)})")
-        elif op == "min":
-            parts.append(f"{ref} >= {value}")
-        elif op == "max":
-            parts.append(f"{ref} <= {value}")
-    if len(parts) == 1 and parts[0].startswith("(") and not nested:
-        return parts[0][1:-1]
-    return wrap(" and ".join(parts)) if len(parts) > 1 else parts[0]
-
-
-def _literal(value):
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        value = str(value)
-        if "'" in value:
-            return f'"{value}"'
-        return f"'{value}'"
-    return str(value)
+    found = from_xpath(left.value, op, value)
+    if found is None:
+        raise Unsupported(f"{op} with a decimal number is not supported; use >= or <=")
+    return found
 
 
 def constraint_to_options(text: str, qtype: str) -> dict[str, Any]:
@@ -857,7 +784,7 @@ def export_xlsform(definition: Mapping[str, Any], path_or_fh, mapping: list[Mapp
         group = {"type": "begin group", "name": f"page_{page['id']}", "ladder_id": page["id"]}
         _put(group, "label", page["title"])
         if page.get("show_if"):
-            group["relevant"] = condition_to_relevant(page["show_if"])
+            group["relevant"] = to_xpath(page["show_if"])
         group["appearance"] = "field-list"
         for key, value in page.items():
             if key not in ("id", "title", "intro", "questions", "show_if"):
@@ -982,7 +909,7 @@ def _question_row(q, choice_rows, area_list):
     if bounds:
         row["constraint"] = " and ".join(bounds)
     if q.get("show_if"):
-        row["relevant"] = condition_to_relevant(q["show_if"])
+        row["relevant"] = to_xpath(q["show_if"])
     native = {"id", "type", "label", "help", "required", "choices", "show_if", "min_label", "max_label"}
     native |= {"number": {"min", "max"}, "scale": {"min", "max"}, "short_text": {"max_length"},
                "long_text": {"max_length"}, "multiple_choice": {"min_choices", "max_choices"}}.get(qtype, set())

@@ -144,3 +144,67 @@ def test_one_module_per_word():
     names = [p.stem for p in PACKAGE.rglob("*.py") if p.stem != "__init__"]
     for word in ("summaries", "exporters", "question_types"):
         assert names.count(word) == 1, (word, sorted(str(p) for p in PACKAGE.rglob(f"{word}.py")))
+
+
+# --- one place per rule: skip-logic operators (issue 22) ---------------------------------------------------
+def _operator_uses(source: str, names: set[str]) -> list[int]:
+    """Lines of Python ``source`` that compare with an operator name, match on one, or spell a condition
+    or a table keyed by operator names: the rules of an operator written outside conditions.OPERATORS."""
+    found = []
+
+    def named(node):
+        if isinstance(node, ast.Constant) and node.value in names:
+            return True
+        return isinstance(node, ast.Tuple | ast.List | ast.Set) and any(named(e) for e in node.elts)
+
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Compare) and any(named(n) for n in [node.left, *node.comparators]):
+            found.append(node.lineno)
+        elif isinstance(node, ast.MatchValue) and named(node.value):
+            found.append(node.lineno)
+        elif isinstance(node, ast.Dict):
+            keys = [k.value for k in node.keys if isinstance(k, ast.Constant)]
+            if ("question" in keys and set(keys) & names) or len(set(keys) & names) >= 3:
+                found.append(node.lineno)
+    return found
+
+
+JS_OPERATOR = r"""(case\s*|===?\s*|!==?\s*|\[)["']({names})["']|["']({names})["']\s*:"""
+
+
+def test_no_operator_name_is_compared_outside_the_operator_table():
+    from ladder.conditions import OPERATORS
+    names = set(OPERATORS)
+    js = re.compile(JS_OPERATOR.format(names="|".join(map(re.escape, names))))
+    offenders = []
+    for path in PACKAGE.rglob("*.py"):
+        if path.name != "conditions.py":
+            text = path.read_text()
+            offenders += [f"{path.relative_to(PACKAGE)}:{n}: {text.splitlines()[n - 1].strip()}"
+                          for n in _operator_uses(text, names)]
+    for path in [*PACKAGE.rglob("*.js"), *PACKAGE.rglob("*.html")]:
+        for number, line in enumerate(path.read_text().splitlines(), start=1):
+            if js.search(line):
+                offenders.append(f"{path.relative_to(PACKAGE)}:{number}: {line.strip()}")
+    assert offenders == []
+
+
+def test_the_operator_check_catches_what_it_should():
+    names = {"equals", "in", "min", "max", "contains"}
+    assert _operator_uses('if op == "equals":\n    pass', names) == [1]
+    assert _operator_uses('ok = "min" in condition', names) == [1]
+    assert _operator_uses('ok = op in ("min", "max")', names) == [1]
+    assert _operator_uses('match op:\n    case "contains":\n        pass', names) == [2]
+    assert _operator_uses('c = {"question": q, "equals": v}', names) == [1]
+    assert _operator_uses('schema = {"equals": 1, "in": 2, "min": 3}', names) == [1]
+    assert _operator_uses('options = {"min": 1, "max": 5}\nparam = {"name": "slug", "in": "path"}', names) == []
+    js = re.compile(JS_OPERATOR.format(names="equals|min"))
+    assert js.search('case "equals": return x;') and js.search('if (op === "min")') and js.search("{'min': 1}")
+    assert not js.search('var minimum = 1; // equals')
+
+
+def test_the_browser_script_implements_exactly_the_relations_of_the_table():
+    from ladder.conditions import RELATIONS
+    script = (PACKAGE / "static" / "conditional.js").read_text()
+    body = script[script.index("function relation("):script.index("function holds(")]
+    assert set(re.findall(r'case "(\w+)"', body)) == set(RELATIONS)
