@@ -20,11 +20,6 @@ from .text import pick
 
 CSS = Path(__file__).parent / "templates" / "paper" / "paper.css"
 
-# How each built-in question type is put on paper; a plugin's own type gets lines to write on.
-LAYOUTS = {"single_choice": "one", "multiple_choice": "many", "area": "one", "scale": "scale",
-           "ranking": "rank", "number": "number", "short_text": "line", "long_text": "lines"}
-
-
 @dataclass
 class PaperQuestion:
     number: int
@@ -114,31 +109,14 @@ def paper_questions(survey, registry, locale="nl") -> list[tuple[Any, str | None
     for page in survey.pages:
         items = []
         for q in page.questions:
-            layout = LAYOUTS.get(q.type, "lines")
-            qtype = registry.question_types[q.type]
-            if q.choices:
-                boxes = [(c.value, pick(c.label, locale)) for c in q.choices]
-            elif layout == "one":  # an area question offers the survey's areas
-                offered = qtype.offered(q, survey.areas) if hasattr(qtype, "offered") else survey.areas
-                boxes = [(a.code, pick(a.name, locale)) for a in offered]
-            elif layout == "scale":
-                low, high = qtype.bounds(q)
-                boxes = [(str(v), str(v)) for v in range(low, high + 1)]
-            else:
-                boxes = []
-            note = {"one": _("Kruis één hokje aan."), "many": _("Kruis aan wat voor u geldt. Meer hokjes mag."),
-                    "rank": _("Zet een 1 bij wat u het belangrijkst vindt, een 2 bij het volgende, enzovoort."),
-                    "scale": _("Kruis één hokje aan."), "number": _("Schrijf een getal.")}.get(layout)
-            if layout == "many" and q.options.get("max_choices"):
-                note = _("Kruis hoogstens %(n)s hokjes aan.", n=q.options["max_choices"])
-            if layout == "rank" and q.options.get("top"):
-                note = _("Zet een 1 bij wat u het belangrijkst vindt, een 2 bij het volgende, tot en met %(n)s.",
-                         n=q.options["top"])
+            qtype = registry.question_types[q.type]  # the type says how it goes on paper
+            note = qtype.paper_note(q)
             if not q.required:
                 note = f"{note} {_('U mag deze vraag overslaan.')}" if note else _("U mag deze vraag overslaan.")
             only_if = _("Beantwoord deze vraag alleen als %(what)s.", what=in_words(q.show_if, survey, numbers, locale)) \
                 if q.show_if else None
-            items.append(PaperQuestion(numbers[q.id], q, layout, boxes, only_if, skips.get(q.id, []), note))
+            items.append(PaperQuestion(numbers[q.id], q, qtype.paper_layout, qtype.paper_boxes(q, survey, locale),
+                                       only_if, skips.get(q.id, []), note))
         page_if = _("Beantwoord de vragen hieronder alleen als %(what)s.",
                     what=in_words(page.show_if, survey, numbers, locale)) if page.show_if else None
         out.append((page, page_if, items))

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from .conditions import from_xpath, merge_all, merge_any, questions_in, to_xpath
+from .question_types import BUILTIN_TYPES, QuestionType
 from .text import LOCALES
 
 SURVEY, CHOICES, SETTINGS = "survey", "choices", "settings"
@@ -176,6 +177,10 @@ class _Parser:
         raise Unsupported(f"{value!r} is not supported (use ${{name}}, comparisons, selected(), and, or, not())")
 
 
+def _builtin_types() -> dict[str, QuestionType]:
+    return {t.name: t for t in BUILTIN_TYPES}
+
+
 def parse_xpath(text: str) -> Node:
     return _Parser(text).parse()
 
@@ -260,17 +265,17 @@ def _comparison(node: Node) -> dict[str, Any]:
     return found
 
 
-def constraint_to_options(text: str, qtype: str) -> dict[str, Any]:
-    """A ``constraint`` that a type's settings express: bounds on ``.``, ``string-length(.)`` or
-    ``count-selected(.)``; Unsupported otherwise."""
+def constraint_to_options(text: str, qtype: QuestionType | str) -> dict[str, Any]:
+    """A ``constraint`` that the type's settings express (its ``xlsform_bounds``: bounds on ``.``,
+    ``string-length(.)`` or ``count-selected(.)``); Unsupported otherwise. ``qtype`` is a question
+    type, or the name of a built-in one."""
+    if isinstance(qtype, str):
+        qtype = _builtin_types()[qtype]
     node = parse_xpath(text)
     parts = node.args if node.kind == "and" else (node,)
-    target = {"number": ("self", {">=": "min", "<=": "max"}),
-              "short_text": ("string-length", {"<=": "max_length"}),
-              "long_text": ("string-length", {"<=": "max_length"}),
-              "multiple_choice": ("count-selected", {">=": "min_choices", "<=": "max_choices"})}.get(qtype)
+    target = qtype.xlsform_bounds
     if target is None:
-        raise Unsupported(f"a constraint on a {qtype} question is not supported")
+        raise Unsupported(f"a constraint on a {qtype.name} question is not supported")
     options = {}
     for part in parts:
         if part.kind != "cmp":
@@ -594,6 +599,8 @@ class _Importer:
             options = constraint_to_options(str(row["constraint"]), question["type"])
             question.update(options)
         self._ladder_columns(row, question)
+        if row.get("ladder_type"):  # a type XLSForm has no counterpart for (QuestionType.xlsform_row)
+            question["type"] = str(row["ladder_type"])
         cond = None
         group_conds = [g[2]["show_if"] for g in stack[1:] if g[2] and g[2].get("show_if")]
         if row.get("relevant"):
@@ -768,9 +775,12 @@ def _put(row, base, value):
         row[f"{base}::{loc}"] = s
 
 
-def export_xlsform(definition: Mapping[str, Any], path_or_fh, mapping: list[Mapping[str, str]] | None = None):
-    """Write a survey file's data (``Survey.definition``) as an XLSForm workbook."""
+def export_xlsform(definition: Mapping[str, Any], path_or_fh, mapping: list[Mapping[str, str]] | None = None,
+                   types: Mapping[str, QuestionType] | None = None):
+    """Write a survey file's data (``Survey.definition``) as an XLSForm workbook; ``types`` are the
+    registry's question types (the built-in ones by default), each of which maps its own questions."""
     from openpyxl import Workbook
+    types = _builtin_types() if types is None else types
     survey_rows, choice_rows = [], []
     area_list = None
     if definition.get("areas"):
@@ -795,7 +805,7 @@ def export_xlsform(definition: Mapping[str, Any], path_or_fh, mapping: list[Mapp
             _put(note, "label", page["intro"])
             survey_rows.append(note)
         for q in page["questions"]:
-            survey_rows.append(_question_row(q, choice_rows, area_list))
+            survey_rows.append(_question_row(q, choice_rows, area_list, types))
         survey_rows.append({"type": "end group"})
     book = Workbook()
     sheet = book.active
@@ -861,60 +871,32 @@ def _write(sheet, headers, rows):
         sheet.append([r.get(h) for h in headers])
 
 
-_XLSFORM_TYPES = {"single_choice": "select_one", "multiple_choice": "select_multiple", "ranking": "rank",
-                  "short_text": "text", "long_text": "text", "scale": "range", "area": "select_one"}
-
-
-def _question_row(q, choice_rows, area_list):
-    qtype = q["type"]
+def _question_row(q, choice_rows, area_list, types):
+    qtype = types.get(q["type"])
+    if qtype is None:
+        raise ValueError(f"question {q['id']}: no question type {q['type']!r}")
     row: dict[str, Any] = {"name": q["id"]}
     _put(row, "label", q["label"])
     _put(row, "hint", q.get("help"))
-    if qtype == "area":
-        row["type"] = f"select_one {area_list}"
-    elif qtype in ("single_choice", "multiple_choice", "ranking"):
-        list_name = q["id"]
-        row["type"] = f"{_XLSFORM_TYPES[qtype]} {list_name}"
-        for c in q.get("choices", []):
-            crow = {"list_name": list_name, "name": c["value"]}
-            _put(crow, "label", c["label"])
-            choice_rows.append(crow)
-    elif qtype == "number":
-        row["type"] = "integer" if q.get("integer", True) else "decimal"
-    elif qtype == "scale":
-        row["type"] = "range"
-        row["parameters"] = f"start={q.get('min', 1)} end={q.get('max', 5)} step=1"
-        _put(row, "ladder_min_label", q.get("min_label"))
-        _put(row, "ladder_max_label", q.get("max_label"))
-    elif qtype in ("short_text", "long_text"):
-        row["type"] = "text"
-        if qtype == "long_text":
-            row["appearance"] = "multiline"
-    else:
-        raise ValueError(f"question {q['id']}: no XLSForm type for {qtype!r}")
+    row.update(qtype.xlsform_row(q, area_list))  # type, and parameters or appearance where XLSForm has them
+    for c in q.get("choices", []):
+        crow = {"list_name": q["id"], "name": c["value"]}
+        _put(crow, "label", c["label"])
+        choice_rows.append(crow)
+    _put(row, "ladder_min_label", q.get("min_label"))
+    _put(row, "ladder_max_label", q.get("max_label"))
     row["required"] = "yes" if q.get("required", True) else "no"
-    bounds = []
-    if qtype == "number":
-        if "min" in q:
-            bounds.append(f". >= {q['min']}")
-        if "max" in q:
-            bounds.append(f". <= {q['max']}")
-    elif qtype in ("short_text", "long_text") and "max_length" in q:
-        bounds.append(f"string-length(.) <= {q['max_length']}")
-    elif qtype == "multiple_choice":
-        if "min_choices" in q:
-            bounds.append(f"count-selected(.) >= {q['min_choices']}")
-        if "max_choices" in q:
-            bounds.append(f"count-selected(.) <= {q['max_choices']}")
-    if bounds:
-        row["constraint"] = " and ".join(bounds)
+    if qtype.xlsform_bounds:
+        target, settings = qtype.xlsform_bounds
+        on = "." if target == "self" else f"{target}(.)"
+        bounds = [f"{on} {op} {q[key]}" for op, key in settings.items() if key in q]
+        if bounds:
+            row["constraint"] = " and ".join(bounds)
     if q.get("show_if"):
         row["relevant"] = to_xpath(q["show_if"])
     native = {"id", "type", "label", "help", "required", "choices", "show_if", "min_label", "max_label"}
-    native |= {"number": {"min", "max"}, "scale": {"min", "max"}, "short_text": {"max_length"},
-               "long_text": {"max_length"}, "multiple_choice": {"min_choices", "max_choices"}}.get(qtype, set())
     for key, value in q.items():
-        if key not in native and not (qtype == "number" and key == "integer"):
+        if key not in native and key not in qtype.xlsform_options:
             row[f"ladder_{key}"] = _cell(value)
     type_row = {"type": row.pop("type")}
     return {**type_row, **{k: v for k, v in row.items() if v is not None}}

@@ -116,14 +116,44 @@ def test_the_registry_imports_no_layer_above_the_engine():
 TYPE_SWITCH = re.compile(r"""\.type\s*(==|!=|\bin\b|\bnot in\b)\s*[("'\[]""")
 
 
+def _type_mappings(source: str, names: set[str]) -> list[int]:
+    """Lines of Python ``source`` that decide by a question type's name or shape: a table keyed by type
+    names (two or more), a comparison of something called ``type`` with a type name, a ``hasattr`` check
+    on a type. Such a rule belongs in the type's class (a method with a default on QuestionType)."""
+    found = []
+
+    def named(node):
+        return isinstance(node, ast.Constant) and node.value in names or \
+            isinstance(node, ast.Tuple | ast.List | ast.Set) and any(named(e) for e in node.elts)
+
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Dict):
+            if len({k.value for k in node.keys if isinstance(k, ast.Constant)} & names) >= 2:
+                found.append(node.lineno)
+        elif isinstance(node, ast.Compare):
+            sides = [node.left, *node.comparators]
+            if any(named(n) for n in sides) and any("type" in ast.unparse(n) for n in sides if not named(n)):
+                found.append(node.lineno)
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "hasattr" \
+                and node.args and "type" in ast.unparse(node.args[0]):
+            found.append(node.lineno)
+    return sorted(set(found))
+
+
 def test_no_switch_on_question_type_names_outside_the_types():
+    from ladder.question_types import BUILTIN_TYPES
+    names = {t.name for t in BUILTIN_TYPES}
     offenders = []
     for path in [*PACKAGE.rglob("*.py"), *PACKAGE.rglob("*.html")]:
         if path.name == "question_types.py":
             continue
-        for number, line in enumerate(path.read_text().splitlines(), start=1):
+        text = path.read_text()
+        lines = text.splitlines()
+        for number, line in enumerate(lines, start=1):
             if TYPE_SWITCH.search(line):
                 offenders.append(f"{path.relative_to(PACKAGE)}:{number}: {line.strip()}")
+        if path.suffix == ".py":
+            offenders += [f"{path.relative_to(PACKAGE)}:{n}: {lines[n - 1].strip()}" for n in _type_mappings(text, names)]
     assert offenders == []
 
 
@@ -131,6 +161,17 @@ def test_the_type_switch_pattern_catches_what_it_should():
     assert TYPE_SWITCH.search('if q.type == "ranking":')
     assert TYPE_SWITCH.search("{% if q.type in ('single_choice', 'scale') %}")
     assert not TYPE_SWITCH.search("qtype = registry.type_of(q)")
+
+
+def test_the_type_mapping_check_catches_what_it_should():
+    names = {"single_choice", "multiple_choice", "area", "number", "short_text", "long_text"}
+    # what paper.py and xlsform.py did before the types owned their paper layout and XLSForm mapping
+    assert _type_mappings('LAYOUTS = {"single_choice": "one", "multiple_choice": "many"}', names) == [1]
+    assert _type_mappings('offered = qtype.offered(q) if hasattr(qtype, "offered") else areas', names) == [1]
+    assert _type_mappings('if qtype == "area":\n    pass\nelif qtype in ("short_text", "long_text"):\n    pass',
+                          names) == [1, 3]
+    assert _type_mappings('if q["type"] == "number":\n    pass', names) == [1]
+    assert _type_mappings('row = {"area": code, "respondents": n}\nif kind == "number":\n    pass', names) == []
 
 
 def test_importing_ladder_stays_light():
