@@ -33,6 +33,7 @@ from __future__ import annotations
 import ast
 import atexit
 import functools
+import importlib
 import inspect
 import os
 import re
@@ -64,6 +65,15 @@ def skip_or_fail(reason: str):
     if IN_CI:
         pytest.fail(f"{reason} (CI must run this test)", pytrace=False)
     pytest.skip(reason)
+
+
+def need_module(name: str) -> ModuleType:
+    """Import module ``name`` for a test; without it the test skips on a developer's machine and fails in
+    CI, like :func:`skip_or_fail` (``pytest.importorskip`` would skip in CI too)."""
+    try:
+        return importlib.import_module(name)
+    except (ImportError, OSError) as exc:  # WeasyPrint raises OSError when its system libraries are missing
+        skip_or_fail(f"cannot import {name}: {exc}")
 
 
 # ------------------------------------------------------------------------------------------ fixtures
