@@ -42,8 +42,11 @@ serve: install
 	$(BIN)/ladder init-db
 	$(BIN)/gunicorn --workers 2 --bind $(HOST):$(PORT) ladder.wsgi:app
 
+# One pytest worker per CPU (pytest-xdist); each worker migrates its own SQLite file and PostgreSQL template
+# once and copies them per test. `make test WORKERS=0` runs in one process.
+WORKERS ?= auto
 test: install-test
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(WORKERS) --dist worksteal
 
 coverage-plugins: install-test
 	@for p in $(PLUGINS); do \

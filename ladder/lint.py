@@ -32,7 +32,6 @@ from .text import LOCALES
 MAX_WORDS = 25  # words in one sentence
 AVERAGE_WORDS = 15  # words per sentence over the survey's prose
 JARGON_FILE = Path(__file__).with_name("lint_jargon.toml")
-CHOICE_TYPES_HINT = "choices"  # any question with choices is checked for overlapping options
 
 ERROR, WARNING = "error", "warning"
 

@@ -25,7 +25,6 @@ class Base(DeclarativeBase):
 # How answers came in: online (the resident's form or an API client), or keyed in by staff from a paper form or
 # from answers given with help (at the dorpshuis, by phone). See ladder/views/entry.py.
 CHANNELS = ("form", "api", "paper", "assisted")
-ONLINE_CHANNELS = ("form", "api")
 
 
 class Response(Base):

@@ -157,6 +157,33 @@ class QuestionType:
         """What to say when a required question is left empty; each type says what to do."""
         return _("Beantwoord deze vraag.")
 
+    # paper (``ladder paper``): boxes for its choices, else lines to write the answer on
+    @property
+    def paper_layout(self) -> str:
+        """How templates/paper/vragenlijst.html draws it: one, many, rank, scale, number, line or lines."""
+        return "many" if self.needs_choices else "lines"
+
+    def paper_boxes(self, question: Question, survey: Survey, locale: str) -> list[tuple[str, str]]:
+        """The boxes to tick on paper, ``(value, label)`` each: the question's choices (none by default)."""
+        return [(c.value, pick(c.label, locale)) for c in question.choices]
+
+    def paper_note(self, question: Question) -> str | None:
+        """How to fill the question in on paper, for the resident; None: the layout says it."""
+        return None
+
+    # XLSForm (``ladder export-xlsform`` and ``import-xlsform``)
+    xlsform_bounds: tuple[str, Mapping[str, str]] | None = None
+    """The settings an XLSForm ``constraint`` carries: what it bounds (``self``: the answer, or a function
+    of it such as ``string-length``) and which comparison is which setting, ``{">=": "min"}``."""
+    xlsform_options: frozenset[str] = frozenset()  # settings XLSForm's own columns carry (not ladder_*)
+
+    def xlsform_row(self, question: Mapping[str, Any], areas: str | None) -> dict[str, Any]:
+        """XLSForm's ``type`` (and ``parameters``, ``appearance``) for ``question``, its definition as in
+        the survey file; its choices are the list named after its id, the survey's areas the list
+        ``areas``. A type XLSForm has no counterpart for is a text question with a ``ladder_type``
+        column, which the import reads back."""
+        return {"type": "text", "ladder_type": self.name}
+
     def _required(self, question: Question, empty: bool) -> None:
         if empty and question.required:
             raise AnswerError(self.required_message(question))
@@ -233,6 +260,13 @@ class SingleChoice(QuestionType):
     options = frozenset({"ordered"})  # ordered = true: the choices go from low to high (nooit, soms, vaak)
     template = "questions/choices.html"
     multiple = False
+    paper_layout = "one"
+
+    def paper_note(self, question):
+        return _("Kruis één hokje aan.")
+
+    def xlsform_row(self, question, areas):
+        return {"type": f"select_one {question['id']}"}
 
     def check(self, question, survey_areas=()):
         super().check(question, survey_areas)
@@ -282,6 +316,17 @@ class MultipleChoice(QuestionType):
     options = frozenset({"min_choices", "max_choices"})
     template = "questions/choices.html"
     multiple = True
+    paper_layout = "many"
+    xlsform_bounds = ("count-selected", {">=": "min_choices", "<=": "max_choices"})
+    xlsform_options = frozenset({"min_choices", "max_choices"})
+
+    def paper_note(self, question):
+        if question.options.get("max_choices"):
+            return _("Kruis hoogstens %(n)s hokjes aan.", n=question.options["max_choices"])
+        return _("Kruis aan wat voor u geldt. Meer hokjes mag.")
+
+    def xlsform_row(self, question, areas):
+        return {"type": f"select_multiple {question['id']}"}
 
     def field(self, question, survey, locale):
         from wtforms import SelectMultipleField
@@ -371,6 +416,18 @@ class Scale(QuestionType):
     name = "scale"
     options = frozenset({"min", "max", "min_label", "max_label"})
     template = "questions/scale.html"
+    paper_layout = "scale"
+    xlsform_options = frozenset({"min", "max"})
+
+    def paper_boxes(self, question, survey, locale):
+        low, high = self.bounds(question)
+        return [(str(v), str(v)) for v in range(low, high + 1)]
+
+    def paper_note(self, question):
+        return _("Kruis één hokje aan.")
+
+    def xlsform_row(self, question, areas):
+        return {"type": "range", "parameters": f"start={question.get('min', 1)} end={question.get('max', 5)} step=1"}
 
     def bounds(self, question):
         return int(question.options.get("min", 1)), int(question.options.get("max", 5))
@@ -479,6 +536,12 @@ class ShortText(QuestionType):
     options = frozenset({"max_length"})
     default_max = 200
     template = "questions/text.html"
+    paper_layout = "line"
+    xlsform_bounds = ("string-length", {"<=": "max_length"})
+    xlsform_options = frozenset({"max_length"})
+
+    def xlsform_row(self, question, areas):
+        return {"type": "text"}
 
     def max_length(self, question):
         return int(question.options.get("max_length", self.default_max))
@@ -523,6 +586,10 @@ class LongText(ShortText):
     name = "long_text"
     default_max = 2000
     template = "questions/long_text.html"
+    paper_layout = "lines"
+
+    def xlsform_row(self, question, areas):
+        return {"type": "text", "appearance": "multiline"}
 
     def field(self, question, survey, locale):
         from wtforms import TextAreaField
@@ -557,6 +624,15 @@ class Number(QuestionType):
     name = "number"
     options = frozenset({"min", "max", "integer", "unit"})
     template = "questions/number.html"
+    paper_layout = "number"
+    xlsform_bounds = ("self", {">=": "min", "<=": "max"})
+    xlsform_options = frozenset({"min", "max", "integer"})
+
+    def paper_note(self, question):
+        return _("Schrijf een getal.")
+
+    def xlsform_row(self, question, areas):
+        return {"type": "integer" if question.get("integer", True) else "decimal"}
 
     def integer(self, question) -> bool:
         return bool(question.options.get("integer", True))
@@ -645,6 +721,16 @@ class AreaChoice(QuestionType):
     options = frozenset({"kinds"})
     gives_area = True
     template = "questions/area.html"
+    paper_layout = "one"
+
+    def paper_boxes(self, question, survey, locale):
+        return [(a.code, pick(a.name, locale)) for a in self.offered(question, survey.areas)]
+
+    def paper_note(self, question):
+        return _("Kruis één hokje aan.")
+
+    def xlsform_row(self, question, areas):
+        return {"type": f"select_one {areas}"}
 
     def check(self, question, survey_areas=()):
         super().check(question, survey_areas)
@@ -742,6 +828,16 @@ class Ranking(QuestionType):
     needs_choices = True
     options = frozenset({"top"})
     template = "questions/ranking.html"
+    paper_layout = "rank"
+
+    def paper_note(self, question):
+        if question.options.get("top"):
+            return _("Zet een 1 bij wat u het belangrijkst vindt, een 2 bij het volgende, tot en met %(n)s.",
+                     n=question.options["top"])
+        return _("Zet een 1 bij wat u het belangrijkst vindt, een 2 bij het volgende, enzovoort.")
+
+    def xlsform_row(self, question, areas):
+        return {"type": f"rank {question['id']}"}
 
     def top(self, question):
         return int(question.options.get("top", len(question.choices)))

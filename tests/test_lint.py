@@ -9,6 +9,7 @@ import pytest
 from ladder.ladders import PARTICIPATIELADDER
 from ladder.lint import ERROR, WARNING, lint, load_jargon, numeric_range, overlap, sentences, words
 from ladder.survey_file import survey_from_dict
+from ladder.testing import need_module
 
 ROOT = Path(__file__).resolve().parents[1]
 BUNDLED = sorted(ROOT.glob("plugins/*/ladder_*/surveys/*.toml"))
@@ -154,7 +155,7 @@ def test_ranges_read_from_labels():
 
 # ------------------------------------------------------------------------------------------ readability
 def test_readability_is_higher_for_plain_text():
-    pytest.importorskip("textstat")
+    need_module("textstat")
     plain = lint(survey(intro="Wij vragen uw mening. Het duurt vijf minuten. U kunt stoppen."), ladders=LADDERS)
     hard = lint(survey(intro="Teneinde de implementatie van het integraal participatiebeleid te optimaliseren "
                              "verzoeken wij belanghebbenden hun zienswijze kenbaar te maken."), ladders=LADDERS)

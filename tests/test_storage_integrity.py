@@ -365,7 +365,8 @@ def test_a_used_invite_code_counts_once_and_old_unkeyed_codes_still_work(app, cl
 
 # 5. The migration -----------------------------------------------------------------------------------
 
-def test_migration_0003_upgrades_an_existing_database(database_url, tmp_path):
+def test_migration_0003_upgrades_an_existing_database(empty_database_url, tmp_path):
+    database_url = empty_database_url
     from ladder.migrate import upgrade
     upgrade(database_url, "0002")
     engine = create_engine(database_url)

@@ -4,6 +4,7 @@ import re
 import pytest
 
 from conftest import make_app
+from ladder.testing import need_module
 from report_back_seed import publish, seed
 from test_staff import signed_in
 
@@ -72,7 +73,7 @@ def test_the_verslag_opens_with_the_key_figures_and_has_total_rows(app, tmp_path
 
 
 def test_a_pdf_when_weasyprint_is_there(app, tmp_path):
-    pytest.importorskip("weasyprint")
+    need_module("weasyprint")
     out = tmp_path / "verslag.pdf"
     result = app.test_cli_runner().invoke(args=["verslag", SLUG, "-o", str(out)])
     assert result.exit_code == 0, result.output

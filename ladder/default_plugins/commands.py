@@ -395,7 +395,8 @@ def register_commands(cli):
         survey = current_app.extensions["ladder"].survey(slug)
         if survey is None:
             raise click.ClickException(f"no survey {slug!r}; see `ladder surveys`")
-        export_xlsform(survey.definition, output, mapping=getattr(survey.place, "mapping", None))
+        export_xlsform(survey.definition, output, mapping=getattr(survey.place, "mapping", None),
+                       types=current_app.extensions["ladder"].question_types)
         click.echo(f"{slug} written to {output}", err=True)
 
     @cli.command("paper")

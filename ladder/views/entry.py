@@ -26,9 +26,6 @@ from . import registry
 
 bp = Blueprint("entry", __name__, url_prefix="/beheer")
 
-KEYED_CHANNELS = ("paper", "assisted")
-
-
 class StartForm(FlaskForm):
     channel = RadioField(_l("Hoe kwamen de antwoorden binnen?"), default="paper",
                          choices=[SelectChoice("paper", _l("Op een papieren formulier")),

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from .. import db, drafts, invites, lifecycle
 from ..answers import validate
-from ..conditions import depends_on_page, evaluate, in_words, page_questions, resolve_other_pages
+from ..conditions import browser_operators, depends_on_page, evaluate, in_words, page_questions, resolve_other_pages
 from . import registry, survey_or_404
 from ..codes import code_hash
 from ..forms import page_form, parsed_answers
@@ -224,7 +224,8 @@ def _render_page(survey, page, questions, form, answers, locale):
                            errors=errors, anchors=anchors, returning=_returning(),
                            number=number, total=len(visible), locale=locale,
                            types=registry().question_types,
-                           reveals=_reveals(survey, page, questions, answers, locale))
+                           reveals=_reveals(survey, page, questions, answers, locale),
+                           condition_operators=browser_operators())
 
 
 def _after(survey, page, answers):
