@@ -17,7 +17,8 @@ def make(survey, registry, frame, seed: str, protection: float = PROTECTION, mar
     """The protected publication of ``frame`` (a response frame read with ``include_id=True``); with
     ``margins_path`` (CBS-shaped population figures) also the representativeness index."""
     from . import audit
-    from .build import build, representativeness
+    from .build import build
+    from .represent import representativeness
     publication, structure = build(survey, registry, frame, seed)
     publication.represent = representativeness(survey, frame, margins_path)
     hidden = audit.protect(structure, protection)

@@ -6,7 +6,7 @@ rung column, a question's column). Area sizes are atoms too (``N``). Totals, ski
 Borda points are sums of the same atoms, so an attacker's linear program over everything published
 is the audit's own model.
 
-Nothing here hides or merges per table: every count goes through :func:`.cellkey.perturb`, shares and
+Nothing here hides or merges per table: every count goes through :func:`.perturb`, shares and
 intervals are computed from the published counts only, Borda points from the published position
 counts, and every row is always shown (all areas, all rungs, all choices, zeros included), in a
 fixed order, so neither the set of rows nor their order tells more than the numbers.
@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from ..analysis.intervals import wilson
-from . import cellkey
+from .cellkey import KEY_SPACE, MAX_NOISE, PTABLE, perturb, possible, record_keys
 from .tables import Column, Publication, Row, Table
 
 N = "N"  # the atoms' family of area sizes
@@ -81,10 +81,10 @@ class _Counter:
     def count(self, mask: np.ndarray, where: tuple, terms: list[Atomic], publish: bool = True) -> int:
         mask = np.asarray(mask, dtype=bool)
         true = int(mask.sum())
-        key = int(self.keys[mask].sum() % cellkey.KEY_SPACE) if true else 0
-        published = cellkey.perturb(true, key)
+        key = int(self.keys[mask].sum() % KEY_SPACE) if true else 0
+        published = perturb(true, key)
         if publish:
-            self.structure.counted.append(Counted(*where, true, terms, cellkey.possible(published)))
+            self.structure.counted.append(Counted(*where, true, terms, possible(published)))
         return published
 
 
@@ -132,7 +132,7 @@ def _families(survey, registry, frame, locale="nl"):
 def build(survey, registry, frame: pd.DataFrame, seed: str, ladder=None) -> tuple[Publication, Structure]:
     """The publication of ``frame`` (read with ``include_id=True``) and the structure behind it."""
     ladder = ladder or registry.ladder_of(survey)
-    keys = cellkey.record_keys(seed, frame["response_id"].tolist()) if len(frame) else np.zeros(0, dtype=np.uint64)
+    keys = record_keys(seed, frame["response_id"].tolist()) if len(frame) else np.zeros(0, dtype=np.uint64)
     areas = [a.code for a in survey.areas]
     counter_structure = Structure(areas=areas + [NONE])
     counter = _Counter(frame, keys, counter_structure)
@@ -248,7 +248,7 @@ def build(survey, registry, frame: pd.DataFrame, seed: str, ladder=None) -> tupl
                 at = [counter.count(_values(frame[col.name]) == value, (tid, value, "first"), [Atomic(col.name, (value,))],
                                     publish=i == 0) for i, col in enumerate(columns)]
                 points = sum(w * n for w, n in zip(weights, at))
-                spread = cellkey.MAX_NOISE * sum(weights)
+                spread = MAX_NOISE * sum(weights)
                 st.counted.append(Counted(tid, value, "points", int(sum(w * int((_values(frame[c.name]) == value).sum())
                                                                         for w, c in zip(weights, columns))),
                                           [Atomic(c.name, (value,), None, (w,)) for w, c in zip(weights, columns)],
@@ -273,8 +273,8 @@ def build(survey, registry, frame: pd.DataFrame, seed: str, ladder=None) -> tupl
             else:
                 st.subsets.append((columns[0].name, source_columns[0].name, allowed))
 
-    method = {"name": "cell-key", "max_noise": cellkey.MAX_NOISE,
-              "ptable": {str(n): [[d, p] for d, p in row] for n, row in cellkey.PTABLE.items()}}
+    method = {"name": "cell-key", "max_noise": MAX_NOISE,
+              "ptable": {str(n): [[d, p] for d, p in row] for n, row in PTABLE.items()}}
     made = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
     return Publication(survey.slug, made, responses, method, tables, period=_period(frame)), st
 
@@ -286,22 +286,6 @@ def _period(frame: pd.DataFrame) -> list[str | None]:
     days = pd.to_datetime(frame["created_at"].dropna(), utc=True)
     return [days.min().date().isoformat(), days.max().date().isoformat()]
 
-
-def representativeness(survey, frame: pd.DataFrame, margins_path) -> float | None:
-    """The representativeness index (0-100) of all respondents against the population figures, when the
-    installation has them (``SURVEY_MARGINS = {slug: path}``) and the survey declares demographics. One
-    whole number for the whole survey, over age and sex: it gives no count away."""
-    if not margins_path or not survey.demographics:
-        return None
-    from ..analysis.weights import (read_margins, representativeness as table_of, representativeness_index,
-                                    survey_demographics)
-    try:
-        margins = read_margins(margins_path)
-        questions, categories = survey_demographics(survey, margins)
-        index = representativeness_index(table_of(frame, margins, questions, categories))
-    except (OSError, ValueError, KeyError):
-        return None
-    return float(round(index["index"].mean())) if len(index) else None
 
 
 CHANNEL_WORDS = {"online": msg("online"), "paper": msg("op papier"), "assisted": msg("met hulp")}
@@ -361,4 +345,3 @@ def _shown_by(survey, question) -> list[tuple[str, tuple]]:
                         or evaluate(condition, {other: [c.value]}))
         out.append((other, allowed))
     return out
-

@@ -95,7 +95,7 @@ def dashboard(slug):
 def representativeness(survey) -> float | None:
     """The dashboard's representativeness index (staff): the publication's own rule, on the responses now."""
     from ..analysis import response_frame
-    from ..publication.build import representativeness as index
+    from ..publication.represent import representativeness as index
     path = current_app.config.get("SURVEY_MARGINS", {}).get(survey.slug)
     if not path:
         return None
