@@ -160,3 +160,80 @@ def with_plan_offer(session: Session, survey: Survey) -> Survey:
     """``survey`` with the offer residents see (a copy when its plan's offer differs from the file's)."""
     offer = offer_for(session, survey)
     return survey if offer is survey.offer else dataclasses.replace(survey, offer=offer)
+
+
+# --- plans from a file (the bundled examples) ------------------------------------------------------------
+
+PLAN_KEYS = {"municipality", "kind", "title", "summary", "areas", "phase", "decider", "involved", "role_municipality",
+             "initiator", "role_initiator", "information", "how_to_take_part", "contact", "starts_on", "ends_on",
+             "decision_on", "outcome", "published", "surveys", "offers"}
+OFFER_KEYS = {"aspect", "rung", "promise", "motivation", "why_not_higher"}
+EXAMPLES = "example_plans.toml"
+
+
+class PlanFileError(ValueError):
+    """A plans file that cannot be loaded: which plan, which key, why."""
+
+
+def read_plans(data: dict, ladder) -> list[dict]:
+    """Check the ``[[plans]]`` of a parsed plans file; each plan as a dict of its columns, offers and surveys."""
+    plans_in = data.get("plans")
+    if not isinstance(plans_in, list) or not plans_in:
+        raise PlanFileError("the file needs one or more [[plans]]")
+    out = []
+    for n, raw in enumerate(plans_in, 1):
+        where = f"plans[{n}]"
+        unknown = set(raw) - PLAN_KEYS
+        if unknown:
+            raise PlanFileError(f"{where}: unknown key {sorted(unknown)[0]!r}")
+        for key in ("municipality", "title", "summary"):
+            if not isinstance(raw.get(key), str) or not raw[key].strip():
+                raise PlanFileError(f"{where}.{key}: must be a text")
+        for key, allowed in (("kind", KINDS), ("phase", PHASES), ("decider", DECIDERS)):
+            if raw.get(key) not in allowed:
+                raise PlanFileError(f"{where}.{key}: must be one of {', '.join(allowed)}")
+        offers_in = raw.get("offers") or []
+        if not offers_in:
+            raise PlanFileError(f"{where}.offers: a plan offers at least one rung")
+        for m, offer in enumerate(offers_in, 1):
+            if set(offer) - OFFER_KEYS:
+                raise PlanFileError(f"{where}.offers[{m}]: unknown key {sorted(set(offer) - OFFER_KEYS)[0]!r}")
+            if offer.get("rung") not in ladder:
+                raise PlanFileError(f"{where}.offers[{m}].rung: the ladder {ladder.id!r} has no rung {offer.get('rung')!r}")
+            if not offer.get("aspect") or not offer.get("motivation"):
+                raise PlanFileError(f"{where}.offers[{m}]: aspect and motivation are needed")
+        out.append(raw)
+    return out
+
+
+def load_plans(session: Session, registry, data: dict) -> tuple[list[Plan], list[str]]:
+    """Add the plans of a parsed plans file that are not there yet (same municipality and title: skipped), linked
+    to their surveys when those are installed and belong to no plan yet. Returns the plans added and notes."""
+    checked = read_plans(data, registry.ladders[LADDER])
+    added, notes = [], []
+    linked = links(session)
+    for raw in checked:
+        exists = session.scalar(select(Plan.id).where(Plan.municipality == raw["municipality"],
+                                                      Plan.title == raw["title"]))
+        if exists is not None:
+            notes.append(f"{raw['municipality']}: {raw['title']!r} is there already (plan {exists})")
+            continue
+        columns = {k: v for k, v in raw.items() if k not in ("offers", "surveys")}
+        plan = Plan(**{"published": True, "areas": [], **columns})
+        session.add(plan)
+        session.flush()
+        save_offers(session, plan, [PlanOfferRow(o["aspect"], o["rung"], o.get("promise", ""), o["motivation"],
+                                                 o.get("why_not_higher", "")) for o in raw["offers"]])
+        slugs = []
+        for slug in raw.get("surveys", []):
+            survey = registry.survey(slug)
+            if survey is None or survey.municipality != plan.municipality:
+                notes.append(f"{plan.title!r}: no survey {slug!r} of {plan.municipality} installed")
+            elif slug in linked:
+                notes.append(f"{plan.title!r}: {slug!r} belongs to plan {linked[slug]} already")
+            else:
+                slugs.append(slug)
+                linked[slug] = plan.id
+        save_surveys(session, plan, slugs)
+        added.append(plan)
+    return added, notes

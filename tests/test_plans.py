@@ -356,3 +356,53 @@ def test_the_motivation_text_says_what_was_asked_who_took_part_what_came_out_and
         "Wat is ermee gedaan. We leggen een wadi aan en planten bomen.",
         "Het college van burgemeester en wethouders besluit naar verwachting op 30 juni 2026.",
     ]
+
+
+# ------------------------------------------------------------------------------------- bundled example plans
+BUNDLED_PLANS = {
+    "Dorpsoverleg en initiatieffonds": "molenwaard-dorpsoverleg",
+    "Prioriteiten met de dorps-, wijk- en stadsbelangen": "sudwest-fryslan-belangen",
+    "Buurt Bestuurt": "rotterdam-buurt-bestuurt",
+    "Rollen van de dorps- en wijkraden": "haarlemmermeer-rollen-dorps-en-wijkraden",
+    "Leefbaarheidsbudget Heerjansdam": "zwijndrecht-dorpsraad-heerjansdam",
+}
+
+
+def test_the_bundled_example_plans_load_once_each_with_its_survey_and_the_register_lists_them(app):
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["plans", "load"])
+    assert first.exit_code == 0, first.output
+    assert "5 plans added from example_plans.toml" in first.output
+    again = runner.invoke(args=["plans", "load"])
+    assert "0 plans added" in again.output and "'Buurt Bestuurt' is there already" in again.output
+    document = app.test_client().get("/plannen.json").get_json()
+    assert {p["title"]: [s["slug"] for s in p["surveys"]] for p in document["plans"]} == {
+        title: [slug] for title, slug in BUNDLED_PLANS.items()}
+    jsonschema.validate(document, json.loads((SCHEMAS / "plannen-v1.json").read_text()))
+    page = plain(app.test_client().get("/plannen").data)
+    assert all(title in page for title in BUNDLED_PLANS)
+    # Heerjansdam's own budget: the aspect "Het leefbaarheidsbudget" is the survey's aspect "budget"
+    start = plain(app.test_client().get("/s/zwijndrecht-dorpsraad-heerjansdam").data)
+    assert "De dorpsraad vraagt uw mening over het leefbaarheidsbudget. Daarna kiest de dorpsraad." in start
+
+
+@pytest.mark.parametrize("text, message", [
+    ("[[plans]]\nmunicipality = 'X'\n", "plans[1].title: must be a text"),
+    ("[[plans]]\nmunicipality = 'X'\ntitle = 'T'\nsummary = 'S'\nkind = 'project'\nphase = 'idee'\n"
+     "decider = 'raad'\n[[plans.offers]]\naspect = 'A'\nrung = 'inspraak'\nmotivation = 'M'\n",
+     "plans[1].offers[1].rung: the ladder 'participatieladder' has no rung 'inspraak'"),
+    ("[[plans]]\nkleur = 'rood'\n", "plans[1]: unknown key 'kleur'"),
+])
+def test_a_wrong_plans_file_is_refused_with_the_key_and_nothing_is_added(app, tmp_path, text, message):
+    path = tmp_path / "plannen.toml"
+    path.write_text(text)
+    result = app.test_cli_runner().invoke(args=["plans", "load", str(path)])
+    assert result.exit_code == 1 and message in result.output
+    assert plan_ids(app) == []
+
+
+def test_ladder_lint_warns_about_a_bestuurscommissie_plan_on_the_budget(app, editor):
+    create(editor, decider="bestuurscommissie", title="Belastingen in de wijk")
+    result = app.test_cli_runner().invoke(args=["lint"])
+    assert "(Belastingen in de wijk): warning: a bestuurscommissie decides it, but it seems to touch belastingen " \
+           "heffen (Gemeentewet art. 156 lid 2) [bestuurscommissie]" in result.output
