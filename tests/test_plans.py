@@ -192,6 +192,20 @@ def test_a_survey_in_a_plan_shows_the_plans_rung_and_every_server_sees_a_change_
     assert "Hoeveel inspraak krijgt u?" not in plain(other_server.get(f"/s/{MINE}").data)  # unlinked: the file's
 
 
+def test_the_api_and_the_start_page_point_to_the_plan(app, editor):
+    create(editor, surveys=MINE, published=None)
+    client = app.test_client()
+    offer = client.get(f"/api/v1/surveys/{MINE}").get_json()["offer"]
+    assert offer == {"rung": "adviseren", "promise": {"nl": "We volgen uw advies, tenzij we uitleggen waarom niet."},
+                     "compare": None, "aspects": {"gewenst": {"rung": "coproduceren",
+                                                              "promise": {"nl": "Het ontwerp maken we samen."}}}}
+    assert "/plannen/" not in client.get(f"/s/{MINE}").get_data(as_text=True)  # not published: no link
+    [plan_id] = plan_ids(app)
+    page = editor.get(f"/beheer/plannen/{plan_id}/bewerken")
+    editor.post(f"/beheer/plannen/{plan_id}/bewerken", data={"csrf_token": token(page.data), **plan_data(surveys=MINE)})
+    assert f'href="/plannen/{plan_id}"' in client.get(f"/s/{MINE}").get_data(as_text=True)
+
+
 def test_a_plugin_surveys_file_offer_stays_when_it_has_no_plan(app):
     from ladder.plans import offer_for
     from ladder.views import registry

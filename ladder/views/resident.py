@@ -50,7 +50,9 @@ def start(slug):
 
 def _start_page(survey, invite_error=None):
     survey = plans.with_plan_offer(db.session(), survey)  # a plan's offer wins over the file's (issue 20)
+    plan = plans.plan_of(db.session(), survey.slug)
     return render_template("resident/start.html", survey=survey, locale=_locale(survey), form=FlaskForm(),
+                           plan=plan if plan is not None and plan.published else None,
                            ladder=registry().ladders[survey.ladder],
                            has_draft=drafts.current(survey) is not None, state=lifecycle.of(survey),
                            answered_before=survey.slug in session.get("answered", []),
