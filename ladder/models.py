@@ -284,6 +284,10 @@ class Plan(Base):
     decision_on: Mapped[date | None] = mapped_column(Date)  # when the decision is expected
     # What was done with the results (Omgevingswet art. 10.2 lid 2: how people were involved and what came of it).
     outcome: Mapped[str | None] = mapped_column(Text)
+    # The rung an officials' survey (Rotterdam's participatiekompas) advised, from the official's receipt code,
+    # and why the plan offers another rung, if it does.
+    compass_rung: Mapped[str | None] = mapped_column(String(50))
+    compass_reason: Mapped[str | None] = mapped_column(Text)
     published: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)

@@ -86,6 +86,8 @@ class PlanForm(StaffForm):
                         invalid_value_message=_l("Schrijf de datum als 2026-12-31."))
     decision_on = DateField(_l("Besluit verwacht op"), validators=[Optional()],
                             invalid_value_message=_l("Schrijf de datum als 2026-12-31."))
+    compass_code = StringField(_l("Ontvangstcode van het participatiekompas"), filters=[_strip])
+    compass_reason = TextAreaField(_l("Waarom kiest u een andere trede dan het kompas adviseert?"), filters=TEXT)
     surveys = MultiCheckboxField(_l("Vragenlijsten bij dit plan"), invalid_choice_message=_l(
         "Kies alleen vragenlijsten van uw eigen gemeente."))
     outcome = TextAreaField(_l("Wat is er met de uitkomsten gedaan?"), filters=TEXT)
@@ -109,14 +111,17 @@ class PlanForm(StaffForm):
 
     def validate_offers(self, field):
         filled = [row for row in field if not row.is_empty()]
+        compass = bool(self.compass_code.data)
         if not filled:
             raise ValidationError(_l("Kies ten minste één trede: wat biedt de gemeente bij dit plan?"))
         top = self.ladder.rungs[-1].id
-        for row in filled:
+        for n, row in enumerate(filled):
             if not row.aspect.data or len(row.aspect.data) > 200:
                 raise ValidationError(_l("Schrijf bij elke trede in hoogstens 200 tekens over welk onderdeel van het "
                                          "plan het gaat."))
-            if row.rung.data not in self.ladder:
+            # The whole plan's rung may be left to the compass: the view fills it in from the receipt code.
+            from_compass = n == 0 and compass and not row.rung.data
+            if row.rung.data not in self.ladder and not from_compass:
                 raise ValidationError(_l("Kies bij elk onderdeel een trede."))
             if not row.motivation.data:
                 raise ValidationError(_l("Schrijf bij elke trede waarom de gemeente die kiest."))

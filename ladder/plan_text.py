@@ -48,6 +48,12 @@ def motivation_text(plan: Plan, registry, threshold: int) -> str:
         if row.why_not_higher:
             sentence += f" Niet hoger, omdat: {row.why_not_higher.strip()}"
         asked.append(sentence)
+    if plan.compass_rung:
+        advised = pick(ladder.rung(plan.compass_rung).title, "nl").lower() if ladder and plan.compass_rung in ladder \
+            else plan.compass_rung
+        asked.append(f"Het participatiekompas adviseerde {advised}." +
+                     (f" De gemeente koos een andere trede, omdat: {plan.compass_reason.strip()}"
+                      if plan.compass_reason else " De gemeente volgde dat advies."))
     out.append(" ".join(asked))
 
     # Who took part

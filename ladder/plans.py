@@ -113,12 +113,6 @@ def save_surveys(session: Session, plan: Plan, slugs: Iterable[str]) -> None:
         session.add(PlanSurvey(survey_slug=slug, plan_id=plan.id))
 
 
-def delete_plan(session: Session, plan: Plan) -> None:
-    session.execute(delete(PlanSurvey).where(PlanSurvey.plan_id == plan.id))
-    session.execute(delete(PlanOffer).where(PlanOffer.plan_id == plan.id))
-    session.delete(plan)
-
-
 # --- the offer a survey shows ----------------------------------------------------------------------------
 
 def offer_from(rows: list[PlanOffer], survey: Survey) -> Offer | None:

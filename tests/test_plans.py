@@ -420,3 +420,45 @@ def test_ladder_lint_warns_about_a_bestuurscommissie_plan_on_the_budget(app, edi
     result = app.test_cli_runner().invoke(args=["lint"])
     assert "(Belastingen in de wijk): warning: a bestuurscommissie decides it, but it seems to touch belastingen " \
            "heffen (Gemeentewet art. 156 lid 2) [bestuurscommissie]" in result.output
+
+
+# -------------------------------------------------------------------------- the participatiekompas's advice
+def _kompas_answer(app, rung="coproduceren", code="ABCD-EFGH-JKLM"):
+    from ladder.codes import code_hash
+    with app.app_context():
+        s = db.session()
+        s.add(Response(survey_slug="rotterdam-participatiekompas", survey_version="x", channel="form", answers={},
+                       placements=[{"aspect": "advies", "rung": rung, "reasons": []}], receipt_hash=code_hash(code)))
+        s.commit()
+    return code
+
+
+def test_the_participatiekompas_fills_the_plans_offer_and_another_rung_needs_a_reason(app):
+    code = _kompas_answer(app)
+    official = signed_in(app, "editor", "Rotterdam")
+    taken = create(official, compass_code=code, **{"offers-0-rung": ""})  # leave the rung to the compass
+    assert taken.status_code == 302, plain(taken.data)
+    with app.app_context():
+        plan = db.session().scalar(select(Plan))
+        assert (plan.compass_rung, plan.compass_reason) == ("coproduceren", None)
+        assert db.session().scalar(select(PlanOffer.rung).where(PlanOffer.position == 0)) == "coproduceren"
+    changed = create(official, title="Tweede plan", compass_code=code)  # offers adviseren: a reason is needed
+    assert changed.status_code == 422
+    assert "Het kompas adviseert coproduceren. Schrijf waarom u een andere trede kiest." in plain(changed.data)
+    done = create(official, title="Tweede plan", compass_code=code, compass_reason="Het budget ligt vast.")
+    assert done.status_code == 302
+    page = plain(official.get(done.headers["Location"]).data)
+    assert "Het participatiekompas adviseerde: Coproduceren (trede 4 van 6). Waarom een andere trede: " \
+           "Het budget ligt vast." in page
+    assert "Het participatiekompas adviseerde coproduceren. De gemeente koos een andere trede, omdat: " \
+           "Het budget ligt vast." in page
+
+
+def test_a_compass_code_of_another_municipality_or_unknown_is_refused(app):
+    code = _kompas_answer(app)
+    editor = signed_in(app, "editor")  # Testgemeente: the Rotterdam compass is not theirs
+    for tried in (code, "ZZZZ-ZZZZ-ZZZZ"):
+        refused = create(editor, compass_code=tried)
+        assert refused.status_code == 422
+        assert "Geen advies van het participatiekompas gevonden bij deze ontvangstcode." in plain(refused.data)
+    assert plan_ids(app) == []

@@ -6,14 +6,17 @@ another municipality's plan answers 404, as if it did not exist (ladder.auth).
 """
 from __future__ import annotations
 
+import dataclasses
 import io
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
+from sqlalchemy import select
 
 from .. import audit, auth, db, plans
 from ..i18n import _
-from ..models import Plan
+from ..codes import code_hash
+from ..models import Plan, Response
 from ..plan_forms import DECIDER_LABELS, EXTRA_ROWS, KIND_LABELS, PHASE_LABELS, PlanForm
 from ..plan_text import motivation_text
 from ..staff_forms import staff_form_valid
@@ -70,6 +73,7 @@ def _form(plan: Plan | None):
         session = db.session()
         data = {f: getattr(plan, f) for f in FIELDS}
         data["areas"] = "\n".join(plan.areas or [])
+        data["compass_reason"] = plan.compass_reason
         data["surveys"] = plans.survey_slugs(session, plan.id)
         rows = plans.offers(session, plan.id)
         data["offers"] = [{"aspect": r.aspect, "rung": r.rung, "promise": r.promise or "", "motivation": r.motivation,
@@ -104,6 +108,16 @@ def _save(form, plan: Plan | None):
         form.surveys.errors = list(form.surveys.errors) + [
             _("Deze vragenlijst is van een andere gemeente: %(slugs)s.", slugs=", ".join(foreign))]
         return None
+    rows = form.offer_rows()
+    compass_rung = _compass_rung(form, municipality) if form.compass_code.data else (plan.compass_rung if plan else None)
+    if form.compass_code.errors:
+        return None
+    if compass_rung and not rows[0].rung:
+        rows[0] = dataclasses.replace(rows[0], rung=compass_rung)  # the official accepts the compass's advice
+    if compass_rung and rows[0].rung != compass_rung and not form.compass_reason.data:
+        form.compass_reason.errors = list(form.compass_reason.errors) + [
+            _("Het kompas adviseert %(rung)s. Schrijf waarom u een andere trede kiest.", rung=compass_rung)]
+        return None
     if new:
         plan = Plan(municipality=municipality, areas=[])
         session.add(plan)
@@ -112,8 +126,10 @@ def _save(form, plan: Plan | None):
         setattr(plan, field, getattr(form, field).data if getattr(form, field).data != "" else None)
     plan.summary = form.summary.data
     plan.areas = form.area_list()
+    plan.compass_rung = compass_rung
+    plan.compass_reason = (form.compass_reason.data or None) if compass_rung and rows[0].rung != compass_rung else None
     session.flush()
-    plans.save_offers(session, plan, form.offer_rows())
+    plans.save_offers(session, plan, rows)
     plans.save_surveys(session, plan, form.surveys.data or [])
     changed = [f for f in FIELDS if before.get(f) != getattr(plan, f)] if not new else []
     action = "plan-add" if new else "plan-change"
@@ -123,6 +139,22 @@ def _save(form, plan: Plan | None):
                  detail=f"plan {plan.id}: {plan.title}" + (f" ({', '.join(changed)})" if changed else ""))
     session.commit()
     return plan
+
+
+def _compass_rung(form, municipality: str) -> str | None:
+    """The rung the compass advised, from the official's receipt code: the first placement of a response to an
+    officials' survey (Rotterdam's participatiekompas) of ``municipality``. An unknown code is a field error."""
+    compasses = [s.slug for s in registry().surveys.values()
+                 if s.respondents == "officials" and s.municipality == municipality]
+    placements = db.session().scalar(select(Response.placements).where(
+        Response.receipt_hash == code_hash(form.compass_code.data), Response.survey_slug.in_(compasses))) \
+        if compasses else None
+    rung = (placements or [{}])[0].get("rung")
+    if rung not in registry().ladders[plans.LADDER]:
+        form.compass_code.errors = list(form.compass_code.errors) + [
+            _("Geen advies van het participatiekompas gevonden bij deze ontvangstcode.")]
+        return None
+    return rung
 
 
 def _warn(plan: Plan) -> None:

@@ -39,6 +39,8 @@ def upgrade() -> None:
         sa.Column("ends_on", sa.Date),
         sa.Column("decision_on", sa.Date),
         sa.Column("outcome", sa.Text),
+        sa.Column("compass_rung", sa.String(50)),
+        sa.Column("compass_reason", sa.Text),
         sa.Column("published", sa.Boolean, nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
