@@ -299,7 +299,7 @@ def _seed_response(s, slug, year, wanted, now="raadplegen", n=1):
                        created_at=datetime(year, 3, 1, tzinfo=timezone.utc)))
 
 
-def test_offered_versus_wanted_is_counted_per_year_plan_and_aspect(app, editor):
+def test_offered_versus_wanted_is_counted_per_year_plan_and_aspect(app, editor, monkeypatch):
     """Seeded data for two years, the expected counts written out by hand."""
     create(editor, surveys=MINE)  # whole plan: adviseren (3); "Wat u wilt" = gewenst: coproduceren (4)
     with app.app_context():
@@ -323,6 +323,11 @@ def test_offered_versus_wanted_is_counted_per_year_plan_and_aspect(app, editor):
         [2026, "gewenst", "coproduceren", 7, 1, 0, 6],
         [2026, "huidig", "adviseren", 7, 0, 7, 0],
     ]
+    # The database counts (json_each / json_array_elements); Python counting gives the same frame.
+    import ladder.analysis.plan_evaluation as plan_evaluation
+    monkeypatch.setattr(plan_evaluation, "_COUNTS", {})
+    with app.app_context():
+        assert plan_evaluation.evaluation(app.config["DATABASE_URL"], registry()).equals(frame)
     first = frame.iloc[0]
     assert first["share_more"] == pytest.approx(0.5)
     assert (first["more_low"], first["more_high"]) == pytest.approx((0.2366, 0.7634), abs=1e-4)  # Wilson, n=10

@@ -15,7 +15,7 @@ from collections import defaultdict
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -59,20 +59,48 @@ def _count(session: Session, registry, municipality):
         if offer is None:
             continue
         levels = {r.id: r.level for r in ladder.rungs}
-        rows = session.execute(select(Response.created_at, Response.placements).where(
-            Response.survey_slug == slug, Response.placement_status == "placed", Response.withdrawn_at.is_(None)))
-        for created_at, placements in rows:
-            for placement in placements or ():
-                aspect, rung = placement.get("aspect"), placement.get("rung")
-                own = offer.for_aspect(aspect)
-                if own is None or rung not in levels or own.rung not in levels:
-                    continue
-                plan = found[pid]
-                key = (plan.municipality, created_at.year, pid, plan.title, aspect,
-                       pick(survey.aspects.get(aspect), "nl") or aspect, own.rung, levels[own.rung])
-                gap = levels[rung] - levels[own.rung]
-                wanted[key][0 if gap > 0 else 1 if gap == 0 else 2] += 1
+        plan = found[pid]
+        for year, aspect, rung, count in _placement_counts(session, slug):
+            own = offer.for_aspect(aspect)
+            if own is None or rung not in levels or own.rung not in levels:
+                continue
+            key = (plan.municipality, int(year), pid, plan.title, aspect,
+                   pick(survey.aspects.get(aspect), "nl") or aspect, own.rung, levels[own.rung])
+            gap = levels[rung] - levels[own.rung]
+            wanted[key][0 if gap > 0 else 1 if gap == 0 else 2] += count
     return wanted
+
+
+# Placements per year, aspect and rung, counted by the database itself: each response's JSON list of placements
+# is unnested in SQL, so Python sees a few rows per survey, not one per response (50,000 responses on SQLite: 1.0 s,
+# 3.3 s in Python; docs/plans.rst). The year is the UTC year of the (UTC) day a response was given.
+_COUNTS = {
+    "sqlite": """SELECT substr(r.created_at, 1, 4), json_extract(e.value, '$.aspect'), json_extract(e.value, '$.rung'),
+                        count(*)
+                 FROM responses r, json_each(r.placements) e
+                 WHERE r.survey_slug = :slug AND r.placement_status = 'placed' AND r.withdrawn_at IS NULL
+                 GROUP BY 1, 2, 3""",
+    "postgresql": """SELECT extract(year FROM r.created_at AT TIME ZONE 'UTC')::int, e ->> 'aspect', e ->> 'rung',
+                            count(*)
+                     FROM responses r CROSS JOIN LATERAL json_array_elements(r.placements) e
+                     WHERE r.survey_slug = :slug AND r.placement_status = 'placed' AND r.withdrawn_at IS NULL
+                       AND json_typeof(r.placements) = 'array'
+                     GROUP BY 1, 2, 3""",
+}
+
+
+def _placement_counts(session: Session, slug: str):
+    """(year, aspect, rung, count) of the placed responses to survey ``slug``."""
+    dialect = session.get_bind().dialect.name
+    if dialect in _COUNTS:
+        return session.execute(text(_COUNTS[dialect]), {"slug": slug}).all()
+    counted = defaultdict(int)  # any other database: in Python
+    rows = session.execute(select(Response.created_at, Response.placements).where(
+        Response.survey_slug == slug, Response.placement_status == "placed", Response.withdrawn_at.is_(None)))
+    for created_at, placements in rows:
+        for placement in placements or ():
+            counted[(created_at.year, placement.get("aspect"), placement.get("rung"))] += 1
+    return [(*key, n) for key, n in counted.items()]
 
 
 def _frame(counted) -> pd.DataFrame:
