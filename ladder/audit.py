@@ -49,6 +49,11 @@ ACTIONS = {
     "user-reset-password": "Wachtwoord gewist (nieuwe link)",
     "user-reset-second-factor": "Tweede stap gewist",
     "user-set-role": "Rol gewijzigd",
+    "plan-add": "Plan aangemaakt",
+    "plan-change": "Plan gewijzigd",
+    "plan-publish": "Plan in het register gezet",
+    "plan-unpublish": "Plan uit het register gehaald",
+    "plan-evaluation": "Evaluatie van plannen gedownload",
 }
 ZONE = ZoneInfo("Europe/Amsterdam")
 PAGE_SIZE = 50

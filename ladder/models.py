@@ -275,3 +275,70 @@ class PublicationKey(Base):
 
     survey_slug: Mapped[str] = mapped_column(String(100), primary_key=True)
     seed: Mapped[str] = mapped_column(String(64))
+
+
+    sealed_until_closed: Mapped[bool] = mapped_column(default=False)
+
+
+# --- plans (issue 20) -----------------------------------------------------------------------------------
+
+class Plan(Base):
+    """A plan (beleidsvoornemen, project or besluit) of one municipality: what residents get a say in, on which
+    rung, and why; with the kennisgeving of Omgevingsbesluit art. 5.3. Staff of the municipality edit it in the
+    browser; every change is in the audit log. Read from the database on each request, never cached."""
+
+    __tablename__ = "plans"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    municipality: Mapped[str] = mapped_column(String(100), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # one of plans.KINDS
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text)
+    areas: Mapped[list[Any]] = mapped_column(JSON, default=list)  # area names, as residents know them
+    phase: Mapped[str] = mapped_column(String(20))  # one of plans.PHASES
+    decider: Mapped[str] = mapped_column(String(30))  # one of plans.DECIDERS
+    # The kennisgeving (Omgevingsbesluit art. 5.3): who is involved, the roles of municipality and initiator,
+    # where to find information; "about what" is the summary, "when" the dates.
+    involved: Mapped[str | None] = mapped_column(Text)
+    role_municipality: Mapped[str | None] = mapped_column(Text)
+    initiator: Mapped[str | None] = mapped_column(String(200))
+    role_initiator: Mapped[str | None] = mapped_column(Text)
+    information: Mapped[str | None] = mapped_column(Text)
+    how_to_take_part: Mapped[str | None] = mapped_column(Text)
+    contact: Mapped[str | None] = mapped_column(Text)
+    starts_on: Mapped[date | None] = mapped_column(Date)  # participation from
+    ends_on: Mapped[date | None] = mapped_column(Date)  # participation until
+    decision_on: Mapped[date | None] = mapped_column(Date)  # when the decision is expected
+    # What was done with the results (Omgevingswet art. 10.2 lid 2: how people were involved and what came of it).
+    outcome: Mapped[str | None] = mapped_column(Text)
+    # The rung an officials' survey (Rotterdam's participatiekompas) advised, from the official's receipt code,
+    # and why the plan offers another rung, if it does.
+    compass_rung: Mapped[str | None] = mapped_column(String(50))
+    compass_reason: Mapped[str | None] = mapped_column(Text)
+    published: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
+class PlanOffer(Base):
+    """The rung a plan offers on one aspect, and why. Position 0 is the plan's main offer."""
+
+    __tablename__ = "plan_offers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    plan_id: Mapped[int] = mapped_column(Integer, index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    aspect: Mapped[str] = mapped_column(String(200))  # what this part of the plan is, in words
+    rung: Mapped[str] = mapped_column(String(50))  # a rung of the participatieladder
+    promise: Mapped[str | None] = mapped_column(Text)  # what residents may expect, said to them
+    motivation: Mapped[str] = mapped_column(Text)  # why this rung
+    why_not_higher: Mapped[str | None] = mapped_column(Text)
+
+
+class PlanSurvey(Base):
+    """A survey belongs to at most one plan: it then takes its offered rung from the plan."""
+
+    __tablename__ = "plan_surveys"
+
+    survey_slug: Mapped[str] = mapped_column(String(100), primary_key=True)
+    plan_id: Mapped[int] = mapped_column(Integer, index=True)

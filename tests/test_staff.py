@@ -101,7 +101,9 @@ def test_session_cookie_is_httponly_samesite_and_secure_in_production(sqlite_url
 # Every staff route, for a user of another municipality --------------------------------------------
 
 # entry_id, page_id: the paper entry screens (issue 14); their access per municipality is tested in test_entry.py
-SAMPLES = {"slug": OTHER, "fmt": "csv", "token": "no-such-token", "entry_id": "1", "page_id": "over-u"}
+# plan_id: the plans (issue 20); their access per municipality is tested in test_plans.py
+SAMPLES = {"slug": OTHER, "fmt": "csv", "token": "no-such-token", "entry_id": "1", "page_id": "over-u",
+           "plan_id": "1"}
 
 
 def staff_rules(app):
@@ -134,11 +136,17 @@ def test_user_of_one_municipality_gets_403_or_404_on_every_route_of_anothers_sur
 
 def test_every_staff_form_requires_csrf(app):
     admin = signed_in(app, "admin", None)
+    with app.app_context():  # a plan to post to (issue 20)
+        from ladder.models import Plan
+        db.session().add(plan := Plan(municipality="Testgemeente", kind="project", title="Plan", summary="Plan.",
+                                      areas=[], phase="idee", decider="raad"))
+        db.session().commit()
+        plan_id = str(plan.id)
     for rule in staff_rules(app):
         if "POST" not in rule.methods:
             continue
         url = rule.rule.replace("<slug>", MINE).replace("<token>", "x").replace("<int:entry_id>", "1") \
-            .replace("<page_id>", "over-u")
+            .replace("<page_id>", "over-u").replace("<int:plan_id>", plan_id)
         response = admin.post(url, data={"status": "closed", "count": "1", "email": "x", "password": "y"})
         assert response.status_code in (400, 404), f"POST {url} without CSRF token answered {response.status_code}"
         if response.status_code == 404:

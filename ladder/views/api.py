@@ -13,7 +13,7 @@ from .errors import problem
 from ..i18n import _
 from ..openapi import API_VERSION, openapi_document
 from ..serialize import survey_dict, survey_summary
-from .. import db, lifecycle
+from .. import db, lifecycle, plans
 from ..codes import derive_key, keyed_text_hash, seal, unseal
 from ..models import IdempotencyKey, utcnow
 from ..submit import InvalidAnswers, InviteRequired, SurveyClosed, submit
@@ -70,7 +70,7 @@ def surveys():
 
 @bp.get("/surveys/<slug>")
 def survey(slug):
-    s = survey_or_404(slug)
+    s = plans.with_plan_offer(db.session(), survey_or_404(slug))  # a plan's offer wins (issue 20)
     reg = registry()
     return jsonify(survey_dict(s, reg.ladders[s.ladder], reg.question_types))
 

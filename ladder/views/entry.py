@@ -16,7 +16,7 @@ from wtforms import BooleanField, HiddenField, IntegerField, RadioField, SelectF
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from .. import audit, auth, db, lifecycle
+from .. import audit, auth, db, lifecycle, plans
 from ..answers import validate
 from ..forms import page_form, parsed_answers
 from ..i18n import _, _l
@@ -70,7 +70,7 @@ def paper(slug):
                 flash(message)
         return redirect(url_for(".start", slug=slug))
     letters = form.letters.data or 1
-    pdf = render_pdf(survey, registry(), locale=form.locale.data, large_print=form.large_print.data,
+    pdf = render_pdf(plans.with_plan_offer(db.session(), survey), registry(), locale=form.locale.data, large_print=form.large_print.data,
                      letters=letters, config=current_app.config)
     audit.record("paper", survey, f"{form.locale.data}{' groot' if form.large_print.data else ''}"
                  f"{f' {letters} brieven' if lifecycle.of(survey).invite_only else ''}")

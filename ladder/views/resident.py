@@ -9,7 +9,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
-from .. import db, drafts, invites, lifecycle
+from .. import db, drafts, invites, lifecycle, plans
 from ..answers import validate
 from ..conditions import browser_operators, depends_on_page, evaluate, in_words, page_questions, resolve_other_pages
 from . import registry, survey_or_404
@@ -34,8 +34,8 @@ def _closed(survey):
 
 @bp.get("/")
 def index():
-    surveys = sorted((s for s in registry().surveys.values() if lifecycle.is_open(s)),
-                     key=lambda s: (s.municipality, s.slug))
+    surveys = sorted((plans.with_plan_offer(db.session(), s) for s in registry().surveys.values()
+                      if lifecycle.is_open(s)), key=lambda s: (s.municipality, s.slug))
     grouped = [(m, list(items)) for m, items in groupby(surveys, key=lambda s: s.municipality)]
     return render_template("resident/index.html", grouped=grouped, ladders=registry().ladders)
 
@@ -49,7 +49,10 @@ def start(slug):
 
 
 def _start_page(survey, invite_error=None):
+    survey = plans.with_plan_offer(db.session(), survey)  # a plan's offer wins over the file's (issue 20)
+    plan = plans.plan_of(db.session(), survey.slug)
     return render_template("resident/start.html", survey=survey, locale=_locale(survey), form=FlaskForm(),
+                           plan=plan if plan is not None and plan.published else None,
                            ladder=registry().ladders[survey.ladder],
                            has_draft=drafts.current(survey) is not None, state=lifecycle.of(survey),
                            answered_before=survey.slug in session.get("answered", []),
@@ -293,6 +296,7 @@ def result(slug):
         session.pop("result", None)
         return redirect(url_for(".start", slug=slug))
     ladder = registry().ladders[survey.ladder]
+    survey = plans.with_plan_offer(db.session(), survey)
     return render_template("resident/result.html", survey=survey, response=response, receipt=seen["receipt"],
                            ladder=ladder, locale=response.locale, published=lifecycle.of(survey).published)
 
