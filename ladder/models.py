@@ -277,9 +277,6 @@ class PublicationKey(Base):
     seed: Mapped[str] = mapped_column(String(64))
 
 
-    sealed_until_closed: Mapped[bool] = mapped_column(default=False)
-
-
 # --- plans (issue 20) -----------------------------------------------------------------------------------
 
 class Plan(Base):

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from . import db, plans
-from .models import Plan, ReportBackItem, Response, SurveyState
+from .models import Plan, ReportBackItem, SurveyState
 from .text import pick
 
 KIND_WORDS = {"beleidsvoornemen": "het beleidsvoornemen", "project": "het project", "besluit": "het besluit"}
@@ -62,15 +62,18 @@ def motivation_text(plan: Plan, registry, threshold: int) -> str:
         took_part.append(f"Betrokken waren: {plan.involved.strip()}")
     for slug in slugs:
         survey = registry.survey(slug)
-        count = session.scalar(select(func.count()).select_from(Response).where(
-            Response.survey_slug == slug, Response.withdrawn_at.is_(None))) or 0
-        said = (f"{format_decimal(count, locale='nl')} mensen" if count >= threshold or count == 0
-                else f"minder dan {threshold} mensen")
+        # the number residents read on /r/ (the publication), never an exact count beside it
+        from .publication import store
+        published = store.latest(survey) if survey is not None else None
+        count = published.responses if published is not None else None
+        said = (None if published is None or count is None else f"{format_decimal(count, locale='nl')} mensen")
         state = session.get(SurveyState, slug)
         period = ""
         if state is not None and state.opens_on and state.closes_on:
             period = f" (van {_date(state.opens_on)} tot en met {_date(state.closes_on)})"
-        took_part.append(f"De vragenlijst \u2018{pick(survey.title, 'nl')}\u2019{period} werd ingevuld door {said}.")
+        took_part.append(f"De vragenlijst \u2018{pick(survey.title, 'nl')}\u2019{period} werd ingevuld door {said}."
+                         if said else f"De vragenlijst \u2018{pick(survey.title, 'nl')}\u2019{period}: de uitkomsten "
+                         "zijn nog niet gepubliceerd.")
     if plan.starts_on and plan.ends_on:
         took_part.append(f"Meedoen kon van {_date(plan.starts_on)} tot en met {_date(plan.ends_on)}.")
     if took_part:
@@ -102,15 +105,16 @@ def motivation_text(plan: Plan, registry, threshold: int) -> str:
 
 
 def _wanted_sentences(plan: Plan, registry, threshold: int) -> list[str]:
-    from .analysis.plan_evaluation import evaluation, protect
-    frame = evaluation(db.engine(), registry, municipality=plan.municipality)
-    frame = protect(frame[frame["plan_id"] == plan.id], threshold)
+    """What residents wanted against what was offered, in the numbers of the published results (the council
+    reads the same numbers as residents on ``/r/``); nothing before the results are published."""
+    from .publication.evaluation import rows
     out = []
-    for aspect, rows in frame.groupby("aspect_label", sort=False):
-        more, same, less, answered = (rows[c].sum(min_count=len(rows)) for c in ("more", "same", "less", "answered"))
-        if any(v != v for v in (more, same, less, answered)):  # hidden somewhere: say nothing about shares
-            continue
-        share = lambda n: format_percent(n / answered, locale="nl")  # noqa: E731
-        out.append(f"Bij \u2018{aspect}\u2019 wilde {share(more)} van de {format_decimal(int(answered), locale='nl')} "
-                   f"mensen meer inspraak dan de gemeente bood, {share(same)} evenveel en {share(less)} minder.")
+    for row in rows(db.session(), registry, [plan]):
+        more, same, less, answered = (row[c] for c in ("more", "same", "less", "answered"))
+        if any(v is None or v != v for v in (more, same, less, answered)) or not answered:
+            continue  # hidden somewhere: say nothing about shares
+        out.append(f"Bij \u2018{row['aspect_label']}\u2019 wilde {format_percent(row['share_more'], locale='nl')} van de "
+                   f"{format_decimal(int(answered), locale='nl')} mensen meer inspraak dan de gemeente bood, "
+                   f"{format_percent(row['share_same'], locale='nl')} evenveel en "
+                   f"{format_percent(row['share_less'], locale='nl')} minder.")
     return out

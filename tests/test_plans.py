@@ -352,7 +352,28 @@ def test_staff_download_the_evaluation_only_for_their_municipality(app, editor):
     other = signed_in(app, "analyst", "Andergemeente")
     assert list(csv.DictReader(io.StringIO(other.get("/beheer/plannen/evaluatie.csv").get_data(as_text=True)))) == []
     public = plain(app.test_client().get("/plannen/evaluatie").data)
-    assert "Herinrichting Dorpsstraat" in public and "100% (61–100%)" in public
+    assert "Herinrichting Dorpsstraat" not in public  # the survey's results are not published yet
+    publish_results(app, editor)
+    published = app.test_client().get(f"/r/{MINE}.json").get_json()
+    offer = next(t for t in published["tables"] if t["id"] == "offer:gewenst")["total"]["cells"]
+    public = plain(app.test_client().get("/plannen/evaluatie").data)
+    assert "Herinrichting Dorpsstraat" in public
+    # the public evaluation shows /r/'s numbers: the perturbed count of "more", never the exact 6
+    whole = next(t for t in published["tables"] if t["id"] == "ladder:gewenst")["total"]["cells"]["count"]
+    assert f"{round(100 * offer['higher'] / whole)}% (" in public
+
+
+def publish_results(app, editor):
+    """Close the survey and publish its results through the staff page (a publication moment)."""
+    from ladder import lifecycle
+    from ladder.views import registry
+    with app.test_request_context():
+        lifecycle.editable_row(registry().survey(MINE)).status = "closed"
+        db.session().commit()
+    page = editor.get(f"/beheer/s/{MINE}/uitkomsten")
+    assert editor.post(f"/beheer/s/{MINE}/uitkomsten", data={
+        "csrf_token": token(page.data), "results_text": "Dank voor het meedoen.", "next_rung": "raadplegen"}
+    ).status_code == 302
 
 
 def test_the_motivation_text_says_what_was_asked_who_took_part_what_came_out_and_what_was_done(app, editor):
@@ -371,10 +392,17 @@ def test_the_motivation_text_says_what_was_asked_who_took_part_what_came_out_and
         "beslist over het geld. Voor ‘Wat u wilt’ bood de gemeente coproduceren (trede 4 van 6): Het ontwerp maken "
         "we samen. Niet hoger, omdat: Veiligheid gaat voor.",
         "Wie deden mee. Betrokken waren: Bewoners en ondernemers van de Dorpsstraat De vragenlijst ‘Inspraak in "
-        "Testdorp’ werd ingevuld door minder dan 5 mensen. Meedoen kon van 1 januari 2026 tot en met 31 december 2099.",
+        "Testdorp’: de uitkomsten zijn nog niet gepubliceerd. Meedoen kon van 1 januari 2026 tot en met 31 december "
+        "2099.",
         "Wat is ermee gedaan. We leggen een wadi aan en planten bomen.",
         "Het college van burgemeester en wethouders besluit naar verwachting op 30 juni 2026.",
     ]
+    # once published, the text for the council says the number residents read on /r/, not the exact 3
+    publish_results(app, editor)
+    responses = app.test_client().get(f"/r/{MINE}.json").get_json()["responses"]
+    page = editor.get(f"/beheer/plannen/{plan_id}").get_data(as_text=True)
+    text = re.search(r'<textarea[^>]*id="motivation-text"[^>]*>(.*?)</textarea>', page, re.S).group(1)
+    assert f"Testdorp’ werd ingevuld door {responses} mensen." in text
 
 
 # ------------------------------------------------------------------------------------- bundled example plans

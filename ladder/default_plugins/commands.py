@@ -102,6 +102,8 @@ def _echo_publication(slug, fmt) -> None:
         raise click.ClickException(NO_TABLES)
     publication = store.latest(survey)
     if publication is None:
+        from ..plans import with_plan_offer
+        survey = with_plan_offer(db.session(), survey)
         frame = response_frame(db.engine(), survey, registry=reg, include_id=True, include_text=False)
         publication = make(survey, reg, frame, store.seed_of(slug), current_app.config["RESULTS_PROTECTION"],
                            current_app.config.get("SURVEY_MARGINS", {}).get(slug))

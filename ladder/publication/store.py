@@ -81,5 +81,7 @@ def publish(survey, registry, min_changes: int = MIN_CHANGES, protection: float 
 def publish_with(survey, registry, config, min_changes: int | None = None) -> Moment:
     """:func:`publish` with the installation's settings (``RESULTS_MIN_CHANGES``, ``RESULTS_PROTECTION``,
     ``SURVEY_MARGINS``): every caller (``/r/``, staff publishing, the verslag, the commands) the same way."""
+    from ..plans import with_plan_offer
+    survey = with_plan_offer(db.session(), survey)  # the offer residents saw: the plan's, else the file's
     return publish(survey, registry, config["RESULTS_MIN_CHANGES"] if min_changes is None else min_changes,
                    config["RESULTS_PROTECTION"], config.get("SURVEY_MARGINS", {}).get(survey.slug))

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from .. import lifecycle, report_back
+from .. import db, lifecycle, report_back
 from ..analysis.report import dutch_date, number, percent
 from ..text import pick
 from . import store
@@ -22,7 +22,9 @@ TEMPLATES = Path(__file__).parent / "templates"
 
 def document(survey, reg, config) -> str:
     """The verslag's HTML, from the survey's publication (the caller commits a new snapshot)."""
-    return render(context(survey, reg, store.publish_with(survey, reg, config).publication))
+    from ..plans import with_plan_offer
+    moment = store.publish_with(survey, reg, config)
+    return render(context(with_plan_offer(db.session(), survey), reg, moment.publication))
 
 
 def render(values: dict) -> str:

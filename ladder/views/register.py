@@ -92,21 +92,19 @@ def csv_schema():
 
 @bp.get("/plannen/evaluatie")
 def evaluation():
-    """Per municipality and year: the offered rung against the rungs residents wanted, small numbers hidden."""
-    from ..analysis.plan_evaluation import evaluation as evaluate, protect
-    published_ids = {e.id for e in _entries()}
-    frame = evaluate(db.engine(), registry())
-    frame = frame[frame["plan_id"].isin(published_ids)]
-    municipalities = sorted(frame["municipality"].unique())
-    years = sorted({int(y) for y in frame["year"].unique()}, reverse=True)
+    """Per municipality and year: the offered rung against the rungs residents wanted, from the published
+    results of each plan's surveys (``ladder.publication.evaluation``): the numbers of their ``/r/`` pages."""
+    from ..publication.evaluation import rows as published_rows
+    session = db.session()
+    found = published_rows(session, registry(), plans.published(session))
+    municipalities = sorted({r["municipality"] for r in found})
+    years = sorted({r["year"] for r in found}, reverse=True)
     municipality = request.args.get("gemeente", "")
     year = request.args.get("jaar", "")
     if municipality in municipalities:
-        frame = frame[frame["municipality"] == municipality]
+        found = [r for r in found if r["municipality"] == municipality]
     if year.isdigit() and int(year) in years:
-        frame = frame[frame["year"] == int(year)]
-    threshold = current_app.config["RESULTS_MIN_COUNT"]
-    rows = protect(frame, threshold).to_dict("records")
-    return render_template("plans/evaluation.html", rows=rows, municipalities=municipalities, years=years,
+        found = [r for r in found if r["year"] == int(year)]
+    return render_template("plans/evaluation.html", rows=found, municipalities=municipalities, years=years,
                            municipality=municipality if municipality in municipalities else "",
-                           year=int(year) if year.isdigit() and int(year) in years else None, threshold=threshold)
+                           year=int(year) if year.isdigit() and int(year) in years else None)
