@@ -31,10 +31,10 @@ LADDER_SOURCE = ("ladder", "setup.cfg", "pyproject.toml", "README.md", "LICENSE"
 
 def test_generate_writes_an_installable_layout(tmp_path):
     folder = generate("voorbeelddorp", tmp_path, municipality="Gemeente Voorbeeld")
-    assert folder == tmp_path / "ladder-voorbeelddorp"
+    assert folder == tmp_path / "participatieladder-voorbeelddorp"
     cfg = ConfigParser()
     cfg.read(folder / "setup.cfg")
-    assert cfg["metadata"]["name"] == "ladder-voorbeelddorp"
+    assert cfg["metadata"]["name"] == "participatieladder-voorbeelddorp"
     assert cfg["metadata"]["license"] == "EUPL-1.2"
     assert cfg["options.entry_points"]["ladder"].split() == ["voorbeelddorp", "=", "ladder_voorbeelddorp"]
     assert cfg["options.package_data"]["ladder_voorbeelddorp"] == "surveys/*.toml"
@@ -62,16 +62,16 @@ def test_a_bad_name_or_an_existing_folder_writes_nothing(tmp_path):
         with pytest.raises(ValueError, match="not a plugin name"):
             generate(bad, tmp_path)
     assert list(tmp_path.iterdir()) == []
-    (tmp_path / "ladder-dorp").mkdir()
+    (tmp_path / "participatieladder-dorp").mkdir()
     with pytest.raises(ValueError, match="already exists"):
         generate("dorp", tmp_path)
-    assert list((tmp_path / "ladder-dorp").iterdir()) == []
+    assert list((tmp_path / "participatieladder-dorp").iterdir()) == []
 
 
 def test_the_command(ladder_runner, tmp_path):
     result = ladder_runner.invoke(args=["new-plugin", "ons_dorp", "-o", str(tmp_path)])
     assert result.exit_code == 0, result.output
-    assert (tmp_path / "ladder-ons-dorp" / "ladder_ons_dorp" / "rungs.py").is_file()
+    assert (tmp_path / "participatieladder-ons-dorp" / "ladder_ons_dorp" / "rungs.py").is_file()
     result = ladder_runner.invoke(args=["new-plugin", "Ons Dorp", "-o", str(tmp_path)])
     assert result.exit_code == 2 and "not a plugin name" in result.output
 
@@ -106,7 +106,7 @@ def test_the_generated_plugin_passes_its_tests_in_a_fresh_environment(tmp_path):
 
     # the installed ladder writes the plugin (its template is package data, cookiecutter a dependency)
     _run([ladder, "new-plugin", "voorbeelddorp", "-o", tmp_path / "work"], cwd=tmp_path, env=env)
-    plugin = tmp_path / "work" / "ladder-voorbeelddorp"
+    plugin = tmp_path / "work" / "participatieladder-voorbeelddorp"
     _run([python, "-m", "pip", "install", "--quiet", plugin], cwd=tmp_path, env=env)
 
     # the generated tests, with that environment's pytest and ladder's pytest plugin (no conftest.py)
