@@ -53,6 +53,19 @@ def test_not_ready_when_the_database_is_behind_the_code(database_url, tmp_path):
     assert response.get_json()["checks"] == {"database": "ok", "migrations": "failed"}
 
 
+def test_ready_when_the_database_is_ahead_of_this_code(database_url, tmp_path):
+    """During a rolling update the migration Job moves the database on while the old pods still serve:
+    they stay ready (migrations are written to keep the previous release working, docs/deploy.rst)."""
+    app = make_app(database_url, tmp_path)
+    from sqlalchemy import create_engine, text
+    engine = create_engine(database_url)
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = '9999_from_a_newer_release'"))
+    engine.dispose()
+    response = app.test_client().get("/-/ready")
+    assert (response.status_code, response.get_json()["checks"]["migrations"]) == (200, "ok")
+
+
 def test_not_ready_on_an_empty_database(sqlite_url, tmp_path):
     response = _unmigrated_app(sqlite_url, tmp_path).test_client().get("/-/ready")
     assert (response.status_code, response.get_json()["checks"]["migrations"]) == (503, "failed")

@@ -1,8 +1,8 @@
 """Endpoints for whoever runs ladder: liveness, readiness and Prometheus metrics.
 
 ``/-/health`` answers as long as the process serves requests (a liveness probe restarts it otherwise);
-``/-/ready`` answers 200 only when the database is reachable and at the newest migration and, when the
-throttle's store is Redis, Redis answers too (a readiness probe stops sending residents to it otherwise).
+``/-/ready`` answers 200 only when the database is reachable and at this code's newest migration (or at a
+newer release's, during a rolling update) and, when the throttle's store is Redis, Redis answers too (a readiness probe stops sending residents to it otherwise).
 Neither says why a check failed (an exception can name hosts): the log does. ``/-/metrics`` is off unless
 ``METRICS_TOKEN`` is set, and then asks for it as a bearer token, so residents' traffic is not public.
 """
@@ -69,17 +69,23 @@ def _migrations() -> str:
     except Exception:
         log.exception("readiness: could not read the database's migration")
         return FAILED
-    if current != _heads():
-        log.error("readiness: the database is at %s, the code expects %s: run `ladder init-db`",
-                  sorted(current) or "no migration", sorted(_heads()))
-        return FAILED
-    return OK
+    known, heads = _revisions()
+    if current == heads:
+        return OK
+    if current and not current <= known:
+        # a newer release's migration (a rolling update): this code keeps serving, see docs/deploy.rst
+        log.info("readiness: the database is at %s, newer than this code's %s", sorted(current), sorted(heads))
+        return OK
+    log.error("readiness: the database is at %s, the code expects %s: run `ladder init-db`",
+              sorted(current) or "no migration", sorted(heads))
+    return FAILED
 
 
 @functools.cache
-def _heads() -> set[str]:
-    """The newest migrations this code ships (read once: they change only with the code)."""
-    return set(ScriptDirectory.from_config(alembic_config("sqlite://")).get_heads())
+def _revisions() -> tuple[set[str], set[str]]:
+    """Every migration this code ships and the newest ones (read once: they change only with the code)."""
+    scripts = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    return {script.revision for script in scripts.walk_revisions()}, set(scripts.get_heads())
 
 
 def _redis(throttle) -> str:
