@@ -33,7 +33,9 @@ def venv(tmp_path):
 
 
 def _stamp(venv: Path, newest_setup_file_plus: float) -> None:
+    """The stamp ``newest_setup_file_plus`` seconds after the newest setup file; the venv's python older than both."""
     newest = max(p.stat().st_mtime for p in SETUP_FILES)
+    os.utime(venv / "bin" / "python", (newest - 3600,) * 2)
     (venv / ".installed").touch()
     os.utime(venv / ".installed", (newest + newest_setup_file_plus,) * 2)
 
