@@ -7,6 +7,8 @@ does) prometheus_client writes the counts to files there and ``exposition()`` ad
 """
 from __future__ import annotations
 
+import functools
+import logging
 import os
 
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest, multiprocess
@@ -18,13 +20,34 @@ SUBMISSIONS = Counter("ladder_submissions", "Responses submitted, by survey, cha
                       ["survey", "channel", "outcome"])
 
 ACCEPTED = "accepted"
+log = logging.getLogger(__name__)
 
 
+def _never_failing(count):
+    """Counting must not cost a resident a page or an answer (an unwritable PROMETHEUS_MULTIPROC_DIR, say):
+    a failure is logged, once per process, and the request goes on."""
+    @functools.wraps(count)
+    def counted(*args, **kwargs):
+        global _failed
+        try:
+            count(*args, **kwargs)
+        except Exception:
+            if not _failed:
+                log.exception("metrics: could not count; requests go on uncounted")
+            _failed = True
+    return counted
+
+
+_failed = False
+
+
+@_never_failing
 def submission(survey: str, channel: str, outcome: str) -> None:
     """Count one submission: ``outcome`` is ``accepted`` or why it was refused (``invalid``, ``closed``, ...)."""
     SUBMISSIONS.labels(survey=survey, channel=channel, outcome=outcome).inc()
 
 
+@_never_failing
 def request(endpoint: str, method: str, status: int, seconds: float) -> None:
     REQUESTS.labels(endpoint=endpoint, method=method, status=str(status)).inc()
     LATENCY.labels(endpoint=endpoint).observe(seconds)

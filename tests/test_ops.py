@@ -139,3 +139,17 @@ def test_metrics_count_requests_by_endpoint_not_by_path(sqlite_url, tmp_path):
 @pytest.mark.parametrize("path", ["/-/health", "/-/ready"])
 def test_the_probes_set_no_cookie(client, path):
     assert "Set-Cookie" not in client.get(path).headers
+
+
+def test_a_failing_metrics_store_breaks_neither_a_page_nor_a_submission(sqlite_url, tmp_path, monkeypatch):
+    """Counting is not worth a resident's answer: with the counters' store unwritable (a read-only
+    PROMETHEUS_MULTIPROC_DIR, seen in the container) pages and submissions still work."""
+    import ladder.metrics
+
+    def unwritable(*args, **kwargs):
+        raise PermissionError(13, "Permission denied", "/srv/ladder/metrics/counter_6.db")
+    monkeypatch.setattr(ladder.metrics.REQUESTS, "labels", unwritable)
+    monkeypatch.setattr(ladder.metrics.SUBMISSIONS, "labels", unwritable)
+    client = make_app(sqlite_url, tmp_path).test_client()
+    assert client.get("/-/health").status_code == 200
+    assert client.post(URL, json={"answers": VALID}).status_code == 201

@@ -41,7 +41,7 @@ def ready():
 
 
 @bp.get("/-/metrics")
-def metrics_():
+def prometheus():
     token = current_app.config.get("METRICS_TOKEN") or ""
     if not token:
         abort(404)
