@@ -60,7 +60,7 @@ def create_app(test_config: dict | None = None, instance_path: str | os.PathLike
     auth.init_app(app)
     security.init_app(app)
 
-    from .views import api, entry, errors, meta, plans, register, resident, results, signin, staff
+    from .views import api, entry, errors, meta, ops, plans, register, resident, results, signin, staff
     app.register_blueprint(resident.bp)
     app.register_blueprint(staff.bp)
     app.register_blueprint(signin.bp)
@@ -71,6 +71,7 @@ def create_app(test_config: dict | None = None, instance_path: str | os.PathLike
     app.register_blueprint(meta.bp)
     app.register_blueprint(plans.bp)
     app.register_blueprint(register.bp)
+    ops.init_app(app)
     errors.init_app(app)
     for contribution in registry.call("register_blueprints", app=app, config=app.config):
         for blueprint in contribution:

@@ -98,3 +98,6 @@ PRODUCTION = False
 # Reverse proxies in front of ladder that set X-Forwarded-For/-Proto/-Host (e.g. 1 for one nginx); 0 believes
 # none of those headers. See docs/deploy.rst.
 PROXY_COUNT = 0
+# A bearer token for /-/metrics (Prometheus); empty: the metrics endpoint is off (404). Set it from a secret
+# (LADDER_METRICS_TOKEN), never in the repository; see docs/deploy.rst.
+METRICS_TOKEN = ""

@@ -1,6 +1,7 @@
 """The one path a response takes, from the form and the API alike: validate, place, commit, notify."""
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -10,7 +11,7 @@ from typing import Any
 from sqlalchemy import bindparam, delete, insert, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from . import db, invites, lifecycle
+from . import db, invites, lifecycle, metrics
 from .answers import validate
 from .codes import code_hash, new_code, normalise, seal, unseal
 from .models import CHANNELS, Draft, Response, SubmittedDraft, utcday
@@ -63,6 +64,30 @@ class Submitted:
     outcome: Outcome
 
 
+def _counted(store):
+    """Count each submission in the metrics, accepted or by why it was refused (see ladder.metrics)."""
+    @functools.wraps(store)
+    def counted(registry, survey, raw_answers, *, channel="form", **options):
+        try:
+            done = store(registry, survey, raw_answers, channel=channel, **options)
+        except Exception as error:
+            if channel in CHANNELS:  # an unknown channel is the caller's mistake, not a submission
+                metrics.submission(survey.slug, channel, _refusal(error))
+            raise
+        metrics.submission(survey.slug, channel, metrics.ACCEPTED)
+        return done
+    return counted
+
+
+REFUSALS = ((InvalidAnswers, "invalid"), (SurveyClosed, "closed"), (InviteRequired, "invite_required"),
+            (AlreadySubmitted, "already_submitted"), (DraftGone, "draft_gone"))
+
+
+def _refusal(error: Exception) -> str:
+    return next((reason for kind, reason in REFUSALS if isinstance(error, kind)), "error")
+
+
+@_counted
 def submit(registry: Registry, survey: Survey, raw_answers: Mapping[str, Any], *, locale: str = "nl",
            channel: str = "form", draft_code: str | None = None, invite_code: str | None = None,
            invite_key: bytes | None = None,
