@@ -39,7 +39,7 @@ def test_index_groups_open_surveys_by_municipality(client):
 
 def test_start_page_says_who_asks_why_how_long_and_privacy(client):
     html = client.get(f"/s/{SLUG}").get_data(as_text=True)
-    for text in ("Gemeente Testgemeente", "Ongeveer 4 minuten", "Om te testen of antwoorden goed worden opgeslagen",
+    for text in ("Gemeente Testgemeente", "Het duurt ongeveer 4 minuten", "Om te testen of antwoorden goed worden opgeslagen",
                  "slaan uw IP-adres niet op", "Tot het einde van de test", "ontvangstcode"):
         assert text in html
 
