@@ -169,3 +169,13 @@ def test_interface_text_follows_the_chosen_language(client):
     assert '<html lang="fy">' in html
     html = client.get(f"/s/{SLUG}?lang=nl").get_data(as_text=True)
     assert "Start de vragenlijst" in html
+
+
+def test_a_municipality_named_gemeente_x_is_called_gemeente_once(app):
+    """Older `ladder new-plugin` output and the tutorial gave "Gemeente Voorbeeld" as the municipality (issue 23)."""
+    from ladder.filters import gemeente
+    with app.test_request_context("/"):
+        assert gemeente("Gemeente Voorbeeld") == "Gemeente Voorbeeld"
+        assert gemeente("Voorbeeld") == "Gemeente Voorbeeld"
+    with app.test_request_context("/?lang=en"):
+        assert gemeente("gemeente Voorbeeld") == "Municipality of Voorbeeld"
