@@ -265,8 +265,9 @@ def lint(survey: Survey, *, ladders: Mapping[str, Any] | None = None, jargon: Ma
             if pattern.search(value):
                 add(Finding(WARNING, "jargon", piece.where, f"{word!r}: write {plain!r}"))
 
-    # The start page puts "Vragen?" before the contact sentence: "Vragen? Vragen? Bel ..." says it twice.
-    if any(_normal(text).startswith(("vragen", "fragen", "questions")) for text in survey.contact.values()):
+    # The start page puts "Vragen?" before the contact sentence: "Vragen? Vragen? Bel ..." (or "Vragen? Heeft u
+    # vragen? ...") asks twice.
+    if any(sentences(text)[:1] and sentences(text)[0].rstrip().endswith("?") for text in survey.contact.values()):
         add(Finding(WARNING, "contact-question", "contact",
                     "start with how to reach the municipality (\"Bel 14 010.\"): the page asks \"Vragen?\" already"))
 

@@ -59,7 +59,8 @@
     wrap.appendChild(input);
     wrap.appendChild(list);
     wrap.appendChild(status);
-    select.parentNode.insertBefore(instructions, select);  // a visible hint: how the box works
+    var error = document.getElementById(id + "-error");  // a visible hint on how the box works, before any error
+    (error || select).parentNode.insertBefore(instructions, error || select);
     select.parentNode.insertBefore(wrap, select);
 
     var shown = [];
