@@ -191,3 +191,18 @@ def test_haarlemmermeer_links_to_its_agreement_page(new_context, bundled_live):
     assert link.get_attribute("href") == "/haarlemmermeer/afspraken"
     click_and_load(page, ".next-links a")
     assert path_of(page) == "/haarlemmermeer/afspraken"
+
+
+
+def test_each_ranking_item_reads_its_label_before_its_select_on_a_phone(new_context, bundled_live):
+    _app, live = bundled_live
+    page = new_context(viewport={"width": 320, "height": 640}).new_page()
+    page.goto(live.url("/s/rotterdam-buurt-bestuurt"))
+    click_and_load(page, "button[value=start]")
+    page.goto(live.url("/s/rotterdam-buurt-bestuurt/vraag/prioriteiten"))
+    items = page.locator(".ranking-item")
+    assert items.count() == 8
+    for i in range(items.count()):
+        label, select = items.nth(i).locator("label").bounding_box(), items.nth(i).locator("select").bounding_box()
+        assert label["y"] + label["height"] <= select["y"], i
+        assert items.nth(i).evaluate("el => el.firstElementChild.tagName") == "LABEL"
