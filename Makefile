@@ -6,7 +6,7 @@ PLUGINS := $(sort $(dir $(wildcard plugins/*/setup.cfg)))
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run serve test install install-test catalogues dist translations bench bench-export bench-cluster docs coverage-plugins clean screenshots screenshots-report-back
+.PHONY: run serve test install install-test catalogues dist translations bench bench-export bench-cluster docs coverage-plugins clean screenshots screenshots-report-back screenshots-residents
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -104,6 +104,11 @@ screenshots: install-test
 # Screenshots of /r/ and the staff dashboard at 320 and 1280 px with 300 seeded responses (docs/report-back.rst).
 screenshots-report-back: install-test
 	$(BIN)/python -m bench.screenshots_report_back docs/screenshots
+
+# The pages issue 23 changed, at 320 and 1280 px in each language they offer; prints each start and
+# result page's first phone screen.
+screenshots-residents: install-test
+	$(BIN)/python -m bench.screenshots_residents docs/screenshots/residents
 
 docs: install-test
 	$(BIN)/sphinx-build -W -b html docs docs/_build/html

@@ -275,10 +275,15 @@ def codes(slug, count, output):
     survey = registry().survey(slug)
     if survey is None:
         raise click.ClickException(f"no survey {slug!r}; see `ladder surveys`")
+    # full links for the letters; without BASE_URL there is no address to put in front, and the officer hears it
+    base = (current_app.config.get("BASE_URL") or "").rstrip("/")
+    if not base:
+        click.echo("Warning: BASE_URL is not set, so the links are relative (/s/...). Set LADDER_BASE_URL to the "
+                   "address residents type, e.g. https://inspraak.gemeente.nl.", err=True)
     made = invites.make_codes(survey, count)
     audit.record("codes", survey, f"{count} codes (command line)")
     db.session().commit()
-    output.write(invites.codes_csv(survey, made))
+    output.write(invites.codes_csv(survey, made, base))
 
 
 @click.command("lint")

@@ -34,7 +34,7 @@ def generate(name: str, output_dir: str | Path = ".", municipality: str | None =
     if target.exists():
         raise ValueError(f"{target} already exists; nothing was written")
     title = name.replace("_", " ").title()
-    context = {"name": name, "municipality": municipality or f"Gemeente {title}", "village": village or title}
+    context = {"name": name, "municipality": municipality or title, "village": village or title}
     with tempfile.TemporaryDirectory() as scratch:
         # cookiecutter writes a replay file; keep it out of the user's home folder
         config = Path(scratch) / "config.yaml"
@@ -46,7 +46,7 @@ def generate(name: str, output_dir: str | Path = ".", municipality: str | None =
 
 @click.command("new-plugin")
 @click.argument("name")
-@click.option("--municipality", help="The municipality's name in the survey (default: Gemeente NAME).")
+@click.option("--municipality", help="The municipality's name in the survey, without \"Gemeente\" (default: NAME).")
 @click.option("--village", help="The place named in the survey's questions (default: NAME).")
 @click.option("-o", "--output-dir", default=".", type=click.Path(file_okay=False), show_default=True,
               help="Where to write the plugin's folder.")

@@ -140,6 +140,14 @@ RESPONDENTS = ("residents", "officials")
 
 
 @dataclass(frozen=True)
+class Link:
+    """A page where the resident can go next (the result page lists them): a full URL or a path on this site."""
+
+    label: Text
+    url: str
+
+
+@dataclass(frozen=True)
 class ResultWording:
     """A survey's own wording for its result page; empty texts mean the resident wording."""
 
@@ -167,7 +175,8 @@ class Survey:
     areas: tuple[Area, ...] = ()
     aspects: Mapping[str, Text] = field(default_factory=dict)  # aspect id -> label, e.g. huidig -> "Nu"
     next_steps: Text = field(default_factory=dict)  # what happens with the answers
-    contact: Text = field(default_factory=dict)
+    contact: Text = field(default_factory=dict)  # how to reach the municipality, one sentence ("Bel 14 010.")
+    links: tuple[Link, ...] = ()  # pages for a next step: more say, an agreement page, the municipality's site
     audience: Text = field(default_factory=dict)
     minutes: int = 5
     status: str = "open"  # draft, open or closed (staff see concept, open, gesloten); staff can change it later

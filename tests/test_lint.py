@@ -204,3 +204,11 @@ def test_an_unknown_target_says_so(ladder_runner):
     result = ladder_runner.invoke(args=["lint", "geen-enquete"])
     assert result.exit_code != 0
     assert "neither a registered survey" in result.output
+
+
+@pytest.mark.parametrize("contact, warned", [("Vragen? Bel 14 010.", True), ("Heeft u vragen? Mail ons.", True),
+                                             ("Bel de gemeente op 14 010.", False)])
+def test_a_contact_that_asks_a_question_first_is_a_warning(contact, warned):
+    """The pages say "Vragen?" before the contact already (issue 23: "Vragen? Vragen? Bel ...")."""
+    report = lint(survey(contact=contact), ladders=LADDERS)
+    assert codes(report, WARNING) == ([("contact-question", "contact")] if warned else [])

@@ -217,7 +217,7 @@ def test_invite_only_codes_answer_once(app, client, editor):
 
 def test_codes_command_prints_csv_once(app):
     result = app.test_cli_runner().invoke(args=["codes", MINE, "--count", "3"])
-    rows = list(csv.DictReader(io.StringIO(result.output)))
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert len(rows) == 3 and all(re.fullmatch(r"[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}", r["code"]) for r in rows)
     with app.app_context():
         from ladder.models import InviteCode

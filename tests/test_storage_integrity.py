@@ -301,7 +301,7 @@ def test_database_and_codes_file_together_cannot_link_a_response_to_its_code(app
     invite_only(app)
     result = app.test_cli_runner().invoke(args=["codes", SLUG, "--count", "20"])
     assert result.exit_code == 0, result.output
-    codes = [row["code"] for row in csv.DictReader(io.StringIO(result.output))]
+    codes = [row["code"] for row in csv.DictReader(io.StringIO(result.stdout))]
     assert len(codes) == 20
     with app.app_context():
         stored = {c.code_hash: c for c in db.session().scalars(select(InviteCode))}

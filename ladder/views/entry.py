@@ -21,6 +21,7 @@ from ..answers import validate
 from ..forms import page_form, parsed_answers
 from ..i18n import _, _l
 from ..models import PendingEntry
+from ..paper import numbered
 from ..submit import InvalidAnswers, InviteRequired, SurveyClosed, submit
 from . import registry
 
@@ -210,7 +211,7 @@ def _render(survey, entry, page, questions, form, answers):
     errors = [(q.id, form[q.id].errors[0]) for q in questions if form[q.id].errors]
     return render_template("staff/entry_page.html", survey=survey, entry=entry, page=page, questions=questions,
                            form=form, errors=errors, number=number, total=len(visible), locale="nl",
-                           types=registry().question_types)
+                           types=registry().question_types, paper_numbers=numbered(survey))
 
 
 def _after(survey, entry, page, answers):

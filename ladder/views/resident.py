@@ -48,7 +48,7 @@ def start(slug):
     return _start_page(survey)
 
 
-def _start_page(survey, invite_error=None):
+def _start_page(survey, invite_error=None, invite_code=""):
     survey = plans.with_plan_offer(db.session(), survey)  # a plan's offer wins over the file's (issue 20)
     plan = plans.plan_of(db.session(), survey.slug)
     return render_template("resident/start.html", survey=survey, locale=_locale(survey), form=FlaskForm(),
@@ -56,7 +56,7 @@ def _start_page(survey, invite_error=None):
                            ladder=registry().ladders[survey.ladder],
                            has_draft=drafts.current(survey) is not None, state=lifecycle.of(survey),
                            answered_before=survey.slug in session.get("answered", []),
-                           invite_error=invite_error), (422 if invite_error else 200)
+                           invite_error=invite_error, invite_code=invite_code), (422 if invite_error else 200)
 
 
 @bp.post("/s/<slug>")
@@ -68,10 +68,13 @@ def begin(slug):
     if not form.validate_on_submit():
         abort(400)
     if lifecycle.of(survey).invite_only and not _invite(survey):
+        # an empty field and a wrong code get their own message; a wrong code stays in the field to correct
         code = request.form.get("invite_code", "")
-        if not code.strip() or invites.find_unused(survey, code) is None:
+        if not code.strip():
+            return _start_page(survey, _("Vul de uitnodigingscode uit uw brief in."))
+        if invites.find_unused(survey, code) is None:
             return _start_page(survey, _("Deze uitnodigingscode kennen we niet, of hij is al gebruikt. "
-                                         "Controleer de code in uw brief."))
+                                         "Controleer de code in uw brief."), invite_code=code)
         session["invites"] = {**session.get("invites", {}), survey.slug: code}
     found = drafts.current(survey)
     if found is None or request.form.get("action") == "opnieuw":
@@ -289,7 +292,9 @@ def result(slug):
     survey = survey_or_404(slug)
     seen = session.get("result")
     if not seen or seen.get("slug") != slug:
-        flash(_("Uw uitkomst is alleen direct na het versturen te zien. Bewaar daarom uw ontvangstcode."))
+        # the receipt code cannot bring the result back (it is stored hashed, with no link to this page)
+        flash(_("Uw uitkomst is alleen direct na het versturen te zien. Met uw ontvangstcode kunt u uw antwoorden "
+                "wel intrekken."))
         return redirect(url_for(".start", slug=slug))
     response = db.session().get(Response, seen["id"])
     if response is None or response.withdrawn_at is not None:
@@ -311,13 +316,16 @@ def resume(slug):
             abort(400)
         code = request.form.get("code", "")
         draft = drafts.find(code, survey) if code.strip() else None
-        if draft is None:
+        if not code.strip():
+            error = _("Vul uw hervatcode in.")
+        elif draft is None:
             error = _("Deze hervatcode kennen we niet voor deze vragenlijst. Controleer de code en probeer het opnieuw.")
         else:
             drafts.remember(survey, code)
             return redirect(url_for(".page", slug=slug, page_id=_resume_page_id(survey, draft)))
     return render_template("resident/resume.html", survey=survey, form=form, error=error,
-                           locale=_locale(survey)), (422 if error else 200)
+                           code=request.form.get("code", "") if error else "", locale=_locale(survey)), \
+        (422 if error else 200)
 
 
 @bp.get("/s/<slug>/opgeslagen")
@@ -370,7 +378,9 @@ def withdraw():
         if not form.validate_on_submit():
             abort(400)
         response = _receipt_response(code)
-        if response is None:
+        if not code.strip():
+            error = _("Vul uw ontvangstcode in.")
+        elif response is None:
             error = _("Deze ontvangstcode kennen we niet, of de antwoorden zijn al ingetrokken.")
         elif request.form.get("bevestig") == "ja":  # code and confirmation in one post (scripts, old pages)
             return _withdraw(response)
@@ -413,12 +423,13 @@ def withdrawn():
 def accessibility(municipality=None):
     """The accessibility statement (Dutch model), for the installation or for one municipality."""
     from ..accessibility import municipalities, statement
+    from ..filters import municipality_name
     known = municipalities(s.municipality for s in registry().surveys.values())
     if municipality is not None and municipality not in known:
         abort(404)
     name = known.get(municipality)
     own = current_app.config.get("ACCESSIBILITY_MUNICIPALITIES", {}).get(name) if name else None
     made = statement(current_app.config.get("ACCESSIBILITY", {}), own,
-                     organisation=f"De gemeente {name}" if name else None)
+                     organisation=f"De gemeente {municipality_name(name)}" if name else None)
     return render_template("resident/accessibility.html", statement=made, municipality=name, municipalities=known)
 
