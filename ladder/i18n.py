@@ -34,8 +34,9 @@ def offered_locales() -> tuple[str, ...]:
     slug = (request.view_args or {}).get("slug")
     survey = None
     if slug:
+        from .stored_surveys import with_stored
         found = current_app.extensions.get("ladder")
-        survey = found.surveys.get(slug) if found is not None else None
+        survey = with_stored(found).surveys.get(slug) if found is not None else None
     return tuple(survey.locales) if survey is not None else site
 
 
