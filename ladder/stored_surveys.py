@@ -38,7 +38,9 @@ class VersionError(ValueError):
 
 
 # --------------------------------------------------------------------------------------------- reading
-_BUILT: dict[int, Survey | None] = {}  # published row id -> its survey (None: it no longer builds here)
+# (database, published row id) -> its survey (None: it no longer builds here); the database is part of the key
+# because one process may serve several apps (and the tests make many), each with its own row 1.
+_BUILT: dict[tuple[str, int], Survey | None] = {}
 _BUILT_MAX = 1000
 _MEMO = "ladder.stored_surveys"
 
@@ -66,16 +68,17 @@ def build(registry: Registry, slug: str, number: int, definition: Mapping[str, A
 
 
 def _built(registry: Registry, row_id: int) -> Survey | None:
-    if row_id not in _BUILT:
+    key = (str(db.engine().url), row_id)
+    if key not in _BUILT:
         row = db.session().get(SurveyVersion, row_id)
         try:
-            _BUILT[row_id] = build(registry, row.slug, row.number, row.definition)
+            _BUILT[key] = build(registry, row.slug, row.number, row.definition)
         except SurveyFileError as exc:  # e.g. a plugin's question type it uses is no longer installed
             log.error("stored survey %s version %s left out: %s", row.slug, row.number, exc)
-            _BUILT[row_id] = None
+            _BUILT[key] = None
         if len(_BUILT) > _BUILT_MAX:
             _BUILT.pop(next(iter(_BUILT)))
-    return _BUILT[row_id]
+    return _BUILT[key]
 
 
 _CURRENT = select(SurveyVersion.id, SurveyVersion.slug, SurveyVersion.number).where(SurveyVersion.status == PUBLISHED)

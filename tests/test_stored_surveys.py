@@ -194,3 +194,15 @@ def test_a_version_published_on_another_server_is_served_here_without_a_restart(
     assert done.returncode == 0, done.stderr
     assert client.get(f"/s/{SLUG}").status_code == 200
     assert submit_form(client, SLUG, {"plein": {"mening": "goed"}})["survey_version"].startswith("v1-")
+
+
+def test_two_apps_in_one_process_each_serve_their_own_database(tmp_path):
+    """Published surveys are kept built per database and row: another app's row 1 is another survey."""
+    first = make_app(f"sqlite:///{tmp_path / 'a.sqlite3'}", tmp_path / "a")
+    second = make_app(f"sqlite:///{tmp_path / 'b.sqlite3'}", tmp_path / "b")
+    create_and_publish(first)
+    create_and_publish(second, definition(label="Een andere vraag"))
+    for app, label in ((first, "Wat vindt u van het dorpsplein?"), (second, "Een andere vraag")):
+        with app.test_request_context("/"):
+            from ladder.views import registry
+            assert registry().survey(SLUG).pages[0].questions[0].label["nl"] == label
