@@ -200,3 +200,19 @@ def copy_definition(survey: Survey, slug: str, registry: Registry) -> dict[str, 
     if "placement" not in data and "rung_function" not in data and survey.slug in rung_functions(registry):
         data["rung_function"] = survey.slug
     return data
+
+
+def load_stored(database, slug: str, registry: Registry, version: str | None = None) -> Survey:
+    """A survey made in the browser, without an app (for analysts): the newest published version of ``slug``,
+    or the published ``version`` (such as ``v1-1a2b3c4d``, as responses record it). ``database`` is a URL or
+    an engine; ``registry`` is ``load_registry()``'s. LookupError when there is no such published version."""
+    from sqlalchemy.orm import Session
+    engine = db.make_engine(database) if isinstance(database, str) else database
+    query = select(SurveyVersion).where(SurveyVersion.slug == slug, SurveyVersion.status == PUBLISHED)
+    if version is not None:
+        query = query.where(SurveyVersion.version == version)
+    with Session(engine) as session:
+        row = session.scalars(query.order_by(SurveyVersion.number.desc())).first()
+        if row is None:
+            raise LookupError(f"no published version {version or ''} of a survey {slug!r} in the database".replace("  ", " "))
+        return build(registry, row.slug, row.number, row.definition)

@@ -48,8 +48,7 @@ def text_fields(data: Mapping[str, Any]) -> Iterator[tuple[str, str, dict[str, s
         return None
 
     for name in SURVEY_TEXTS:
-        if name in data or name in ("title", "intro", "purpose", "retention"):
-            yield one(name, data.get(name), name)
+        yield one(name, data.get(name), name)
     for aspect, label in (data.get("aspects") or {}).items():
         yield one(f"aspects.{aspect}", label, "aspect")
     offer = data.get("offer")
@@ -59,8 +58,7 @@ def text_fields(data: Mapping[str, Any]) -> Iterator[tuple[str, str, dict[str, s
         yield one(f"areas.{i}.name", area.get("name"), "name")
     for i, page in enumerate(data.get("pages") or []):
         yield one(f"pages.{i}.title", page.get("title"), "title")
-        if page.get("intro"):
-            yield one(f"pages.{i}.intro", page["intro"], "intro")
+        yield one(f"pages.{i}.intro", page.get("intro"), "intro")
         for j, q in enumerate(page.get("questions") or []):
             yield one(f"pages.{i}.questions.{j}.label", q.get("label"), "label")
             if q.get("help"):
@@ -69,11 +67,22 @@ def text_fields(data: Mapping[str, Any]) -> Iterator[tuple[str, str, dict[str, s
                 yield one(f"pages.{i}.questions.{j}.choices.{k}.label", choice.get("label"), "choice")
 
 
+OPTIONAL = ("next_steps", "contact", "audience")
+
+
+def optional(key: str) -> bool:
+    """A text the survey may leave out altogether: a page's intro, a question's help, some survey texts."""
+    return key in OPTIONAL or key.endswith((".intro", ".help"))
+
+
 def missing_texts(data: Mapping[str, Any]) -> dict[str, list[str]]:
-    """Per text key, the languages the survey offers (``locales``) in which that text is still empty."""
+    """Per text key, the languages the survey offers (``locales``) in which that text is still empty (an
+    optional text left out in every language is not missing)."""
     locales = data.get("locales") or ["nl"]
     out = {}
     for key, _kind, texts in text_fields(data):
+        if optional(key) and not any((v or "").strip() for v in texts.values()):
+            continue
         lacking = [loc for loc in locales if not (texts.get(loc) or "").strip()]
         if lacking:
             out[key] = lacking
@@ -106,7 +115,10 @@ def set_texts(data: Mapping[str, Any], values: Mapping[str, Mapping[str, str]]) 
                 texts[loc] = value
             else:
                 texts.pop(loc, None)
-        node[last] = texts
+        if texts or not optional(key):
+            node[last] = texts
+        else:
+            node.pop(last, None)
     return out
 
 

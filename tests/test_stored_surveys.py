@@ -206,3 +206,26 @@ def test_two_apps_in_one_process_each_serve_their_own_database(tmp_path):
         with app.test_request_context("/"):
             from ladder.views import registry
             assert registry().survey(SLUG).pages[0].questions[0].label["nl"] == label
+
+
+def test_ladder_surveys_lists_a_published_survey_beside_the_plugin_surveys(app):
+    import json
+    create_and_publish(app)
+    listed = json.loads(app.test_cli_runner().invoke(args=["surveys", "--json"]).output)["surveys"]
+    owners = {item["slug"]: item["plugin"] for item in listed}
+    assert owners[SLUG] == "database" and owners["testdorp-inspraak"] == "fake_municipality"
+
+
+def test_an_analyst_loads_a_stored_survey_and_its_responses_without_an_app(app):
+    from ladder.analysis import response_frame
+    from ladder.plugins import load_registry
+    first = create_and_publish(app)
+    submit_form(app.test_client(), SLUG, {"plein": {"mening": "slecht"}, "waarom": {"reden": "Bomen"}})
+    reg = load_registry({"EXTRA_PLUGINS": ["fake_municipality"]})
+    url = app.config["DATABASE_URL"]
+    survey = stored_surveys.load_stored(url, SLUG, reg)
+    assert survey.version == first and stored_surveys.load_stored(url, SLUG, reg, version=first).version == first
+    frame = response_frame(url, survey, registry=reg)
+    assert (list(frame["mening"]), list(frame["survey_version"])) == (["slecht"], [first])
+    with pytest.raises(LookupError, match="no published version v9-x of a survey"):
+        stored_surveys.load_stored(url, SLUG, reg, version="v9-x")
