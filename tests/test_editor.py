@@ -81,7 +81,7 @@ def test_an_editor_builds_previews_and_publishes_a_survey_that_residents_then_an
     assert "teksten missen nog een vertaling" not in over
     preview = client.get(f"{BASE}/{SLUG}/voorbeeld/1/speeltuin?lang=fy")
     html = preview.get_data(as_text=True)
-    assert preview.status_code == 200 and "Voorbeeld van versie 1" in html and "Geane jo nei de boartersplak?" in html
+    assert preview.status_code == 200 and "Foarbyld fan ferzje 1" in html and "Geane jo nei de boartersplak?" in html
     assert app.test_client().get(f"/s/{SLUG}").status_code == 404  # not yet for residents
     assert post(client, f"{BASE}/{SLUG}/publiceren", page=f"{BASE}/{SLUG}").status_code == 302
     (row,) = stored(app)
