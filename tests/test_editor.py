@@ -207,3 +207,24 @@ def test_a_copy_of_a_plugin_survey_is_a_draft_with_its_rung_function(app):
     assert row.definition["rung_function"] == "testdorp-inspraak" and row.status == "draft"
     html = client.get(f"{BASE}/testdorp-2").get_data(as_text=True)
     assert "Nog niet te publiceren" not in html and "functie testdorp-inspraak" in html
+
+
+def test_a_file_that_is_not_a_whole_survey_is_refused_and_nothing_is_stored(app):
+    client = signed_in(app, "editor")
+    toml = b'slug = "half"\ntitle = "Half"\npages = [1]\n'
+    answer = post(client, f"{BASE}/inlezen", {"survey_file": (io.BytesIO(toml), "half.toml"),
+                                              "municipality": "Testgemeente"}, content_type="multipart/form-data",
+                  follow_redirects=True)
+    assert answer.status_code == 200 and "geen geldig vragenlijstbestand" in answer.get_data(as_text=True)
+    assert stored(app, "half") == []
+
+
+def test_moving_or_removing_what_is_not_there_is_a_404_and_changes_nothing(app):
+    client = signed_in(app, "editor")
+    build(client, app)
+    before = stored(app)[0].definition
+    for fields in ({"page": "7", "action": "verwijderen"}, {"page": "1", "question": "5", "action": "verwijderen"},
+                   {"page": "-1", "action": "omhoog"}):
+        assert post(client, f"{BASE}/{SLUG}/volgorde", fields, page=f"{BASE}/{SLUG}").status_code == 404, fields
+    assert post(client, f"{BASE}/{SLUG}/volgorde", {"page": "x", "action": "omhoog"}).status_code == 400
+    assert stored(app)[0].definition == before

@@ -24,6 +24,7 @@ from ..i18n import _
 from ..lint import lint
 from ..models import SurveyVersion
 from ..staff_forms import staff_form_valid
+from ..survey_data import to_json
 from ..survey_file import SurveyFileError
 from ..text import LOCALES
 from . import registry
@@ -187,7 +188,13 @@ def upload():
         return redirect(url_for(".index"))
     data["municipality"] = municipality
     data.pop("status", None)
-    return _created({k: v for k, v in data.items() if v is not None})
+    data = {k: v for k, v in data.items() if v is not None}
+    try:  # a file must be a whole survey; what it lacks is added in the editor only after a valid start
+        stored_surveys.build(registry(), data["slug"], 1, to_json(data))
+    except SurveyFileError as exc:
+        flash(_("Dit bestand is geen geldig vragenlijstbestand: %(reason)s", reason=f"{exc.key}: {exc.reason}"))
+        return redirect(url_for(".index"))
+    return _created(data)
 
 
 # ------------------------------------------------------------------------------------------ the overview
@@ -279,6 +286,9 @@ def arrange(slug):
         question = int(request.form["question"]) if request.form.get("question") else None
     except (KeyError, ValueError):
         abort(400)
+    pages = row.definition.get("pages") or []
+    if not 0 <= page < len(pages) or (question is not None and not 0 <= question < len(pages[page].get("questions") or [])):
+        abort(404)
     action = request.form.get("action")
     if action in ("omhoog", "omlaag"):
         _store(row, edit.move, page, question, -1 if action == "omhoog" else 1)
