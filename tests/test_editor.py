@@ -228,3 +228,22 @@ def test_moving_or_removing_what_is_not_there_is_a_404_and_changes_nothing(app):
         assert post(client, f"{BASE}/{SLUG}/volgorde", fields, page=f"{BASE}/{SLUG}").status_code == 404, fields
     assert post(client, f"{BASE}/{SLUG}/volgorde", {"page": "x", "action": "omhoog"}).status_code == 400
     assert stored(app)[0].definition == before
+
+
+def test_a_combined_condition_from_a_file_is_kept_when_the_page_is_saved(app):
+    client = signed_in(app, "editor")
+    build(client, app)
+    combined = {"any": [{"question": "bezoek", "equals": "ja"}, {"question": "woonplaats", "equals": "noord"}]}
+    with app.app_context():
+        from ladder import stored_surveys
+        row = stored_surveys.versions(SLUG)[0]
+        data = dict(row.definition)
+        data["pages"] = [dict(p) for p in data["pages"]]
+        data["pages"][2]["show_if"] = combined
+        stored_surveys.save(row, data)
+        db.session().commit()
+    url = f"{BASE}/{SLUG}/paginas/2"
+    assert "samengestelde voorwaarde" in client.get(url).get_data(as_text=True)
+    assert post(client, url, {"title": "Uw wensen nu", "if_question": ""}, page=url).status_code == 302
+    page = stored(app)[0].definition["pages"][2]
+    assert (page["title"]["nl"], page["show_if"]) == ("Uw wensen nu", combined)

@@ -307,9 +307,12 @@ def _page_index(row, page: int):
     return pages[page]
 
 
-def _condition_from_form():
-    return edit.condition(request.form.get("if_question", ""), request.form.get("if_operator", ""),
+def _condition_from_form(old=None):
+    made = edit.condition(request.form.get("if_question", ""), request.form.get("if_operator", ""),
                           request.form.get("if_value", ""))
+    if made is None and old and edit.condition_fields(old) == ("", "", ""):
+        return old  # a condition the three fields cannot show (all, any, not: from a file) is kept as it is
+    return made
 
 
 @bp.route("/<slug>/paginas/<int:page>", methods=["GET", "POST"])
@@ -321,7 +324,7 @@ def page(slug, page):
         if row.status != stored_surveys.DRAFT:
             abort(409)
         try:
-            show_if = _condition_from_form()
+            show_if = _condition_from_form(found.get("show_if"))
         except edit.EditError as exc:
             flash(str(exc))
             return redirect(url_for(".page", slug=slug, page=page))
@@ -332,7 +335,7 @@ def page(slug, page):
     earlier = [q for p in (row.definition.get("pages") or [])[:page] for q in p.get("questions") or []]
     return render_template("editor/page.html", row=row, page=found, index=page, earlier=earlier,
                            condition=edit.condition_fields(found.get("show_if")), operators=OPERATORS,
-                           form=FlaskForm())
+                           kept=found.get("show_if"), form=FlaskForm())
 
 
 @bp.route("/<slug>/paginas/<int:page>/vragen/nieuw", methods=["GET", "POST"])
@@ -353,7 +356,7 @@ def question(slug, page, question=None):
             abort(409)
         try:
             options = {key: edit.option_value(request.form.get(f"option:{key}", "")) for key in sorted(qtype.options)}
-            show_if = _condition_from_form()
+            show_if = _condition_from_form(current.get("show_if"))
         except edit.EditError as exc:
             flash(str(exc))
         else:
@@ -374,7 +377,7 @@ def question(slug, page, question=None):
                            question=current, qtype=qtype, types=types, earlier=earlier, locales=LOCALES,
                            names=LANGUAGE_NAMES, choices=edit.choices_text(current), option_text=edit.option_text,
                            condition=edit.condition_fields(current.get("show_if")), operators=OPERATORS,
-                           form=FlaskForm())
+                           kept=current.get("show_if"), form=FlaskForm())
 
 
 # ------------------------------------------------------------------------------------------ areas, offer, placement
