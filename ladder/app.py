@@ -60,11 +60,12 @@ def create_app(test_config: dict | None = None, instance_path: str | os.PathLike
     auth.init_app(app)
     security.init_app(app)
 
-    from .views import api, entry, errors, meta, ops, plans, register, resident, results, signin, staff
+    from .views import api, editor, entry, errors, meta, ops, plans, register, resident, results, signin, staff
     app.register_blueprint(resident.bp)
     app.register_blueprint(staff.bp)
     app.register_blueprint(signin.bp)
     app.register_blueprint(entry.bp)
+    app.register_blueprint(editor.bp)
     app.register_blueprint(results.bp)
     app.register_blueprint(api.bp)
     csrf.exempt(api.bp)  # public, cookie-less JSON submissions; the HTML form keeps its token

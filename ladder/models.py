@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 from typing import Any
 
-from sqlalchemy import JSON, Date, DateTime, Index, Integer, String, Text
+from sqlalchemy import JSON, Date, DateTime, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -339,3 +339,31 @@ class PlanSurvey(Base):
 
     survey_slug: Mapped[str] = mapped_column(String(100), primary_key=True)
     plan_id: Mapped[int] = mapped_column(Integer, index=True)
+
+
+    sealed_until_closed: Mapped[bool] = mapped_column(default=False)
+
+
+# --- surveys made by staff (issue 21) ----------------------------------------------------------------------
+
+class SurveyVersion(Base):
+    """One version of a survey made by staff in the browser: the survey file's data as JSON.
+
+    Number 1, 2, ... per slug. A draft version is edited in place; a published one never changes again, and
+    the newest published version is the one every server serves from its next request on
+    (ladder/stored_surveys.py). A response and a resident's draft record the version they answered
+    (``version``, such as ``v2-1a2b3c4d``), so an answer is always read with the questions it was given."""
+
+    __tablename__ = "survey_versions"
+    __table_args__ = (UniqueConstraint("slug", "number", name="uq_survey_versions_slug_number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    slug: Mapped[str] = mapped_column(String(100), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    municipality: Mapped[str] = mapped_column(String(100), index=True)  # for staff scoping without parsing
+    status: Mapped[str] = mapped_column(String(10), default="draft")  # draft or published
+    definition: Mapped[dict[str, Any]] = mapped_column(JSON)  # the survey file's data; dates as ISO text
+    version: Mapped[str | None] = mapped_column(String(40))  # set when published: v<number>-<hash>
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

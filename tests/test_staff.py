@@ -101,9 +101,10 @@ def test_session_cookie_is_httponly_samesite_and_secure_in_production(sqlite_url
 # Every staff route, for a user of another municipality --------------------------------------------
 
 # entry_id, page_id: the paper entry screens (issue 14); their access per municipality is tested in test_entry.py
-# plan_id: the plans (issue 20); their access per municipality is tested in test_plans.py
+# plan_id: the plans (issue 20), tested per municipality in test_plans.py; page, question, number: the survey
+# editor's (issue 21)
 SAMPLES = {"slug": OTHER, "fmt": "csv", "token": "no-such-token", "entry_id": "1", "page_id": "over-u",
-           "plan_id": "1"}
+           "plan_id": "1", "page": "0", "question": "0", "number": "1"}
 
 
 def staff_rules(app):
@@ -146,7 +147,8 @@ def test_every_staff_form_requires_csrf(app):
         if "POST" not in rule.methods:
             continue
         url = rule.rule.replace("<slug>", MINE).replace("<token>", "x").replace("<int:entry_id>", "1") \
-            .replace("<page_id>", "over-u").replace("<int:plan_id>", plan_id)
+            .replace("<page_id>", "over-u").replace("<int:plan_id>", plan_id) \
+            .replace("<int:page>", "0").replace("<int:question>", "0").replace("<int:number>", "1")
         response = admin.post(url, data={"status": "closed", "count": "1", "email": "x", "password": "y"})
         assert response.status_code in (400, 404), f"POST {url} without CSRF token answered {response.status_code}"
         if response.status_code == 404:

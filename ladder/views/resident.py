@@ -18,6 +18,7 @@ from ..forms import page_form, parsed_answers
 from ..i18n import _, current_locale
 from ..models import Response
 from ..submit import AlreadySubmitted, DraftGone, InvalidAnswers, InviteRequired, SurveyClosed, submit, submitted
+from ..stored_surveys import answered_version
 from ..withdrawal import withdraw_response
 
 bp = Blueprint("resident", __name__)
@@ -107,6 +108,7 @@ def page(slug, page_id):
     if found is None:
         return _draft_gone(survey, _("Begin de vragenlijst hier, of ga verder met uw hervatcode."))
     code, draft = found
+    survey = answered_version(registry(), survey, draft.survey_version)  # not a newer version (issue 21)
     page = next((p for p in survey.pages if p.id == page_id), None)
     if page is None:
         abort(404)
@@ -260,6 +262,7 @@ def check(slug):
     if found is None:
         return _draft_gone(survey)
     code, draft = found
+    survey = answered_version(registry(), survey, draft.survey_version)
     form = FlaskForm()
     errors = {}
     if request.method == "POST":
