@@ -199,16 +199,10 @@ def condition(question: str, operator: str, value: str) -> dict[str, Any] | None
         return None
     if operator not in OPERATORS:
         raise EditError(_("Kies hoe de voorwaarde vergelijkt."))
-    if operator == "answered":
-        return {"question": question, "answered": True}
-    value = (value or "").strip()
-    if not value:
+    found = OPERATORS[operator].value_from_text(value, _number)
+    if found is None:
         raise EditError(_("Vul de waarde van de voorwaarde in."))
-    if operator == "in":
-        return {"question": question, "in": [v.strip() for v in value.split(",") if v.strip()]}
-    if operator in ("min", "max"):
-        return {"question": question, operator: _number(value)}
-    return {"question": question, operator: value}
+    return {"question": question, operator: found}
 
 
 def condition_fields(cond: Mapping[str, Any] | None) -> tuple[str, str, str]:
@@ -216,9 +210,9 @@ def condition_fields(cond: Mapping[str, Any] | None) -> tuple[str, str, str]:
     if not cond or "question" not in cond or len(cond) != 2:
         return "", "", ""
     (operator,) = [k for k in cond if k != "question"]
-    value = cond[operator]
-    shown = ", ".join(map(str, value)) if isinstance(value, list) else ("" if value is True else str(value))
-    return cond["question"], operator, shown
+    if operator not in OPERATORS:
+        return "", "", ""
+    return cond["question"], operator, OPERATORS[operator].value_as_text(cond[operator])
 
 
 def _number(value: str):

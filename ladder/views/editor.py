@@ -334,7 +334,7 @@ def page(slug, page):
         return redirect(url_for(".page", slug=slug, page=page))
     earlier = [q for p in (row.definition.get("pages") or [])[:page] for q in p.get("questions") or []]
     return render_template("editor/page.html", row=row, page=found, index=page, earlier=earlier,
-                           condition=edit.condition_fields(found.get("show_if")), operators=OPERATORS,
+                           condition=edit.condition_fields(found.get("show_if")), operators=list(OPERATORS.values()),
                            kept=found.get("show_if"), form=FlaskForm())
 
 
@@ -376,7 +376,7 @@ def question(slug, page, question=None):
     return render_template("editor/question.html", row=row, page=found, page_index=page, index=question,
                            question=current, qtype=qtype, types=types, earlier=earlier, locales=LOCALES,
                            names=LANGUAGE_NAMES, choices=edit.choices_text(current), option_text=edit.option_text,
-                           condition=edit.condition_fields(current.get("show_if")), operators=OPERATORS,
+                           condition=edit.condition_fields(current.get("show_if")), operators=list(OPERATORS.values()),
                            kept=current.get("show_if"), form=FlaskForm())
 
 
