@@ -341,9 +341,6 @@ class PlanSurvey(Base):
     plan_id: Mapped[int] = mapped_column(Integer, index=True)
 
 
-    sealed_until_closed: Mapped[bool] = mapped_column(default=False)
-
-
 # --- surveys made by staff (issue 21) ----------------------------------------------------------------------
 
 class SurveyVersion(Base):
