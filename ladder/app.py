@@ -11,7 +11,7 @@ from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFProtect
 from jinja2 import ChoiceLoader, FileSystemLoader
 
-from . import auth, cli, db, filters, i18n, security
+from . import auth, cli, db, filters, i18n, input_guard, security
 from . import config as default_config
 from .plugins import load_registry
 
@@ -59,6 +59,7 @@ def create_app(test_config: dict | None = None, instance_path: str | os.PathLike
     csrf.init_app(app)
     auth.init_app(app)
     security.init_app(app)
+    input_guard.init_app(app)  # before the blueprints: their <int:...> rules take its bounded ids
 
     from .views import api, entry, errors, meta, resident, results, signin, staff
     app.register_blueprint(resident.bp)

@@ -20,6 +20,7 @@ from .. import audit, auth, db, lifecycle
 from ..answers import validate
 from ..forms import page_form, parsed_answers
 from ..i18n import _, _l
+from ..input_guard import answers_in_form
 from ..models import PendingEntry
 from ..submit import InvalidAnswers, InviteRequired, SurveyClosed, submit
 from . import registry
@@ -172,6 +173,7 @@ def _keying(entry):
 
 
 @bp.route("/invoer/<int:entry_id>/vraag/<page_id>", methods=["GET", "POST"])
+@answers_in_form
 @login_required
 def page(entry_id, page_id):
     entry, survey = _entry(entry_id)

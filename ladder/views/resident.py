@@ -16,6 +16,7 @@ from . import registry, survey_or_404
 from ..codes import code_hash
 from ..forms import page_form, parsed_answers
 from ..i18n import _, current_locale
+from ..input_guard import answers_in_form
 from ..models import Response
 from ..submit import AlreadySubmitted, DraftGone, InvalidAnswers, InviteRequired, SurveyClosed, submit, submitted
 from ..withdrawal import withdraw_response
@@ -93,6 +94,7 @@ def _invite(survey):
 
 
 @bp.route("/s/<slug>/vraag/<page_id>", methods=["GET", "POST"])
+@answers_in_form
 def page(slug, page_id):
     survey = survey_or_404(slug)
     if not lifecycle.is_open(survey):
