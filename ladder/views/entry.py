@@ -342,7 +342,7 @@ def upload():
     """Read an uploaded XLSForm and show the survey it gives, with what does not map; nothing is saved yet."""
     import tempfile
 
-    from ..xlsform import XLSFormError, import_xlsform, survey_file_text
+    from ..xlsform import XLSFormError, XLSFormTooLarge, import_xlsform, survey_file_text
     if current_user.role not in ("admin", "editor"):
         abort(403)
     form = UploadForm()
@@ -356,6 +356,8 @@ def upload():
             fh.flush()
             try:
                 imported = import_xlsform(fh.name, municipality=form.municipality.data)
+            except XLSFormTooLarge:
+                error = _("Dit bestand is te groot om als formulier in te lezen. Splits het formulier op.")
             except XLSFormError:
                 error = _("Dit bestand is geen XLSForm dat we kunnen lezen.")
         if imported is not None:
