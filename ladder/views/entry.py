@@ -21,6 +21,7 @@ from ..answers import validate
 from ..forms import page_form, parsed_answers
 from ..i18n import _, _l
 from ..input_guard import answers_in_form
+from ..slugs import look_alike
 from ..models import PendingEntry
 from ..submit import InvalidAnswers, InviteRequired, SurveyClosed, submit
 from . import registry
@@ -380,9 +381,11 @@ def _check_upload(imported, skip):
         survey_from_dict(imported.data, question_types=registry().question_types)
     except SurveyFileError as exc:
         return _("Het resultaat is geen geldige vragenlijst: %(reason)s", reason=exc.reason)
-    if registry().survey(imported.data["slug"]) is not None:
+    slug = imported.data["slug"]
+    existing = slug if registry().survey(slug) is not None else look_alike(slug, registry().surveys)
+    if existing is not None:
         return _("Er is al een vragenlijst met de naam %(slug)s. Geef het formulier een andere form_id.",
-                 slug=imported.data["slug"])
+                 slug=existing)
     return None
 
 
@@ -410,7 +413,7 @@ def save_upload():
         abort(403)
     where = folder(current_app.config, current_app)
     path = where / f"{data['slug']}.toml"
-    if path.exists() or registry().survey(data["slug"]) is not None:
+    if path.exists() or registry().survey(data["slug"]) is not None or look_alike(data["slug"], registry().surveys):
         flash(_("Er is al een vragenlijst met de naam %(slug)s.", slug=data["slug"]))
         return redirect(url_for(".upload"))
     where.mkdir(parents=True, exist_ok=True)
