@@ -343,7 +343,7 @@ def purge_drafts(days):
     deleted = session.execute(delete(Draft).where(Draft.updated_at < cutoff)).rowcount
     # the short-lived markers too, also when no resident or client came by to clear them
     session.execute(delete(SubmittedDraft).where(SubmittedDraft.day < utcday().date() - timedelta(days=MARKER_DAYS)))
-    session.execute(delete(IdempotencyKey).where(IdempotencyKey.created_at < utcnow() - timedelta(hours=24)))
+    session.execute(delete(IdempotencyKey).where(IdempotencyKey.created_at < utcday() - timedelta(hours=24)))
     session.commit()
     click.echo(f"{deleted} drafts older than {days} days deleted")
 

@@ -32,8 +32,10 @@ class Response(Base):
     """One resident's submitted answers, their placements, and the survey version they answered."""
 
     __tablename__ = "responses"
+    # AUTOINCREMENT: SQLite would otherwise give a withdrawn response's id to the next one (issue 24)
     __table_args__ = (Index("ix_responses_survey_area", "survey_slug", "area"),
-                      Index("ix_responses_survey_channel", "survey_slug", "channel"))
+                      Index("ix_responses_survey_channel", "survey_slug", "channel"),
+                      {"sqlite_autoincrement": True})
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     survey_slug: Mapped[str] = mapped_column(String(100))
@@ -86,7 +88,7 @@ class SubmittedDraft(Base):
 
 class IdempotencyKey(Base):
     """An API client's Idempotency-Key (HMAC'd with the server's key), the body it came with (HMAC'd too), and
-    the answer it got; purged after 24 hours."""
+    the answer it got; purged a day after the day it was made (24 to 48 hours)."""
 
     __tablename__ = "idempotency_keys"
 
@@ -96,7 +98,8 @@ class IdempotencyKey(Base):
     status: Mapped[int] = mapped_column(Integer)
     body: Mapped[dict[str, Any]] = mapped_column(JSON)  # the answer without the receipt
     sealed_receipt: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    # the day only (midnight UTC), as beside every response id: the exact moment would date the response
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcday, index=True)
 
 
 class WithdrawalCount(Base):

@@ -160,9 +160,15 @@ def _draft_gone(survey, no_draft_message=None):
     return redirect(url_for(".start", slug=survey.slug))
 
 
+# The result page shows the receipt (which can withdraw the answers), so the cookie keeps it only this long:
+# the next person on a shared computer finds it gone (issue 24).
+RESULT_SECONDS = 10 * 60
+
+
 def _show_result(survey, response_id, receipt):
     drafts.forget(survey)
-    session["result"] = {"slug": survey.slug, "id": response_id, "receipt": receipt}
+    session["result"] = {"slug": survey.slug, "id": response_id, "receipt": receipt,
+                         "until": int(time.time()) + RESULT_SECONDS}
     # Discourages answering twice from this browser, without storing anything about the resident.
     session["answered"] = sorted({*session.get("answered", []), survey.slug})
     session["invites"] = {k: v for k, v in session.get("invites", {}).items() if k != survey.slug}
@@ -286,11 +292,15 @@ def check(slug):
 def result(slug):
     survey = survey_or_404(slug)
     seen = session.get("result")
+    if seen and not seen.get("until", 0) > time.time():
+        session.pop("result", None)
+        seen = None
     if not seen or seen.get("slug") != slug:
         flash(_("Uw uitkomst is alleen direct na het versturen te zien. Bewaar daarom uw ontvangstcode."))
         return redirect(url_for(".start", slug=slug))
     response = db.session().get(Response, seen["id"])
-    if response is None or response.withdrawn_at is not None:
+    # The receipt must still belong to the row: a withdrawn response's id may not point at someone else's.
+    if response is None or response.withdrawn_at is not None or response.receipt_hash != code_hash(seen["receipt"]):
         session.pop("result", None)
         return redirect(url_for(".start", slug=slug))
     ladder = registry().ladders[survey.ladder]
