@@ -964,9 +964,11 @@ def _nl(value):
 
 
 def _write(sheet, headers, rows):
-    sheet.append(headers)
-    for r in rows:
-        sheet.append([r.get(h) for h in headers])
+    for values in [headers, *([r.get(h) for h in headers] for r in rows)]:
+        sheet.append(values)
+        for cell in sheet[sheet.max_row]:
+            if cell.data_type == "f":  # openpyxl takes any text that starts with "=" for a formula: keep it text
+                cell.data_type = "s"
 
 
 _XLSFORM_TYPES = {"single_choice": "select_one", "multiple_choice": "select_multiple", "ranking": "rank",
