@@ -255,7 +255,7 @@ def check(entry_id):
             # The first of two entries waits, in the table, for a second person.
             entry.first_answers, entry.first_by, entry.stage = answers, current_user.email, "waiting"
             entry.answers, entry.keyed_by, entry.page = {}, None, None
-            audit.record("entry-first", survey, f"{entry.channel} {entry.label or ''}".strip())
+            audit.record("entry-first", survey, entry.channel)
             db.session().commit()
             flash(_("De eerste invoer is bewaard. Een collega voert nu hetzelfde formulier nog een keer in."))
             return redirect(url_for(".start", slug=survey.slug))
@@ -274,7 +274,7 @@ def check(entry_id):
 def _store(entry, survey, answers, invite_code, status):
     """Store through the one submit path; the pending entry is deleted in the same transaction."""
     entry_id, channel, label = entry.id, entry.channel, entry.label
-    detail = f"{channel}{' dubbel' if entry.double else ''} {label or ''}".strip()
+    detail = f"{channel}{' dubbel' if entry.double else ''}"  # no form label: see audit.COUNTED_PER_DAY
 
     def consume(response, receipt, outcome):
         # Conditional: a second click (another tab) deletes nothing and so stores nothing.
