@@ -43,6 +43,8 @@ def create_app(test_config: dict | None = None, instance_path: str | os.PathLike
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = security.instance_secret(Path(app.instance_path))
+    if not app.config.get("TOTP_KEY"):  # encrypts the second factor's secrets: a file, not in the database
+        app.config["TOTP_KEY"] = security.instance_secret(Path(app.instance_path), "totp_key")
     app.json.sort_keys = False  # the API keeps the survey file's order
 
     registry = load_registry(app.config, app=app, strict=strict)

@@ -130,7 +130,7 @@ class User(Base):
     # Part of every session's user id: raising it (sign-out, new password, disabled) ends every session.
     session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # The second factor's TOTP secret (None: not set up) and the last time step used (each code works once).
-    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_secret: Mapped[str | None] = mapped_column(String(200))  # encrypted: see ladder.mfa.seal
     totp_last_step: Mapped[int | None] = mapped_column(Integer)
 
     # Flask-Login's user protocol

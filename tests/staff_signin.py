@@ -50,5 +50,8 @@ def pass_second_factor(app, client, response, email):
 
 
 def stored_secret(app, email: str) -> str:
+    """The user's secret, opened with the instance's key (the database holds it encrypted)."""
+    from ladder import mfa
     with app.app_context():
-        return db.session().scalar(select(User.totp_secret).where(func.lower(User.email) == email.strip().lower()))
+        return mfa.unseal(db.session().scalar(select(User.totp_secret).where(
+            func.lower(User.email) == email.strip().lower())))

@@ -176,6 +176,9 @@ def test_next_elsewhere_goes_to_the_staff_home(plain_app, target):
     page = client.get("/beheer/inloggen")
     response = client.post(f"/beheer/inloggen?next={target}", data={
         "csrf_token": token(page.data), "email": "ed@example.org", "password": PASSWORD})
+    if "%00" in target:  # a NUL anywhere in the address is refused before sign-in (ladder.input_guard)
+        assert response.status_code == 400 and client.get(HOME).status_code == 302
+        return
     assert response.status_code == 302
     assert response.headers["Location"] in (HOME, f"http://localhost{HOME}")
 

@@ -4,10 +4,14 @@
   response to the next one, and an old browser's result page then pointed at someone else's answers.
   PostgreSQL's sequence never reuses an id; nothing changes there.
 - ``idempotency_keys.created_at`` keeps the day only (midnight UTC), like ``responses.created_at``.
+- ``users.totp_secret`` holds the secret encrypted (ladder.mfa.seal), which needs more room than 64
+  characters. Secrets stored in plain text are sealed at the user's next sign-in: the key is not the
+  migration's to read.
 
 Revision ID: 0010
 Revises: 0006
 """
+import sqlalchemy as sa
 from alembic import op
 
 revision = "0010"
@@ -17,6 +21,8 @@ depends_on = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("users") as batch:
+        batch.alter_column("totp_secret", type_=sa.String(200), existing_type=sa.String(64), existing_nullable=True)
     if op.get_bind().dialect.name == "sqlite":
         with op.batch_alter_table("responses", recreate="always",
                                   table_kwargs={"sqlite_autoincrement": True}) as batch:
@@ -29,6 +35,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    # Sealed secrets do not fit back: the second factor is set up again after a downgrade.
+    op.execute("UPDATE users SET totp_secret = NULL, totp_last_step = NULL WHERE length(totp_secret) > 64")
+    with op.batch_alter_table("users") as batch:
+        batch.alter_column("totp_secret", type_=sa.String(64), existing_type=sa.String(200), existing_nullable=True)
     if op.get_bind().dialect.name == "sqlite":
         with op.batch_alter_table("responses", recreate="always",
                                   table_kwargs={"sqlite_autoincrement": False}) as batch:
