@@ -4,6 +4,8 @@ SQLite and PostgreSQL. Never a 5xx; afterwards the survey's dashboard, exports a
 
 The number of examples per role and database is ``LADDER_PROPERTY_EXAMPLES`` (default 150).
 """
+import io
+import zipfile
 from urllib.parse import quote
 
 import pytest
@@ -29,6 +31,22 @@ VALUE = st.one_of(TEXT, NUMBERS, st.sampled_from(["", "open", "closed", "draft",
                                                    "2027-03-31", "31-03-2027", "paper", "nl", MINE, "y"]))
 SKIPPED = {"/beheer/uitloggen"}  # would end the signed-in session the run depends on
 ROLES = {"admin": None, "editor": "Testgemeente", "analyst": "Testgemeente"}
+
+
+def _workbook() -> bytes:
+    """A small valid .xlsx (an XLSForm's survey sheet), to upload whole and cut short."""
+    from openpyxl import Workbook
+    book = Workbook()
+    book.active.title = "survey"
+    for row in (("type", "name", "label"), ("text", "opmerking", "Opmerking")):
+        book.active.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    assert zipfile.is_zipfile(io.BytesIO(out.getvalue()))
+    return out.getvalue()
+
+
+WORKBOOK = _workbook()
 
 
 def _rules(app):
@@ -65,6 +83,10 @@ def test_any_input_on_any_staff_route_is_never_a_server_error(app, role):
         fields = data.draw(st.dictionaries(st.sampled_from(FIELDS) | TEXT, VALUE, max_size=6), label="form")
         if method == "POST" and data.draw(st.booleans(), label="with token"):
             fields["csrf_token"] = token(client.get("/beheer/").data)
+        if method == "POST" and data.draw(st.integers(0, 3), label="with a file") == 0:  # damaged uploads too
+            content = data.draw(st.one_of(st.binary(max_size=64), st.sampled_from([WORKBOOK[:n] for n in (30, 300, 3000)])
+                                          | st.just(WORKBOOK)), label="file")
+            fields["form_file"] = (io.BytesIO(content), data.draw(st.sampled_from(["form.xlsx", "f.xls", "x"])))
         response = client.open(path, method=method, query_string=query, data=fields if method == "POST" else None)
         assert response.status_code < 500, (method, path, query, fields, response.data[:300])
         seen["tried"] += 1
