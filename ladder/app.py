@@ -58,10 +58,12 @@ def create_app(test_config: dict | None = None, instance_path: str | os.PathLike
     db.init_app(app)
     i18n.init_app(app)
     filters.init_app(app)
+    # Before CSRFProtect, whose check reads the form too, and before the blueprints, whose <int:...> rules
+    # take its bounded ids.
+    input_guard.init_app(app)
     csrf.init_app(app)
     auth.init_app(app)
     security.init_app(app)
-    input_guard.init_app(app)  # before the blueprints: their <int:...> rules take its bounded ids
 
     from .views import api, entry, errors, meta, resident, results, signin, staff
     app.register_blueprint(resident.bp)

@@ -4,7 +4,8 @@
   answers (``question_types.clean_text``): no NUL, no other control characters, no lone surrogates.
   PostgreSQL cannot store a NUL at all (a 500 before this guard), and none of them belongs in a staff text,
   an e-mail address or a filter. Refused as a 400 (address) or 422 (form), with the answers' own message.
-  Pages whose form fields are answers (``@answers_in_form``) let the question types say it per field.
+  Pages whose form fields are answers (``@answers_in_form``) let the question types say it per field
+  (of the value; the field names are checked here).
 - Numbers: ``<int:...>`` in every route is an id from 1 to :data:`MAX_ID` (PostgreSQL's ``integer``);
   beyond it no row can exist, so the address is a 404 before SQLite overflows or PostgreSQL refuses.
   An id in a form or query is read with :func:`id_number`, which gives None for the same range.
@@ -64,13 +65,19 @@ def _check_text():
             clean_text(name), clean_text(value)
     except AnswerError as exc:
         raise RefusedAddress(str(exc)) from None
-    view = current_app.view_functions.get(request.endpoint)
-    if getattr(view, "answers_in_form", False):
-        return
+    answers = getattr(current_app.view_functions.get(request.endpoint), "answers_in_form", False)
     try:
         for name, value in request.form.items(multi=True):
-            clean_text(name), clean_text(value)
+            clean_text(_named(name))
+            if not answers:
+                clean_text(value)
         for name in request.files:
-            clean_text(name)
+            clean_text(_named(name))
     except AnswerError as exc:
         raise RefusedForm(str(exc)) from None
+
+
+def _named(name) -> str:
+    """A multipart part whose name had a line break in it comes out nameless (None), which Flask-WTF's CSRF
+    check trips over: refused like a name with an invisible character, with the same message."""
+    return name if isinstance(name, str) else "\x00"

@@ -76,3 +76,14 @@ def test_an_item_id_out_of_range_in_a_form_or_query_is_a_404_or_ignored(app, ite
     with app.app_context():
         assert db.session().scalar(select(func.count()).select_from(AuditEntry)
                                    .where(AuditEntry.action == "report-back")) == 0
+
+
+@pytest.mark.parametrize("path", ["/beheer/inloggen", f"/api/v1/surveys/{MINE}/responses", f"/s/{MINE}",
+                                  f"/s/{MINE}/vraag/over-u", "/beheer/invoer/1/vraag/over-u"])
+def test_a_form_part_without_a_readable_name_is_refused_before_the_csrf_check(app, path):
+    """A line break in a multipart field name leaves the part nameless (None), which Flask-WTF's CSRF check
+    and every view would trip over: a 5xx before sign-in, found by the staff property test."""
+    import io
+    client = app.test_client()
+    response = client.post(path, data={"a\r\nb": "v", "form_file": (io.BytesIO(b"x"), "form.xlsx")})
+    assert response.status_code == 422
