@@ -31,8 +31,10 @@ class Response(Base):
     """One resident's submitted answers, their placements, and the survey version they answered."""
 
     __tablename__ = "responses"
+    # AUTOINCREMENT: SQLite would otherwise give a withdrawn response's id to the next one (issue 24)
     __table_args__ = (Index("ix_responses_survey_area", "survey_slug", "area"),
-                      Index("ix_responses_survey_channel", "survey_slug", "channel"))
+                      Index("ix_responses_survey_channel", "survey_slug", "channel"),
+                      {"sqlite_autoincrement": True})
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     survey_slug: Mapped[str] = mapped_column(String(100))
@@ -85,7 +87,7 @@ class SubmittedDraft(Base):
 
 class IdempotencyKey(Base):
     """An API client's Idempotency-Key (HMAC'd with the server's key), the body it came with (HMAC'd too), and
-    the answer it got; purged after 24 hours."""
+    the answer it got; purged a day after the day it was made (24 to 48 hours)."""
 
     __tablename__ = "idempotency_keys"
 
@@ -95,7 +97,8 @@ class IdempotencyKey(Base):
     status: Mapped[int] = mapped_column(Integer)
     body: Mapped[dict[str, Any]] = mapped_column(JSON)  # the answer without the receipt
     sealed_receipt: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    # the day only (midnight UTC), as beside every response id: the exact moment would date the response
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcday, index=True)
 
 
 class WithdrawalCount(Base):
@@ -126,7 +129,7 @@ class User(Base):
     # Part of every session's user id: raising it (sign-out, new password, disabled) ends every session.
     session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # The second factor's TOTP secret (None: not set up) and the last time step used (each code works once).
-    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_secret: Mapped[str | None] = mapped_column(String(200))  # encrypted: see ladder.mfa.seal
     totp_last_step: Mapped[int | None] = mapped_column(Integer)
 
     # Flask-Login's user protocol

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from conftest import make_app
 from ladder import db
 from ladder.models import AuditEntry, InviteCode, Response, WithdrawalCount
-from staff_signin import pass_second_factor
+from staff_signin import link_parts, pass_second_factor
 from test_resident import token
 
 MINE, OTHER = "testdorp-inspraak", "anderdorp-inspraak"
@@ -66,15 +66,20 @@ def test_users_add_validates_role_and_municipality(app):
 def test_one_time_link_sets_the_password_once(app):
     result = app.test_cli_runner().invoke(args=["users", "add", "link@example.org", "--role", "analyst",
                                                 "--municipality", "Testgemeente", "--link"])
-    path = re.search(r"(/beheer/wachtwoord/\S+)", result.output).group(1)
+    path, code = link_parts(result.output)
     client = app.test_client()
+    assert client.get(f"/beheer/wachtwoord/{code}").status_code == 404  # the code is in no address (issue 24)
     page = client.get(path)
     assert page.status_code == 200
-    mismatch = client.post(path, data={"csrf_token": token(page.data), "password": PASSWORD, "password_again": "x"})
+    mismatch = client.post(path, data={"csrf_token": token(page.data), "token": code, "password": PASSWORD,
+                                       "password_again": "x"})
     assert mismatch.status_code == 422
-    done = client.post(path, data={"csrf_token": token(page.data), "password": PASSWORD, "password_again": PASSWORD})
+    done = client.post(path, data={"csrf_token": token(page.data), "token": code, "password": PASSWORD,
+                                   "password_again": PASSWORD})
     assert done.status_code == 302
-    assert client.get(path).status_code == 404  # used up
+    again = client.post(path, data={"csrf_token": token(page.data), "token": code, "password": PASSWORD + "!",
+                                    "password_again": PASSWORD + "!"})
+    assert again.status_code == 422 and "Deze link is verlopen of al gebruikt." in again.get_data(as_text=True)
     assert login(client, "link@example.org").status_code == 302
 
 

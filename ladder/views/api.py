@@ -15,7 +15,7 @@ from ..openapi import API_VERSION, openapi_document
 from ..serialize import survey_dict, survey_summary
 from .. import db, lifecycle, plans
 from ..codes import derive_key, keyed_text_hash, seal, unseal
-from ..models import IdempotencyKey, utcnow
+from ..models import IdempotencyKey, utcday
 from ..submit import InvalidAnswers, InviteRequired, SurveyClosed, submit
 from ..text import LOCALES
 
@@ -171,7 +171,7 @@ class _Idempotency:
     def replay(self):
         """The first answer for this key, a 409 if the key came with another body, or None (not seen)."""
         session = db.session()
-        cutoff = utcnow() - timedelta(hours=IDEMPOTENCY_HOURS)
+        cutoff = utcday() - timedelta(hours=IDEMPOTENCY_HOURS)  # keys keep the day only
         session.execute(delete(IdempotencyKey).where(IdempotencyKey.created_at < cutoff))
         session.commit()
         stored = session.scalar(select(IdempotencyKey).where(IdempotencyKey.key_hash == self.key_hash))
