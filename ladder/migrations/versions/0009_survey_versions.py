@@ -4,7 +4,7 @@ A draft version is edited in place; a published version never changes; every ser
 published version of each slug from its next request on (ladder/stored_surveys.py).
 
 Revision ID: 0009
-Revises: 0006
+Revises: 0008
 """
 import sqlalchemy as sa
 from alembic import op
