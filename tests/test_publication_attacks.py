@@ -526,6 +526,8 @@ def test_random_table_attacker_cannot_narrow_any_count_below_the_protection_inte
           f"{len(structural)} zero by the survey definition), {len(attacker.index)} unknowns, {len(solved)} "
           f"solved by LP")
     for what, among in (("any count", kept), ("a count published as 1 or more", [f for f in kept if f[1]])):
+        if not among:
+            continue
         f = min(among, key=lambda f: f[3] - f[2])
         print(f"  tightest, {what}: {f[0]} (published {f[1]}) in [{f[2]}, {f[3]}], width {f[3] - f[2]}"
               f"{'' if f[4] else ' or wider'}")
