@@ -6,16 +6,35 @@ PLUGINS := $(sort $(dir $(wildcard plugins/*/setup.cfg)))
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run serve test install install-test translations bench bench-export bench-cluster docs coverage-plugins clean screenshots screenshots-report-back
+.PHONY: run serve test install install-test catalogues dist translations bench bench-export bench-cluster docs coverage-plugins clean screenshots screenshots-report-back screenshots-residents
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-# Installs the core and every plugin under plugins/ (editable), so the checkout is what runs.
-install: $(BIN)/python
+# Installs the core and every plugin under plugins/ (editable), so the checkout is what runs. The install
+# is redone only when a setup file changed (a stamp in the venv): an editable install already sees code edits.
+SETUP_FILES := setup.cfg pyproject.toml $(wildcard plugins/*/setup.cfg plugins/*/pyproject.toml)
+INSTALLED := $(VENV)/.installed
+INSTALLED_TEST := $(VENV)/.installed-test
+CATALOGUES := $(patsubst %.po,%.mo,$(wildcard ladder/translations/*/LC_MESSAGES/*.po))
+
+install: $(INSTALLED) catalogues
+
+# The distributions were called ladder and ladder-NAME before: a venv that still has them would load every
+# plugin twice (and fail them), so they go first (before the install: they share the `ladder` script).
+RENAMED := ladder $(foreach p,$(PLUGINS),ladder-$(subst _,-,$(notdir $(patsubst %/,%,$(p)))))
+UNINSTALL_RENAMED := $(BIN)/pip uninstall --quiet --yes $(RENAMED) 2>/dev/null || true
+
+$(INSTALLED): $(BIN)/python $(SETUP_FILES)
+	@$(UNINSTALL_RENAMED)
 	$(BIN)/pip install --quiet -e . $(addprefix -e ,$(PLUGINS))
-	$(BIN)/pybabel compile --statistics -d ladder/translations
+	touch $@
+
+catalogues: $(CATALOGUES)
+
+%.mo: %.po | $(BIN)/python
+	$(BIN)/pybabel compile --statistics -i $< -o $@
 
 # After changing interface text: extract it and update the catalogues (then translate in the .po files).
 translations: $(BIN)/python
@@ -26,12 +45,24 @@ translations: $(BIN)/python
 # into .ci/node/ so the tests never depend on npx's cache. Without npm the test skips, and fails in CI.
 SPECTRAL := .ci/node/node_modules/.bin/spectral
 
-install-test: $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[test,docs]' $(addprefix -e ,$(PLUGINS))
-	$(BIN)/pybabel compile --statistics -d ladder/translations
+install-test: $(INSTALLED_TEST) catalogues
 	@if command -v npm >/dev/null 2>&1; then \
 	  test -x $(SPECTRAL) || npm install --no-save --no-audit --no-fund --prefix .ci/node @stoplight/spectral-cli@6; \
 	else echo "npm not found: the Spectral test will skip (and fail in CI)"; fi
+
+# the test extras include the core's own, so this stamp stands for both
+$(INSTALLED_TEST): $(BIN)/python $(SETUP_FILES)
+	@$(UNINSTALL_RENAMED)
+	$(BIN)/pip install --quiet -e '.[test,docs]' $(addprefix -e ,$(PLUGINS))
+	touch $@ $(INSTALLED)
+
+# Wheels and sdists of the core and every plugin into dist/, checked with twine (what a municipality's
+# IT installs: pip install dist/participatieladder-*.whl; docs/deploy.rst).
+dist: install-test
+	rm -rf dist
+	$(BIN)/python -m build --outdir dist .
+	@for p in $(PLUGINS); do $(BIN)/python -m build --outdir dist $$p || exit 1; done
+	$(BIN)/twine check --strict dist/*
 
 run: install
 	$(BIN)/ladder init-db
@@ -42,8 +73,11 @@ serve: install
 	$(BIN)/ladder init-db
 	$(BIN)/gunicorn --workers 2 --bind $(HOST):$(PORT) ladder.wsgi:app
 
+# One pytest worker per CPU (pytest-xdist); each worker migrates its own SQLite file and PostgreSQL template
+# once and copies them per test. `make test WORKERS=0` runs in one process.
+WORKERS ?= auto
 test: install-test
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(WORKERS) --dist worksteal
 
 coverage-plugins: install-test
 	@for p in $(PLUGINS); do \
@@ -71,8 +105,13 @@ screenshots: install-test
 screenshots-report-back: install-test
 	$(BIN)/python -m bench.screenshots_report_back docs/screenshots
 
+# The pages issue 23 changed, at 320 and 1280 px in each language they offer; prints each start and
+# result page's first phone screen.
+screenshots-residents: install-test
+	$(BIN)/python -m bench.screenshots_residents docs/screenshots/residents
+
 docs: install-test
 	$(BIN)/sphinx-build -W -b html docs docs/_build/html
 
 clean:
-	rm -rf $(VENV) build *.egg-info docs/_build .pytest_cache
+	rm -rf $(VENV) build dist *.egg-info docs/_build .pytest_cache

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from ladder.testing import create_pg_database, drop_pg_database, skip_or_fail  # noqa: F401 (tests import it)
+from ladder.testing import (create_pg_database, drop_pg_database, migrate, new_pg_database, new_sqlite_database,
+                            skip_or_fail)  # noqa: F401 (tests import skip_or_fail)
 
 sys.path.insert(0, str(Path(__file__).parent / "tests" / "plugins"))
 sys.path.insert(0, str(Path(__file__).parent / "tests"))
@@ -44,27 +45,44 @@ def pg_server():
     return PG_ADMIN_URL
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)])
+DATABASES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]
+
+
+@pytest.fixture(params=DATABASES)
 def database_url(request, tmp_path):
-    """A fresh, empty database URL: SQLite in a temporary folder, or a new PostgreSQL database."""
+    """A fresh database at the newest schema: SQLite in a temporary folder, or a new PostgreSQL database.
+
+    Both are copies (of a SQLite file, of a template database) migrated once per test process."""
+    if request.param == "sqlite":
+        yield new_sqlite_database(tmp_path / "ladder.sqlite3")
+        return
+    admin = request.getfixturevalue("pg_server")
+    name, url = new_pg_database(admin)
+    yield url
+    drop_pg_database(admin, name, wait=False)
+
+
+@pytest.fixture(params=DATABASES)
+def empty_database_url(request, tmp_path):
+    """A fresh, empty database (no tables), for tests of the migrations and of what runs before them."""
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'ladder.sqlite3'}"
         return
     admin = request.getfixturevalue("pg_server")
     name, url = create_pg_database(admin)
     yield url
-    drop_pg_database(admin, name)
+    drop_pg_database(admin, name, wait=False)
 
 
 @pytest.fixture
 def sqlite_url(tmp_path):
+    """The URL of a SQLite file that does not exist yet (make_app creates it at the newest schema)."""
     return f"sqlite:///{tmp_path / 'ladder.sqlite3'}"
 
 
 def make_app(url, tmp_path, **config):
     from ladder import create_app
-    from ladder.migrate import upgrade
-    upgrade(url)
+    migrate(url)  # what `ladder init-db` does; a copy of the prepared schema when the database is new
     settings = {"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "test-secret",
                 "EXTRA_PLUGINS": ["fake_municipality"], "DISABLED_PLUGINS": []}
     settings.update(config)

@@ -1,6 +1,6 @@
 """``make bench-cluster``: several app servers, one PostgreSQL database, one Redis, and no stale answer.
 
-Three parts, each optional (``--parts``):
+Four parts, each optional (``--parts``):
 
 cluster
     Two ladder gunicorn servers (A and B, on their own ports) share one fresh PostgreSQL database and one
@@ -18,6 +18,9 @@ latency
     The whole resident path as a browser without JavaScript takes it (start page, start, every question
     page's GET and POST, the check page, submit, the result page) started at a fixed rate (10 and 50
     per second by default) over both servers on PostgreSQL: p50/p95/p99 of every request and of a path.
+pages
+    The in-process CPU per page of the resident's index, start page and question page against a bare
+    Flask page of the same size (``bench/pages.py``).
 
 Results are printed and written to ``bench-results/cluster.json``. Exit status 1 when a check fails
 (a lost, duplicated or unexpected row, a submission taken after the close, a failed path).
@@ -491,33 +494,7 @@ def run_latency(args, workdir: Path) -> list[dict]:
     srvs = []
     try:
         srvs = start_both([f"latency-{n}" for n in "AB"], start_ladder, env, workdir, args.workers)
-        for _ in range(4):  # warm both servers up
-            resident_path(srvs[0].port), resident_path(srvs[1].port)
-        for rate in args.rates:
-            paths, lags = [], []
-            started = time.monotonic()
-            n = max(1, int(rate * args.latency_seconds))
-            with ThreadPoolExecutor(max_workers=min(256, max(8, rate * 4))) as pool:
-                futures = []
-                for i in range(n):
-                    due = started + i / rate
-                    time.sleep(max(0.0, due - time.monotonic()))
-                    lags.append(time.monotonic() - due)
-                    futures.append(pool.submit(resident_path, srvs[i % 2].port))
-                paths = [f.result() for f in futures]
-            elapsed = time.monotonic() - started
-            requests = sorted(t for p in paths for t in p["requests"])
-            totals = sorted(p["seconds"] for p in paths if not p["error"])
-            pct = load.percentile
-            results.append({
-                "rate_per_s": rate, "paths": len(paths), "failed": sum(1 for p in paths if p["error"]),
-                "errors": [p["error"] for p in paths if p["error"]][:3],
-                "completed_per_s": round(len(totals) / elapsed, 1), "requests": len(requests),
-                "requests_per_path": round(len(requests) / max(1, len(paths)), 1),
-                "request_ms": {f"p{q}": round(pct(requests, q) * 1000, 1) for q in (50, 95, 99)},
-                "path_ms": {f"p{q}": round(pct(totals, q) * 1000, 1) for q in (50, 95, 99)},
-                "start_lag_ms_p95": round(pct(sorted(lags), 95) * 1000, 1),
-            })
+        results = paths_at_rates([srv.port for srv in srvs], args.rates, args.latency_seconds)
     finally:
         for srv in srvs:
             servers.stop(srv)
@@ -525,11 +502,51 @@ def run_latency(args, workdir: Path) -> list[dict]:
     return results
 
 
+def paths_at_rates(ports: list[int], rates: list[int], seconds: float) -> list[dict]:
+    """Start resident paths at each fixed rate (open loop) for ``seconds``, spread over ``ports``."""
+    results = []
+    for _ in range(4):  # warm the servers up
+        for port in ports:
+            resident_path(port)
+    for rate in rates:
+        lags = []
+        started = time.monotonic()
+        n = max(1, int(rate * seconds))
+        with ThreadPoolExecutor(max_workers=min(256, max(8, rate * 4))) as pool:
+            futures = []
+            for i in range(n):
+                due = started + i / rate
+                time.sleep(max(0.0, due - time.monotonic()))
+                lags.append(time.monotonic() - due)
+                futures.append(pool.submit(resident_path, ports[i % len(ports)]))
+            paths = [f.result() for f in futures]
+        elapsed = time.monotonic() - started
+        requests = sorted(t for p in paths for t in p["requests"])
+        totals = sorted(p["seconds"] for p in paths if not p["error"])
+        pct = load.percentile
+        results.append({
+            "rate_per_s": rate, "paths": len(paths), "failed": sum(1 for p in paths if p["error"]),
+            "errors": [p["error"] for p in paths if p["error"]][:3],
+            "completed_per_s": round(len(totals) / elapsed, 1), "requests": len(requests),
+            "requests_per_path": round(len(requests) / max(1, len(paths)), 1),
+            "request_ms": {f"p{q}": round(pct(requests, q) * 1000, 1) for q in (50, 95, 99)},
+            "path_ms": {f"p{q}": round(pct(totals, q) * 1000, 1) for q in (50, 95, 99)},
+            "start_lag_ms_p95": round(pct(sorted(lags), 95) * 1000, 1),
+        })
+    return results
+
+
+def describe_paths(r: dict) -> str:
+    return (f"resident path at {r['rate_per_s']}/s: {r['paths']} paths ({r['failed']} failed), "
+            f"{r['completed_per_s']}/s completed, {r['requests_per_path']} requests each; request ms "
+            f"{r['request_ms']}; whole path ms {r['path_ms']}; start lag p95 {r['start_lag_ms_p95']} ms")
+
+
 # ---------------------------------------------------------------- main
 
 def parse_args(argv=None):
     p = argparse.ArgumentParser(prog="python -m bench.cluster", description=__doc__.split("\n\n")[0])
-    p.add_argument("--parts", default="cluster,ratio,latency", help="which parts to run (default all three)")
+    p.add_argument("--parts", default="cluster,ratio,latency,pages", help="which parts to run (default all four)")
     p.add_argument("--databases", default="postgresql,sqlite", help="databases of the ratio part")
     p.add_argument("--duration", type=float, default=30.0, help="seconds of the cluster run (default 30)")
     p.add_argument("--clients", type=int, default=8, help="client threads (default 8)")
@@ -548,7 +565,7 @@ def parse_args(argv=None):
     args.parts = [x for x in args.parts.split(",") if x]
     args.databases = [x for x in args.databases.split(",") if x]
     args.rates = [int(x) for x in args.rates.split(",") if x]
-    unknown = set(args.parts) - {"cluster", "ratio", "latency"}
+    unknown = set(args.parts) - {"cluster", "ratio", "latency", "pages"}
     if unknown:
         p.error(f"unknown part(s): {', '.join(sorted(unknown))}")
     return args
@@ -601,12 +618,13 @@ def main(argv=None) -> int:
     if "latency" in args.parts:
         out["latency"] = run_latency(args, workdir)
         for r in out["latency"]:
-            print(f"\nresident path at {r['rate_per_s']}/s: {r['paths']} paths ({r['failed']} failed), "
-                  f"{r['completed_per_s']}/s completed, {r['requests_per_path']} requests each; request ms "
-                  f"{r['request_ms']}; whole path ms {r['path_ms']}; start lag p95 {r['start_lag_ms_p95']} ms",
-                  flush=True)
+            print("\n" + describe_paths(r), flush=True)
             if r["failed"]:
                 problems.append(f"latency {r['rate_per_s']}/s: {r['failed']} paths failed, e.g. {r['errors'][:1]}")
+    if "pages" in args.parts:
+        from . import pages
+        out["pages"] = pages.run(args.ladder_src.resolve() if args.ladder_src else None)
+        print("\n" + pages.describe(out["pages"]), flush=True)
     out["problems"] = problems
     out["load_average_after"] = os.getloadavg()[0]
     out["wall_seconds"] = round(time.perf_counter() - started, 1)

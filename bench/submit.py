@@ -31,7 +31,7 @@ from datetime import datetime, timezone
 from importlib.metadata import version
 from pathlib import Path
 
-from . import baseline_app, load, servers
+from . import baseline_app, load, pages, servers
 from .servers import HOST, ROOT
 
 SURVEY = "testdorp-inspraak"
@@ -110,6 +110,9 @@ def parse_args(argv=None):
     p.add_argument("--ladder-src", type=Path, default=None,
                    help="serve the ladder package found in this directory instead of this checkout's "
                         "(to measure a proposed change against the same baseline)")
+    p.add_argument("--rates", default="2,5", help="resident paths started per second, open loop (default 2,5; "
+                   "empty: skip)")
+    p.add_argument("--latency-seconds", type=float, default=10.0, help="seconds per rate (default 10)")
     p.add_argument("--keep", action="store_true", help="keep the temp dir (databases, gunicorn logs)")
     args = p.parse_args(argv)
     for name in ("requests", "clients", "rounds", "workers"):
@@ -129,8 +132,20 @@ def git_commit() -> str | None:
         return None
 
 
+def resident_paths(args, ladder: dict, workdir: Path) -> list[dict]:
+    """The resident's whole path (every page, GET and POST) at fixed rates, open loop, on ladder's server."""
+    from . import cluster  # (it imports this module)
+    server = servers.start("ladder-paths", ladder["spec"], ladder["env"], workdir, args.workers, ladder["pythonpath"])
+    try:
+        servers.wait_ready(server, ladder["ready"])
+        return cluster.paths_at_rates([server.port], args.rates, args.latency_seconds)
+    finally:
+        servers.stop(server)
+
+
 def main(argv=None) -> int:
     args = parse_args(argv)
+    args.rates = [int(x) for x in args.rates.split(",") if x]
     started = time.perf_counter()
     drift = check_pragmas()
     if drift:
@@ -281,6 +296,18 @@ def main(argv=None) -> int:
         profile = profiling.profile(workdir, payloads, LADDER_PATH, BASELINE_PATH)
         profiling.print_summary(profile)
 
+    latency = []
+    if args.rates:
+        from .cluster import describe_paths
+        latency = resident_paths(args, apps["ladder"], workdir)
+        for r in latency:
+            print(describe_paths(r), flush=True)
+            if r["failed"]:
+                exit_code = 1
+                problems.append(f"latency {r['rate_per_s']}/s: {r['failed']} paths failed, e.g. {r['errors'][:1]}")
+    page_cpu = pages.run(args.ladder_src.resolve() if args.ladder_src else None)
+    print(pages.describe(page_cpu), flush=True)
+
     args.output.parent.mkdir(parents=True, exist_ok=True)
     if profile:
         report_path = args.output.with_name(args.output.stem + "-profile.txt")
@@ -307,6 +334,7 @@ def main(argv=None) -> int:
         "load_average_after": os.getloadavg()[0] if hasattr(os, "getloadavg") else None,
         "ladder_src": str(args.ladder_src) if args.ladder_src else None,
         "meets_target": ratio >= TARGET, "integrity": integrity, "problems": problems, "profile": profile,
+        "latency": latency, "pages": page_cpu,
         "wall_seconds": round(time.perf_counter() - started, 1), "exit_code": exit_code,
     }
     args.output.write_text(json.dumps(results, indent=2) + "\n")

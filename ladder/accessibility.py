@@ -14,7 +14,6 @@ from typing import Any
 
 # The model statement's status levels (A to D): what the website meets.
 STATUSES = ("voldoet volledig", "voldoet gedeeltelijk", "eerste maatregelen genomen", "voldoet niet")
-MISSING = None  # shown as "[in te vullen]"
 
 
 @dataclass(frozen=True)

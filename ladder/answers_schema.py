@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from .conditions import operators_of
+
 
 def answers_schema(survey, registry) -> dict[str, Any]:
     """The schema of the ``answers`` object for ``survey``.
@@ -72,17 +74,11 @@ class _Visibility:
             return {"not": self.condition(condition["not"])}
         qid = condition["question"]
         checks: list[Any] = []
-        for op, expected in condition.items():
-            if op == "question":
-                continue
-            if op == "answered":
+        for op, expected in operators_of(condition):
+            if op.relation is None:  # whether there is an answer at all
                 checks.append(self.answered(qid) if expected else {"not": self.answered(qid)})
                 continue
-            value = {"equals": {"const": expected}, "not_equals": {"not": {"const": expected}},
-                     "in": {"enum": list(expected)}, "contains": {"type": "array", "items": {}, "contains": {"const": expected}},
-                     "min": {"type": "number", "minimum": expected},
-                     "max": {"type": "number", "maximum": expected}}[op]
-            checks += [self.answered(qid), {"properties": {qid: value}}]
+            checks += [self.answered(qid), {"properties": {qid: op.schema(expected)}}]
         return checks[0] if len(checks) == 1 else {"allOf": checks}
 
     def answered(self, qid: str):

@@ -60,15 +60,19 @@ def create_app(test_config: dict | None = None, instance_path: str | os.PathLike
     auth.init_app(app)
     security.init_app(app)
 
-    from .views import api, entry, errors, meta, resident, results, signin, staff
+    from .views import api, editor, entry, errors, meta, ops, plans, register, resident, results, signin, staff
     app.register_blueprint(resident.bp)
     app.register_blueprint(staff.bp)
     app.register_blueprint(signin.bp)
     app.register_blueprint(entry.bp)
+    app.register_blueprint(editor.bp)
     app.register_blueprint(results.bp)
     app.register_blueprint(api.bp)
     csrf.exempt(api.bp)  # public, cookie-less JSON submissions; the HTML form keeps its token
     app.register_blueprint(meta.bp)
+    app.register_blueprint(plans.bp)
+    app.register_blueprint(register.bp)
+    ops.init_app(app)
     errors.init_app(app)
     for contribution in registry.call("register_blueprints", app=app, config=app.config):
         for blueprint in contribution:
@@ -93,9 +97,20 @@ NO_CLIENT_ADDRESS = _NoClientAddress()  # one instance: adding it again to the l
 
 
 class SessionInterface(SecureCookieSessionInterface):
-    """No cookie session for the JSON API: it is cookie-less, and skipping it saves work per submission."""
+    """No cookie session for the JSON API: it is cookie-less, and skipping it saves work per submission.
+
+    The cookie's signing serializer is made once per key, not on every request as Flask does (one app
+    per interface: create_app makes both)."""
+
+    _made: tuple = (None, None)
 
     def open_session(self, app, request_):
         if request_.path.startswith("/api/"):
             return self.make_null_session(app)
         return super().open_session(app, request_)
+
+    def get_signing_serializer(self, app):
+        keys = (app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
+        if self._made[0] != keys:
+            self._made = (keys, super().get_signing_serializer(app))
+        return self._made[1]

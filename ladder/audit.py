@@ -43,12 +43,20 @@ ACTIONS = {
     "entry-discard": "Invoer van papieren formulier weggegooid",
     "paper": "Papieren vragenlijst gedownload",
     "survey-file": "Vragenlijst ingelezen uit XLSForm",
+    "survey-created": "Vragenlijst gemaakt in de browser",
+    "survey-version": "Nieuwe versie van vragenlijst gemaakt",
+    "survey-published": "Versie van vragenlijst gepubliceerd",
     "user-add": "Account aangemaakt",
     "user-disable": "Account uitgezet",
     "user-enable": "Account aangezet",
     "user-reset-password": "Wachtwoord gewist (nieuwe link)",
     "user-reset-second-factor": "Tweede stap gewist",
     "user-set-role": "Rol gewijzigd",
+    "plan-add": "Plan aangemaakt",
+    "plan-change": "Plan gewijzigd",
+    "plan-publish": "Plan in het register gezet",
+    "plan-unpublish": "Plan uit het register gehaald",
+    "plan-evaluation": "Evaluatie van plannen gedownload",
 }
 ZONE = ZoneInfo("Europe/Amsterdam")
 PAGE_SIZE = 50

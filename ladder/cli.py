@@ -24,7 +24,7 @@ from .serialize import survey_summary
 def init_app(app) -> None:
     """Add ladder's commands to the app's CLI, then the commands plugins add."""
     for command in (init_db, plugins, surveys, rescore_command, users, codes, purge_drafts, purge_command,
-                    new_plugin, lint_command):
+                    new_plugin, lint_command, plans_group):
         app.cli.add_command(command)
     # a plugin's broken command must not take the CLI down: failures are logged (NOTIFY_HOOKS)
     app.extensions["ladder"].notify("register_commands", cli=app.cli)
@@ -275,10 +275,15 @@ def codes(slug, count, output):
     survey = registry().survey(slug)
     if survey is None:
         raise click.ClickException(f"no survey {slug!r}; see `ladder surveys`")
+    # full links for the letters; without BASE_URL there is no address to put in front, and the officer hears it
+    base = (current_app.config.get("BASE_URL") or "").rstrip("/")
+    if not base:
+        click.echo("Warning: BASE_URL is not set, so the links are relative (/s/...). Set LADDER_BASE_URL to the "
+                   "address residents type, e.g. https://inspraak.gemeente.nl.", err=True)
     made = invites.make_codes(survey, count)
     audit.record("codes", survey, f"{count} codes (command line)")
     db.session().commit()
-    output.write(invites.codes_csv(survey, made))
+    output.write(invites.codes_csv(survey, made, base))
 
 
 @click.command("lint")
@@ -325,8 +330,61 @@ def lint_command(targets, as_json, jargon_path):
             for f in r.findings:
                 click.echo(f"  {f.level}: {f.where}: {f.message} [{f.code}]")
         click.echo(f"{total['surveys']} surveys: {total['errors']} errors, {total['warnings']} warnings")
+    if not targets:  # linting everything: the plans in the database too
+        for plan_id, title, powers in _plan_warnings():
+            click.echo(f"plan {plan_id} ({title}): warning: a bestuurscommissie decides it, but it seems to touch "
+                       f"{', '.join(powers)} (Gemeentewet art. 156 lid 2) [bestuurscommissie]")
     if total["errors"]:
         raise SystemExit(1)
+
+
+def _plan_warnings() -> list[tuple[int, str, list[str]]]:
+    """(plan id, title, powers) of each plan a bestuurscommissie decides that seems to touch a power it cannot
+    have (Gemeentewet art. 156 lid 2); nothing on a database without tables."""
+    from . import plans
+    from .models import Plan
+    session = db.session()
+    try:
+        found = list(session.scalars(select(Plan).where(Plan.decider == "bestuurscommissie")))
+    except DBAPIError:
+        session.rollback()
+        return []
+    out = []
+    for plan in found:
+        powers = plans.untransferable_powers(plan.decider, [plan.title, plan.summary] +
+                                             [o.aspect for o in plans.offers(session, plan.id)])
+        if powers:
+            out.append((plan.id, plan.title, powers))
+    return out
+
+
+@click.group("plans")
+def plans_group():
+    """Plans: what the municipality offers residents per plan (issue 20; staff edit them under /beheer/plannen)."""
+
+
+@plans_group.command("load")
+@click.argument("path", required=False, type=click.Path(exists=True, dir_okay=False))
+@with_appcontext
+def load_plans_command(path):
+    """Add the plans of PATH (TOML, see docs/plans.rst), or without PATH the bundled example plans of the five
+    municipalities; a plan whose municipality and title are there already is skipped."""
+    import tomllib
+    from pathlib import Path
+
+    from . import plans
+    source = Path(path) if path else Path(__file__).with_name(plans.EXAMPLES)
+    try:
+        data = tomllib.loads(source.read_text(encoding="utf-8"))
+        added, notes = plans.load_plans(db.session(), registry(), data)
+    except (tomllib.TOMLDecodeError, plans.PlanFileError) as exc:
+        raise click.ClickException(f"{source}: {exc}") from None
+    for plan in added:
+        audit.record("plan-add", municipality=plan.municipality, detail=f"plan {plan.id}: {plan.title} (ladder plans load)")
+    db.session().commit()
+    for note in notes:
+        click.echo(f"  {note}")
+    click.echo(f"{len(added)} plans added from {source.name}")
 
 
 @click.command("purge-drafts")

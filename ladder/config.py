@@ -72,8 +72,13 @@ ACCESSIBILITY_MUNICIPALITIES: dict = {}
 DRAFT_DAYS = 30
 # Months after a survey closes before ``ladder purge`` deletes its responses (see docs/privacy.rst).
 RETENTION_MONTHS = 12
-# Counts below this are hidden on public result pages (small cells can identify people).
+# Counts below this are hidden in the staff commands' protected tables (``ladder summary NAME``, ``--threshold``).
 RESULTS_MIN_COUNT = 5
+# Published results (``/r/``, its JSON, the verslag): a new publication moment needs at least this many responses
+# to have come or gone since the last one, and no published or hidden count may be pinned down to a range
+# narrower than RESULTS_PROTECTION (docs/privacy.rst, "Published results").
+RESULTS_MIN_CHANGES = 10
+RESULTS_PROTECTION = 3
 # Survey files served without a plugin (docs/survey-designers.rst); relative to the instance folder.
 SURVEYS_FOLDER = "surveys"
 # Printed on paper forms (``ladder paper``): where residents send the form back, one line per line;
@@ -93,3 +98,6 @@ PRODUCTION = False
 # Reverse proxies in front of ladder that set X-Forwarded-For/-Proto/-Host (e.g. 1 for one nginx); 0 believes
 # none of those headers. See docs/deploy.rst.
 PROXY_COUNT = 0
+# A bearer token for /-/metrics (Prometheus); empty: the metrics endpoint is off (404). Set it from a secret
+# (LADDER_METRICS_TOKEN), never in the repository; see docs/deploy.rst.
+METRICS_TOKEN = ""

@@ -1,12 +1,22 @@
-"""Database engine and sessions for one app; SQLite gets WAL so readers never block the writer."""
+"""Database engine and sessions for one app; SQLite gets WAL so readers never block the writer.
+
+A dropped connection (the database restarted) is handled where it shows, not pinged for before each use:
+a statement that opens a transaction is tried once more on a new connection when the old one turns out to
+be gone (nothing of that transaction can have been written), and ``ladder.submit`` does the same for its
+one-statement insert. SQLAlchemy then replaces every older connection of the pool.
+"""
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from flask import current_app, g
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
+
+log = logging.getLogger(__name__)
 
 
 def make_engine(url: str) -> Engine:
@@ -23,7 +33,8 @@ def make_engine(url: str) -> Engine:
             cur.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    # No pool_pre_ping: a ping per request is a round trip per request; see the module's docstring.
+    return create_engine(url)
 
 
 def init_app(app) -> None:
@@ -34,12 +45,34 @@ def init_app(app) -> None:
         url = "sqlite:///" + str(Path(app.instance_path) / url.removeprefix("sqlite:///"))
         app.config["DATABASE_URL"] = url
     engine = make_engine(url)
-    app.extensions["ladder.db"] = sessionmaker(engine, expire_on_commit=False)
+    sessions = sessionmaker(engine, expire_on_commit=False)
+    event.listen(sessions, "do_orm_execute", _again_if_dropped)
+    app.extensions["ladder.db"] = sessions
+    # The same pool, each statement its own transaction: for the one-statement submission (ladder.submit).
+    app.extensions["ladder.db.autocommit"] = engine.execution_options(isolation_level="AUTOCOMMIT")
     app.teardown_appcontext(_close_session)
+
+
+def _again_if_dropped(state: ORMExecuteState):
+    """Run a statement; if it was the first of its transaction and the connection was gone, once more."""
+    first = not state.session.in_transaction()
+    try:
+        return state.invoke_statement()
+    except DBAPIError as exc:
+        if not (first and exc.connection_invalidated):
+            raise
+        log.warning("database connection lost; trying once more on a new one: %s", exc.orig)
+        state.session.rollback()
+        return state.invoke_statement()
 
 
 def engine(app=None) -> Engine:
     return (app or current_app).extensions["ladder.db"].kw["bind"]
+
+
+def autocommit_engine(app=None) -> Engine:
+    """The app's engine with each statement committed on its own (no BEGIN, no COMMIT)."""
+    return (app or current_app).extensions["ladder.db.autocommit"]
 
 
 def session() -> Session:

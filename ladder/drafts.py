@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask import session as cookie
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from . import db
@@ -20,9 +20,13 @@ def current(survey: Survey) -> tuple[str, Draft] | None:
     return (code, draft) if draft else None
 
 
+# Built once, only the values bound per request: building the statement anew (and its cache key) cost
+# about as much CPU as the lookup itself on every question page (docs/benchmarks.rst).
+_FIND = select(Draft).where(Draft.code_hash == bindparam("code_hash"), Draft.survey_slug == bindparam("slug"))
+
+
 def find(code: str, survey: Survey) -> Draft | None:
-    return db.session().scalar(select(Draft).where(Draft.code_hash == code_hash(code),
-                                                   Draft.survey_slug == survey.slug))
+    return db.session().scalar(_FIND, {"code_hash": code_hash(code), "slug": survey.slug})
 
 
 def start(survey: Survey, locale: str) -> tuple[str, Draft]:

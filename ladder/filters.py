@@ -88,6 +88,41 @@ def label(value) -> Markup:
     return text_in(value)
 
 
+LEAD_WORDS = 45  # a start page's intro before the Start button: about five lines on a phone
+
+
+def lead_and_rest(text: str) -> tuple[str, str]:
+    """Split an intro into the part shown before the Start button and the rest, shown after it: whole
+    paragraphs, or whole sentences of a long first paragraph, up to about ``LEAD_WORDS`` words."""
+    import re
+    paragraphs_ = [p.strip() for p in (text or "").replace("\r\n", "\n").split("\n\n") if p.strip()]
+    if not paragraphs_:
+        return "", ""
+    sentences = re.split(r"(?<=[.!?])\s+(?=[A-Z0-9ÀÁÂÉÈÊÚÛÔ'\"‘“])", paragraphs_[0])
+    lead, words = [], 0
+    for sentence in sentences:
+        count = len(sentence.split())
+        if lead and words + count > LEAD_WORDS:
+            break
+        lead.append(sentence)
+        words += count
+    rest = " ".join(sentences[len(lead):])
+    return " ".join(lead), "\n\n".join(([rest] if rest else []) + paragraphs_[1:])
+
+
+def municipality_name(municipality: str) -> str:
+    """The name alone: "Voorbeeld" also when a survey file says "Gemeente Voorbeeld" (older plugin templates did)."""
+    name = municipality or ""
+    return name[9:].strip() if name[:9].casefold() == "gemeente " else name
+
+
+def gemeente(municipality: str) -> str:
+    """"Gemeente Rotterdam", with the word once."""
+    from .messages import _
+    return _("Gemeente %(name)s", name=municipality_name(municipality))
+
+
 def init_app(app) -> None:
     app.jinja_env.filters.update(label=label, t=t, paragraphs=paragraphs, date_nl=date_nl, answer_text=answer_text,
-                                 datetime_nl=datetime_nl, number=number, percent=percent, currency=currency)
+                                 datetime_nl=datetime_nl, number=number, percent=percent, currency=currency,
+                                 gemeente=gemeente, lead_and_rest=lead_and_rest)

@@ -10,7 +10,7 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 
-from .survey import Page, Question, Survey
+from .survey import Question, Survey
 
 
 def page_form(survey: Survey, questions: list[Question], question_types, locale: str, formdata=None,
@@ -32,7 +32,3 @@ def parsed_answers(form: FlaskForm, questions: list[Question]) -> dict[str, Any]
         if value is not None:
             out[q.id] = value
     return out
-
-
-def page_index(survey: Survey, page: Page) -> int:
-    return survey.pages.index(page)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import has_request_context, request
-from sqlalchemy import bindparam, select
+from sqlalchemy import Boolean, Date, and_, bindparam, exists, false, or_, select
 
 from . import db
 from .models import SurveyState
@@ -71,6 +71,30 @@ def of(survey: Survey) -> Lifecycle:
             state = Lifecycle(status, opens_on, closes_on, invite_only, published_at is not None)
         memo[survey.slug] = state
     return state
+
+
+# The same rule as ``Lifecycle.is_open``, in SQL, for the statement that stores a response
+# (``ladder.submit``): the check and the write are one statement, so no close can fall between them, and a
+# submission needs no read of its own. Bound per statement: ``slug``, ``today`` and ``file_open`` (the
+# survey file's own state, which holds while staff have not changed it: no row).
+_STATE = SurveyState.__table__.c
+_TODAY = bindparam("today", type_=Date)
+_STORED = select(_STATE.slug).where(_STATE.slug == bindparam("slug"))
+_OPEN = (_STATE.status == "open", or_(_STATE.opens_on.is_(None), _STATE.opens_on <= _TODAY),
+         or_(_STATE.closes_on.is_(None), _STATE.closes_on >= _TODAY))
+
+
+def taking_answers(invite_checked: bool):
+    """SQL that is true while the survey takes answers; an invite-only survey only when the invite was checked."""
+    rule = _OPEN if invite_checked else (*_OPEN, _STATE.invite_only == false())
+    return or_(exists(_STORED.where(*rule)), and_(bindparam("file_open", type_=Boolean), ~exists(_STORED)))
+
+
+def taking_answers_values(survey: Survey) -> dict:
+    """The values ``taking_answers`` is bound with for ``survey``, today."""
+    today = date.today()
+    file_state = Lifecycle(survey.status, survey.opens, survey.closes, False, False)
+    return {"slug": survey.slug, "today": today, "file_open": file_state.is_open(today)}
 
 
 def _forget() -> None:

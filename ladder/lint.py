@@ -32,7 +32,6 @@ from .text import LOCALES
 MAX_WORDS = 25  # words in one sentence
 AVERAGE_WORDS = 15  # words per sentence over the survey's prose
 JARGON_FILE = Path(__file__).with_name("lint_jargon.toml")
-CHOICE_TYPES_HINT = "choices"  # any question with choices is checked for overlapping options
 
 ERROR, WARNING = "error", "warning"
 
@@ -98,6 +97,8 @@ def pieces(survey: Survey) -> Iterator[Piece]:
         value = getattr(survey, key)
         if value:
             yield Piece(key, "prose", value)
+    for i, link in enumerate(survey.links):
+        yield Piece(f"links[{i}].label", "label", link.label)
     for aspect, label in survey.aspects.items():
         yield Piece(f"aspects.{aspect}", "title", label)
     if survey.offer is not None:
@@ -262,6 +263,12 @@ def lint(survey: Survey, *, ladders: Mapping[str, Any] | None = None, jargon: Ma
         for pattern, word, plain in patterns:
             if pattern.search(value):
                 add(Finding(WARNING, "jargon", piece.where, f"{word!r}: write {plain!r}"))
+
+    # The start page puts "Vragen?" before the contact sentence: "Vragen? Vragen? Bel ..." (or "Vragen? Heeft u
+    # vragen? ...") asks twice.
+    if any(sentences(text)[:1] and sentences(text)[0].rstrip().endswith("?") for text in survey.contact.values()):
+        add(Finding(WARNING, "contact-question", "contact",
+                    "start with how to reach the municipality (\"Bel 14 010.\"): the page asks \"Vragen?\" already"))
 
     # Headings: each page its own title, and not a copy of its question. The pages as written in the file:
     # a page shown one question at a time keeps its one title on purpose.

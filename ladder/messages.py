@@ -31,3 +31,8 @@ def _(message: str, **params) -> str:
     """The message in the current language, with ``%(name)s`` placeholders filled in."""
     text = _translate(message)
     return text % params if params else text
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for ``make translations`` where it is defined (a table); translated where it is shown."""
+    return message

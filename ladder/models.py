@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 from typing import Any
 
-from sqlalchemy import JSON, Date, DateTime, Index, Integer, String, Text
+from sqlalchemy import JSON, Date, DateTime, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -25,7 +25,6 @@ class Base(DeclarativeBase):
 # How answers came in: online (the resident's form or an API client), or keyed in by staff from a paper form or
 # from answers given with help (at the dorpshuis, by phone). See ladder/views/entry.py.
 CHANNELS = ("form", "api", "paper", "assisted")
-ONLINE_CHANNELS = ("form", "api")
 
 
 class Response(Base):
@@ -250,7 +249,7 @@ class ReportBackSettings(Base):
 
     survey_slug: Mapped[str] = mapped_column(String(100), primary_key=True)
     results_expected: Mapped[date | None] = mapped_column(Date)
-    sealed_until_closed: Mapped[bool] = mapped_column(default=False)
+    sealed_until_closed: Mapped[bool] = mapped_column(default=True)
 
 
 # --- the publication (issue 19) -------------------------------------------------------------------------
@@ -276,3 +275,95 @@ class PublicationKey(Base):
 
     survey_slug: Mapped[str] = mapped_column(String(100), primary_key=True)
     seed: Mapped[str] = mapped_column(String(64))
+
+
+# --- plans (issue 20) -----------------------------------------------------------------------------------
+
+class Plan(Base):
+    """A plan (beleidsvoornemen, project or besluit) of one municipality: what residents get a say in, on which
+    rung, and why; with the kennisgeving of Omgevingsbesluit art. 5.3. Staff of the municipality edit it in the
+    browser; every change is in the audit log. Read from the database on each request, never cached."""
+
+    __tablename__ = "plans"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    municipality: Mapped[str] = mapped_column(String(100), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # one of plans.KINDS
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text)
+    areas: Mapped[list[Any]] = mapped_column(JSON, default=list)  # area names, as residents know them
+    phase: Mapped[str] = mapped_column(String(20))  # one of plans.PHASES
+    decider: Mapped[str] = mapped_column(String(30))  # one of plans.DECIDERS
+    # The kennisgeving (Omgevingsbesluit art. 5.3): who is involved, the roles of municipality and initiator,
+    # where to find information; "about what" is the summary, "when" the dates.
+    involved: Mapped[str | None] = mapped_column(Text)
+    role_municipality: Mapped[str | None] = mapped_column(Text)
+    initiator: Mapped[str | None] = mapped_column(String(200))
+    role_initiator: Mapped[str | None] = mapped_column(Text)
+    information: Mapped[str | None] = mapped_column(Text)
+    how_to_take_part: Mapped[str | None] = mapped_column(Text)
+    contact: Mapped[str | None] = mapped_column(Text)
+    starts_on: Mapped[date | None] = mapped_column(Date)  # participation from
+    ends_on: Mapped[date | None] = mapped_column(Date)  # participation until
+    decision_on: Mapped[date | None] = mapped_column(Date)  # when the decision is expected
+    # What was done with the results (Omgevingswet art. 10.2 lid 2: how people were involved and what came of it).
+    outcome: Mapped[str | None] = mapped_column(Text)
+    # The rung an officials' survey (Rotterdam's participatiekompas) advised, from the official's receipt code,
+    # and why the plan offers another rung, if it does.
+    compass_rung: Mapped[str | None] = mapped_column(String(50))
+    compass_reason: Mapped[str | None] = mapped_column(Text)
+    published: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
+class PlanOffer(Base):
+    """The rung a plan offers on one aspect, and why. Position 0 is the plan's main offer."""
+
+    __tablename__ = "plan_offers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    plan_id: Mapped[int] = mapped_column(Integer, index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    aspect: Mapped[str] = mapped_column(String(200))  # what this part of the plan is, in words
+    rung: Mapped[str] = mapped_column(String(50))  # a rung of the participatieladder
+    promise: Mapped[str | None] = mapped_column(Text)  # what residents may expect, said to them
+    motivation: Mapped[str] = mapped_column(Text)  # why this rung
+    why_not_higher: Mapped[str | None] = mapped_column(Text)
+
+
+class PlanSurvey(Base):
+    """A survey belongs to at most one plan: it then takes its offered rung from the plan."""
+
+    __tablename__ = "plan_surveys"
+
+    survey_slug: Mapped[str] = mapped_column(String(100), primary_key=True)
+    plan_id: Mapped[int] = mapped_column(Integer, index=True)
+
+
+    sealed_until_closed: Mapped[bool] = mapped_column(default=False)
+
+
+# --- surveys made by staff (issue 21) ----------------------------------------------------------------------
+
+class SurveyVersion(Base):
+    """One version of a survey made by staff in the browser: the survey file's data as JSON.
+
+    Number 1, 2, ... per slug. A draft version is edited in place; a published one never changes again, and
+    the newest published version is the one every server serves from its next request on
+    (ladder/stored_surveys.py). A response and a resident's draft record the version they answered
+    (``version``, such as ``v2-1a2b3c4d``), so an answer is always read with the questions it was given."""
+
+    __tablename__ = "survey_versions"
+    __table_args__ = (UniqueConstraint("slug", "number", name="uq_survey_versions_slug_number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    slug: Mapped[str] = mapped_column(String(100), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    municipality: Mapped[str] = mapped_column(String(100), index=True)  # for staff scoping without parsing
+    status: Mapped[str] = mapped_column(String(10), default="draft")  # draft or published
+    definition: Mapped[dict[str, Any]] = mapped_column(JSON)  # the survey file's data; dates as ISO text
+    version: Mapped[str | None] = mapped_column(String(40))  # set when published: v<number>-<hash>
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

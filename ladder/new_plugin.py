@@ -19,7 +19,7 @@ NAME = re.compile(r"[a-z][a-z0-9_]{0,39}")
 
 def generate(name: str, output_dir: str | Path = ".", municipality: str | None = None,
              village: str | None = None) -> Path:
-    """Write the distribution ``ladder-NAME`` into ``output_dir`` and return its folder.
+    """Write the distribution ``participatieladder-NAME`` into ``output_dir`` and return its folder.
 
     Raises ValueError for a name that is not lower-case letters, digits and underscores, or when
     the folder already exists (nothing is overwritten).
@@ -30,11 +30,11 @@ def generate(name: str, output_dir: str | Path = ".", municipality: str | None =
         raise ValueError(f"{name!r} is not a plugin name: use lower-case letters, digits and _, "
                          "starting with a letter (e.g. voorbeelddorp)")
     output_dir = Path(output_dir)
-    target = output_dir / f"ladder-{name.replace('_', '-')}"
+    target = output_dir / f"participatieladder-{name.replace('_', '-')}"
     if target.exists():
         raise ValueError(f"{target} already exists; nothing was written")
     title = name.replace("_", " ").title()
-    context = {"name": name, "municipality": municipality or f"Gemeente {title}", "village": village or title}
+    context = {"name": name, "municipality": municipality or title, "village": village or title}
     with tempfile.TemporaryDirectory() as scratch:
         # cookiecutter writes a replay file; keep it out of the user's home folder
         config = Path(scratch) / "config.yaml"
@@ -46,12 +46,12 @@ def generate(name: str, output_dir: str | Path = ".", municipality: str | None =
 
 @click.command("new-plugin")
 @click.argument("name")
-@click.option("--municipality", help="The municipality's name in the survey (default: Gemeente NAME).")
+@click.option("--municipality", help="The municipality's name in the survey, without \"Gemeente\" (default: NAME).")
 @click.option("--village", help="The place named in the survey's questions (default: NAME).")
 @click.option("-o", "--output-dir", default=".", type=click.Path(file_okay=False), show_default=True,
               help="Where to write the plugin's folder.")
 def new_plugin(name, municipality, village, output_dir):
-    """Write a new plugin, ladder-NAME: survey, rung logic, tests, packaging."""
+    """Write a new plugin, participatieladder-NAME: survey, rung logic, tests, packaging."""
     try:
         folder = generate(name, output_dir, municipality=municipality, village=village)
     except ValueError as error:

@@ -14,15 +14,11 @@ from flask import render_template
 from flask_babel import force_locale
 
 from . import invites, lifecycle
+from .conditions import chosen_values, operators_of
 from .i18n import _
 from .text import pick
 
 CSS = Path(__file__).parent / "templates" / "paper" / "paper.css"
-
-# How each built-in question type is put on paper; a plugin's own type gets lines to write on.
-LAYOUTS = {"single_choice": "one", "multiple_choice": "many", "area": "one", "scale": "scale",
-           "ranking": "rank", "number": "number", "short_text": "line", "long_text": "lines"}
-
 
 @dataclass
 class PaperQuestion:
@@ -59,24 +55,11 @@ def in_words(cond, survey, numbers, locale) -> str:
     qid = cond["question"]
     n = numbers.get(qid, "?")
     parts = []
-    for op, value in cond.items():
-        if op == "equals":
-            parts.append(_("u bij vraag %(n)s ‘%(answer)s’ antwoordde", n=n, answer=_label(survey, qid, value, locale)))
-        elif op == "not_equals":
-            parts.append(_("u bij vraag %(n)s niet ‘%(answer)s’ antwoordde", n=n,
-                           answer=_label(survey, qid, value, locale)))
-        elif op == "in":
-            answers = _(" of ").join(f"‘{_label(survey, qid, v, locale)}’" for v in value)
-            parts.append(_("u bij vraag %(n)s %(answers)s antwoordde", n=n, answers=answers))
-        elif op == "contains":
-            parts.append(_("u bij vraag %(n)s ‘%(answer)s’ aankruiste", n=n, answer=_label(survey, qid, value, locale)))
-        elif op == "answered":
-            parts.append(_("u vraag %(n)s hebt beantwoord", n=n) if value else
-                         _("u vraag %(n)s niet hebt beantwoord", n=n))
-        elif op == "min":
-            parts.append(_("uw antwoord op vraag %(n)s %(value)s of meer is", n=n, value=value))
-        elif op == "max":
-            parts.append(_("uw antwoord op vraag %(n)s %(value)s of minder is", n=n, value=value))
+    for op, value in operators_of(cond):
+        answers = _(" of ").join(f"‘{_label(survey, qid, v, locale)}’" for v in value) if op.listed else None
+        answer = None if op.listed else _label(survey, qid, value, locale)
+        words = op.paper if value or not op.paper_not else op.paper_not
+        parts.append(_(words, n=n, answer=answer, answers=answers, value=value))
     return _(" en ").join(parts)
 
 
@@ -90,11 +73,11 @@ def _simple_skips(survey, numbers, locale) -> dict[str, list[str]]:
     done = set()
     for page in survey.pages:
         for cond in [page.show_if, *(q.show_if for q in page.questions)]:
-            if not cond or "question" not in cond or set(cond) - {"question", "equals", "in"} or repr(cond) in done:
+            wanted = chosen_values(cond)
+            if wanted is None or repr(cond) in done:
                 continue
             done.add(repr(cond))
             source = survey.question(cond["question"])
-            wanted = set(cond.get("in", [])) | ({cond["equals"]} if "equals" in cond else set())
             others = [c for c in source.choices if c.value not in wanted]
             if not source.choices or not others:
                 continue
@@ -126,31 +109,14 @@ def paper_questions(survey, registry, locale="nl") -> list[tuple[Any, str | None
     for page in survey.pages:
         items = []
         for q in page.questions:
-            layout = LAYOUTS.get(q.type, "lines")
-            qtype = registry.question_types[q.type]
-            if q.choices:
-                boxes = [(c.value, pick(c.label, locale)) for c in q.choices]
-            elif layout == "one":  # an area question offers the survey's areas
-                offered = qtype.offered(q, survey.areas) if hasattr(qtype, "offered") else survey.areas
-                boxes = [(a.code, pick(a.name, locale)) for a in offered]
-            elif layout == "scale":
-                low, high = qtype.bounds(q)
-                boxes = [(str(v), str(v)) for v in range(low, high + 1)]
-            else:
-                boxes = []
-            note = {"one": _("Kruis één hokje aan."), "many": _("Kruis aan wat voor u geldt. Meer hokjes mag."),
-                    "rank": _("Zet een 1 bij wat u het belangrijkst vindt, een 2 bij het volgende, enzovoort."),
-                    "scale": _("Kruis één hokje aan."), "number": _("Schrijf een getal.")}.get(layout)
-            if layout == "many" and q.options.get("max_choices"):
-                note = _("Kruis hoogstens %(n)s hokjes aan.", n=q.options["max_choices"])
-            if layout == "rank" and q.options.get("top"):
-                note = _("Zet een 1 bij wat u het belangrijkst vindt, een 2 bij het volgende, tot en met %(n)s.",
-                         n=q.options["top"])
+            qtype = registry.question_types[q.type]  # the type says how it goes on paper
+            note = qtype.paper_note(q)
             if not q.required:
                 note = f"{note} {_('U mag deze vraag overslaan.')}" if note else _("U mag deze vraag overslaan.")
             only_if = _("Beantwoord deze vraag alleen als %(what)s.", what=in_words(q.show_if, survey, numbers, locale)) \
                 if q.show_if else None
-            items.append(PaperQuestion(numbers[q.id], q, layout, boxes, only_if, skips.get(q.id, []), note))
+            items.append(PaperQuestion(numbers[q.id], q, qtype.paper_layout, qtype.paper_boxes(q, survey, locale),
+                                       only_if, skips.get(q.id, []), note))
         page_if = _("Beantwoord de vragen hieronder alleen als %(what)s.",
                     what=in_words(page.show_if, survey, numbers, locale)) if page.show_if else None
         out.append((page, page_if, items))

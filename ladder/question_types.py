@@ -157,6 +157,33 @@ class QuestionType:
         """What to say when a required question is left empty; each type says what to do."""
         return _("Beantwoord deze vraag.")
 
+    # paper (``ladder paper``): boxes for its choices, else lines to write the answer on
+    @property
+    def paper_layout(self) -> str:
+        """How templates/paper/vragenlijst.html draws it: one, many, rank, scale, number, line or lines."""
+        return "many" if self.needs_choices else "lines"
+
+    def paper_boxes(self, question: Question, survey: Survey, locale: str) -> list[tuple[str, str]]:
+        """The boxes to tick on paper, ``(value, label)`` each: the question's choices (none by default)."""
+        return [(c.value, pick(c.label, locale)) for c in question.choices]
+
+    def paper_note(self, question: Question) -> str | None:
+        """How to fill the question in on paper, for the resident; None: the layout says it."""
+        return None
+
+    # XLSForm (``ladder export-xlsform`` and ``import-xlsform``)
+    xlsform_bounds: tuple[str, Mapping[str, str]] | None = None
+    """The settings an XLSForm ``constraint`` carries: what it bounds (``self``: the answer, or a function
+    of it such as ``string-length``) and which comparison is which setting, ``{">=": "min"}``."""
+    xlsform_options: frozenset[str] = frozenset()  # settings XLSForm's own columns carry (not ladder_*)
+
+    def xlsform_row(self, question: Mapping[str, Any], areas: str | None) -> dict[str, Any]:
+        """XLSForm's ``type`` (and ``parameters``, ``appearance``) for ``question``, its definition as in
+        the survey file; its choices are the list named after its id, the survey's areas the list
+        ``areas``. A type XLSForm has no counterpart for is a text question with a ``ladder_type``
+        column, which the import reads back."""
+        return {"type": "text", "ladder_type": self.name}
+
     def _required(self, question: Question, empty: bool) -> None:
         if empty and question.required:
             raise AnswerError(self.required_message(question))
@@ -233,6 +260,13 @@ class SingleChoice(QuestionType):
     options = frozenset({"ordered"})  # ordered = true: the choices go from low to high (nooit, soms, vaak)
     template = "questions/choices.html"
     multiple = False
+    paper_layout = "one"
+
+    def paper_note(self, question):
+        return _("Kruis één hokje aan.")
+
+    def xlsform_row(self, question, areas):
+        return {"type": f"select_one {question['id']}"}
 
     def check(self, question, survey_areas=()):
         super().check(question, survey_areas)
@@ -282,6 +316,17 @@ class MultipleChoice(QuestionType):
     options = frozenset({"min_choices", "max_choices"})
     template = "questions/choices.html"
     multiple = True
+    paper_layout = "many"
+    xlsform_bounds = ("count-selected", {">=": "min_choices", "<=": "max_choices"})
+    xlsform_options = frozenset({"min_choices", "max_choices"})
+
+    def paper_note(self, question):
+        if question.options.get("max_choices"):
+            return _("Kruis hoogstens %(n)s hokjes aan.", n=question.options["max_choices"])
+        return _("Kruis aan wat voor u geldt. Meer hokjes mag.")
+
+    def xlsform_row(self, question, areas):
+        return {"type": f"select_multiple {question['id']}"}
 
     def field(self, question, survey, locale):
         from wtforms import SelectMultipleField
@@ -371,6 +416,18 @@ class Scale(QuestionType):
     name = "scale"
     options = frozenset({"min", "max", "min_label", "max_label"})
     template = "questions/scale.html"
+    paper_layout = "scale"
+    xlsform_options = frozenset({"min", "max"})
+
+    def paper_boxes(self, question, survey, locale):
+        low, high = self.bounds(question)
+        return [(str(v), str(v)) for v in range(low, high + 1)]
+
+    def paper_note(self, question):
+        return _("Kruis één hokje aan.")
+
+    def xlsform_row(self, question, areas):
+        return {"type": "range", "parameters": f"start={question.get('min', 1)} end={question.get('max', 5)} step=1"}
 
     def bounds(self, question):
         return int(question.options.get("min", 1)), int(question.options.get("max", 5))
@@ -479,6 +536,12 @@ class ShortText(QuestionType):
     options = frozenset({"max_length"})
     default_max = 200
     template = "questions/text.html"
+    paper_layout = "line"
+    xlsform_bounds = ("string-length", {"<=": "max_length"})
+    xlsform_options = frozenset({"max_length"})
+
+    def xlsform_row(self, question, areas):
+        return {"type": "text"}
 
     def max_length(self, question):
         return int(question.options.get("max_length", self.default_max))
@@ -523,6 +586,10 @@ class LongText(ShortText):
     name = "long_text"
     default_max = 2000
     template = "questions/long_text.html"
+    paper_layout = "lines"
+
+    def xlsform_row(self, question, areas):
+        return {"type": "text", "appearance": "multiline"}
 
     def field(self, question, survey, locale):
         from wtforms import TextAreaField
@@ -557,6 +624,15 @@ class Number(QuestionType):
     name = "number"
     options = frozenset({"min", "max", "integer", "unit"})
     template = "questions/number.html"
+    paper_layout = "number"
+    xlsform_bounds = ("self", {">=": "min", "<=": "max"})
+    xlsform_options = frozenset({"min", "max", "integer"})
+
+    def paper_note(self, question):
+        return _("Schrijf een getal.")
+
+    def xlsform_row(self, question, areas):
+        return {"type": "integer" if question.get("integer", True) else "decimal"}
 
     def integer(self, question) -> bool:
         return bool(question.options.get("integer", True))
@@ -639,12 +715,32 @@ class AreaChoice(QuestionType):
     """Where the resident lives: one of the survey's areas. Its answer is the response's area.
 
     ``kinds = ["wijk"]`` offers only areas of those kinds (say wijken, not the larger gebieden).
+    ``word = "dorp"`` (or a locale table) is the survey's own word for one area, used in the messages
+    ("Kies een dorp."); without it, "kern, wijk of buurt".
+
+    Up to ``SHORT`` areas show as radios, up to ``LONG`` as a plain select, more as a select that
+    ladder/static/area-picker.js turns into a text box suggesting areas as you type. A larger area offered
+    together with areas inside it reads "Ergens anders in <name>" and comes last among them, unless it is the
+    whole municipality (kind ``gemeente``), which reads as its own name.
     """
 
     name = "area"
-    options = frozenset({"kinds"})
+    options = frozenset({"kinds", "word"})
     gives_area = True
     template = "questions/area.html"
+    paper_layout = "one"
+
+    def paper_boxes(self, question, survey, locale):
+        return [(a.code, pick(a.name, locale)) for a in self.offered(question, survey.areas)]
+
+    def paper_note(self, question):
+        return _("Kruis één hokje aan.")
+
+    def xlsform_row(self, question, areas):
+        return {"type": f"select_one {areas}"}
+
+    SHORT = 7  # up to this many areas: radios (Zwijndrecht's 2)
+    LONG = 30  # up to this many: a plain select (Molenwaard's 13); more: the typing picker (Rotterdam's 80)
 
     def check(self, question, survey_areas=()):
         super().check(question, survey_areas)
@@ -652,60 +748,103 @@ class AreaChoice(QuestionType):
             raise ValueError("an area question needs the survey to list its areas")
         if not self.offered(question, survey_areas):
             raise ValueError(f"no areas of kinds {question.options.get('kinds')} in the survey")
-
-    SHORT = 7  # up to this many areas show as radios; more as a select grouped by the larger area
+        word = question.options.get("word", "")
+        if not (isinstance(word, str) or (isinstance(word, Mapping)
+                                          and all(isinstance(v, str) and v for v in word.values()))):
+            raise ValueError("word must be text or a table of texts per language (nl, fy, en)")
 
     def offered(self, question, areas):
         kinds = question.options.get("kinds")
         return [a for a in areas if not kinds or a.kind in kinds]
 
     def short(self, question, survey) -> bool:
-        """Few enough areas to show them all as radios (Zwijndrecht's 2), not a select (Rotterdam's 81)."""
+        """Few enough areas to show them all as radios (Zwijndrecht's 2), not a select (Rotterdam's 80)."""
         return len(self.offered(question, survey.areas)) <= self.SHORT
 
-    def groups(self, question, survey, locale) -> list[tuple[str, list[tuple[str, str]]]]:
+    def typed(self, question, survey) -> bool:
+        """So many areas that the resident types to find one (with JavaScript); the select stays without."""
+        return len(self.offered(question, survey.areas)) > self.LONG
+
+    def word(self, question, locale: str | None = None) -> str:
+        """The survey's word for one area ("dorp", "deel van Rotterdam") in the page's language. A survey that
+        has no word in that language gets the general one: a Dutch word in a Frisian sentence mixes languages."""
+        own = question.options.get("word")
+        own = {"nl": own} if isinstance(own, str) and own else (own or {})
+        locale = locale or current_locale()
+        return own.get(locale) or _("kern, wijk of buurt")
+
+    def choice_text(self, area, question, survey, locale) -> str:
+        """How one area reads as an answer: its name, or "Ergens anders in Centrum" for a larger area offered
+        beside areas inside it (the resident's own wijk is not listed)."""
+        name = pick(area.name, locale)
+        if area.kind != "gemeente" and any(a.parent == area.code for a in self.offered(question, survey.areas)):
+            return _("Ergens anders in %(area)s", area=name)
+        return name
+
+    def groups(self, question, survey, locale) -> list[tuple[str, list[tuple[str, str, str]]]]:
         """The offered areas grouped by their larger area (a wijk's gebied), in the survey's order:
-        [(group name or "", [(code, name), ...]), ...]; areas without a larger area form one group
-        without a name."""
+        [(group name or "", [(code, text, larger area's name or ""), ...]), ...]. Areas without a larger area
+        form one group without a name; a larger area offered too comes last in its own group; a single group
+        has no name."""
         offered = self.offered(question, survey.areas)
         parents = {a.parent for a in offered if a.parent}
         grouped: dict[str, list[tuple[str, str]]] = {}
+        last: dict[str, tuple[str, str]] = {}
         for area in offered:
-            # a larger area that is offered too ("Andere wijk in Delfshaven") sits in its own group
             group = survey.area(area.parent) if area.parent else (area if area.code in parents else None)
-            grouped.setdefault(pick(group.name, locale) if group else "", []).append(
-                (area.code, pick(area.name, locale)))
-        return list(grouped.items())
+            key = pick(group.name, locale) if group else ""
+            entry = (area.code, self.choice_text(area, question, survey, locale), "" if group is area else key)
+            if group is area:
+                grouped.setdefault(key, [])
+                last[key] = entry
+            else:
+                grouped.setdefault(key, []).append(entry)
+        for key, entry in last.items():
+            grouped[key].append(entry)
+        groups = list(grouped.items())
+        return [("", groups[0][1])] if len(groups) == 1 else groups
 
     def required_message(self, question):
-        return _("Kies een kern, wijk of buurt.")
+        return _("Kies een %(word)s.", word=self.word(question))
 
     def field(self, question, survey, locale):
-        from wtforms import RadioField, SelectField
+        from wtforms import RadioField
         from wtforms.fields.choices import SelectChoice
+        offered = self.offered(question, survey.areas)
+        choices = [SelectChoice(a.code, self.label(a, survey, locale, question)) for a in offered]
         if self.short(question, survey):
-            return RadioField(pick(question.label, locale), validate_choice=False,
-                              choices=[SelectChoice(a.code, self.label(a, survey, locale))
-                                       for a in self.offered(question, survey.areas)],
+            return RadioField(pick(question.label, locale), validate_choice=False, choices=choices,
                               validators=[ParsedBy(self, question, survey)])
-        choices = [SelectChoice("", _("Kies uw kern, wijk of buurt"))]
-        choices += [SelectChoice(a.code, self.label(a, survey, locale)) for a in self.offered(question, survey.areas)]
-        return SelectField(pick(question.label, locale), choices=choices, validate_choice=False,
-                           validators=[ParsedBy(self, question, survey)])
+        placeholder = SelectChoice("", _("Kies een %(word)s", word=self.word(question, locale)))
+        return _area_select(pick(question.label, locale), [placeholder, *choices],
+                            [ParsedBy(self, question, survey)], functools.partial(self.find, question, survey),
+                            _("We vinden geen %(word)s met de naam ‘%(typed)s’. Controleer de naam, of kies uit "
+                              "de lijst.", word=self.word(question, locale), typed="{typed}"))
 
-    @staticmethod
-    def label(area, survey, locale):
-        """The area's name, with its larger area after it: "Bospolder (Delfshaven)"."""
+    def find(self, question, survey, typed: str) -> str | None:
+        """The code of the one offered area whose name (in any language) or answer text is ``typed``, ignoring
+        case, accents, hyphens and spaces ("groot ammers" is Groot-Ammers); None when none or several are."""
+        wanted = _loose(typed)
+        found = {a.code for a in self.offered(question, survey.areas)
+                 if wanted in {_loose(n) for n in a.name.values()}
+                 | {_loose(self.choice_text(a, question, survey, current_locale()))}}
+        return found.pop() if len(found) == 1 else None
+
+    def label(self, area, survey, locale, question=None):
+        """The area as an answer, with its larger area after it when the name does not say it:
+        "Bospolder (Delfshaven)", not "Hoofddorp - Floriande (Hoofddorp)"."""
+        name = self.choice_text(area, question, survey, locale) if question is not None else pick(area.name, locale)
         parent = survey.area(area.parent) if area.parent else None
-        name = pick(area.name, locale)
-        return f"{name} ({pick(parent.name, locale)})" if parent else name
+        if parent is None or parent.kind == "gemeente" or _loose(pick(parent.name, locale)) in _loose(name):
+            return name
+        return f"{name} ({pick(parent.name, locale)})"
 
     def parse(self, question, raw, survey):
         self._required(question, _empty(raw))
         if _empty(raw):
             return None
         if not isinstance(raw, str) or raw not in {a.code for a in self.offered(question, survey.areas)}:
-            raise AnswerError(_("Kies een kern, wijk of buurt uit de lijst."))
+            raise AnswerError(_("Kies een %(word)s uit de lijst.", word=self.word(question)))
         return raw
 
     def schema(self, question, survey):
@@ -716,7 +855,7 @@ class AreaChoice(QuestionType):
         if value in (None, ""):
             return "—"
         area = survey.area(value)
-        return pick(area.name, locale) if area else str(value)
+        return self.choice_text(area, question, survey, locale) if area else str(value)
 
     def columns(self, question, survey, locale="nl"):
         return []  # the frame's ``area`` column holds it, for every response
@@ -725,10 +864,44 @@ class AreaChoice(QuestionType):
         if "area" not in frame.columns:
             return None
         offered = self.offered(question, survey.areas)
-        labels = {a.code: self.label(a, survey, locale) for a in offered}
+        labels = {a.code: self.label(a, survey, locale, question) for a in offered}
         table, answered = _counts_table(question, frame, "area", [a.code for a in offered], labels)
         # areas nobody chose are left out (Rotterdam offers 81); the public page has its own table per area
         return QuestionSummary(question, table[table["count"] > 0].reset_index(drop=True), answered, public=False)
+
+
+def _loose(text: str) -> str:
+    """Text for loose comparison: no accents, no case, hyphens and other marks as one space."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
+    return " ".join(re.split(r"[\W_]+", text)).strip()
+
+
+def _area_select(label, choices, validators, find, unknown):
+    """A select of areas that also reads the text typed into area-picker.js's box (``<name>-typed``).
+
+    The picker fills the select only when the typed text is exactly one area's name; a name typed in
+    another way ("groot ammers") is looked up here, and one that names no area is kept for the box to show
+    again beside the error, so the resident can correct it instead of starting over."""
+    from wtforms import SelectField
+    from wtforms.utils import unset_value
+    from wtforms.validators import StopValidation
+
+    class AreaSelect(SelectField):
+        typed = ""
+
+        def process(self, formdata, data=unset_value, extra_filters=None):
+            super().process(formdata, data, extra_filters)
+            if formdata is not None:
+                self.typed = (formdata.get(f"{self.name}-typed") or "").strip()
+                if self.typed and not self.data:
+                    self.data = find(self.typed) or ""
+
+        def pre_validate(self, form):
+            if self.typed and not self.data:
+                raise StopValidation(unknown.replace("{typed}", self.typed))
+
+    return AreaSelect(label, choices=choices, validate_choice=False, validators=validators)
 
 
 class Ranking(QuestionType):
@@ -742,6 +915,16 @@ class Ranking(QuestionType):
     needs_choices = True
     options = frozenset({"top"})
     template = "questions/ranking.html"
+    paper_layout = "rank"
+
+    def paper_note(self, question):
+        if question.options.get("top"):
+            return _("Zet een 1 bij wat u het belangrijkst vindt, een 2 bij het volgende, tot en met %(n)s.",
+                     n=question.options["top"])
+        return _("Zet een 1 bij wat u het belangrijkst vindt, een 2 bij het volgende, enzovoort.")
+
+    def xlsform_row(self, question, areas):
+        return {"type": f"rank {question['id']}"}
 
     def top(self, question):
         return int(question.options.get("top", len(question.choices)))

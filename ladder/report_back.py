@@ -10,16 +10,20 @@ from datetime import date
 
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from . import audit, db
 from .i18n import _l
 from .models import ReportBackItem, ReportBackSettings
+from .staff_forms import DateInputField
 from .text import pick
 
 MAX_TOPIC = 200
+# Results stay sealed until the survey closes unless staff choose otherwise: a table that changes while anyone
+# can still answer gives away who answered what (docs/privacy.rst, "Published results").
+SEALED_BY_DEFAULT = True
 MAX_DECISION = 4000
 
 
@@ -40,7 +44,7 @@ def settings(survey) -> Settings:
     row = db.session().get(ReportBackSettings, survey.slug)
     declared = survey.results_expected  # a date: the survey file's loader checks it
     if row is None:
-        return Settings(declared, False)
+        return Settings(declared, SEALED_BY_DEFAULT)
     return Settings(row.results_expected or declared, bool(row.sealed_until_closed))
 
 
@@ -117,7 +121,7 @@ class ItemForm(FlaskForm):
     decision = TextAreaField(_l("Wat doet de gemeente ermee?"), filters=[_lf], validators=[
         DataRequired(_l("Schrijf wat de gemeente met de uitkomst doet.")),
         Length(max=MAX_DECISION, message=_l("Schrijf hoogstens 4000 tekens."))])
-    due_on = DateField(_l("Wanneer is dat klaar?"), validators=[Optional()],
+    due_on = DateInputField(_l("Wanneer is dat klaar?"), validators=[Optional()],
                        invalid_value_message=_l("Schrijf de datum als 2027-03-31."))
 
     def __init__(self, *args, survey=None, **kwargs):
@@ -127,7 +131,7 @@ class ItemForm(FlaskForm):
 
 
 class SettingsForm(FlaskForm):
-    results_expected = DateField(_l("Wanneer komen de uitkomsten?"), validators=[Optional()],
+    results_expected = DateInputField(_l("Wanneer komen de uitkomsten?"), validators=[Optional()],
                                  invalid_value_message=_l("Schrijf de datum als 2027-03-31."))
     sealed_until_closed = BooleanField(_l("Uitkomsten pas laten zien als de vragenlijst gesloten is"),
                                        false_values=("", "nee", "false"))

@@ -5,12 +5,15 @@ Choices are :class:`~wtforms.fields.choices.SelectChoice` objects (WTForms 3.3 d
 """
 from __future__ import annotations
 
+from datetime import date
+
 from flask import abort
 from flask_babel import LazyString, format_decimal
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateField, IntegerField, PasswordField, RadioField, StringField, TextAreaField,
                      ValidationError)
 from wtforms.fields.choices import SelectChoice
+from wtforms.utils import unset_value
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional
 
 from .auth import MIN_PASSWORD_LENGTH
@@ -45,6 +48,35 @@ def staff_form_valid(form: FlaskForm) -> bool:
 def field_errors(form: FlaskForm) -> list[str]:
     """The first message of each field with errors, in the order of the form, as plain strings (for ``flash``)."""
     return [str(field.errors[0]) for field in form if field.name != "csrf_token" and field.errors]
+
+
+class DateInputField(DateField):
+    """A date as three boxes, day, month and year (the GOV.UK date-input pattern): no browser date picker and no
+    format to learn. The boxes come as ``<name>-dag``, ``-maand`` and ``-jaar``; a single ``<name>`` in ISO form
+    (2027-03-31, from scripts and older pages) is read as before. Render it with ``staff/_date_input.html``."""
+
+    PARTS = ("dag", "maand", "jaar")
+
+    def process(self, formdata, data=unset_value, extra_filters=None):
+        super().process(formdata, data, extra_filters)
+        self.parts = dict.fromkeys(self.PARTS, "")
+        if isinstance(self.data, date):
+            self.parts = {"dag": str(self.data.day), "maand": str(self.data.month), "jaar": str(self.data.year)}
+        if formdata is None or not any(f"{self.name}-{part}" in formdata for part in self.PARTS):
+            return
+        self.parts = {part: (formdata.get(f"{self.name}-{part}") or "").strip() for part in self.PARTS}
+        self.raw_data = [" ".join(self.parts.values()).strip()]  # empty when all three are: Optional() stops there
+        self.data = None
+        self.process_errors = []
+        if not self.raw_data[0]:
+            return
+        try:
+            day, month, year = (int(self.parts[p]) for p in self.PARTS)
+            if len(self.parts["jaar"]) != 4:
+                raise ValueError
+            self.data = date(year, month, day)
+        except ValueError:
+            self.process_errors.append(_l("Schrijf de datum als dag, maand en jaar, bijvoorbeeld 31 3 2027."))
 
 
 class StaffForm(FlaskForm):

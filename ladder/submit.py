@@ -1,15 +1,17 @@
 """The one path a response takes, from the form and the API alike: validate, place, commit, notify."""
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, insert, select
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from . import db, invites, lifecycle
+from . import db, invites, lifecycle, metrics
 from .answers import validate
 from .codes import code_hash, new_code, normalise, seal, unseal
 from .models import CHANNELS, Draft, Response, SubmittedDraft, utcday
@@ -62,12 +64,39 @@ class Submitted:
     outcome: Outcome
 
 
+def _counted(store):
+    """Count each submission in the metrics, accepted or by why it was refused (see ladder.metrics)."""
+    @functools.wraps(store)
+    def counted(registry, survey, raw_answers, *, channel="form", **options):
+        try:
+            done = store(registry, survey, raw_answers, channel=channel, **options)
+        except Exception as error:
+            if channel in CHANNELS:  # an unknown channel is the caller's mistake, not a submission
+                metrics.submission(survey.slug, channel, _refusal(error))
+            raise
+        metrics.submission(survey.slug, channel, metrics.ACCEPTED)
+        return done
+    return counted
+
+
+REFUSALS = ((InvalidAnswers, "invalid"), (SurveyClosed, "closed"), (InviteRequired, "invite_required"),
+            (AlreadySubmitted, "already_submitted"), (DraftGone, "draft_gone"))
+
+
+def _refusal(error: Exception) -> str:
+    return next((reason for kind, reason in REFUSALS if isinstance(error, kind)), "error")
+
+
+@_counted
 def submit(registry: Registry, survey: Survey, raw_answers: Mapping[str, Any], *, locale: str = "nl",
            channel: str = "form", draft_code: str | None = None, invite_code: str | None = None,
            invite_key: bytes | None = None,
            before_commit: Callable[[Response, str, Outcome], None] | None = None) -> Submitted:
     """Check, place and store one response in a single transaction, then tell the plugins.
 
+    The survey's lifecycle is checked in the INSERT itself (``lifecycle.taking_answers``), so a survey closed
+    a moment before is refused and nothing falls between the check and the write. A plain submission (no
+    draft, invite code or ``before_commit``) is that one statement alone: one round trip on PostgreSQL.
     With ``draft_code`` the draft is consumed exactly once: a conditional DELETE of the draft, in the same
     transaction as the insert, decides; a submit that deletes nothing stores nothing and raises
     ``AlreadySubmitted`` (with the first one's response id and receipt) or ``DraftGone``.
@@ -77,15 +106,13 @@ def submit(registry: Registry, survey: Survey, raw_answers: Mapping[str, Any], *
     """
     if channel not in CHANNELS:  # paper and assisted answers are keyed in by staff (ladder/views/entry.py)
         raise ValueError(f"unknown channel {channel!r}; use one of {', '.join(CHANNELS)}")
-    state = lifecycle.of(survey)
-    if not state.is_open():
-        raise SurveyClosed(survey.slug)
-    if state.invite_only and not (invite_code and invites.find_unused(survey, invite_code, invite_key)):
-        if draft_code:
-            _raise_if_submitted(draft_code)
-        raise InviteRequired(survey.slug)
+    alone = draft_code is None and invite_code is None and before_commit is None
+    if not alone:
+        _admit(survey, draft_code, invite_code, invite_key)
     answers, errors = validate(survey, raw_answers, registry.question_types)
     if errors:
+        if alone:  # a closed survey is refused before its answers are judged, as on the other paths
+            _admit(survey, draft_code, invite_code, invite_key)
         raise InvalidAnswers(errors)
     if locale not in survey.locales:
         locale = "nl"
@@ -97,7 +124,86 @@ def submit(registry: Registry, survey: Survey, raw_answers: Mapping[str, Any], *
         area=answers.get(area_q.id) if area_q else None, answers=answers,
         placements=[p.to_dict() for p in outcome.placements], advice=[a.to_dict() for a in outcome.advice],
         placement_status=outcome.status, placement_error=outcome.error, receipt_hash=code_hash(receipt),
+        created_at=utcday(),
     )
+    values = {**{c: getattr(response, c) for c in _STORED_COLUMNS}, **lifecycle.taking_answers_values(survey)}
+    if alone:
+        response.id = _store_alone(values)
+        if response.id is None:  # not taking answers: say why (or, reopened a moment ago, store it below)
+            _admit(survey, draft_code, invite_code, invite_key)
+    if response.id is None:
+        _store_in_transaction(survey, response, receipt, outcome, values, draft_code, invite_code, invite_key,
+                              before_commit)
+    notify(registry, response, survey)
+    return Submitted(response=response, receipt=receipt, outcome=outcome)
+
+
+def _admit(survey: Survey, draft_code: str | None, invite_code: str | None, invite_key: bytes | None) -> None:
+    """Raise what refuses this submission before its answers are looked at: closed, or no unused invite."""
+    state = lifecycle.of(survey)
+    if not state.is_open():
+        raise SurveyClosed(survey.slug)
+    if state.invite_only and not (invite_code and invites.find_unused(survey, invite_code, invite_key)):
+        if draft_code:
+            _raise_if_submitted(draft_code)
+        raise InviteRequired(survey.slug)
+
+
+# The response's columns as the INSERT takes them (``id`` comes back; ``withdrawn_at`` stays empty).
+_STORED_COLUMNS = ("survey_slug", "survey_version", "locale", "channel", "area", "answers", "placements", "advice",
+                   "placement_status", "placement_error", "receipt_hash", "created_at")
+
+
+def _insert(invite_checked: bool):
+    """INSERT ... SELECT <the values> WHERE <the survey takes answers> RETURNING id: built once, values bound."""
+    table = Response.__table__
+    row = select(*(bindparam(c, type_=table.c[c].type) for c in _STORED_COLUMNS))
+    return (insert(table).from_select(_STORED_COLUMNS, row.where(lifecycle.taking_answers(invite_checked)))
+            .returning(table.c.id))
+
+
+_INSERT = {False: _insert(False), True: _insert(True)}
+
+
+def _store_alone(values: dict) -> int | None:
+    """Store the row with one statement in a transaction of its own; its id, or None if the survey is closed.
+
+    On PostgreSQL the statement runs in autocommit: one round trip, no BEGIN or COMMIT. A connection found
+    dropped (a database restart) is retried once on a new one. The statement may have been carried out
+    before the connection went; the receipt hash (unique) tells, so a retry never stores an answer twice.
+    """
+    try:
+        return _run_alone(_INSERT[False], values)
+    except DBAPIError as exc:
+        if not exc.connection_invalidated:
+            raise
+        log.warning("database connection lost during a submission; trying once more: %s", exc.orig)
+    try:
+        new_id = _run_alone(_INSERT[False], values)
+    except IntegrityError:  # the receipt is there: the first attempt was written after all
+        new_id = None
+    if new_id is None:
+        new_id = _run_alone(_ID_OF_RECEIPT, values)
+    return new_id
+
+
+_ID_OF_RECEIPT = select(Response.id).where(Response.receipt_hash == bindparam("receipt_hash"),
+                                           Response.survey_slug == bindparam("survey_slug"))
+
+
+def _run_alone(statement, values: dict) -> int | None:
+    engine = db.engine()
+    if engine.dialect.name == "sqlite":  # in-process: no round trips to save; one short write transaction
+        with engine.begin() as conn:
+            return conn.execute(statement, values).scalar()
+    with db.autocommit_engine().connect() as conn:
+        return conn.execute(statement, values).scalar()
+
+
+def _store_in_transaction(survey, response, receipt, outcome, values, draft_code, invite_code, invite_key,
+                          before_commit) -> None:
+    """Store the row with the draft, the invite code and ``before_commit``'s rows: all of them or none."""
+    state = lifecycle.of(survey)
     session = db.session()
     try:
         if draft_code:
@@ -110,8 +216,9 @@ def submit(registry: Registry, survey: Survey, raw_answers: Mapping[str, Any], *
         # The code is only marked used (the day only); the response keeps no reference to it.
         if state.invite_only and not invites.use(survey, invite_code, invite_key):
             raise InviteRequired(survey.slug)  # used by a racing submission a moment ago
-        session.add(response)
-        session.flush()
+        response.id = session.execute(_INSERT[state.invite_only], values).scalar()
+        if response.id is None:
+            raise SurveyClosed(survey.slug)  # closed since the state was read: nothing is stored
         if draft_code:
             today = utcday().date()
             session.execute(delete(SubmittedDraft).where(SubmittedDraft.day < today - timedelta(days=MARKER_DAYS)))
@@ -128,8 +235,6 @@ def submit(registry: Registry, survey: Survey, raw_answers: Mapping[str, Any], *
     except Exception:
         session.rollback()
         raise
-    notify(registry, response, survey)
-    return Submitted(response=response, receipt=receipt, outcome=outcome)
 
 
 class _NotConsumed(Exception):

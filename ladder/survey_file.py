@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .conditions import ConditionError, check as check_condition
-from .survey import RESPONDENTS, AdviseFn, Area, Choice, Offer, Page, PlaceFn, Question, ResultWording, Survey
+from .survey import RESPONDENTS, AdviseFn, Area, Choice, Link, Offer, Page, PlaceFn, Question, ResultWording, Survey
 from .text import LOCALES, text
 
 
@@ -26,7 +26,7 @@ class SurveyFileError(ValueError):
 
 SURVEY_KEYS = {"slug", "title", "municipality", "intro", "purpose", "retention", "ladder", "areas", "pages",
                "aspects", "next_steps", "contact", "audience", "minutes", "status", "opens", "closes", "locales",
-               "demographics", "offer", "respondents", "result", "results_expected"}
+               "demographics", "offer", "respondents", "result", "results_expected", "links"}
 REQUIRED_SURVEY_KEYS = {"slug", "title", "municipality", "intro", "purpose", "retention", "pages"}
 PAGE_KEYS = {"id", "title", "intro", "questions", "show_if", "one_question_per_page"}
 QUESTION_KEYS = {"id", "type", "label", "required", "help", "choices", "show_if"}
@@ -35,6 +35,7 @@ AREA_KEYS = {"code", "name", "kind", "parent"}
 AREA_KINDS = {"gemeente", "kern", "dorp", "stad", "wijk", "buurt", "gebied"}
 OFFER_KEYS = {"rung", "promise", "aspects", "compare"}
 RESULT_KEYS = {"heading", "intro", "placement"}
+LINK_KEYS = {"label", "url"}
 
 
 def load_survey(path: str | Path, *, place: PlaceFn | None = None, advise: AdviseFn | None = None,
@@ -122,6 +123,8 @@ def survey_from_dict(data: Mapping[str, Any], *, source: str = "<dict>", place: 
     raw_result = data.get("result", {})
     _keys(raw_result, RESULT_KEYS, set(), "result", fail)
     result = ResultWording(**{k: _text(raw_result.get(k), f"result.{k}", fail) for k in RESULT_KEYS})
+    links = tuple(_link(raw, f"links[{i}]", fail) for i, raw in enumerate(data.get("links", [])))
+    contact = _text(data.get("contact"), "contact", fail)
 
     return Survey(
         slug=slug, title=_text(data["title"], "title", fail), municipality=_str(data["municipality"], "municipality", fail),
@@ -129,7 +132,7 @@ def survey_from_dict(data: Mapping[str, Any], *, source: str = "<dict>", place: 
         retention=_text(data["retention"], "retention", fail), pages=tuple(pages),
         ladder=_str(data.get("ladder", "participatieladder"), "ladder", fail), areas=areas,
         aspects={k: _text(v, f"aspects.{k}", fail) for k, v in aspects.items()},
-        next_steps=_text(data.get("next_steps"), "next_steps", fail), contact=_text(data.get("contact"), "contact", fail),
+        next_steps=_text(data.get("next_steps"), "next_steps", fail), contact=contact, links=links,
         audience=_text(data.get("audience"), "audience", fail), minutes=minutes, status=status,
         opens=data.get("opens"), closes=data.get("closes"), results_expected=data.get("results_expected"),
         locales=locales, place=place, advise=advise,
@@ -198,6 +201,14 @@ def _offer(raw, aspects, fail):
         compare = tuple(compare)
     return Offer(rung=_str(raw["rung"], "offer.rung", fail), promise=_text(raw["promise"], "offer.promise", fail),
                  aspects=own, compare=compare)
+
+
+def _link(raw, where, fail):
+    _keys(raw, LINK_KEYS, LINK_KEYS, where, fail)
+    url = _str(raw["url"], f"{where}.url", fail)
+    if not url.startswith(("https://", "http://", "/")):
+        fail(f"{where}.url", "give a full address (https://...) or a path on this site (/...)")
+    return Link(label=_text(raw["label"], f"{where}.label", fail), url=url)
 
 
 def _area(raw, where, fail):

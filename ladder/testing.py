@@ -9,8 +9,8 @@ Fixtures (all named ``ladder_...`` so they never clash with a project's own fixt
     Settings added to the test app's config; override it to load a plugin that is not installed
     (``{"EXTRA_PLUGINS": ["my_plugin"]}``) or to disable one (``{"DISABLED_PLUGINS": [...]}``).
 ``ladder_database_url``
-    A fresh, migrated database: SQLite in ``tmp_path``; PostgreSQL (a new database, dropped after
-    the test) on the server ``LADDER_TEST_PG`` names when the test is marked
+    A fresh database at the newest schema: SQLite in ``tmp_path``; PostgreSQL (a new database, dropped
+    after the test) on the server ``LADDER_TEST_PG`` names when the test is marked
     ``@pytest.mark.ladder_postgresql`` or the fixture is parametrized
     ``@pytest.mark.parametrize("ladder_database_url", ["sqlite", "postgresql"], indirect=True)``.
 ``ladder_app``
@@ -31,11 +31,18 @@ Importing this module does not import Flask, SQLAlchemy or pandas; the fixtures 
 from __future__ import annotations
 
 import ast
+import atexit
+import functools
+import importlib
 import inspect
 import os
 import re
+import shutil
+import sqlite3
+import tempfile
 import uuid
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -58,6 +65,15 @@ def skip_or_fail(reason: str):
     if IN_CI:
         pytest.fail(f"{reason} (CI must run this test)", pytrace=False)
     pytest.skip(reason)
+
+
+def need_module(name: str) -> ModuleType:
+    """Import module ``name`` for a test; without it the test skips on a developer's machine and fails in
+    CI, like :func:`skip_or_fail` (``pytest.importorskip`` would skip in CI too)."""
+    try:
+        return importlib.import_module(name)
+    except (ImportError, OSError) as exc:  # WeasyPrint raises OSError when its system libraries are missing
+        skip_or_fail(f"cannot import {name}: {exc}")
 
 
 # ------------------------------------------------------------------------------------------ fixtures
@@ -89,42 +105,106 @@ def _pg_admin_url() -> str:
     return url
 
 
-def create_pg_database(admin_url: str) -> tuple[str, str]:
-    """Create an empty database on the server of ``admin_url``; return its name and SQLAlchemy URL."""
+def create_pg_database(admin_url: str, template: str | None = None) -> tuple[str, str]:
+    """Create a database on the server of ``admin_url`` (empty, or a copy of database ``template``);
+    return its name and SQLAlchemy URL."""
     import psycopg
     name = f"ladder_test_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
     base = admin_url.rsplit("/", 1)[0]
     return name, f"{base.replace('postgresql://', 'postgresql+psycopg://', 1)}/{name}"
 
 
-def drop_pg_database(admin_url: str, name: str) -> None:
-    """Drop database ``name``, ending the connections still open to it."""
+def drop_pg_database(admin_url: str, name: str, wait: bool = True) -> None:
+    """Drop database ``name``, ending the connections still open to it. With ``wait=False`` the drop runs
+    in a background thread (PostgreSQL checkpoints on each drop: under load that takes a second, which the
+    next test need not wait for); the process waits for it before it exits."""
+    if not wait:
+        _dropper().submit(drop_pg_database, admin_url, name)
+        return
     import psycopg
     with psycopg.connect(admin_url, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+@functools.cache
+def _dropper():
+    from concurrent.futures import ThreadPoolExecutor
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="ladder-drop")  # joined at interpreter exit
+
+
+# Databases at the newest schema are copies: Alembic runs once per test process (once per xdist worker),
+# not once per test. A copy costs milliseconds; running the migrations costs a quarter to two seconds.
+_AT_HEAD: set[str] = set()  # URLs of the copies made below (their schema is the newest)
+
+
+@functools.cache
+def _schema_file() -> Path:
+    from ladder.migrate import upgrade
+    folder = Path(tempfile.mkdtemp(prefix="ladder-schema-"))
+    atexit.register(shutil.rmtree, folder, True)
+    path = folder / "schema.sqlite3"
+    upgrade(f"sqlite:///{path}")
+    return path
+
+
+@functools.cache
+def _pg_template(admin_url: str) -> str:
+    from ladder.migrate import upgrade
+    name, url = create_pg_database(admin_url)
+    upgrade(url)  # Alembic disposes its engine: a template must have no open connections to be copied
+    atexit.register(drop_pg_database, admin_url, name)
+    return name
+
+
+def new_sqlite_database(path: str | os.PathLike) -> str:
+    """Create a SQLite database at ``path`` with the newest schema; return its URL."""
+    source, target = sqlite3.connect(_schema_file()), sqlite3.connect(path)
+    try:
+        source.backup(target)  # a consistent copy, whatever the source's journal mode
+    finally:
+        source.close()
+        target.close()
+    url = f"sqlite:///{path}"
+    _AT_HEAD.add(url)
+    return url
+
+
+def new_pg_database(admin_url: str) -> tuple[str, str]:
+    """Create a PostgreSQL database with the newest schema, a copy of a template made once; return its
+    name and URL (drop it with :func:`drop_pg_database`)."""
+    name, url = create_pg_database(admin_url, template=_pg_template(admin_url))
+    _AT_HEAD.add(url)
+    return name, url
+
+
+def migrate(url: str) -> None:
+    """Bring the database at ``url`` to the newest schema: nothing to do for a copy made above, a copy of
+    the prepared file for a SQLite file that does not exist yet, Alembic otherwise."""
+    if url in _AT_HEAD:
+        return
+    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
+        new_sqlite_database(url.removeprefix("sqlite:///"))
+        return
+    from ladder.migrate import upgrade
+    upgrade(url)
+
+
 @pytest.fixture
 def ladder_database_url(request, tmp_path):
-    """The URL of a fresh database migrated to the newest schema (SQLite unless PostgreSQL is asked for)."""
-    from ladder.migrate import upgrade
-
+    """The URL of a fresh database at the newest schema (SQLite unless PostgreSQL is asked for)."""
     kind = getattr(request, "param", None)
     if kind is None:
         kind = "postgresql" if request.node.get_closest_marker(PG_MARKER) else "sqlite"
     if kind == "sqlite":
-        url = f"sqlite:///{tmp_path / 'ladder.sqlite3'}"
-        upgrade(url)
-        yield url
+        yield new_sqlite_database(tmp_path / "ladder.sqlite3")
         return
     if kind != "postgresql":
         raise ValueError(f"ladder_database_url: unknown database {kind!r} (use 'sqlite' or 'postgresql')")
     admin = _pg_admin_url()
-    name, url = create_pg_database(admin)
+    name, url = new_pg_database(admin)
     try:
-        upgrade(url)
         yield url
     finally:
         drop_pg_database(admin, name)  # WITH (FORCE): the app's pooled connections are ended

@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .conditions import questions_in
+from .conditions import from_xpath, merge_all, merge_any, questions_in, to_xpath
+from .question_types import BUILTIN_TYPES, QuestionType
 from .text import LOCALES
 
 SURVEY, CHOICES, SETTINGS = "survey", "choices", "settings"
@@ -176,6 +177,10 @@ class _Parser:
         raise Unsupported(f"{value!r} is not supported (use ${{name}}, comparisons, selected(), and, or, not())")
 
 
+def _builtin_types() -> dict[str, QuestionType]:
+    return {t.name: t for t in BUILTIN_TYPES}
+
+
 def parse_xpath(text: str) -> Node:
     return _Parser(text).parse()
 
@@ -218,16 +223,16 @@ def _condition(node: Node) -> dict[str, Any]:
     if node.kind in ("and", "or"):
         parts = [_condition(a) for a in node.args]
         if node.kind == "or":
-            merged = _as_in(parts)
+            merged = merge_any(parts)
             return merged or {"any": parts}
-        merged = _as_range(parts)
+        merged = merge_all(parts)
         return merged or {"all": parts}
     if node.kind == "call":
         if node.value == "not" and len(node.args) == 1:
             return {"not": _condition(node.args[0])}
         if node.value == "selected" and len(node.args) == 2 and node.args[0].kind == "ref" \
                 and node.args[1].kind == "lit":
-            return {"question": node.args[0].value, "contains": str(node.args[1].value)}
+            return from_xpath(node.args[0].value, "selected", node.args[1].value)
         raise Unsupported(f"the function {node.value}() is not supported here")
     if node.kind == "cmp":
         return _comparison(node)
@@ -244,106 +249,33 @@ def _comparison(node: Node) -> dict[str, Any]:
     if left.kind == "call" and left.value == "count-selected" and len(left.args) == 1 and left.args[0].kind == "ref":
         qid = left.args[0].value
         if (op, value) in ((">", 0), (">=", 1), ("!=", 0)):
-            return {"question": qid, "answered": True}
+            return from_xpath(qid, "!=", "")  # something is chosen: the question is answered
         if (op, value) in (("=", 0), ("<", 1), ("<=", 0)):
-            return {"question": qid, "answered": False}
+            return from_xpath(qid, "=", "")
         raise Unsupported("count-selected() maps only to 'answered' (> 0 or = 0)")
     if left.kind != "ref":
         raise Unsupported("compare an answer (${name}) with a fixed value")
-    qid = left.value
-    if value == "":
-        if op == "=":
-            return {"question": qid, "answered": False}
-        if op == "!=":
-            return {"question": qid, "answered": True}
+    if value == "" and op not in ("=", "!="):
         raise Unsupported("compare with '' only with = or !=")
-    if op == "=":
-        return {"question": qid, "equals": value}
-    if op == "!=":
-        return {"question": qid, "not_equals": value}
-    if isinstance(value, str):
+    if isinstance(value, str) and op not in ("=", "!="):
         raise Unsupported("greater or smaller than works with numbers only")
-    if op == ">=":
-        return {"question": qid, "min": value}
-    if op == "<=":
-        return {"question": qid, "max": value}
-    if isinstance(value, int) and op == ">":
-        return {"question": qid, "min": value + 1}  # whole numbers only: ladder's min and max include the bound
-    if isinstance(value, int) and op == "<":
-        return {"question": qid, "max": value - 1}
-    raise Unsupported(f"{op} with a decimal number is not supported; use >= or <=")
+    found = from_xpath(left.value, op, value)
+    if found is None:
+        raise Unsupported(f"{op} with a decimal number is not supported; use >= or <=")
+    return found
 
 
-def _as_in(parts):
-    """``${q} = 'a' or ${q} = 'b'`` is ``{question = q, in = [a, b]}``."""
-    if all(set(p) == {"question", "equals"} for p in parts) and len({p["question"] for p in parts}) == 1:
-        return {"question": parts[0]["question"], "in": [p["equals"] for p in parts]}
-    return None
-
-
-def _as_range(parts):
-    """``${q} >= 1 and ${q} <= 5`` is ``{question = q, min = 1, max = 5}``."""
-    if len(parts) == 2 and all(len(p) == 2 and "question" in p for p in parts) \
-            and len({p["question"] for p in parts}) == 1 and {k for p in parts for k in p} == {"question", "min", "max"}:
-        return {"question": parts[0]["question"], **{k: v for p in parts for k, v in p.items() if k != "question"}}
-    return None
-
-
-def condition_to_relevant(cond: Mapping[str, Any], nested: bool = False) -> str:
-    """A ladder condition as an XLSForm ``relevant`` expression (the inverse of relevant_to_condition)."""
-    def wrap(s):
-        return f"({s})" if nested else s
-    if "all" in cond:
-        return wrap(" and ".join(condition_to_relevant(c, True) for c in cond["all"]))
-    if "any" in cond:
-        return wrap(" or ".join(condition_to_relevant(c, True) for c in cond["any"]))
-    if "not" in cond:
-        return f"not({condition_to_relevant(cond['not'])})"
-    ref = "${" + cond["question"] + "}"
-    parts = []
-    for op, value in cond.items():
-        if op == "question":
-            continue
-        if op == "answered":
-            parts.append(f"{ref} {'!=' if value else '='} ''")
-        elif op == "equals":
-            parts.append(f"{ref} = {_literal(value)}")
-        elif op == "not_equals":
-            parts.append(f"{ref} != {_literal(value)}")
-        elif op == "in":
-            parts.append("(" + " or ".join(f"{ref} = {_literal(v)}" for v in value) + ")"
-                         if len(value) > 1 else f"{ref} = {_literal(value[0])}")
-        elif op == "contains":
-            parts.append(f"selected({ref}, {_literal(value)})")
-        elif op == "min":
-            parts.append(f"{ref} >= {value}")
-        elif op == "max":
-            parts.append(f"{ref} <= {value}")
-    if len(parts) == 1 and parts[0].startswith("(") and not nested:
-        return parts[0][1:-1]
-    return wrap(" and ".join(parts)) if len(parts) > 1 else parts[0]
-
-
-def _literal(value):
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        value = str(value)
-        if "'" in value:
-            return f'"{value}"'
-        return f"'{value}'"
-    return str(value)
-
-
-def constraint_to_options(text: str, qtype: str) -> dict[str, Any]:
-    """A ``constraint`` that a type's settings express: bounds on ``.``, ``string-length(.)`` or
-    ``count-selected(.)``; Unsupported otherwise."""
+def constraint_to_options(text: str, qtype: QuestionType | str) -> dict[str, Any]:
+    """A ``constraint`` that the type's settings express (its ``xlsform_bounds``: bounds on ``.``,
+    ``string-length(.)`` or ``count-selected(.)``); Unsupported otherwise. ``qtype`` is a question
+    type, or the name of a built-in one."""
+    if isinstance(qtype, str):
+        qtype = _builtin_types()[qtype]
     node = parse_xpath(text)
     parts = node.args if node.kind == "and" else (node,)
-    target = {"number": ("self", {">=": "min", "<=": "max"}),
-              "short_text": ("string-length", {"<=": "max_length"}),
-              "long_text": ("string-length", {"<=": "max_length"}),
-              "multiple_choice": ("count-selected", {">=": "min_choices", "<=": "max_choices"})}.get(qtype)
+    target = qtype.xlsform_bounds
     if target is None:
-        raise Unsupported(f"a constraint on a {qtype} question is not supported")
+        raise Unsupported(f"a constraint on a {qtype.name} question is not supported")
     options = {}
     for part in parts:
         if part.kind != "cmp":
@@ -667,6 +599,8 @@ class _Importer:
             options = constraint_to_options(str(row["constraint"]), question["type"])
             question.update(options)
         self._ladder_columns(row, question)
+        if row.get("ladder_type"):  # a type XLSForm has no counterpart for (QuestionType.xlsform_row)
+            question["type"] = str(row["ladder_type"])
         cond = None
         group_conds = [g[2]["show_if"] for g in stack[1:] if g[2] and g[2].get("show_if")]
         if row.get("relevant"):
@@ -841,9 +775,12 @@ def _put(row, base, value):
         row[f"{base}::{loc}"] = s
 
 
-def export_xlsform(definition: Mapping[str, Any], path_or_fh, mapping: list[Mapping[str, str]] | None = None):
-    """Write a survey file's data (``Survey.definition``) as an XLSForm workbook."""
+def export_xlsform(definition: Mapping[str, Any], path_or_fh, mapping: list[Mapping[str, str]] | None = None,
+                   types: Mapping[str, QuestionType] | None = None):
+    """Write a survey file's data (``Survey.definition``) as an XLSForm workbook; ``types`` are the
+    registry's question types (the built-in ones by default), each of which maps its own questions."""
     from openpyxl import Workbook
+    types = _builtin_types() if types is None else types
     survey_rows, choice_rows = [], []
     area_list = None
     if definition.get("areas"):
@@ -857,7 +794,7 @@ def export_xlsform(definition: Mapping[str, Any], path_or_fh, mapping: list[Mapp
         group = {"type": "begin group", "name": f"page_{page['id']}", "ladder_id": page["id"]}
         _put(group, "label", page["title"])
         if page.get("show_if"):
-            group["relevant"] = condition_to_relevant(page["show_if"])
+            group["relevant"] = to_xpath(page["show_if"])
         group["appearance"] = "field-list"
         for key, value in page.items():
             if key not in ("id", "title", "intro", "questions", "show_if"):
@@ -868,7 +805,7 @@ def export_xlsform(definition: Mapping[str, Any], path_or_fh, mapping: list[Mapp
             _put(note, "label", page["intro"])
             survey_rows.append(note)
         for q in page["questions"]:
-            survey_rows.append(_question_row(q, choice_rows, area_list))
+            survey_rows.append(_question_row(q, choice_rows, area_list, types))
         survey_rows.append({"type": "end group"})
     book = Workbook()
     sheet = book.active
@@ -934,60 +871,32 @@ def _write(sheet, headers, rows):
         sheet.append([r.get(h) for h in headers])
 
 
-_XLSFORM_TYPES = {"single_choice": "select_one", "multiple_choice": "select_multiple", "ranking": "rank",
-                  "short_text": "text", "long_text": "text", "scale": "range", "area": "select_one"}
-
-
-def _question_row(q, choice_rows, area_list):
-    qtype = q["type"]
+def _question_row(q, choice_rows, area_list, types):
+    qtype = types.get(q["type"])
+    if qtype is None:
+        raise ValueError(f"question {q['id']}: no question type {q['type']!r}")
     row: dict[str, Any] = {"name": q["id"]}
     _put(row, "label", q["label"])
     _put(row, "hint", q.get("help"))
-    if qtype == "area":
-        row["type"] = f"select_one {area_list}"
-    elif qtype in ("single_choice", "multiple_choice", "ranking"):
-        list_name = q["id"]
-        row["type"] = f"{_XLSFORM_TYPES[qtype]} {list_name}"
-        for c in q.get("choices", []):
-            crow = {"list_name": list_name, "name": c["value"]}
-            _put(crow, "label", c["label"])
-            choice_rows.append(crow)
-    elif qtype == "number":
-        row["type"] = "integer" if q.get("integer", True) else "decimal"
-    elif qtype == "scale":
-        row["type"] = "range"
-        row["parameters"] = f"start={q.get('min', 1)} end={q.get('max', 5)} step=1"
-        _put(row, "ladder_min_label", q.get("min_label"))
-        _put(row, "ladder_max_label", q.get("max_label"))
-    elif qtype in ("short_text", "long_text"):
-        row["type"] = "text"
-        if qtype == "long_text":
-            row["appearance"] = "multiline"
-    else:
-        raise ValueError(f"question {q['id']}: no XLSForm type for {qtype!r}")
+    row.update(qtype.xlsform_row(q, area_list))  # type, and parameters or appearance where XLSForm has them
+    for c in q.get("choices", []):
+        crow = {"list_name": q["id"], "name": c["value"]}
+        _put(crow, "label", c["label"])
+        choice_rows.append(crow)
+    _put(row, "ladder_min_label", q.get("min_label"))
+    _put(row, "ladder_max_label", q.get("max_label"))
     row["required"] = "yes" if q.get("required", True) else "no"
-    bounds = []
-    if qtype == "number":
-        if "min" in q:
-            bounds.append(f". >= {q['min']}")
-        if "max" in q:
-            bounds.append(f". <= {q['max']}")
-    elif qtype in ("short_text", "long_text") and "max_length" in q:
-        bounds.append(f"string-length(.) <= {q['max_length']}")
-    elif qtype == "multiple_choice":
-        if "min_choices" in q:
-            bounds.append(f"count-selected(.) >= {q['min_choices']}")
-        if "max_choices" in q:
-            bounds.append(f"count-selected(.) <= {q['max_choices']}")
-    if bounds:
-        row["constraint"] = " and ".join(bounds)
+    if qtype.xlsform_bounds:
+        target, settings = qtype.xlsform_bounds
+        on = "." if target == "self" else f"{target}(.)"
+        bounds = [f"{on} {op} {q[key]}" for op, key in settings.items() if key in q]
+        if bounds:
+            row["constraint"] = " and ".join(bounds)
     if q.get("show_if"):
-        row["relevant"] = condition_to_relevant(q["show_if"])
+        row["relevant"] = to_xpath(q["show_if"])
     native = {"id", "type", "label", "help", "required", "choices", "show_if", "min_label", "max_label"}
-    native |= {"number": {"min", "max"}, "scale": {"min", "max"}, "short_text": {"max_length"},
-               "long_text": {"max_length"}, "multiple_choice": {"min_choices", "max_choices"}}.get(qtype, set())
     for key, value in q.items():
-        if key not in native and not (qtype == "number" and key == "integer"):
+        if key not in native and key not in qtype.xlsform_options:
             row[f"ladder_{key}"] = _cell(value)
     type_row = {"type": row.pop("type")}
     return {**type_row, **{k: v for k, v in row.items() if v is not None}}

@@ -106,12 +106,16 @@ def seed(app, survey_slug: str, total: int = 240, seed_value: int = 12) -> int:
     return stored
 
 
-def publish(app, survey_slug: str, text: str = "We pakken de drie belangrijkste onderwerpen als eerste aan.") -> None:
+def publish(app, survey_slug: str, text: str = "We pakken de drie belangrijkste onderwerpen als eerste aan.",
+            close: bool = True) -> None:
+    """Close the survey (results stay sealed while it is open) and publish its results."""
     from ladder import db
     from ladder.models import utcnow
     from ladder.views import registry as current_registry
     with app.test_request_context():
         survey = current_registry().survey(survey_slug)
         state = lifecycle.editable_row(survey)
+        if close:
+            state.status = "closed"
         state.results_text, state.results_published_at = text, utcnow()
         db.session().commit()

@@ -405,10 +405,24 @@ def test_report_command(filled, runner, tmp_path):  # noqa: F811
     assert result.exit_code == 0, result.output
     page = parse(out.read_text(encoding="utf-8"))
     assert rows_by_first(page.tables["Aantal deelnemers per gebied"])["Testdorp"] == ["8"]
+    assert "Intern, niet om te publiceren." in out.read_text(encoding="utf-8")  # --threshold: the analysis report
     no_demo = runner.invoke(main, ["report", SLUG, "-o", str(out), "--margins", str(DATA / "margins_2x2.csv")])
     assert no_demo.exit_code != 0 and "declares no demographics" in no_demo.output
     weighted = runner.invoke(main, ["report", SLUG, "--weighted"])
     assert weighted.exit_code != 0 and "--margins" in weighted.output
+
+
+def test_report_command_without_analysis_options_writes_the_publication(filled, runner, tmp_path):  # noqa: F811
+    out = tmp_path / "rapport.html"
+    result = runner.invoke(main, ["report", SLUG, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "the publication of" in result.output
+    html = out.read_text(encoding="utf-8")
+    assert "Participatieverslag" in html and "Intern, niet om te publiceren." not in html
+    summary = runner.invoke(main, ["summary", SLUG, "--format", "json"])
+    import json
+    published = json.loads(summary.output[summary.output.index("{"):])
+    assert f"In totaal {published['responses']} antwoorden" in html
 
 
 # Molenwaard: the demo survey with age and sex questions, weighed against its SAMPLE margins.

@@ -77,7 +77,7 @@ def test_unknown_question_ids_are_errors():
     assert set(errors) == {"leeftijd"}
 
 
-@pytest.mark.parametrize("condition, answers, expected", [
+CONDITIONS = [
     ({"question": "a", "equals": "x"}, {"a": "x"}, True),
     ({"question": "a", "equals": "x"}, {}, False),
     ({"question": "a", "not_equals": "x"}, {"a": "y"}, True),
@@ -87,6 +87,9 @@ def test_unknown_question_ids_are_errors():
     ({"question": "a", "contains": "x"}, {"a": "x"}, False),
     ({"question": "a", "min": 3, "max": 5}, {"a": 4}, True),
     ({"question": "a", "min": 3}, {"a": 2}, False),
+    ({"question": "a", "min": 3}, {"a": 3}, True),  # the bounds belong to the range
+    ({"question": "a", "max": 3}, {"a": 3}, True),
+    ({"question": "a", "max": 3}, {"a": 4}, False),
     ({"question": "a", "max": 3}, {"a": "2"}, False),
     ({"question": "a", "answered": True}, {"a": []}, False),
     ({"question": "a", "answered": False}, {}, True),
@@ -94,6 +97,46 @@ def test_unknown_question_ids_are_errors():
     ({"any": [{"question": "a", "equals": 1}, {"question": "b", "equals": 2}]}, {"b": 2}, True),
     ({"not": {"question": "a", "equals": 1}}, {}, True),
     (None, {}, True),
-])
+]
+
+
+@pytest.mark.parametrize("condition, answers, expected", CONDITIONS)
 def test_conditions(condition, answers, expected):
     assert evaluate(condition, answers) is expected
+
+
+def _in_a_frame(condition, answers):
+    """Whether the answers could stand in a frame as the condition reads them: a frame holds lists for
+    multiple choice and ranking (the only ones ``contains`` reads) and numbers for number questions."""
+    value, ops = answers.get("a"), set(condition or {})
+    if isinstance(value, list):
+        return "contains" in ops
+    return not ("contains" in ops and value is not None) and not (ops & {"min", "max"} and isinstance(value, str))
+
+
+@pytest.mark.parametrize("condition, answers, expected", [c for c in CONDITIONS if _in_a_frame(c[0], c[1])])
+def test_the_frame_evaluation_agrees_with_the_one_answer_set_evaluation(condition, answers, expected):
+    import numpy as np
+    import pandas as pd
+
+    from ladder.conditions import evaluate_columns
+
+    def read(qid):  # one row, as the export reads a frame: lists as chosen values, else one column
+        value = answers.get(qid)
+        answered = np.array([value not in (None, "", [])])
+        if isinstance(value, list):
+            return None, {v: np.array([True]) for v in value}, answered
+        return pd.Series([value], dtype=object), None, answered
+    assert evaluate_columns(condition, read, 1).tolist() == [expected]
+
+
+def test_an_area_question_refuses_an_area_of_a_kind_it_does_not_offer():
+    from ladder.question_types import AnswerError
+    from ladder.survey import Question
+    question = Question("woonplaats", "area", {"nl": "Waar woont u?"}, options={"kinds": ["wijk"]})
+    area = TYPES["area"]
+    assert {a.code: a.kind for a in SURVEY.areas}["testdorp"] == "dorp"
+    assert area.parse(question, "proefwijk", SURVEY) == "proefwijk"
+    with pytest.raises(AnswerError, match="Kies een kern, wijk of buurt uit de lijst."):
+        area.parse(question, "testdorp", SURVEY)
+    assert "testdorp" not in area.schema(question, SURVEY)["enum"]

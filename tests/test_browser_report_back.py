@@ -62,15 +62,39 @@ def check_page(page, name):
     return failures
 
 
+def cut_numbers(page) -> list[str]:
+    """Cells of the tables meant to fit a phone (``table--fit``) whose number is cut off or that stick out."""
+    return page.evaluate("""() => {
+        const out = [];
+        for (const table of document.querySelectorAll('table.table--fit')) {
+            const box = table.closest('.table-scroll') || table.parentElement;
+            if (table.getBoundingClientRect().width > box.clientWidth + 1)
+                out.push(`${table.caption ? table.caption.textContent.trim() : 'table'}: ${Math.round(table.getBoundingClientRect().width)}px in ${box.clientWidth}px`);
+            for (const cell of table.querySelectorAll('td.num'))
+                if (cell.scrollWidth > cell.clientWidth + 1) out.push(`cell ${cell.textContent.trim()} cut`);
+        }
+        return out;
+    }""")
+
+
 @pytest.mark.parametrize("width", WIDTHS)
-def test_public_results_of_every_bundled_survey(new_context, seeded, width):
+@pytest.mark.parametrize("lang", ("nl", "fy", "en"))
+def test_public_results_of_every_bundled_survey(new_context, seeded, width, lang):
     page = context(new_context, width).new_page()
     failures = []
     for slug in BUNDLED:
-        response = page.goto(seeded.url(f"/r/{slug}"))
+        response = page.goto(seeded.url(f"/r/{slug}?lang={lang}"))
         assert response.status == 200
         assert page.locator("svg.bars").count() >= 1, slug
-        failures += check_page(page, f"/r/{slug} at {width}")
+        failures += check_page(page, f"/r/{slug} ({lang}) at {width}")
+        failures += [f"/r/{slug} ({lang}) at {width}: {c}" for c in cut_numbers(page)]
+        # the chart names the rungs as the table beside it does, in the reader's language
+        if page.locator("#ladder").count():
+            first = page.locator("#ladder ~ figure svg.bars").first.text_content()
+            table = page.locator("#ladder ~ div.table-scroll table.table--fit").first.locator("tbody th").all_inner_texts()
+            missing = [name for name in table if name.split(". ", 1)[-1] not in first]
+            if missing:
+                failures.append(f"/r/{slug} ({lang}): chart lacks {missing}")
     assert not failures, "\n".join(failures)
 
 

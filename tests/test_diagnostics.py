@@ -149,7 +149,8 @@ BEFORE_INIT_DB = [
 
 
 @pytest.mark.parametrize("args", BEFORE_INIT_DB, ids=" ".join)
-def test_commands_before_init_db_say_to_run_it(database_url, tmp_path, args):
+def test_commands_before_init_db_say_to_run_it(empty_database_url, tmp_path, args):
+    database_url = empty_database_url
     # no upgrade: the database is empty
     app = create_app({"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "x",
                       "EXTRA_PLUGINS": ["fake_municipality"]}, instance_path=tmp_path / "instance")

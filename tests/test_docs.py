@@ -37,7 +37,7 @@ def test_lifecycle_states_have_one_set_of_names():
             assert dict(re.findall(r'"(\w+)": _\("(\w+)"\)', mapping)) == rows, name
     # a survey file takes exactly the code names
     from ladder import BUILTIN_TYPES, SurveyFileError, load_survey
-    source = (DOCS / "tutorial" / "ladder-voorbeelddorp" / "ladder_voorbeelddorp" / "surveys" /
+    source = (DOCS / "tutorial" / "participatieladder-voorbeelddorp" / "ladder_voorbeelddorp" / "surveys" /
               "voorbeelddorp-speeltuin.toml").read_text()
     types = {t.name: t for t in BUILTIN_TYPES}
     for status in rows:

@@ -6,6 +6,7 @@ import re
 import pytest
 
 from conftest import make_app
+from ladder.testing import need_module
 from test_resident import token
 from test_staff import MINE, signed_in
 
@@ -75,7 +76,7 @@ def test_the_invitation_page_posts_the_code_to_the_start_and_the_code_never_reac
 
 
 def test_letters_as_pdf_one_a4_page_each(editor):
-    pytest.importorskip("weasyprint")
+    need_module("weasyprint")
     response = make(editor, 3, "pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     from pypdf import PdfReader

@@ -58,3 +58,12 @@ def test_the_lifecycle_is_read_again_on_every_request_not_kept_for_a_while(datab
     assert post(client).status_code == 201
     set_status_elsewhere(database_url, tmp_path, "closed")
     assert post(client).status_code == 409
+
+
+def test_a_survey_is_open_on_its_closing_day_and_closed_the_day_after():
+    from datetime import date
+
+    from ladder.lifecycle import Lifecycle
+    state = Lifecycle("open", date(2026, 3, 1), date(2026, 3, 31), invite_only=False, published=False)
+    assert [state.is_open(date(2026, 3, day)) for day in (1, 30, 31)] == [True, True, True]
+    assert [state.is_open(date(2026, 2, 28)), state.is_open(date(2026, 4, 1))] == [False, False]

@@ -9,6 +9,7 @@ import pytest
 from ladder.ladders import PARTICIPATIELADDER
 from ladder.lint import ERROR, WARNING, lint, load_jargon, numeric_range, overlap, sentences, words
 from ladder.survey_file import survey_from_dict
+from ladder.testing import need_module
 
 ROOT = Path(__file__).resolve().parents[1]
 BUNDLED = sorted(ROOT.glob("plugins/*/ladder_*/surveys/*.toml"))
@@ -154,7 +155,7 @@ def test_ranges_read_from_labels():
 
 # ------------------------------------------------------------------------------------------ readability
 def test_readability_is_higher_for_plain_text():
-    pytest.importorskip("textstat")
+    need_module("textstat")
     plain = lint(survey(intro="Wij vragen uw mening. Het duurt vijf minuten. U kunt stoppen."), ladders=LADDERS)
     hard = lint(survey(intro="Teneinde de implementatie van het integraal participatiebeleid te optimaliseren "
                              "verzoeken wij belanghebbenden hun zienswijze kenbaar te maken."), ladders=LADDERS)
@@ -203,3 +204,11 @@ def test_an_unknown_target_says_so(ladder_runner):
     result = ladder_runner.invoke(args=["lint", "geen-enquete"])
     assert result.exit_code != 0
     assert "neither a registered survey" in result.output
+
+
+@pytest.mark.parametrize("contact, warned", [("Vragen? Bel 14 010.", True), ("Heeft u vragen? Mail ons.", True),
+                                             ("Bel de gemeente op 14 010.", False)])
+def test_a_contact_that_asks_a_question_first_is_a_warning(contact, warned):
+    """The pages say "Vragen?" before the contact already (issue 23: "Vragen? Vragen? Bel ...")."""
+    report = lint(survey(contact=contact), ladders=LADDERS)
+    assert codes(report, WARNING) == ([("contact-question", "contact")] if warned else [])

@@ -131,3 +131,18 @@ def test_staff_download_the_paper_form_with_csrf_and_an_audit_entry(tmp_path, sq
     analyst = signed_in(app, "analyst")
     own = token(analyst.get("/beheer/").data)
     assert analyst.post("/beheer/s/testdorp-inspraak/papier", data={"csrf_token": own}).status_code == 403
+
+
+def test_the_paper_says_more_boxes_may_be_ticked_on_a_tick_all_question():
+    import dataclasses
+
+    from ladder.question_types import BUILTIN_TYPES
+    from ladder.survey import Choice, Question
+    types = {t.name: t for t in BUILTIN_TYPES}
+    tick_all = Question("q", "multiple_choice", {"nl": "Wat geldt?"}, choices=(Choice("a", {"nl": "A"}),
+                                                                               Choice("b", {"nl": "B"})))
+    at_most = dataclasses.replace(tick_all, options={"max_choices": 2})
+    one = dataclasses.replace(tick_all, type="single_choice")
+    assert types["multiple_choice"].paper_note(tick_all) == "Kruis aan wat voor u geldt. Meer hokjes mag."
+    assert types["multiple_choice"].paper_note(at_most) == "Kruis hoogstens 2 hokjes aan."
+    assert types["single_choice"].paper_note(one) == "Kruis één hokje aan."

@@ -150,3 +150,21 @@ def test_plugin_types_in_the_browser_by_keyboard_with_axe(new_context, tmp_path,
     finally:
         server.stop()
     assert stored(app)[0][0] == {"speeltuin": "weet_niet", "postcode": "1234 AB"}
+
+
+def test_a_plugin_type_prints_as_it_says_and_exports_to_xlsform_and_back(sqlite_url, tmp_path):
+    from ladder.paper import paper_questions
+    from ladder.xlsform import export_xlsform, import_xlsform
+    app = make_app(sqlite_url, tmp_path, EXTRA_PLUGINS=["buurtdorp"])
+    registry = app.extensions["ladder"]
+    survey = registry.survey(SLUG)
+    with app.test_request_context():
+        printed = {item.question.id: item for _page, _if, items in paper_questions(survey, registry) for item in items}
+    assert (printed["speeltuin"].layout, printed["speeltuin"].boxes, printed["speeltuin"].note) == \
+        ("one", [("ja", "Ja"), ("nee", "Nee"), ("weet_niet", "Weet ik niet")], "Kruis één hokje aan.")
+    assert (printed["postcode"].layout, printed["postcode"].boxes) == ("lines", [])  # the default
+    export_xlsform(survey.definition, tmp_path / "form.xlsx", types=registry.question_types)
+    imported = import_xlsform(tmp_path / "form.xlsx")
+    assert imported.unsupported == []
+    assert [(q["id"], q["type"]) for p in imported.data["pages"] for q in p["questions"]] == \
+        [("speeltuin", "yes_no_unsure"), ("postcode", "postcode")]

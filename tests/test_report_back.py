@@ -28,7 +28,14 @@ def entries(app, action="report-back"):
         return [e.detail for e in db.session().scalars(select(AuditEntry).where(AuditEntry.action == action))]
 
 
-def publish(client):
+def publish(client, app=None):
+    """Staff publish (after closing the survey when ``app`` is given: results stay sealed while it is open)."""
+    if app is not None:
+        from ladder import lifecycle
+        from ladder.views import registry
+        with app.test_request_context():
+            lifecycle.editable_row(registry().survey(MINE)).status = "closed"
+            db.session().commit()
     page = client.get(f"/beheer/s/{MINE}/uitkomsten")
     assert client.post(f"/beheer/s/{MINE}/uitkomsten", data={
         "csrf_token": token(page.data), "results_text": "Dank voor het meedoen.", "next_rung": "raadplegen"}).status_code == 302
@@ -36,7 +43,7 @@ def publish(client):
 
 def test_an_item_is_shown_on_the_public_page_with_its_date_and_kept_in_the_audit_log(app, editor):
     assert add(editor).status_code == 302
-    publish(editor)
+    publish(editor, app)
     html = app.test_client().get(f"/r/{MINE}").get_data(as_text=True)
     assert "We planten twintig bomen." in html
     assert "1 mei 2027" in html and "Bijgewerkt op" in html

@@ -39,7 +39,7 @@ def test_index_groups_open_surveys_by_municipality(client):
 
 def test_start_page_says_who_asks_why_how_long_and_privacy(client):
     html = client.get(f"/s/{SLUG}").get_data(as_text=True)
-    for text in ("Gemeente Testgemeente", "Ongeveer 4 minuten", "Om te testen of antwoorden goed worden opgeslagen",
+    for text in ("Gemeente Testgemeente", "Het duurt ongeveer 4 minuten", "Om te testen of antwoorden goed worden opgeslagen",
                  "slaan uw IP-adres niet op", "Tot het einde van de test", "ontvangstcode"):
         assert text in html
 
@@ -169,3 +169,13 @@ def test_interface_text_follows_the_chosen_language(client):
     assert '<html lang="fy">' in html
     html = client.get(f"/s/{SLUG}?lang=nl").get_data(as_text=True)
     assert "Start de vragenlijst" in html
+
+
+def test_a_municipality_named_gemeente_x_is_called_gemeente_once(app):
+    """Older `ladder new-plugin` output and the tutorial gave "Gemeente Voorbeeld" as the municipality (issue 23)."""
+    from ladder.filters import gemeente
+    with app.test_request_context("/"):
+        assert gemeente("Gemeente Voorbeeld") == "Gemeente Voorbeeld"
+        assert gemeente("Voorbeeld") == "Gemeente Voorbeeld"
+    with app.test_request_context("/?lang=en"):
+        assert gemeente("gemeente Voorbeeld") == "Municipality of Voorbeeld"

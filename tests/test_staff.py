@@ -101,7 +101,10 @@ def test_session_cookie_is_httponly_samesite_and_secure_in_production(sqlite_url
 # Every staff route, for a user of another municipality --------------------------------------------
 
 # entry_id, page_id: the paper entry screens (issue 14); their access per municipality is tested in test_entry.py
-SAMPLES = {"slug": OTHER, "fmt": "csv", "token": "no-such-token", "entry_id": "1", "page_id": "over-u"}
+# plan_id: the plans (issue 20), tested per municipality in test_plans.py; page, question, number: the survey
+# editor's (issue 21)
+SAMPLES = {"slug": OTHER, "fmt": "csv", "token": "no-such-token", "entry_id": "1", "page_id": "over-u",
+           "plan_id": "1", "page": "0", "question": "0", "number": "1"}
 
 
 def staff_rules(app):
@@ -134,11 +137,18 @@ def test_user_of_one_municipality_gets_403_or_404_on_every_route_of_anothers_sur
 
 def test_every_staff_form_requires_csrf(app):
     admin = signed_in(app, "admin", None)
+    with app.app_context():  # a plan to post to (issue 20)
+        from ladder.models import Plan
+        db.session().add(plan := Plan(municipality="Testgemeente", kind="project", title="Plan", summary="Plan.",
+                                      areas=[], phase="idee", decider="raad"))
+        db.session().commit()
+        plan_id = str(plan.id)
     for rule in staff_rules(app):
         if "POST" not in rule.methods:
             continue
         url = rule.rule.replace("<slug>", MINE).replace("<token>", "x").replace("<int:entry_id>", "1") \
-            .replace("<page_id>", "over-u")
+            .replace("<page_id>", "over-u").replace("<int:plan_id>", plan_id) \
+            .replace("<int:page>", "0").replace("<int:question>", "0").replace("<int:number>", "1")
         response = admin.post(url, data={"status": "closed", "count": "1", "email": "x", "password": "y"})
         assert response.status_code in (400, 404), f"POST {url} without CSRF token answered {response.status_code}"
         if response.status_code == 404:
@@ -209,7 +219,7 @@ def test_invite_only_codes_answer_once(app, client, editor):
 
 def test_codes_command_prints_csv_once(app):
     result = app.test_cli_runner().invoke(args=["codes", MINE, "--count", "3"])
-    rows = list(csv.DictReader(io.StringIO(result.output)))
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert len(rows) == 3 and all(re.fullmatch(r"[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}", r["code"]) for r in rows)
     with app.app_context():
         from ladder.models import InviteCode
@@ -234,7 +244,7 @@ def test_dashboard_counts_per_area_and_rung(app, client, editor):
     assert "Wat u wilt: aantal antwoorden per trede en gebied" in html
 
 
-def test_publish_results_shows_them_publicly_with_small_counts_hidden(app, client, editor):
+def test_publishing_while_open_keeps_numbers_sealed_then_closing_shows_the_publication(app, client, editor):
     answer(client, "testdorp", 4, n=6)
     answer(client, "proefwijk", 2, n=2)
     assert "nog niet bekendgemaakt" in client.get(f"/r/{MINE}").get_data(as_text=True)
@@ -242,17 +252,23 @@ def test_publish_results_shows_them_publicly_with_small_counts_hidden(app, clien
     empty = editor.post(f"/beheer/s/{MINE}/uitkomsten", data={"csrf_token": token(form.data), "results_text": ""})
     assert empty.status_code == 422
     done = editor.post(f"/beheer/s/{MINE}/uitkomsten", data={
-        "csrf_token": token(form.data), "results_text": "We leggen in 2027 een speeltuin aan.", "next_rung": "coproduceren"})
-    assert done.status_code == 302
+        "csrf_token": token(form.data), "results_text": "We leggen in 2027 een speeltuin aan.", "next_rung": "coproduceren"},
+        follow_redirects=True)
+    assert "De cijfers verschijnen op de openbare pagina als de vragenlijst sluit." in done.get_data(as_text=True)
+    assert "nog niet bekendgemaakt" in client.get(f"/r/{MINE}").get_data(as_text=True)  # sealed while open
+    with app.test_request_context():
+        from ladder import lifecycle
+        from ladder.views import registry
+        lifecycle.editable_row(registry().survey(MINE)).status = "closed"
+        db.session().commit()
     html = client.get(f"/r/{MINE}").get_data(as_text=True)
     assert "We leggen in 2027 een speeltuin aan." in html
     assert "Zo doet u de volgende keer mee</a>" not in html and "Coproduceren" in html
-    # 8 in all, 2 in Proefwijk (under 5, hidden). Showing Testdorp's 6 beside the total would give
-    # Proefwijk's 2 by subtraction, so Testdorp is hidden too; the total may stay.
-    assert "In totaal: 8 antwoorden." in html
-    assert re.search(r'<th scope="row">Proefwijk</th><td class="num">verborgen</td>', html)
-    assert re.search(r'<th scope="row">Testdorp</th><td class="num">verborgen</td>', html)
-    assert not re.search(r'<th scope="row">(Testdorp|Proefwijk)</th><td class="num">[0-9]', html)
+    data = client.get(f"/r/{MINE}.json").get_json()
+    areas = {r["id"]: r["cells"]["count"] for r in data["tables"][0]["rows"]}
+    assert f"In totaal: {data['responses']} antwoorden." in html
+    assert re.search(rf'<th scope="row">Proefwijk</th><td class="num">{areas["proefwijk"]}</td>', html)
+    assert re.search(rf'<th scope="row">Testdorp</th><td class="num">{areas["testdorp"]}</td>', html)
     with app.app_context():
         actions = [e.action for e in db.session().scalars(select(AuditEntry))]
         assert "publish" in actions and "sign-in" in actions

@@ -301,7 +301,7 @@ def test_database_and_codes_file_together_cannot_link_a_response_to_its_code(app
     invite_only(app)
     result = app.test_cli_runner().invoke(args=["codes", SLUG, "--count", "20"])
     assert result.exit_code == 0, result.output
-    codes = [row["code"] for row in csv.DictReader(io.StringIO(result.output))]
+    codes = [row["code"] for row in csv.DictReader(io.StringIO(result.stdout))]
     assert len(codes) == 20
     with app.app_context():
         stored = {c.code_hash: c for c in db.session().scalars(select(InviteCode))}
@@ -365,7 +365,8 @@ def test_a_used_invite_code_counts_once_and_old_unkeyed_codes_still_work(app, cl
 
 # 5. The migration -----------------------------------------------------------------------------------
 
-def test_migration_0003_upgrades_an_existing_database(database_url, tmp_path):
+def test_migration_0003_upgrades_an_existing_database(empty_database_url, tmp_path):
+    database_url = empty_database_url
     from ladder.migrate import upgrade
     upgrade(database_url, "0002")
     engine = create_engine(database_url)

@@ -116,14 +116,44 @@ def test_the_registry_imports_no_layer_above_the_engine():
 TYPE_SWITCH = re.compile(r"""\.type\s*(==|!=|\bin\b|\bnot in\b)\s*[("'\[]""")
 
 
+def _type_mappings(source: str, names: set[str]) -> list[int]:
+    """Lines of Python ``source`` that decide by a question type's name or shape: a table keyed by type
+    names (two or more), a comparison of something called ``type`` with a type name, a ``hasattr`` check
+    on a type. Such a rule belongs in the type's class (a method with a default on QuestionType)."""
+    found = []
+
+    def named(node):
+        return isinstance(node, ast.Constant) and node.value in names or \
+            isinstance(node, ast.Tuple | ast.List | ast.Set) and any(named(e) for e in node.elts)
+
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Dict):
+            if len({k.value for k in node.keys if isinstance(k, ast.Constant)} & names) >= 2:
+                found.append(node.lineno)
+        elif isinstance(node, ast.Compare):
+            sides = [node.left, *node.comparators]
+            if any(named(n) for n in sides) and any("type" in ast.unparse(n) for n in sides if not named(n)):
+                found.append(node.lineno)
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "hasattr" \
+                and node.args and "type" in ast.unparse(node.args[0]):
+            found.append(node.lineno)
+    return sorted(set(found))
+
+
 def test_no_switch_on_question_type_names_outside_the_types():
+    from ladder.question_types import BUILTIN_TYPES
+    names = {t.name for t in BUILTIN_TYPES}
     offenders = []
     for path in [*PACKAGE.rglob("*.py"), *PACKAGE.rglob("*.html")]:
         if path.name == "question_types.py":
             continue
-        for number, line in enumerate(path.read_text().splitlines(), start=1):
+        text = path.read_text()
+        lines = text.splitlines()
+        for number, line in enumerate(lines, start=1):
             if TYPE_SWITCH.search(line):
                 offenders.append(f"{path.relative_to(PACKAGE)}:{number}: {line.strip()}")
+        if path.suffix == ".py":
+            offenders += [f"{path.relative_to(PACKAGE)}:{n}: {lines[n - 1].strip()}" for n in _type_mappings(text, names)]
     assert offenders == []
 
 
@@ -131,6 +161,17 @@ def test_the_type_switch_pattern_catches_what_it_should():
     assert TYPE_SWITCH.search('if q.type == "ranking":')
     assert TYPE_SWITCH.search("{% if q.type in ('single_choice', 'scale') %}")
     assert not TYPE_SWITCH.search("qtype = registry.type_of(q)")
+
+
+def test_the_type_mapping_check_catches_what_it_should():
+    names = {"single_choice", "multiple_choice", "area", "number", "short_text", "long_text"}
+    # what paper.py and xlsform.py did before the types owned their paper layout and XLSForm mapping
+    assert _type_mappings('LAYOUTS = {"single_choice": "one", "multiple_choice": "many"}', names) == [1]
+    assert _type_mappings('offered = qtype.offered(q) if hasattr(qtype, "offered") else areas', names) == [1]
+    assert _type_mappings('if qtype == "area":\n    pass\nelif qtype in ("short_text", "long_text"):\n    pass',
+                          names) == [1, 3]
+    assert _type_mappings('if q["type"] == "number":\n    pass', names) == [1]
+    assert _type_mappings('row = {"area": code, "respondents": n}\nif kind == "number":\n    pass', names) == []
 
 
 def test_importing_ladder_stays_light():
@@ -144,3 +185,67 @@ def test_one_module_per_word():
     names = [p.stem for p in PACKAGE.rglob("*.py") if p.stem != "__init__"]
     for word in ("summaries", "exporters", "question_types"):
         assert names.count(word) == 1, (word, sorted(str(p) for p in PACKAGE.rglob(f"{word}.py")))
+
+
+# --- one place per rule: skip-logic operators (issue 22) ---------------------------------------------------
+def _operator_uses(source: str, names: set[str]) -> list[int]:
+    """Lines of Python ``source`` that compare with an operator name, match on one, or spell a condition
+    or a table keyed by operator names: the rules of an operator written outside conditions.OPERATORS."""
+    found = []
+
+    def named(node):
+        if isinstance(node, ast.Constant) and node.value in names:
+            return True
+        return isinstance(node, ast.Tuple | ast.List | ast.Set) and any(named(e) for e in node.elts)
+
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Compare) and any(named(n) for n in [node.left, *node.comparators]):
+            found.append(node.lineno)
+        elif isinstance(node, ast.MatchValue) and named(node.value):
+            found.append(node.lineno)
+        elif isinstance(node, ast.Dict):
+            keys = [k.value for k in node.keys if isinstance(k, ast.Constant)]
+            if ("question" in keys and set(keys) & names) or len(set(keys) & names) >= 3:
+                found.append(node.lineno)
+    return found
+
+
+JS_OPERATOR = r"""(case\s*|===?\s*|!==?\s*|\[)["']({names})["']|["']({names})["']\s*:"""
+
+
+def test_no_operator_name_is_compared_outside_the_operator_table():
+    from ladder.conditions import OPERATORS
+    names = set(OPERATORS)
+    js = re.compile(JS_OPERATOR.format(names="|".join(map(re.escape, names))))
+    offenders = []
+    for path in PACKAGE.rglob("*.py"):
+        if path.name != "conditions.py":
+            text = path.read_text()
+            offenders += [f"{path.relative_to(PACKAGE)}:{n}: {text.splitlines()[n - 1].strip()}"
+                          for n in _operator_uses(text, names)]
+    for path in [*PACKAGE.rglob("*.js"), *PACKAGE.rglob("*.html")]:
+        for number, line in enumerate(path.read_text().splitlines(), start=1):
+            if js.search(line):
+                offenders.append(f"{path.relative_to(PACKAGE)}:{number}: {line.strip()}")
+    assert offenders == []
+
+
+def test_the_operator_check_catches_what_it_should():
+    names = {"equals", "in", "min", "max", "contains"}
+    assert _operator_uses('if op == "equals":\n    pass', names) == [1]
+    assert _operator_uses('ok = "min" in condition', names) == [1]
+    assert _operator_uses('ok = op in ("min", "max")', names) == [1]
+    assert _operator_uses('match op:\n    case "contains":\n        pass', names) == [2]
+    assert _operator_uses('c = {"question": q, "equals": v}', names) == [1]
+    assert _operator_uses('schema = {"equals": 1, "in": 2, "min": 3}', names) == [1]
+    assert _operator_uses('options = {"min": 1, "max": 5}\nparam = {"name": "slug", "in": "path"}', names) == []
+    js = re.compile(JS_OPERATOR.format(names="equals|min"))
+    assert js.search('case "equals": return x;') and js.search('if (op === "min")') and js.search("{'min': 1}")
+    assert not js.search('var minimum = 1; // equals')
+
+
+def test_the_browser_script_implements_exactly_the_relations_of_the_table():
+    from ladder.conditions import RELATIONS
+    script = (PACKAGE / "static" / "conditional.js").read_text()
+    body = script[script.index("function relation("):script.index("function holds(")]
+    assert set(re.findall(r'case "(\w+)"', body)) == set(RELATIONS)

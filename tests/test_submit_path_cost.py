@@ -42,3 +42,15 @@ def test_the_stored_version_is_the_hash_of_the_definition(sqlite_app):
         survey = registry().surveys["testdorp-inspraak"]
         blob = json.dumps(survey.definition, sort_keys=True, default=str, ensure_ascii=False)
     assert first["survey_version"] == second["survey_version"] == hashlib.sha256(blob.encode()).hexdigest()[:12]
+
+
+def test_the_cookie_session_signer_is_made_once_per_key_not_per_request(sqlite_app):
+    sessions = sqlite_app.session_interface
+    first = sessions.get_signing_serializer(sqlite_app)
+    assert sessions.get_signing_serializer(sqlite_app) is first
+    client = sqlite_app.test_client()
+    client.get("/?lang=fy")  # a cookie signed with the key
+    assert b'<html lang="fy"' in client.get("/").data
+    sqlite_app.secret_key = "another-secret"  # a new key is still honoured: the old cookie no longer counts
+    assert sessions.get_signing_serializer(sqlite_app) is not first
+    assert b'<html lang="nl"' in client.get("/").data

@@ -272,3 +272,14 @@ def test_importing_ladder_testing_leaves_flask_and_sqlalchemy_unloaded():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])})
     assert out.stdout.strip() == ""
+
+
+def test_need_module_skips_on_a_developers_machine_and_fails_in_ci(monkeypatch):
+    from ladder import testing
+    assert testing.need_module("json").dumps([1]) == "[1]"
+    monkeypatch.setattr(testing, "IN_CI", False)
+    with pytest.raises(pytest.skip.Exception, match="cannot import ladder_no_such_module"):
+        testing.need_module("ladder_no_such_module")
+    monkeypatch.setattr(testing, "IN_CI", True)
+    with pytest.raises(pytest.fail.Exception, match=r"cannot import ladder_no_such_module.*\(CI must run this test\)"):
+        testing.need_module("ladder_no_such_module")

@@ -1,6 +1,6 @@
 """The code the docs show is the code that runs: docs/tutorial.rst's plugin and docs/plugin_hooks.rst's examples.
 
-The tutorial's plugin (docs/tutorial/ladder-voorbeelddorp) is installed from a copy with pip into a
+The tutorial's plugin (docs/tutorial/participatieladder-voorbeelddorp) is installed from a copy with pip into a
 folder of its own (``--target``, no dependencies: ladder is this environment's), so its setup.cfg,
 entry point and package data are what is tested; then its own tests run with that folder on the
 path, and ``ladder plugins`` lists it. Each hook example (docs/tutorial/hooks/*.py) is loaded as a
@@ -21,7 +21,7 @@ import pytest
 from ladder.testing import assert_loaded, assert_placed, submit_api, submit_form
 
 DOCS = Path(__file__).parents[1] / "docs"
-TUTORIAL = DOCS / "tutorial" / "ladder-voorbeelddorp"
+TUTORIAL = DOCS / "tutorial" / "participatieladder-voorbeelddorp"
 HOOKS = DOCS / "tutorial" / "hooks"
 SLUG = "voorbeelddorp-speeltuin"
 
@@ -49,7 +49,7 @@ def _env(site, tmp_path):
 def test_the_tutorials_package_ships_its_survey_and_entry_point(installed):
     site, _ = installed
     assert (site / "ladder_voorbeelddorp" / "surveys" / "voorbeelddorp-speeltuin.toml").is_file()
-    (dist,) = site.glob("ladder_voorbeelddorp-*.dist-info")
+    (dist,) = site.glob("participatieladder_voorbeelddorp-*.dist-info")
     entry_points = (dist / "entry_points.txt").read_text()
     assert "[ladder]" in entry_points and "voorbeelddorp = ladder_voorbeelddorp" in entry_points
     assert "License-Expression: EUPL-1.2" in (dist / "METADATA").read_text() or \

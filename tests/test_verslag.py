@@ -4,6 +4,7 @@ import re
 import pytest
 
 from conftest import make_app
+from ladder.testing import need_module
 from report_back_seed import publish, seed
 from test_staff import signed_in
 
@@ -34,22 +35,45 @@ def test_the_command_writes_every_section_with_the_offered_rung_and_what_the_mun
                     "Wie deden mee", "Wat kwam eruit", "Geboden en gewenste invloed per gebied",
                     "Wat de gemeente ermee doet"):
         assert heading in html, heading
-    assert "In totaal 240 antwoorden" in html
+    assert f"In totaal {published(app)['responses']} antwoorden" in html
     assert "Vaker vegen in de hele wijk." in html and "We beginnen met zwerfvuil." in html
     assert re.search(r"geboden trede \d\. ", html)  # the survey's [offer], compared per area
     assert "Meer groen in de straat." not in html  # free text is never in it
 
 
-def test_the_channels_add_up_to_the_total(app, tmp_path):
+def published(app) -> dict:
+    """What /r/ publishes (its JSON): the verslag shows the same numbers."""
+    return app.test_client().get(f"/r/{SLUG}.json").get_json()
+
+
+def test_the_channels_and_their_total_are_the_publications(app, tmp_path):
     out = tmp_path / "verslag.html"
     app.test_cli_runner().invoke(args=["verslag", SLUG, "-o", str(out)])
     part = out.read_text().split("Antwoorden per kanaal", 1)[1].split("</table>", 1)[0]
     counts = [int(n.replace(".", "")) for n in re.findall(r'<td class="num">([0-9.]+)</td>', part)]
-    assert sum(counts) == 240
+    table = next(t for t in published(app)["tables"] if t["id"] == "channels")
+    assert counts == [r["cells"]["count"] for r in table["rows"]] + [published(app)["responses"]]
+    assert abs(sum(counts[:-1]) - 240) <= 3 * 3  # each channel's count is off by at most 3
+
+
+def test_the_verslag_opens_with_the_key_figures_and_has_total_rows(app, tmp_path):
+    out = tmp_path / "verslag.html"
+    app.test_cli_runner().invoke(args=["verslag", SLUG, "-o", str(out)])
+    html = out.read_text()
+    key = html.split('id="kerncijfers"', 1)[1].split("</section>", 1)[0]
+    assert f"<strong>{published(app)['responses']}</strong> antwoorden" in key
+    assert "willen meer invloed dan geboden" in key
+    assert html.index('id="kerncijfers"') < html.index('id="vraag"')
+    compared = html.split('id="geboden-gewenst"', 1)[1].split("</section>", 1)[0]
+    offer = next(t for t in published(app)["tables"] if t["kind"] == "offer")
+    total = offer["total"]["cells"]
+    assert (f'<tfoot><tr><th scope="row">Alle gebieden</th><td class="num">{total["lower"]}</td>'
+            f'<td class="num">{total["same"]}</td><td class="num">{total["higher"]}</td></tr></tfoot>') in compared
+    assert "verborgen" not in compared  # 240 responses: the "Hoger dan geboden" column is published
 
 
 def test_a_pdf_when_weasyprint_is_there(app, tmp_path):
-    pytest.importorskip("weasyprint")
+    need_module("weasyprint")
     out = tmp_path / "verslag.pdf"
     result = app.test_cli_runner().invoke(args=["verslag", SLUG, "-o", str(out)])
     assert result.exit_code == 0, result.output
@@ -69,6 +93,6 @@ def test_staff_download_is_the_same_document_and_only_for_their_municipality(app
     admin = signed_in(app, "admin", None)
     download = admin.get(f"/beheer/s/{SLUG}/participatieverslag")
     assert download.status_code == 200 and "attachment" in download.headers["Content-Disposition"]
-    assert "In totaal 240 antwoorden" in download.get_data(as_text=True)
+    assert f"In totaal {published(app)['responses']} antwoorden" in download.get_data(as_text=True)
     other = signed_in(app, "editor", "Testgemeente")
     assert other.get(f"/beheer/s/{SLUG}/participatieverslag").status_code in (403, 404)

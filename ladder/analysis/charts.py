@@ -174,12 +174,6 @@ def protected_rungs(long: pd.DataFrame, survey, lad, threshold: int = 5, areas=N
     return table[[*columns, "suppressed"]]
 
 
-def hidden_share(table: pd.DataFrame) -> float:
-    """The part of a protected rung table's cells that is hidden (0..1); above one half the chart
-    would be mostly grey and is better left out."""
-    return float(table["count"].isna().mean()) if len(table) else 1.0
-
-
 def rung_chart(frame: pd.DataFrame, survey, ladder=None, registry=None, threshold: int = 5,
                weighted: bool | None = None) -> Chart:
     """Stacked horizontal bars: per aspect one panel, per area one bar of the shares on each rung,

@@ -24,6 +24,7 @@ from typing import BinaryIO
 import numpy as np
 import pandas as pd
 
+from .. import conditions
 from .frame import CODEBOOK_COLUMNS
 
 
@@ -364,59 +365,25 @@ def shown(frame: pd.DataFrame, survey) -> dict[str, np.ndarray]:
 def _condition(frame: pd.DataFrame, condition, questions: dict) -> np.ndarray:
     """``ladder.conditions.evaluate`` over every row of the frame at once."""
     n = len(frame)
-    if not condition:
-        return np.ones(n, dtype=bool)
-    if "all" in condition:
-        return np.logical_and.reduce([_condition(frame, c, questions) for c in condition["all"]] or [np.ones(n, bool)])
-    if "any" in condition:
-        return np.logical_or.reduce([_condition(frame, c, questions) for c in condition["any"]] or [np.zeros(n, bool)])
-    if "not" in condition:
-        return ~_condition(frame, condition["not"], questions)
-    qid = condition.get("question")
-    cols = [c for c in questions.get(qid, []) if c in frame.columns]
-    if not cols:
-        return np.ones(n, dtype=bool)
-    multi = [c for c in cols if isinstance(frame[c].dtype, pd.BooleanDtype)]
-    if multi:  # multiple choice: a list of the chosen values
-        chosen = {c.split("__", 1)[1]: frame[c].fillna(False).to_numpy(dtype=bool) for c in multi}
-        answered = np.logical_or.reduce(list(chosen.values()))
-        value = None
-    elif len(cols) > 1:  # ranking: a list in order
-        chosen = {}
-        for c in cols:
-            for v in frame[c].dropna().unique():
-                chosen[v] = chosen.get(v, np.zeros(n, bool)) | (frame[c] == v).fillna(False).to_numpy(dtype=bool)
-        answered = frame[cols[0]].notna().to_numpy()
-        value = None
-    else:
+
+    def read(qid):  # the question's answers as conditions.evaluate_columns reads them
+        cols = [c for c in questions.get(qid, []) if c in frame.columns]
+        if not cols:
+            return None
+        multi = [c for c in cols if isinstance(frame[c].dtype, pd.BooleanDtype)]
+        if multi:  # multiple choice: a list of the chosen values
+            chosen = {c.split("__", 1)[1]: frame[c].fillna(False).to_numpy(dtype=bool) for c in multi}
+            return None, chosen, np.logical_or.reduce(list(chosen.values()))
+        if len(cols) > 1:  # ranking: a list in order
+            chosen = {}
+            for c in cols:
+                for v in frame[c].dropna().unique():
+                    chosen[v] = chosen.get(v, np.zeros(n, bool)) | (frame[c] == v).fillna(False).to_numpy(dtype=bool)
+            return None, chosen, frame[cols[0]].notna().to_numpy()
         s = frame[cols[0]]
-        value = s.astype(object)
-        answered = (s.notna() & (s.astype(object) != "")).to_numpy(dtype=bool)
-        chosen = None
-    result = np.ones(n, dtype=bool)
-    for op, expected in condition.items():
-        if op == "question":
-            continue
-        if op == "answered":
-            ok = answered == bool(expected)
-        elif op == "contains" and chosen is not None:
-            ok = chosen.get(expected, np.zeros(n, bool))
-        elif value is None:
-            return np.ones(n, dtype=bool)  # a list compared as a value: leave it to the reader
-        elif op == "equals":
-            ok = answered & (value == expected).fillna(False).to_numpy(dtype=bool)
-        elif op == "not_equals":
-            ok = answered & (value != expected).fillna(False).to_numpy(dtype=bool)
-        elif op == "in":
-            ok = answered & value.isin(list(expected)).to_numpy(dtype=bool)
-        elif op in ("min", "max"):
-            numbers = pd.to_numeric(value, errors="coerce")
-            ok = answered & ((numbers >= expected) if op == "min" else (numbers <= expected)).fillna(False).to_numpy(
-                dtype=bool)
-        else:
-            return np.ones(n, dtype=bool)
-        result &= ok
-    return result
+        return s.astype(object), None, (s.notna() & (s.astype(object) != "")).to_numpy(dtype=bool)
+
+    return conditions.evaluate_columns(condition, read, n)
 
 
 def _width(values) -> int:

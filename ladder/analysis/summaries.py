@@ -428,7 +428,6 @@ def crosstabs(frame: pd.DataFrame, survey, by: str = "area", weighted: bool | No
 
 # --- disclosure control -------------------------------------------------------------------------
 
-COUNT_COLUMNS = ("count", "n", "more", "same", "less", "first", "ranked", "points")
 # A derived column and the count column whose smallness it would reveal.
 DERIVED = {"share": "count", "mean_difference": "n", "mean_points": "points", "weighted_n": "n",
            "ci_low": "count", "ci_high": "count"}

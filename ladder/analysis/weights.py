@@ -79,7 +79,6 @@ def read_margins(path_or_fh, area_column: str = "gebied") -> pd.DataFrame:
     return table.set_index(area_column)
 
 
-UNKNOWN = "onbekend"  # the cell of respondents who did not give (or gave no CBS-matching) answer
 JOINT = "age_sex"  # the variable of a joint age by sex margin
 MISSED = 0.005  # a weighted share further than this (half a point) from its target is reported
 

@@ -88,6 +88,33 @@ def _echo_tables(tables, fmt, header, key="tables", note=""):
             click.echo()
 
 
+def _echo_publication(slug, fmt) -> None:
+    """``ladder summary SLUG``: the publication ``/r/SLUG`` shows, or a concept of it (not stored)."""
+    from .. import db
+    from ..analysis import response_frame
+    from ..cli import NO_TABLES, has_no_tables
+    from ..publication import make, store, text
+    reg = current_app.extensions["ladder"]
+    survey = reg.survey(slug)
+    if survey is None:
+        raise click.ClickException(f"no survey {slug!r}; see `ladder surveys`")
+    if has_no_tables():
+        raise click.ClickException(NO_TABLES)
+    publication = store.latest(survey)
+    if publication is None:
+        from ..plans import with_plan_offer
+        survey = with_plan_offer(db.session(), survey)
+        frame = response_frame(db.engine(), survey, registry=reg, include_id=True, include_text=False)
+        publication = make(survey, reg, frame, store.seed_of(slug), current_app.config["RESULTS_PROTECTION"],
+                           current_app.config.get("SURVEY_MARGINS", {}).get(slug))
+        db.session().commit()  # the survey's seed, so the concept's numbers are the ones /r/ will show
+        click.echo("not published yet: a concept of what /r/ would show now", err=True)
+    if fmt == "json":
+        click.echo(json.dumps(publication.to_json(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(text.as_csv(publication) if fmt == "csv" else text.as_text(publication))
+
+
 def _ignores_weights(fn, frame, survey, table) -> bool:
     """True when ``fn`` gives the same table without the weight column: its figures are not weighted."""
     try:
@@ -148,8 +175,9 @@ def register_commands(cli):
     @click.option("--by", default=None,
                   help="Cross-tabulate every coded question by this column: area, an aspect or rung_<aspect>.")
     @click.option("--format", "fmt", type=click.Choice(["text", "csv", "json"]), default="text", show_default=True)
-    @click.option("--threshold", type=int, default=5, show_default=True,
-                  help="Hide counts under this number, and what would give them away; 0 shows everything.")
+    @click.option("--threshold", type=int, default=None,
+                  help="Analysis: hide counts under this number (default 5), and what would give them away; "
+                       "0 shows everything.")
     @click.option("--weighted", is_flag=True,
                   help="Weight the results (raking on the survey's age and sex questions); needs --margins.")
     @click.option("--margins", "margins_path", type=click.Path(exists=True, dir_okay=False), default=None,
@@ -158,8 +186,11 @@ def register_commands(cli):
     @click.option("--scope", **SCOPE)
     @with_appcontext
     def summary_command(slug, names, by, fmt, threshold, weighted, margins_path, bounds, scope):
-        """Print summaries of a survey's responses (small counts hidden by default, and enough other
-        cells that none can be worked out from the rest: see docs/analysts.rst, disclosure control).
+        """Print the survey's publication: the tables of /r/SLUG and its JSON, number for number (the
+        latest publication, or what one would show now when results are not published yet).
+
+        With --name, --by, --threshold or --weighted: the analysts' summaries instead, for analysis
+        and not for publication (small counts hidden with --threshold, default 5: see docs/analysts.rst).
 
         With --weighted --margins FILE the rung and gap summaries count weights instead of people
         (the column respondents keeps the number of people, which decides what is hidden). A
@@ -168,6 +199,10 @@ def register_commands(cli):
         from ..analysis import crosstabs, suppress
         if weighted != bool(margins_path):
             raise click.ClickException("use --weighted and --margins FILE together")
+        if not (names or by or weighted or threshold is not None):
+            _echo_publication(slug, fmt)
+            return
+        threshold = 5 if threshold is None else threshold
         reg, survey, frame = _survey_and_frame(slug)
         warnings, unweighted = [], []
         if weighted:
@@ -296,19 +331,35 @@ def register_commands(cli):
     @click.argument("slug")
     @click.option("-o", "--output", "output", default=None, type=click.Path(dir_okay=False),
                   help="HTML file to write; default SLUG-rapport.html.")
-    @click.option("--threshold", type=int, default=5, show_default=True,
-                  help="Hide counts under this number; 0 shows everything (internal use only).")
+    @click.option("--threshold", type=int, default=None,
+                  help="Analysis report: hide counts under this number (default 5); 0 shows everything.")
     @click.option("--margins", "margins_path", type=click.Path(exists=True, dir_okay=False), default=None,
-                  help="CBS-shaped population figures per area: adds the representativeness section.")
-    @click.option("--weighted", is_flag=True, help="Also weight the results to the margins.")
+                  help="Analysis report: CBS-shaped population figures per area (representativeness section).")
+    @click.option("--weighted", is_flag=True, help="Analysis report: also weight the results to the margins.")
     @click.option("--bounds", **BOUNDS)
     @click.option("--scope", **SCOPE)
     @with_appcontext
     def report_command(slug, output, threshold, margins_path, weighted, bounds, scope):
-        """Write one self-contained HTML page in Dutch with the survey's results."""
+        """Write one self-contained HTML page in Dutch with the survey's results: the publication (the
+        participatieverslag, the numbers of /r/SLUG). With --threshold, --margins or --weighted: the
+        analysts' internal report instead (weighted, exact where --threshold 0), not for publication."""
         from ..analysis.report import build_report
         if weighted and not margins_path:
             raise click.ClickException("--weighted needs --margins FILE")
+        if threshold is None and not margins_path:
+            from .. import db
+            from ..publication.verslag import document
+            reg = current_app.extensions["ladder"]
+            survey = reg.survey(slug)
+            if survey is None:
+                raise click.ClickException(f"no survey {slug!r}; see `ladder surveys`")
+            path = output or f"{slug}-rapport.html"
+            with open(path, "w", encoding="utf-8") as fh:
+                fh.write(document(survey, reg, current_app.config))
+            db.session().commit()
+            click.echo(f"the publication of {slug} (the participatieverslag) written to {path}", err=True)
+            return
+        threshold = 5 if threshold is None else threshold
         reg, survey, frame = _survey_and_frame(slug)
         margins = _survey_margins(survey, margins_path) if margins_path else None
         _check_bounds(bounds)
@@ -346,7 +397,8 @@ def register_commands(cli):
         survey = current_app.extensions["ladder"].survey(slug)
         if survey is None:
             raise click.ClickException(f"no survey {slug!r}; see `ladder surveys`")
-        export_xlsform(survey.definition, output, mapping=getattr(survey.place, "mapping", None))
+        export_xlsform(survey.definition, output, mapping=getattr(survey.place, "mapping", None),
+                       types=current_app.extensions["ladder"].question_types)
         click.echo(f"{slug} written to {output}", err=True)
 
     @cli.command("paper")
@@ -382,9 +434,8 @@ def register_commands(cli):
         """Write the participatieverslag (issue 12): the question, the rung offered, who was invited and
         answered, what came out, offered versus wanted rung per area, and what the municipality does with
         it. The numbers are the public results page's (small counts hidden)."""
-        from ..analysis.verslag import pdf_of
         from ..cli import NO_TABLES, has_no_tables
-        from ..views.staff_report import build_verslag_html
+        from ..publication.verslag import document, pdf_of
         reg = current_app.extensions["ladder"]
         survey = reg.survey(slug)
         if survey is None:
@@ -393,7 +444,9 @@ def register_commands(cli):
             raise click.ClickException("-o must end in .html or .pdf")
         if has_no_tables():
             raise click.ClickException(NO_TABLES)
-        html = build_verslag_html(survey, reg, current_app.config["RESULTS_MIN_COUNT"])
+        html = document(survey, reg, current_app.config)
+        from .. import db
+        db.session().commit()
         if output.lower().endswith(".pdf"):
             pdf = pdf_of(html)
             if pdf is None:

@@ -13,12 +13,18 @@ from .audit import PROTECTION
 from .tables import Column, Publication, Row, Table
 
 
-def make(survey, registry, frame, seed: str, protection: float = PROTECTION) -> Publication:
-    """The protected publication of ``frame`` (a response frame read with ``include_id=True``)."""
+def make(survey, registry, frame, seed: str, protection: float = PROTECTION, margins_path=None) -> Publication:
+    """The protected publication of ``frame`` (a response frame read with ``include_id=True``); with
+    ``margins_path`` (CBS-shaped population figures) also the representativeness index."""
     from . import audit
     from .build import build
+    from .represent import representativeness
     publication, structure = build(survey, registry, frame, seed)
-    hide(publication, structure, audit.protect(structure, protection))
+    publication.represent = representativeness(survey, frame, margins_path)
+    hidden = audit.protect(structure, protection)
+    hide(publication, structure, hidden)
+    publication.method.update(protection=protection, hidden=len(hidden), counts=len(structure.counted),
+                              documentation="docs/privacy.rst, section 'Published results'")
     return publication
 
 

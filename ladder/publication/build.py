@@ -6,7 +6,7 @@ rung column, a question's column). Area sizes are atoms too (``N``). Totals, ski
 Borda points are sums of the same atoms, so an attacker's linear program over everything published
 is the audit's own model.
 
-Nothing here hides or merges per table: every count goes through :func:`.cellkey.perturb`, shares and
+Nothing here hides or merges per table: every count goes through :func:`.perturb`, shares and
 intervals are computed from the published counts only, Borda points from the published position
 counts, and every row is always shown (all areas, all rungs, all choices, zeros included), in a
 fixed order, so neither the set of rows nor their order tells more than the numbers.
@@ -21,10 +21,12 @@ import numpy as np
 import pandas as pd
 
 from ..analysis.intervals import wilson
-from . import cellkey
+from .cellkey import KEY_SPACE, MAX_NOISE, PTABLE, perturb, possible, record_keys
 from .tables import Column, Publication, Row, Table
 
 N = "N"  # the atoms' family of area sizes
+CHANNELS = ("form", "api", "paper", "assisted")
+CHANNEL_GROUPS = (("online", ("form", "api")), ("paper", ("paper",)), ("assisted", ("assisted",)))
 
 
 def msg(text: str) -> str:
@@ -54,6 +56,7 @@ class Counted:
     true: int
     terms: list[Atomic]
     bounds: tuple[float, float]
+    published: int = 0
 
 
 @dataclass
@@ -79,10 +82,10 @@ class _Counter:
     def count(self, mask: np.ndarray, where: tuple, terms: list[Atomic], publish: bool = True) -> int:
         mask = np.asarray(mask, dtype=bool)
         true = int(mask.sum())
-        key = int(self.keys[mask].sum() % cellkey.KEY_SPACE) if true else 0
-        published = cellkey.perturb(true, key)
+        key = int(self.keys[mask].sum() % KEY_SPACE) if true else 0
+        published = perturb(true, key)
         if publish:
-            self.structure.counted.append(Counted(*where, true, terms, cellkey.possible(published)))
+            self.structure.counted.append(Counted(*where, true, terms, possible(published), published))
         return published
 
 
@@ -130,7 +133,7 @@ def _families(survey, registry, frame, locale="nl"):
 def build(survey, registry, frame: pd.DataFrame, seed: str, ladder=None) -> tuple[Publication, Structure]:
     """The publication of ``frame`` (read with ``include_id=True``) and the structure behind it."""
     ladder = ladder or registry.ladder_of(survey)
-    keys = cellkey.record_keys(seed, frame["response_id"].tolist()) if len(frame) else np.zeros(0, dtype=np.uint64)
+    keys = record_keys(seed, frame["response_id"].tolist()) if len(frame) else np.zeros(0, dtype=np.uint64)
     areas = [a.code for a in survey.areas]
     counter_structure = Structure(areas=areas + [NONE])
     counter = _Counter(frame, keys, counter_structure)
@@ -150,6 +153,17 @@ def build(survey, registry, frame: pd.DataFrame, seed: str, ladder=None) -> tupl
         rows.append(Row(code, area_names.get(code) or msg("onbekend"), {"count": n}))
     tables.append(Table("areas", "areas", msg("Antwoorden per gebied"), [Column("count", msg("Antwoorden"))], rows,
                         Row(None, msg("Totaal"), {"count": responses})))
+
+    # --- how the answers came in (online, on paper, with help) ---------------------------------------------
+    if "channel" in frame.columns:
+        channel = _values(frame["channel"])
+        st.families["channel"] = list(CHANNELS)
+        rows = []
+        for word, codes in CHANNEL_GROUPS:
+            n = counter.count(np.isin(channel, codes), ("channels", word, "count"), [Atomic("channel", codes)])
+            rows.append(Row(word, CHANNEL_WORDS[word], {"count": n}))
+        tables.append(Table("channels", "channels", msg("Hoe de antwoorden binnenkwamen"),
+                            [Column("count", msg("Antwoorden"))], rows, Row(None, msg("Totaal"), {"count": responses})))
 
     # --- the ladder, per aspect, over all areas and per area ------------------------------------------
     rung_ids = [r.id for r in ladder.rungs]
@@ -185,6 +199,10 @@ def build(survey, registry, frame: pd.DataFrame, seed: str, ladder=None) -> tupl
         total_row = Row(None, msg("Totaal"), {**{r.id: tables[-1].row(r.id).cells["count"] for r in tables[-1].rows},
                                              "total": tables[-1].total.cells["count"]})
         tables.append(Table(tid, "ladder-by-area", aspect_title, columns, rows, total_row))
+        own = survey.offer.for_aspect(aspect) if getattr(survey, "offer", None) is not None else None
+        if own is not None and own.rung in rung_ids:
+            tables.append(_offered(counter, aspect, aspect_title, own.rung, ladder, placed, areas, area_of,
+                                   present_unknown, area_names))
 
     # --- the questions -------------------------------------------------------------------------------
     published = _families(survey, registry, frame)
@@ -231,11 +249,11 @@ def build(survey, registry, frame: pd.DataFrame, seed: str, ladder=None) -> tupl
                 at = [counter.count(_values(frame[col.name]) == value, (tid, value, "first"), [Atomic(col.name, (value,))],
                                     publish=i == 0) for i, col in enumerate(columns)]
                 points = sum(w * n for w, n in zip(weights, at))
-                spread = cellkey.MAX_NOISE * sum(weights)
+                spread = MAX_NOISE * sum(weights)
                 st.counted.append(Counted(tid, value, "points", int(sum(w * int((_values(frame[c.name]) == value).sum())
                                                                         for w, c in zip(weights, columns))),
                                           [Atomic(c.name, (value,), None, (w,)) for w, c in zip(weights, columns)],
-                                          (max(0, points - spread), points + spread)))
+                                          (max(0, points - spread), points + spread), points))
                 rows.append(Row(str(value), _text(_label(question, value, columns[0])), {"points": points, "first": at[0]}))
             rows.sort(key=lambda r: -r.cells["points"])  # by published points; ties keep the survey's order
             tables.append(Table(tid, "ranking", title, [Column("points", msg("Punten"), "points"),
@@ -256,10 +274,42 @@ def build(survey, registry, frame: pd.DataFrame, seed: str, ladder=None) -> tupl
             else:
                 st.subsets.append((columns[0].name, source_columns[0].name, allowed))
 
-    method = {"name": "cell-key", "max_noise": cellkey.MAX_NOISE,
-              "ptable": {str(n): [[d, p] for d, p in row] for n, row in cellkey.PTABLE.items()}}
+    method = {"name": "cell-key", "max_noise": MAX_NOISE,
+              "ptable": {str(n): [[d, p] for d, p in row] for n, row in PTABLE.items()}}
     made = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
-    return Publication(survey.slug, made, responses, method, tables), st
+    return Publication(survey.slug, made, responses, method, tables, period=_period(frame)), st
+
+
+def _period(frame: pd.DataFrame) -> list[str | None]:
+    """The first and last day answers came in (days only, as stored)."""
+    if "created_at" not in frame.columns or not frame["created_at"].notna().any():
+        return [None, None]
+    days = pd.to_datetime(frame["created_at"].dropna(), utc=True)
+    return [days.min().date().isoformat(), days.max().date().isoformat()]
+
+
+
+CHANNEL_WORDS = {"online": msg("online"), "paper": msg("op papier"), "assisted": msg("met hulp")}
+COMPARED = (("lower", msg("Lager dan geboden")), ("same", msg("Zoals geboden")), ("higher", msg("Hoger dan geboden")))
+
+
+def _offered(counter, aspect, title, offered, ladder, placed, areas, area_of, present_unknown, area_names) -> Table:
+    """Per area: how many want a lower rung than offered, the offered rung, or a higher one (and all areas)."""
+    at = next(r.level for r in ladder.rungs if r.id == offered)
+    groups = {"lower": tuple(r.id for r in ladder.rungs if r.level < at), "same": (offered,),
+              "higher": tuple(r.id for r in ladder.rungs if r.level > at)}
+    family = f"rung_{aspect}"
+    tid = f"offer:{aspect}"
+
+    def cells(here, code, codes):
+        return {key: counter.count(here & np.isin(placed, rungs), (tid, code, key), [Atomic(family, rungs, codes)])
+                if rungs else 0 for key, rungs in groups.items()}
+    rows = []
+    for code in areas + ([NONE] if present_unknown else []):
+        here = area_of == code if code is not None else np.array([a is None for a in area_of], bool)
+        rows.append(Row(code, area_names.get(code) or msg("onbekend"), cells(here, code, (code,))))
+    total = Row(None, msg("Alle gebieden"), cells(np.ones(len(placed), bool), None, None))
+    return Table(tid, "offer", title, [Column(k, h) for k, h in COMPARED], rows, total, params={"offered": offered})
 
 
 def _share_columns() -> list[Column]:
@@ -296,4 +346,3 @@ def _shown_by(survey, question) -> list[tuple[str, tuple]]:
                         or evaluate(condition, {other: [c.value]}))
         out.append((other, allowed))
     return out
-

@@ -61,7 +61,8 @@ def changes_since(survey) -> int:
     return len(now) if row is None else len(now ^ set(row.response_ids))
 
 
-def publish(survey, registry, min_changes: int = MIN_CHANGES, protection: float = PROTECTION) -> Moment:
+def publish(survey, registry, min_changes: int = MIN_CHANGES, protection: float = PROTECTION,
+            margins_path=None) -> Moment:
     """Make a snapshot now, unless the latest one differs from the responses by fewer than ``min_changes``.
     The caller commits."""
     from ..analysis import response_frame
@@ -70,8 +71,17 @@ def publish(survey, registry, min_changes: int = MIN_CHANGES, protection: float 
     if row is not None and changes < min_changes:
         return Moment(Publication.from_json(row.tables), False, changes, min_changes)
     frame = response_frame(db.engine(), survey, registry=registry, include_id=True, include_text=False)
-    publication = make(survey, registry, frame, seed_of(survey.slug), protection)
+    publication = make(survey, registry, frame, seed_of(survey.slug), protection, margins_path)
     db.session().add(PublicationRow(survey_slug=survey.slug, tables=publication.to_json(),
                                     response_ids=[int(i) for i in frame["response_id"].tolist()]))
     db.session().flush()
     return Moment(publication, True, changes, min_changes)
+
+
+def publish_with(survey, registry, config, min_changes: int | None = None) -> Moment:
+    """:func:`publish` with the installation's settings (``RESULTS_MIN_CHANGES``, ``RESULTS_PROTECTION``,
+    ``SURVEY_MARGINS``): every caller (``/r/``, staff publishing, the verslag, the commands) the same way."""
+    from ..plans import with_plan_offer
+    survey = with_plan_offer(db.session(), survey)  # the offer residents saw: the plan's, else the file's
+    return publish(survey, registry, config["RESULTS_MIN_CHANGES"] if min_changes is None else min_changes,
+                   config["RESULTS_PROTECTION"], config.get("SURVEY_MARGINS", {}).get(survey.slug))

@@ -56,6 +56,8 @@ class Publication:
     responses: int | None
     method: dict[str, Any]
     tables: list[Table]
+    period: list[str | None] = field(default_factory=lambda: [None, None])  # first and last day answers came in
+    represent: float | None = None  # representativeness index (0-100), when the installation has population figures
 
     def table(self, table_id: str) -> Table | None:
         return next((t for t in self.tables if t.id == table_id), None)
@@ -70,4 +72,5 @@ class Publication:
         tables = [Table(t["id"], t["kind"], t["title"], [Column(**c) for c in t["columns"]],
                         [row(r) for r in t["rows"]], row(t.get("total")), t.get("note") or "", t.get("params") or {})
                   for t in data["tables"]]
-        return cls(data["survey"], data["made_at"], data["responses"], data["method"], tables)
+        return cls(data["survey"], data["made_at"], data["responses"], data["method"], tables,
+                   data.get("period") or [None, None], data.get("represent"))

@@ -1,11 +1,15 @@
 /* Area picker: turns a long select of areas (grouped by their larger area) into a text box that suggests areas
    while typing, after the ARIA combobox pattern (role=combobox with a listbox, aria-activedescendant).
-   The select stays in the form, hidden, and carries the answer; without JavaScript it is used as it is. */
+   The select stays in the form, hidden, and carries the answer; without JavaScript it is used as it is.
+   The box's own text is sent too (<name>-typed): the server looks up a name typed without choosing a
+   suggestion, and shows the text again beside the error when it names no area (data-typed). */
 (function () {
   "use strict";
 
   function plain(text) {
-    return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase().trim();
+    // the server's rule too (question_types._loose): no accents, no case, hyphens and marks as one space
+    return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
+      .replace(/[^\p{L}\p{N}]+/gu, " ").trim();
   }
 
   function enhance(select, index) {
@@ -26,6 +30,7 @@
     var input = document.createElement("input");
     input.type = "text";
     input.id = id;
+    input.name = select.name + "-typed";
     input.className = "input";
     input.autocomplete = "off";
     input.setAttribute("role", "combobox");
@@ -34,7 +39,7 @@
     input.setAttribute("aria-controls", id + "-list");
     var instructions = document.createElement("span");
     instructions.id = id + "-instructions";
-    instructions.className = "visually-hidden";
+    instructions.className = "hint";
     instructions.textContent = select.getAttribute("data-instructions");
     var described = (select.getAttribute("aria-describedby") || "") + " " + instructions.id;
     input.setAttribute("aria-describedby", described.trim());
@@ -50,11 +55,12 @@
     status.setAttribute("role", "status");
 
     var chosen = areas.filter(function (a) { return a.value === select.value; })[0];
-    input.value = chosen ? chosen.name : "";
+    input.value = chosen ? chosen.name : (select.getAttribute("data-typed") || "");
     wrap.appendChild(input);
     wrap.appendChild(list);
-    wrap.appendChild(instructions);
     wrap.appendChild(status);
+    var error = document.getElementById(id + "-error");  // a visible hint on how the box works, before any error
+    (error || select).parentNode.insertBefore(instructions, error || select);
     select.parentNode.insertBefore(wrap, select);
 
     var shown = [];
@@ -86,14 +92,14 @@
       close();
     }
 
-    function suggest() {
+    function suggest(all) {
       var typed = plain(input.value);
       var exact = areas.filter(function (a) { return plain(a.name) === typed; });
       select.value = exact.length === 1 ? exact[0].value : "";
       shown = typed ? areas.filter(function (a) {
-        return a.key.split(/[\s()-]+/).some(function (word) { return word.indexOf(typed) === 0; }) ||
+        return a.key.split(" ").some(function (word) { return word.indexOf(typed) === 0; }) ||
           a.key.indexOf(typed) === 0;
-      }) : [];
+      }) : (all ? areas : []);
       list.textContent = "";
       shown.forEach(function (area, n) {
         var item = document.createElement("li");
@@ -105,7 +111,7 @@
         list.appendChild(item);
       });
       active = -1;
-      var open = typed.length > 0;
+      var open = typed.length > 0 || all === true;
       list.hidden = !open || !shown.length;
       input.setAttribute("aria-expanded", String(open && shown.length > 0));
       if (!open) { status.textContent = ""; }
@@ -114,10 +120,10 @@
       else { status.textContent = select.getAttribute("data-matches").replace("{n}", String(shown.length)); }
     }
 
-    input.addEventListener("input", suggest);
+    input.addEventListener("input", function () { suggest(false); });
     input.addEventListener("keydown", function (event) {
       if (event.key === "ArrowDown") {
-        if (list.hidden) { suggest(); }
+        if (list.hidden) { suggest(true); }  // on an empty box: the whole list
         if (shown.length) { highlight(Math.min(active + 1, shown.length - 1)); }
         event.preventDefault();
       } else if (event.key === "ArrowUp") {

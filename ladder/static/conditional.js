@@ -6,9 +6,15 @@
    from this pattern too; the block's hidden attribute tells assistive technology whether it is there.
 
    The server writes the condition as data-condition, with the parts about earlier pages already decided
-   ({"value": true}); the operators are those of ladder/conditions.py. */
+   ({"value": true}). The operators come from ladder/conditions.py's table, written on this script's tag as
+   data-operators (name: {"relation": "at_least", "negated": false}, ...); this script only implements
+   the few relations they are made of (conditions.RELATIONS). */
 (function () {
   "use strict";
+
+  var script = document.querySelector("script[data-operators]");
+  var OPERATORS = {};
+  try { OPERATORS = JSON.parse(script.getAttribute("data-operators")); } catch (e) { return; }
 
   // The current value of a question of this form: a list for check boxes, else a string ("" if none).
   function valueOf(form, name) {
@@ -42,6 +48,17 @@
     return parseFloat(value.replace(",", "."));
   }
 
+  function relation(name, value, expected) {
+    switch (name) {
+      case "is": return value === expected;
+      case "one_of": return expected.indexOf(value) !== -1;
+      case "holds": return Array.isArray(value) && value.indexOf(expected) !== -1;
+      case "at_least": return number(value) !== null && number(value) >= expected;
+      case "at_most": return number(value) !== null && number(value) <= expected;
+      default: return false;
+    }
+  }
+
   function holds(form, condition) {
     if ("value" in condition) { return condition.value === true; }
     if (condition.all) { return condition.all.every(function (c) { return holds(form, c); }); }
@@ -49,19 +66,13 @@
     if (condition.not) { return !holds(form, condition.not); }
     var value = valueOf(form, condition.question);
     var has = answered(value);
-    return Object.keys(condition).every(function (op) {
-      var expected = condition[op];
-      switch (op) {
-        case "question": return true;
-        case "answered": return has === Boolean(expected);
-        case "equals": return has && value === expected;
-        case "not_equals": return has && value !== expected;
-        case "in": return has && expected.indexOf(value) !== -1;
-        case "contains": return has && Array.isArray(value) && value.indexOf(expected) !== -1;
-        case "min": return has && number(value) !== null && number(value) >= expected;
-        case "max": return has && number(value) !== null && number(value) <= expected;
-        default: return false;
-      }
+    return Object.keys(condition).every(function (name) {
+      if (name === "question") { return true; }
+      var op = OPERATORS[name];
+      var expected = condition[name];
+      if (!op) { return false; }
+      if (op.relation === null) { return has === Boolean(expected); }  // whether there is an answer at all
+      return has && relation(op.relation, value, expected) !== op.negated;
     });
   }
 

@@ -5,8 +5,10 @@ from flask import current_app
 
 
 def registry():
-    """The plugin registry the current app was built with."""
-    return current_app.extensions["ladder"]
+    """The plugin registry the current app was built with, with the surveys staff published in the browser
+    beside the plugins' (read from the database once per request: ladder/stored_surveys.py)."""
+    from ..stored_surveys import with_stored
+    return with_stored(current_app.extensions["ladder"])
 
 
 def survey_or_404(slug: str):

@@ -13,7 +13,7 @@ from .errors import problem
 from ..i18n import _
 from ..openapi import API_VERSION, openapi_document
 from ..serialize import survey_dict, survey_summary
-from .. import db, lifecycle
+from .. import db, lifecycle, plans
 from ..codes import derive_key, keyed_text_hash, seal, unseal
 from ..models import IdempotencyKey, utcnow
 from ..submit import InvalidAnswers, InviteRequired, SurveyClosed, submit
@@ -70,43 +70,47 @@ def surveys():
 
 @bp.get("/surveys/<slug>")
 def survey(slug):
-    s = survey_or_404(slug)
+    s = plans.with_plan_offer(db.session(), survey_or_404(slug))  # a plan's offer wins (issue 20)
     reg = registry()
     return jsonify(survey_dict(s, reg.ladders[s.ladder], reg.question_types))
 
 
 @bp.post("/surveys/<slug>/responses")
 def create_response(slug):
-    s = survey_or_404(slug)
+    # The survey's state is not read here: ``submit`` checks it in its INSERT (one round trip). Every other
+    # answer first asks survey_or_404, so a survey that staff keep as a draft is still a 404 whatever was sent.
+    s = registry().survey(slug) or survey_or_404(slug)
     data = request.get_data(cache=True)
     # Before parsing: Python's parser recurses per level. Few brackets at all: no need to look closer.
     if data.count(b"[") + data.count(b"{") > MAX_JSON_DEPTH and json_depth(data) > MAX_JSON_DEPTH:
-        return _error(400, _("Deze JSON is te diep genest."), "json-too-deep")
+        return _refuse(slug, 400, _("Deze JSON is te diep genest."), "json-too-deep")
     body = request.get_json(silent=True)
     if not isinstance(body, dict) or not isinstance(body.get("answers"), dict):
-        return _error(400, _('Stuur JSON met de vorm {"answers": {...}, "locale": "nl"}.'), "wrong-body")
+        return _refuse(slug, 400, _('Stuur JSON met de vorm {"answers": {...}, "locale": "nl"}.'), "wrong-body")
     locale = body.get("locale", "nl")
     if locale not in LOCALES or locale not in s.locales:  # only the languages the survey is offered in (issue 13)
-        return _error(422, _("Onbekende taal."), "unknown-locale",
-                      errors={"locale": _("Gebruik %(locales)s.", locales=_or(s.locales))})
+        return _refuse(slug, 422, _("Onbekende taal."), "unknown-locale",
+                       errors={"locale": _("Gebruik %(locales)s.", locales=_or(s.locales))})
     idem = _Idempotency.from_request(s.slug, body)
     if isinstance(idem, current_app.response_class):  # an error answer (problem details)
+        survey_or_404(slug)
         return idem
     if idem is not None:
         earlier = idem.replay()
         if earlier is not None:
+            survey_or_404(slug)
             return earlier
     try:
         done = submit(registry(), s, body["answers"], locale=locale, channel="api",
                       invite_code=body.get("invite_code") if isinstance(body.get("invite_code"), str) else None,
                       before_commit=idem.remember if idem is not None else None)
     except SurveyClosed:
-        return _error(409, _("Deze vragenlijst is gesloten."), "survey-closed")
+        return _refuse(slug, 409, _("Deze vragenlijst is gesloten."), "survey-closed")
     except InviteRequired:
-        return _error(403, _("Voor deze vragenlijst is een geldige, ongebruikte uitnodigingscode nodig."),
-                      "invite-required")
+        return _refuse(slug, 403, _("Voor deze vragenlijst is een geldige, ongebruikte uitnodigingscode nodig."),
+                       "invite-required")
     except InvalidAnswers as exc:
-        return _error(422, _("Niet alle antwoorden zijn goed."), "invalid-answers", errors=exc.errors)
+        return _refuse(slug, 422, _("Niet alle antwoorden zijn goed."), "invalid-answers", errors=exc.errors)
     except IntegrityError:
         # A concurrent request with the same Idempotency-Key committed first: answer as it did.
         earlier = idem.replay() if idem is not None else None
@@ -114,6 +118,12 @@ def create_response(slug):
             raise
         return earlier
     return jsonify(_created(done.response, done.receipt, done.outcome)), 201
+
+
+def _refuse(slug, status, message, kind, **extra):
+    """A problem details answer, unless the survey is a draft (then 404, as every other page answers)."""
+    survey_or_404(slug)
+    return _error(status, message, kind, **extra)
 
 
 def _or(words) -> str:

@@ -16,18 +16,16 @@ from wtforms import BooleanField, HiddenField, IntegerField, RadioField, SelectF
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from .. import audit, auth, db, lifecycle
+from .. import audit, auth, db, lifecycle, plans
 from ..answers import validate
 from ..forms import page_form, parsed_answers
 from ..i18n import _, _l
 from ..models import PendingEntry
+from ..paper import numbered
 from ..submit import InvalidAnswers, InviteRequired, SurveyClosed, submit
 from . import registry
 
 bp = Blueprint("entry", __name__, url_prefix="/beheer")
-
-KEYED_CHANNELS = ("paper", "assisted")
-
 
 class StartForm(FlaskForm):
     channel = RadioField(_l("Hoe kwamen de antwoorden binnen?"), default="paper",
@@ -73,7 +71,7 @@ def paper(slug):
                 flash(message)
         return redirect(url_for(".start", slug=slug))
     letters = form.letters.data or 1
-    pdf = render_pdf(survey, registry(), locale=form.locale.data, large_print=form.large_print.data,
+    pdf = render_pdf(plans.with_plan_offer(db.session(), survey), registry(), locale=form.locale.data, large_print=form.large_print.data,
                      letters=letters, config=current_app.config)
     audit.record("paper", survey, f"{form.locale.data}{' groot' if form.large_print.data else ''}"
                  f"{f' {letters} brieven' if lifecycle.of(survey).invite_only else ''}")
@@ -213,7 +211,7 @@ def _render(survey, entry, page, questions, form, answers):
     errors = [(q.id, form[q.id].errors[0]) for q in questions if form[q.id].errors]
     return render_template("staff/entry_page.html", survey=survey, entry=entry, page=page, questions=questions,
                            form=form, errors=errors, number=number, total=len(visible), locale="nl",
-                           types=registry().question_types)
+                           types=registry().question_types, paper_numbers=numbered(survey))
 
 
 def _after(survey, entry, page, answers):

@@ -9,15 +9,16 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
-from .. import db, drafts, invites, lifecycle
+from .. import db, drafts, invites, lifecycle, plans
 from ..answers import validate
-from ..conditions import depends_on_page, evaluate, in_words, page_questions, resolve_other_pages
+from ..conditions import browser_operators, depends_on_page, evaluate, in_words, page_questions, resolve_other_pages
 from . import registry, survey_or_404
 from ..codes import code_hash
 from ..forms import page_form, parsed_answers
 from ..i18n import _, current_locale
 from ..models import Response
 from ..submit import AlreadySubmitted, DraftGone, InvalidAnswers, InviteRequired, SurveyClosed, submit, submitted
+from ..stored_surveys import answered_version
 from ..withdrawal import withdraw_response
 
 bp = Blueprint("resident", __name__)
@@ -34,8 +35,8 @@ def _closed(survey):
 
 @bp.get("/")
 def index():
-    surveys = sorted((s for s in registry().surveys.values() if lifecycle.is_open(s)),
-                     key=lambda s: (s.municipality, s.slug))
+    surveys = sorted((plans.with_plan_offer(db.session(), s) for s in registry().surveys.values()
+                      if lifecycle.is_open(s)), key=lambda s: (s.municipality, s.slug))
     grouped = [(m, list(items)) for m, items in groupby(surveys, key=lambda s: s.municipality)]
     return render_template("resident/index.html", grouped=grouped, ladders=registry().ladders)
 
@@ -48,12 +49,15 @@ def start(slug):
     return _start_page(survey)
 
 
-def _start_page(survey, invite_error=None):
+def _start_page(survey, invite_error=None, invite_code=""):
+    survey = plans.with_plan_offer(db.session(), survey)  # a plan's offer wins over the file's (issue 20)
+    plan = plans.plan_of(db.session(), survey.slug)
     return render_template("resident/start.html", survey=survey, locale=_locale(survey), form=FlaskForm(),
+                           plan=plan if plan is not None and plan.published else None,
                            ladder=registry().ladders[survey.ladder],
                            has_draft=drafts.current(survey) is not None, state=lifecycle.of(survey),
                            answered_before=survey.slug in session.get("answered", []),
-                           invite_error=invite_error), (422 if invite_error else 200)
+                           invite_error=invite_error, invite_code=invite_code), (422 if invite_error else 200)
 
 
 @bp.post("/s/<slug>")
@@ -65,10 +69,13 @@ def begin(slug):
     if not form.validate_on_submit():
         abort(400)
     if lifecycle.of(survey).invite_only and not _invite(survey):
+        # an empty field and a wrong code get their own message; a wrong code stays in the field to correct
         code = request.form.get("invite_code", "")
-        if not code.strip() or invites.find_unused(survey, code) is None:
+        if not code.strip():
+            return _start_page(survey, _("Vul de uitnodigingscode uit uw brief in."))
+        if invites.find_unused(survey, code) is None:
             return _start_page(survey, _("Deze uitnodigingscode kennen we niet, of hij is al gebruikt. "
-                                         "Controleer de code in uw brief."))
+                                         "Controleer de code in uw brief."), invite_code=code)
         session["invites"] = {**session.get("invites", {}), survey.slug: code}
     found = drafts.current(survey)
     if found is None or request.form.get("action") == "opnieuw":
@@ -101,6 +108,7 @@ def page(slug, page_id):
     if found is None:
         return _draft_gone(survey, _("Begin de vragenlijst hier, of ga verder met uw hervatcode."))
     code, draft = found
+    survey = answered_version(registry(), survey, draft.survey_version)  # not a newer version (issue 21)
     page = next((p for p in survey.pages if p.id == page_id), None)
     if page is None:
         abort(404)
@@ -224,7 +232,8 @@ def _render_page(survey, page, questions, form, answers, locale):
                            errors=errors, anchors=anchors, returning=_returning(),
                            number=number, total=len(visible), locale=locale,
                            types=registry().question_types,
-                           reveals=_reveals(survey, page, questions, answers, locale))
+                           reveals=_reveals(survey, page, questions, answers, locale),
+                           condition_operators=browser_operators())
 
 
 def _after(survey, page, answers):
@@ -253,6 +262,7 @@ def check(slug):
     if found is None:
         return _draft_gone(survey)
     code, draft = found
+    survey = answered_version(registry(), survey, draft.survey_version)
     form = FlaskForm()
     errors = {}
     if request.method == "POST":
@@ -285,13 +295,16 @@ def result(slug):
     survey = survey_or_404(slug)
     seen = session.get("result")
     if not seen or seen.get("slug") != slug:
-        flash(_("Uw uitkomst is alleen direct na het versturen te zien. Bewaar daarom uw ontvangstcode."))
+        # the receipt code cannot bring the result back (it is stored hashed, with no link to this page)
+        flash(_("Uw uitkomst is alleen direct na het versturen te zien. Met uw ontvangstcode kunt u uw antwoorden "
+                "wel intrekken."))
         return redirect(url_for(".start", slug=slug))
     response = db.session().get(Response, seen["id"])
     if response is None or response.withdrawn_at is not None:
         session.pop("result", None)
         return redirect(url_for(".start", slug=slug))
     ladder = registry().ladders[survey.ladder]
+    survey = plans.with_plan_offer(db.session(), survey)
     return render_template("resident/result.html", survey=survey, response=response, receipt=seen["receipt"],
                            ladder=ladder, locale=response.locale, published=lifecycle.of(survey).published)
 
@@ -306,13 +319,16 @@ def resume(slug):
             abort(400)
         code = request.form.get("code", "")
         draft = drafts.find(code, survey) if code.strip() else None
-        if draft is None:
+        if not code.strip():
+            error = _("Vul uw hervatcode in.")
+        elif draft is None:
             error = _("Deze hervatcode kennen we niet voor deze vragenlijst. Controleer de code en probeer het opnieuw.")
         else:
             drafts.remember(survey, code)
             return redirect(url_for(".page", slug=slug, page_id=_resume_page_id(survey, draft)))
     return render_template("resident/resume.html", survey=survey, form=form, error=error,
-                           locale=_locale(survey)), (422 if error else 200)
+                           code=request.form.get("code", "") if error else "", locale=_locale(survey)), \
+        (422 if error else 200)
 
 
 @bp.get("/s/<slug>/opgeslagen")
@@ -365,7 +381,9 @@ def withdraw():
         if not form.validate_on_submit():
             abort(400)
         response = _receipt_response(code)
-        if response is None:
+        if not code.strip():
+            error = _("Vul uw ontvangstcode in.")
+        elif response is None:
             error = _("Deze ontvangstcode kennen we niet, of de antwoorden zijn al ingetrokken.")
         elif request.form.get("bevestig") == "ja":  # code and confirmation in one post (scripts, old pages)
             return _withdraw(response)
@@ -408,12 +426,13 @@ def withdrawn():
 def accessibility(municipality=None):
     """The accessibility statement (Dutch model), for the installation or for one municipality."""
     from ..accessibility import municipalities, statement
+    from ..filters import municipality_name
     known = municipalities(s.municipality for s in registry().surveys.values())
     if municipality is not None and municipality not in known:
         abort(404)
     name = known.get(municipality)
     own = current_app.config.get("ACCESSIBILITY_MUNICIPALITIES", {}).get(name) if name else None
     made = statement(current_app.config.get("ACCESSIBILITY", {}), own,
-                     organisation=f"De gemeente {name}" if name else None)
+                     organisation=f"De gemeente {municipality_name(name)}" if name else None)
     return render_template("resident/accessibility.html", statement=made, municipality=name, municipalities=known)
 

@@ -14,7 +14,7 @@ from markupsafe import Markup
 from .. import db, lifecycle, report_back
 from ..filters import label, number
 from ..i18n import _, current_locale
-from ..publication import PROTECTION, store
+from ..publication import store
 from ..text import pick
 from . import registry, survey_or_404
 
@@ -30,7 +30,7 @@ def current_publication(survey):
         return None
     found = store.latest(survey)
     if found is None:
-        found = store.publish(survey, registry(), 0, current_app.config.get("RESULTS_PROTECTION", PROTECTION)).publication
+        found = store.publish_with(survey, registry(), current_app.config, min_changes=0).publication
         db.session().commit()
     return found
 
@@ -88,10 +88,7 @@ def show_json(slug):
         response.status_code = 404
         response.mimetype = "application/problem+json"
         return response
-    data = publication.to_json()
-    data["method"] = {**data["method"], "protection": current_app.config.get("RESULTS_PROTECTION", PROTECTION),
-                      "documentation": "docs/privacy.rst, section 'Published results'"}
-    return jsonify(data)
+    return jsonify(publication.to_json())
 
 
 @bp.get("/s/<slug>/uitnodiging")

@@ -165,11 +165,25 @@ def publish(slug):
             state.results_text, state.next_rung = form.results_text.data, form.next_rung.data
             state.results_published_at = utcnow()
             audit.record("publish", survey)
+            flash(publication_moment(survey))
             db.session().commit()
-            flash(_("De uitkomsten staan nu op de openbare pagina."))
             return redirect(url_for(".dashboard", slug=slug))
     return render_template("staff/publish.html", survey=survey, ladder=ladder, form=form, state=stored), \
         (422 if form.errors else 200)
+
+
+def publication_moment(survey) -> str:
+    """Make a new snapshot of the published numbers where the rules allow it, and say what residents see."""
+    from .. import report_back
+    from ..publication import store
+    if report_back.sealed(survey, lifecycle.of(survey)):
+        return _("De tekst is opgeslagen. De cijfers verschijnen op de openbare pagina als de vragenlijst sluit.")
+    moment = store.publish_with(survey, registry(), current_app.config)
+    if moment.made:
+        return _("De uitkomsten staan nu op de openbare pagina.")
+    return _("De tekst is opgeslagen. De cijfers blijven die van de vorige keer: pas als er %(n)s antwoorden "
+             "bij zijn gekomen of zijn ingetrokken, maken we nieuwe cijfers (nu %(changes)s).",
+             n=moment.needed, changes=moment.changes)
 
 
 @bp.post("/s/<slug>/intrekken")

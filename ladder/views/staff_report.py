@@ -3,7 +3,6 @@ confirm pages for destructive actions, "you said, we did", recomputing placement
 participatieverslag. The routes are added to the staff blueprint by :func:`register`."""
 from __future__ import annotations
 
-import io
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
@@ -21,6 +20,7 @@ from ..models import Response
 from ..staff_forms import CodesForm, DeleteForm, StatusForm, WithdrawForm, field_errors, staff_form_valid
 from ..text import pick
 from . import registry
+
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 # Export formats in words staff recognise; a plugin's format keeps its own name in capitals.
@@ -42,27 +42,8 @@ def _area_name(survey, code):
     return pick(area.name, "nl") if area else (code or _("onbekend"))
 
 
-def representativeness(survey, frame=None) -> float | None:
-    """The representativeness index (0-100) of all respondents against the survey's margins, when the
-    installation has them (``SURVEY_MARGINS = {slug: path}``) and the survey declares demographics."""
-    path = current_app.config.get("SURVEY_MARGINS", {}).get(survey.slug)
-    if not path or not survey.demographics:
-        return None
-    try:
-        from ..analysis import response_frame
-        from ..analysis.weights import (read_margins, representativeness as table_of, representativeness_index,
-                                        survey_demographics)
-        margins = read_margins(path)
-        frame = frame if frame is not None else response_frame(db.engine(), survey, registry=registry())
-        questions, categories = survey_demographics(survey, margins)
-        index = representativeness_index(table_of(frame, margins, questions, categories))
-        return float(index["index"].mean()) if len(index) else None
-    except (OSError, ValueError, KeyError):
-        return None
-
-
 def dashboard(slug):
-    from .results import question_charts, rung_charts
+    from .staff_charts import question_charts, rung_charts, rung_totals
     survey = auth.staff_survey(slug)
     counted = numbers(survey)
     reg = registry()
@@ -88,7 +69,6 @@ def dashboard(slug):
                          for code in dict.fromkeys(rows["area"])}
         rung_tables[aspect] = [(_area_name(survey, code), [counts.get((code, r.id), 0) for r in ladder.rungs])
                                for code in dict.fromkeys(rows["area"])]
-    from .results import rung_totals
     aspect_labels = {a: pick(survey.aspects.get(a), locale) or a for a in rung_tables}
     state = lifecycle.of(survey)
     forms = dict(
@@ -110,6 +90,16 @@ def dashboard(slug):
         area_choices=[(a.code, pick(a.name, locale)) for a in survey.areas],
         channel_choices=[("online", _("online")), ("paper", _("papier")), ("assisted", _("met hulp"))],
         now_local=local_time(datetime.now(timezone.utc)), pdf_available=_weasyprint())
+
+
+def representativeness(survey) -> float | None:
+    """The dashboard's representativeness index (staff): the publication's own rule, on the responses now."""
+    from ..analysis import response_frame
+    from ..publication.represent import representativeness as index
+    path = current_app.config.get("SURVEY_MARGINS", {}).get(survey.slug)
+    if not path:
+        return None
+    return index(survey, response_frame(db.engine(), survey, registry=registry(), include_text=False), path)
 
 
 def _weasyprint() -> bool:
@@ -174,9 +164,10 @@ def report(slug):
 @login_required
 def verslag(slug):
     """The participatieverslag as an HTML download (PDF with ?pdf=1 when WeasyPrint is installed)."""
-    from ..analysis.verslag import pdf_of
+    from ..publication import verslag as verslag_document
     survey = auth.staff_survey(slug)
-    html = build_verslag_html(survey, registry(), current_app.config["RESULTS_MIN_COUNT"])
+    html = verslag_document.document(survey, registry(), current_app.config)
+    pdf_of = verslag_document.pdf_of
     audit.record("export", survey, "verslag")
     db.session().commit()
     if request.args.get("pdf"):
@@ -284,132 +275,3 @@ def register(bp) -> None:
                     methods=["POST"])
 
 
-def _paragraphs(text) -> list[str]:
-    return [p.strip() for p in (text or "").replace("\r\n", "\n").split("\n\n") if p.strip()]
-
-
-QUESTION_HEADINGS = {"label": "Antwoord", "count": "Aantal", "share": "Aandeel", "points": "Punten",
-                     "first": "Op 1 gezet", "ranked": "Genoemd", "mean_points": "Punten per persoon",
-                     "interval": "95%-interval", "margin": "Marge (95%)"}
-
-
-def _verslag_cell(column, record) -> str:
-    """A cell as the public page writes it: hidden counts "verborgen", hidden shares and intervals "–"."""
-    import pandas as pd
-
-    from ..analysis.report import number, percent
-
-    def missing(value):
-        return value is None or pd.isna(value)
-    if column == "interval":
-        low, high = record.get("ci_low"), record.get("ci_high")
-        return "–" if missing(low) or missing(high) else f"{percent(low)}–{percent(high)}"
-    if column == "margin":
-        se = record.get("se")
-        return "–" if missing(se) else f"± {number(1.96 * se, 1)}"
-    value = record.get(column)
-    if missing(value):
-        return "–" if column in ("share", "mean_points") else "verborgen"
-    return percent(value) if column == "share" else number(value, 1 if column == "mean_points" else 0)
-
-
-def verslag_context(survey, reg, threshold: int, protection: float | None = None) -> dict:
-    """Everything the participatieverslag says, from the same protected tables as ``/r/`` (merged areas
-    included), so its numbers are the public page's."""
-    import pandas as pd
-
-    from ..analysis.disclosure import PROTECTION, protect_counts
-    from ..analysis.report import number, percent
-    from .results import _name, protected
-    protection = PROTECTION if protection is None else protection
-    locale = "nl"
-    found = outcomes.of(survey, reg, threshold, locale, merge=True)
-    ladder = reg.ladder_of(survey)
-    shown = protected(found, survey, ladder, threshold, protection)
-    areas = {a.code: a for a in survey.areas}
-    counted = numbers(survey)
-    state = lifecycle.of(survey)
-    stored = lifecycle.row(survey.slug)
-    merged: dict[str, list[str]] = {}
-    for small, into in found.merged.items():
-        merged.setdefault(_name(areas, into, locale), []).append(_name(areas, small, locale))
-    per_area = [(_name(areas, code, locale) if code else "onbekend", shown["per_area"].get(code))
-                for code, _n in found.per_area]
-    # channels, protected against the published total like the areas
-    from sqlalchemy import func
-    rows = db.session().execute(select(Response.channel, func.count()).where(
-        Response.survey_slug == survey.slug, Response.withdrawn_at.is_(None)).group_by(Response.channel)).all()
-    by_word: dict[str, int] = {}
-    for code, n in rows:
-        word = next((w for c, w in CHANNEL_WORDS.items() if code in outcomes.CHANNEL_FILTERS[c]), code)
-        by_word[word] = by_word.get(word, 0) + int(n)
-    channels = list(protect_counts(by_word, threshold, protection).items())
-    questions = []
-    for summary, table in shown["questions"]:
-        columns = []
-        for c in table.columns:
-            if c in ("value", "suppressed", "n", "ci_low", "ci_high", "se"):
-                continue
-            columns.append(c)
-            if c == "share" and {"ci_low", "ci_high"} <= set(table.columns):
-                columns.append("interval")
-            if c == "mean_points" and "se" in table.columns:
-                columns.append("margin")
-        formatted = []
-        for record in table.to_dict("records"):
-            formatted.append([str(record["label"])] + [_verslag_cell(c, record) for c in columns if c != "label"])
-        answered = summary.answered
-        text = ("Nog niemand beantwoordde deze vraag." if not answered else
-                f"Minder dan {threshold} mensen beantwoordden deze vraag." if answered < threshold else
-                f"{number(answered)} mensen beantwoordden deze vraag." + (f" {summary.note}." if summary.note else ""))
-        questions.append({"label": pick(summary.question.label, locale), "answered_text": text,
-                          "headings": [QUESTION_HEADINGS.get(c, c) for c in columns],
-                          "rows": formatted if answered and answered >= threshold else []})
-    offer = getattr(survey, "offer", None)
-    offers, compared = [], []
-    if offer is not None:
-        for aspect, own in offer.distinct(list(survey.aspects)):
-            rung = ladder.rung(own.rung) if own.rung in ladder else None
-            if rung is not None:
-                offers.append((pick(survey.aspects.get(aspect), locale) if aspect else "",
-                               type("R", (), {"level": rung.level, "title": pick(rung.title, locale)}),
-                               pick(own.promise, locale)))
-        levels = {r.id: r.level for r in ladder.rungs}
-        for aspect, by_area in shown["table"].items():
-            own = offer.for_aspect(aspect)
-            if own is None or own.rung not in levels:
-                continue
-            at = levels[own.rung]
-            rows = []
-            for code, cells in by_area.items():
-                sums = []
-                for test in (lambda lv: lv < at, lambda lv: lv == at, lambda lv: lv > at):
-                    part = [cells.get(r.id) for r in ladder.rungs if test(r.level)]
-                    sums.append("verborgen" if any(c is None for c in part) else number(sum(part)))
-                rows.append((_name(areas, code, locale), *sums))
-            rung = ladder.rung(own.rung)
-            compared.append((pick(survey.aspects.get(aspect), locale) or aspect,
-                             type("R", (), {"level": rung.level, "title": pick(rung.title, locale)}), rows))
-    from ..analysis import response_frame
-    frame = response_frame(db.engine(), survey, registry=reg)
-    created = frame["created_at"].dropna() if "created_at" in frame.columns else pd.Series(dtype=object)
-    settings = report_back.settings(survey)
-    return {
-        "title": pick(survey.title, locale), "municipality": survey.municipality,
-        "intro": _paragraphs(pick(survey.intro, locale)), "purpose": pick(survey.purpose, locale),
-        "audience": pick(survey.audience, locale), "invite_only": state.invite_only,
-        "opens": state.opens_on, "closes": state.closes_on,
-        "first": created.min() if len(created) else None, "last": created.max() if len(created) else None,
-        "channels": channels, "total": None if 0 < found.responses < threshold else found.responses,
-        "completion": counted.completion, "threshold": threshold, "merged": merged, "per_area": per_area,
-        "represent": representativeness(survey, frame), "questions": questions, "offers": offers,
-        "compared": compared, "ladder_title": pick(ladder.title, locale),
-        "results_text": _paragraphs(stored.results_text if stored and stored.results_published_at else ""),
-        "items": report_back.items(survey), "expected": settings.results_expected,
-        "generated": datetime.now(timezone.utc),
-    }
-
-
-def build_verslag_html(survey, reg, threshold: int) -> str:
-    from ..analysis.verslag import render_verslag
-    return render_verslag(verslag_context(survey, reg, threshold))

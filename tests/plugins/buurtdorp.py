@@ -34,6 +34,14 @@ class YesNoUnsure(QuestionType):
     def answer_text(self, question, value, survey, locale):
         return dict(self.answers).get(value, "—")
 
+    paper_layout = "one"  # on paper: its three answers as boxes (Postcode keeps the default: lines)
+
+    def paper_boxes(self, question, survey, locale):
+        return list(self.answers)
+
+    def paper_note(self, question):
+        return "Kruis één hokje aan."
+
     def columns(self, question, survey, locale="nl"):
         return [Column(question.id, "category", pick(question.label, locale), (question.id,),
                        categories=tuple(v for v, _l in self.answers), value_labels=dict(self.answers))]

@@ -3,7 +3,8 @@
 - ``publications``: one row per publication moment: the published tables (JSON) and the ids of the
   responses counted (for staff: how many changed since).
 - ``publication_keys``: the secret seed of each survey's record keys (cell-key method).
-- New surveys keep their results sealed until they close (``sealed_until_closed`` defaults to true).
+- Results stay sealed until a survey closes unless staff choose otherwise (the model's default for new
+  settings rows and ``report_back.SEALED_BY_DEFAULT`` where there is none; existing rows keep their choice).
 
 Revision ID: 0007
 Revises: 0006

@@ -1,4 +1,4 @@
-"""ladder-rotterdam: the participatiekompas for officials and Buurt Bestuurt for residents.
+"""participatieladder-rotterdam: the participatiekompas for officials and Buurt Bestuurt for residents.
 
 Surveys are data (``surveys/*.toml``); the rung logic lives in ``kompas`` and ``buurt_bestuurt``.
 Imports come only from the package face ``ladder`` (and pandas).

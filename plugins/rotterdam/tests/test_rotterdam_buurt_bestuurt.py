@@ -187,6 +187,12 @@ def test_borda_without_survey_uses_longest_ranking_and_seen_themes_only():
     assert as_tuples(bb.borda(frame)) == [("a", "x", 5, 1, 2), ("a", "y", 5, 1, 2), ("a", "z", 1, 0, 2)]
 
 
+def test_borda_breaks_a_tie_in_points_by_first_places_before_the_theme_name():
+    frame = pd.DataFrame({"area": ["w", "w", "w"], "prioriteiten": [["a", "b"], ["c", "a"], ["c", "a"]]})
+    # k = 2: a 2+1+1 = 4 with one first place, c 2+2 = 4 with two: c first although a comes first by name
+    assert as_tuples(bb.borda(frame)) == [("w", "c", 4, 2, 3), ("w", "a", 4, 1, 3), ("w", "b", 1, 0, 3)]
+
+
 def test_borda_survey_without_the_question_behaves_like_no_survey():
     frame = pd.DataFrame({"area": ["a"], "prioriteiten": [["x", "y"]]})
     assert as_tuples(bb.borda(frame, KOMPAS)) == [("a", "x", 2, 1, 1), ("a", "y", 1, 0, 1)]
