@@ -572,7 +572,7 @@ def test_two_publications_summary_and_r_json_give_the_same_numbers_for_the_same_
     app, data = published(slug)
     printed = app.test_cli_runner().invoke(args=["summary", slug, "--format", "json"])
     assert printed.exit_code == 0, printed.output
-    theirs, ours = summary_cells(json.loads(printed.output)), publication_cells(data)
+    theirs, ours = summary_cells(json.loads(printed.stdout)), publication_cells(data)
     same = [key for key in theirs if key in ours]
     print(f"\n`ladder summary` and /r/<slug>.json: {len(same)} cells in both")
     assert len(same) > 20, f"only {len(same)} cells in both"
