@@ -255,7 +255,7 @@ def build(survey, registry, frame: pd.DataFrame, seed: str, ladder=None) -> tupl
                                           [Atomic(c.name, (value,), None, (w,)) for w, c in zip(weights, columns)],
                                           (max(0, points - spread), points + spread), points))
                 rows.append(Row(str(value), _text(_label(question, value, columns[0])), {"points": points, "first": at[0]}))
-            rows.sort(key=lambda r: -r.cells["points"])  # by published points; ties keep the survey's order
+            # in the survey's order here: ``hide`` orders by the points as published (a hidden one tells nothing)
             tables.append(Table(tid, "ranking", title, [Column("points", msg("Punten"), "points"),
                                                          Column("first", msg("Op 1 gezet"))], rows,
                                 Row(None, msg("Gaven een volgorde"), {"count": total}),
