@@ -121,6 +121,22 @@ def test_dashboard_of_every_bundled_survey(new_context, seeded, staff_cookie, wi
 def test_letters_and_the_invitation_page(new_context, seeded, staff_cookie, width):
     page = context(new_context, width, staff_cookie).new_page()
     slug = BUNDLED[1]
+    set_status(seeded.app, slug, "open")  # letters invite to an open survey (the fixture closed it to publish)
+    try:
+        _letters(page, new_context, seeded, slug, width)
+    finally:
+        set_status(seeded.app, slug, "closed")
+
+
+def set_status(app, slug, status):
+    from ladder import db, lifecycle
+    from ladder.views import registry
+    with app.test_request_context():
+        lifecycle.editable_row(registry().survey(slug)).status = status
+        db.session().commit()
+
+
+def _letters(page, new_context, seeded, slug, width):
     page.goto(seeded.url(f"/beheer/s/{slug}"))
     page.fill("#count", "3")
     with page.expect_navigation():
