@@ -134,7 +134,7 @@ def result_page(client, app, slug, answers, locale="nl"):
         db.session().commit()
         rid = row.id
     with client.session_transaction() as session:
-        session["result"] = {"slug": slug, "id": rid, "receipt": receipt}
+        session["result"] = {"slug": slug, "id": rid, "receipt": receipt, "until": int(__import__("time").time()) + 600}
     response = client.get(f"/s/{slug}/resultaat")
     assert response.status_code == 200
     return response.get_data(as_text=True)

@@ -153,7 +153,7 @@ def test_every_staff_form_requires_csrf(app):
             continue
         url = rule.rule.replace("<slug>", MINE).replace("<token>", "x").replace("<int:entry_id>", "1") \
             .replace("<page_id>", "over-u").replace("<int:plan_id>", plan_id) \
-            .replace("<int:page>", "0").replace("<int:question>", "0").replace("<int:number>", "1")
+            .replace("<int(min=0):page>", "0").replace("<int(min=0):question>", "0").replace("<int:number>", "1")
         response = admin.post(url, data={"status": "closed", "count": "1", "email": "x", "password": "y"})
         assert response.status_code in (400, 404), f"POST {url} without CSRF token answered {response.status_code}"
         if response.status_code == 404:

@@ -315,7 +315,7 @@ def _condition_from_form(old=None):
     return made
 
 
-@bp.route("/<slug>/paginas/<int:page>", methods=["GET", "POST"])
+@bp.route("/<slug>/paginas/<int(min=0):page>", methods=["GET", "POST"])
 def page(slug, page):
     row = _newest(slug)
     found = _page_index(row, page)
@@ -338,8 +338,8 @@ def page(slug, page):
                            kept=found.get("show_if"), form=FlaskForm())
 
 
-@bp.route("/<slug>/paginas/<int:page>/vragen/nieuw", methods=["GET", "POST"])
-@bp.route("/<slug>/paginas/<int:page>/vragen/<int:question>", methods=["GET", "POST"])
+@bp.route("/<slug>/paginas/<int(min=0):page>/vragen/nieuw", methods=["GET", "POST"])
+@bp.route("/<slug>/paginas/<int(min=0):page>/vragen/<int(min=0):question>", methods=["GET", "POST"])
 def question(slug, page, question=None):
     row = _newest(slug)
     found = _page_index(row, page)
