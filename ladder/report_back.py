@@ -19,7 +19,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from . import audit, db
 from .i18n import _l
 from .models import ReportBackItem, ReportBackSettings
-from .staff_forms import DateInputField, PlainText, TranslatedForm, translation
+from .staff_forms import DateInputField, PlainText, TranslatedForm, language_name, translation
 from .text import DEFAULT_LOCALE, Text, pick
 
 MAX_TOPIC = 200
@@ -172,6 +172,12 @@ class ItemForm(TranslatedForm):
         return {"topic": item.topic, "question": item.question_id or "", "decision": item.decision,
                 "due_on": item.due_on, **cls.translation_data("topic", item.topic_translations),
                 **cls.translation_data("decision", item.decision_translations)}
+
+    @staticmethod
+    def missing_languages(item: ReportBackItem, locales) -> list[str]:
+        """The names of the survey's languages this item lacks a topic or decision in (for the staff list)."""
+        return [language_name(loc) for loc in locales if loc != DEFAULT_LOCALE
+                and (loc not in item.topic_by_locale or loc not in item.decision_by_locale)]
 
     def __init__(self, *args, survey=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -114,6 +114,7 @@ def test_the_item_form_saves_and_shows_every_language_and_a_change_keeps_them(ap
     assert re.search(r'<input[^>]*id="topic_fy"[^>]*lang="fy"[^>]*value="Grien"', html)
     assert re.search(r'<textarea[^>]*id="decision_fy"[^>]*lang="fy"[^>]*>\s*' + DECISION_FY, html)
     assert re.findall(r'id="(\w+)-missing"', html) == ["topic_en", "decision_en"]
+    assert "Nog niet vertaald: Engels. Inwoners lezen daar de Nederlandse tekst." in html  # in the list above
     # Emptying a translation removes it; Dutch stays.
     assert add_item(editor, f"{ITEMS}?item={item.id}", topic_fy="", decision_fy=DECISION_FY,
                     topic_en=TOPIC_EN).status_code == 302
