@@ -231,3 +231,14 @@ def test_the_migration_keeps_rows_written_before_it(empty_database_url, tmp_path
     part = report_back_part(app.test_client().get(f"/r/{MINE}?lang=fy").get_data(as_text=True))
     assert f'<h3><span lang="nl">{TOPIC_NL}</span></h3>' in part
     assert f'<div class="prose" lang="nl"><p>{RESULTS_NL}</p></div>' in part
+
+
+def test_the_messages_name_the_language_in_the_staff_members_language(app, editor):
+    page = editor.get(f"{PUBLISH}?lang=en")
+    html = page.get_data(as_text=True)
+    assert '<label class="label" for="results_text_fy">Western Frisian <span class="optional">' in html
+    assert "Missing: residents read the Dutch text here." in html
+    response = editor.post(f"{PUBLISH}?lang=en", data={"csrf_token": token(page.data), "results_text": RESULTS_NL,
+                                                       "results_text_fy": "a" * 5001, "next_rung": "raadplegen"})
+    assert '<a href="#results_text_fy">Western Frisian: write at most 5,000 characters.</a>' in \
+        response.get_data(as_text=True)
