@@ -11,7 +11,7 @@ from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFProtect
 from jinja2 import ChoiceLoader, FileSystemLoader
 
-from . import auth, cli, db, filters, i18n, security
+from . import auth, cli, db, filters, i18n, input_guard, security
 from . import config as default_config
 from .plugins import load_registry
 
@@ -43,6 +43,8 @@ def create_app(test_config: dict | None = None, instance_path: str | os.PathLike
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = security.instance_secret(Path(app.instance_path))
+    if not app.config.get("TOTP_KEY"):  # encrypts the second factor's secrets: a file, not in the database
+        app.config["TOTP_KEY"] = security.instance_secret(Path(app.instance_path), "totp_key")
     app.json.sort_keys = False  # the API keeps the survey file's order
 
     registry = load_registry(app.config, app=app, strict=strict)
@@ -56,15 +58,19 @@ def create_app(test_config: dict | None = None, instance_path: str | os.PathLike
     db.init_app(app)
     i18n.init_app(app)
     filters.init_app(app)
+    # Before CSRFProtect, whose check reads the form too, and before the blueprints, whose <int:...> rules
+    # take its bounded ids.
+    input_guard.init_app(app)
     csrf.init_app(app)
     auth.init_app(app)
     security.init_app(app)
 
-    from .views import api, entry, errors, meta, ops, plans, register, resident, results, signin, staff
+    from .views import api, editor, entry, errors, meta, ops, plans, register, resident, results, signin, staff
     app.register_blueprint(resident.bp)
     app.register_blueprint(staff.bp)
     app.register_blueprint(signin.bp)
     app.register_blueprint(entry.bp)
+    app.register_blueprint(editor.bp)
     app.register_blueprint(results.bp)
     app.register_blueprint(api.bp)
     csrf.exempt(api.bp)  # public, cookie-less JSON submissions; the HTML form keeps its token

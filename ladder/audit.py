@@ -16,7 +16,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from . import db
-from .models import AuditEntry, utcnow
+from .models import AuditEntry, utcday, utcnow
 
 # Every action, with the one Dutch name staff see for it.
 ACTIONS = {
@@ -43,6 +43,9 @@ ACTIONS = {
     "entry-discard": "Invoer van papieren formulier weggegooid",
     "paper": "Papieren vragenlijst gedownload",
     "survey-file": "Vragenlijst ingelezen uit XLSForm",
+    "survey-created": "Vragenlijst gemaakt in de browser",
+    "survey-version": "Nieuwe versie van vragenlijst gemaakt",
+    "survey-published": "Versie van vragenlijst gepubliceerd",
     "user-add": "Account aangemaakt",
     "user-disable": "Account uitgezet",
     "user-enable": "Account aangezet",
@@ -55,6 +58,10 @@ ACTIONS = {
     "plan-unpublish": "Plan uit het register gehaald",
     "plan-evaluation": "Evaluatie van plannen gedownload",
 }
+# Actions that store (or are about to store) a paper or assisted response: a row each, with its time and order,
+# would pair 1:1 with the responses and date them. They are counted instead: one row per keyer, survey, channel
+# and day, at midnight UTC, the precision of the responses' own day (issue 24).
+COUNTED_PER_DAY = frozenset({"entry", "entry-first"})
 ZONE = ZoneInfo("Europe/Amsterdam")
 PAGE_SIZE = 50
 
@@ -65,9 +72,29 @@ def record(action: str, survey=None, detail: str | None = None, email: str | Non
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
     user_email = email or (current_user.email if getattr(current_user, "is_authenticated", False) else None)
+    if action in COUNTED_PER_DAY:
+        _count_for_the_day(action, survey, detail, user_email)
+        return
     db.session().add(AuditEntry(
         user_email=user_email, action=action, survey_slug=survey.slug if survey else None,
         municipality=survey.municipality if survey else municipality, detail=detail))
+
+
+def _count_for_the_day(action: str, survey, detail: str | None, user_email: str | None) -> None:
+    """Count one ``action`` in today's row for this keyer, survey and ``detail`` (the channel), in the caller's
+    transaction: an upsert, so two keyers storing at once both count."""
+    day = utcday()
+    bucket = f"{action}:{day.date().isoformat()}:{survey.slug}:{detail or ''}:{(user_email or '').lower()}"
+    table = AuditEntry.__table__
+    session = db.session()
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    stmt = insert(table).values(at=day, user_email=user_email, action=action, survey_slug=survey.slug,
+                                municipality=survey.municipality, detail=detail, bucket=bucket, count=1)
+    session.execute(stmt.on_conflict_do_update(index_elements=[table.c.bucket], set_={"count": table.c.count + 1}))
 
 
 def count_failed_sign_in(email: str | None, municipality: str | None = None) -> None:

@@ -164,7 +164,7 @@ def add_user(email, role, municipality, link):
     if link:
         token = auth.new_setup_token(user)
         base = current_app.config.get("PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/")
-        message = f"Give {email} this link to set a password (valid 48 hours, once): {base}/beheer/wachtwoord/{token}"
+        message = f"Give {email} this link to set a password (valid 48 hours, once): {base}/beheer/wachtwoord#{token}"
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
         try:
@@ -239,7 +239,7 @@ def reset_password(email, second_factor):
     db.session().commit()
     base = current_app.config.get("PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/")
     click.echo(f"Give {user.email} this link to set a new password (valid 48 hours, once): "
-               f"{base}/beheer/wachtwoord/{token}")
+               f"{base}/beheer/wachtwoord#{token}")
 
 
 @users.command("set-role")
@@ -401,7 +401,7 @@ def purge_drafts(days):
     deleted = session.execute(delete(Draft).where(Draft.updated_at < cutoff)).rowcount
     # the short-lived markers too, also when no resident or client came by to clear them
     session.execute(delete(SubmittedDraft).where(SubmittedDraft.day < utcday().date() - timedelta(days=MARKER_DAYS)))
-    session.execute(delete(IdempotencyKey).where(IdempotencyKey.created_at < utcnow() - timedelta(hours=24)))
+    session.execute(delete(IdempotencyKey).where(IdempotencyKey.created_at < utcday() - timedelta(hours=24)))
     session.commit()
     click.echo(f"{deleted} drafts older than {days} days deleted")
 

@@ -46,6 +46,7 @@ class Relation:
     test: Callable[[Any, Any], bool]
     column: Callable[[Any, dict | None, Any], Any]  # -> boolean numpy array, or None: cannot tell
     schema: Callable[[Any], dict]
+    numeric: bool = False  # its value is a number (the survey editor reads one from text)
 
 
 def _same(column, chosen, expected):
@@ -73,10 +74,10 @@ RELATIONS: dict[str, Relation] = {
                       lambda expected: {"type": "array", "items": {}, "contains": {"const": expected}}),
     "at_least": Relation(lambda value, expected: _number(value) and value >= expected,
                          _bound(lambda numbers, bound: numbers >= bound),
-                         lambda expected: {"type": "number", "minimum": expected}),
+                         lambda expected: {"type": "number", "minimum": expected}, numeric=True),
     "at_most": Relation(lambda value, expected: _number(value) and value <= expected,
                         _bound(lambda numbers, bound: numbers <= bound),
-                        lambda expected: {"type": "number", "maximum": expected}),
+                        lambda expected: {"type": "number", "maximum": expected}, numeric=True),
 }
 
 
@@ -101,6 +102,25 @@ class Operator:
     listed: bool = False
     words_not: str = ""
     paper_not: str = ""
+    editor: str = ""  # how the survey editor names the comparison ("is minstens")
+
+    def value_from_text(self, text: str, number: Callable[[str], Any] = float) -> Any:
+        """The survey editor's one text field as this operator's value: true (an answer at all), a list
+        (comma-separated), a number (read by ``number``) or the text itself; None when it is empty."""
+        if self.relation is None:
+            return True
+        text = (text or "").strip()
+        if not text:
+            return None
+        if self.listed:
+            return [v.strip() for v in text.split(",") if v.strip()]
+        return number(text) if RELATIONS[self.relation].numeric else text
+
+    def value_as_text(self, value: Any) -> str:
+        """The inverse of :meth:`value_from_text`, for the editor's field."""
+        if self.relation is None:
+            return ""
+        return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
 
     def holds(self, value: Any, expected: Any) -> bool:
         answered = value not in (None, "", [])
@@ -131,25 +151,25 @@ class Operator:
 
 
 OPERATORS: dict[str, Operator] = {op.name: op for op in (
-    Operator("equals", "is", xpath="=",
+    Operator("equals", "is", editor=N_("is gelijk aan"), xpath="=",
              words=N_("u bij ‘%(question)s’ %(answer)s koos"),
              paper=N_("u bij vraag %(n)s ‘%(answer)s’ antwoordde")),
-    Operator("not_equals", "is", negated=True, xpath="!=",
+    Operator("not_equals", "is", editor=N_("is niet gelijk aan"), negated=True, xpath="!=",
              words=N_("u bij ‘%(question)s’ niet %(answer)s koos"),
              paper=N_("u bij vraag %(n)s niet ‘%(answer)s’ antwoordde")),
-    Operator("in", "one_of", listed=True, xpath="=",
+    Operator("in", "one_of", editor=N_("is een van (met komma's)"), listed=True, xpath="=",
              words=N_("u bij ‘%(question)s’ %(answer)s koos"),
              paper=N_("u bij vraag %(n)s %(answers)s antwoordde")),
-    Operator("contains", "holds", xpath="selected",
+    Operator("contains", "holds", editor=N_("bevat (meerkeuze)"), xpath="selected",
              words=N_("u bij ‘%(question)s’ %(answer)s aankruiste"),
              paper=N_("u bij vraag %(n)s ‘%(answer)s’ aankruiste")),
-    Operator("answered", None, xpath="!=",
+    Operator("answered", None, editor=N_("is beantwoord"), xpath="!=",
              words=N_("u ‘%(question)s’ beantwoordde"), words_not=N_("u ‘%(question)s’ niet beantwoordde"),
              paper=N_("u vraag %(n)s hebt beantwoord"), paper_not=N_("u vraag %(n)s niet hebt beantwoord")),
-    Operator("min", "at_least", xpath=">=",
+    Operator("min", "at_least", editor=N_("is minstens"), xpath=">=",
              words=N_("u bij ‘%(question)s’ %(n)s of meer invulde"),
              paper=N_("uw antwoord op vraag %(n)s %(value)s of meer is")),
-    Operator("max", "at_most", xpath="<=",
+    Operator("max", "at_most", editor=N_("is hoogstens"), xpath="<=",
              words=N_("u bij ‘%(question)s’ %(n)s of minder invulde"),
              paper=N_("uw antwoord op vraag %(n)s %(value)s of minder is")),
 )}

@@ -11,6 +11,9 @@ EXTRA_PLUGINS: list[str] = []
 TRACE_HOOKS = False
 # None: generated into the instance folder on first run (never in the repo).
 SECRET_KEY = None
+# Encrypts the second factor's secrets in the database; None: made once into instance/totp_key. Keep it out of
+# the database's backups, and the same on every server. A new key means every staff member sets up again.
+TOTP_KEY = None
 # Residents may take their time on a page; the token lives as long as the session.
 WTF_CSRF_TIME_LIMIT = None
 SESSION_COOKIE_HTTPONLY = True

@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 
 from flask import current_app, g, has_request_context, request, session
 from flask.sessions import NullSession
-from flask_babel import Babel, gettext, lazy_gettext
+from flask_babel import Babel, force_locale, gettext, lazy_gettext
 from markupsafe import Markup, escape
 
 from . import messages
@@ -34,8 +34,9 @@ def offered_locales() -> tuple[str, ...]:
     slug = (request.view_args or {}).get("slug")
     survey = None
     if slug:
+        from .stored_surveys import with_stored
         found = current_app.extensions.get("ladder")
-        survey = found.surveys.get(slug) if found is not None else None
+        survey = with_stored(found).surveys.get(slug) if found is not None else None
     return tuple(survey.locales) if survey is not None else site
 
 
@@ -53,6 +54,27 @@ def current_locale() -> str:
     if request.view_args is not None:  # before routing the survey is not known yet: decide again later
         g.locale = locale
     return locale
+
+
+def wanted_locale() -> str:
+    """The language the resident chose (?lang=, then the session), whether or not this page has it."""
+    if not has_request_context():
+        return DEFAULT_LOCALE
+    chosen = request.args.get("lang")
+    if chosen in LOCALES:
+        return chosen
+    return session.get("locale", DEFAULT_LOCALE) if not isinstance(session, NullSession) else DEFAULT_LOCALE
+
+
+def fallback_notice() -> Markup:
+    """On a page shown in Dutch because its survey lacks the resident's language: say so, in that language
+    and marked with its ``lang`` (issue 21). Empty otherwise."""
+    wanted, shown = wanted_locale(), current_locale()
+    if wanted == shown or wanted in offered_locales():
+        return Markup("")
+    with force_locale(wanted):
+        message = gettext("Deze vragenlijst is er niet in uw taal. U leest hem daarom in het Nederlands.")
+    return Markup('<p class="notice language-fallback" lang="%s">%s</p>') % (wanted, message)
 
 
 def switch_url(code: str) -> str:
@@ -91,7 +113,7 @@ def init_app(app) -> None:
     Babel(app, locale_selector=current_locale, default_locale=DEFAULT_LOCALE)
     messages.install(_engine_gettext, current_locale)
     app.jinja_env.globals.update(current_locale=current_locale, offered_locales=offered_locales,
-                                 switch_url=switch_url, LOCALES=NAMES)
+                                 switch_url=switch_url, LOCALES=NAMES, fallback_notice=fallback_notice)
     app.jinja_env.filters.update(tl=text_in, lang_of=lang_of)
 
 

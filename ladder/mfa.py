@@ -1,15 +1,18 @@
 """The second factor for staff: a TOTP app (RFC 6238, 30 s, 6 digits) plus one-time recovery codes.
 
-Who must use it: every admin, and the roles in ``MFA_REQUIRED_ROLES``. The secret is stored with the user
-(the database is the one place that must know it); each code is accepted once (the time step is kept);
-recovery codes are stored as hashes only and deleted when used.
+Who must use it: every admin, and the roles in ``MFA_REQUIRED_ROLES``. The secret is stored with the user,
+encrypted (Fernet) with ``TOTP_KEY``, a key kept outside the database (``instance/totp_key``), so a copy of
+the database makes no codes; each code is accepted once (the time step is kept); recovery codes are stored as
+hashes only and deleted when used.
 """
 from __future__ import annotations
 
+import base64
 import hmac
 import time
 
 import pyotp
+from flask import current_app
 from markupsafe import Markup, escape
 import segno
 from sqlalchemy import delete, or_, select, update
@@ -65,14 +68,47 @@ def matching_step(secret: str, code: str, last_step: int | None, now: float | No
     return None
 
 
+_SEALED = "gAAAAA"  # how every Fernet token starts (version byte 0x80); a secret in base32 never does
+
+
+def _fernet():
+    from cryptography.fernet import Fernet
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"ladder totp secrets").derive(
+        current_app.config["TOTP_KEY"].encode())
+    return Fernet(base64.urlsafe_b64encode(key))
+
+
+def seal(secret: str) -> str:
+    """The secret as stored: encrypted and authenticated with the instance's TOTP key."""
+    return _fernet().encrypt(secret.encode()).decode()
+
+
+def unseal(stored: str | None) -> str | None:
+    """The secret from what is stored; a secret stored in plain text by an older version is returned as it is
+    (``verify`` seals it); None if the key cannot open it (another instance's key: set up again)."""
+    from cryptography.fernet import InvalidToken
+    if not stored or not stored.startswith(_SEALED):
+        return stored or None
+    try:
+        return _fernet().decrypt(stored.encode()).decode()
+    except InvalidToken:
+        return None
+
+
 def verify(user: User, code: str) -> bool:
     """Check a code from the app against ``user``'s secret and remember its step, so it works once: a
     conditional UPDATE, so two requests with the same code cannot both pass."""
-    step = matching_step(user.totp_secret or "", code, user.totp_last_step) if user.totp_secret else None
+    secret = unseal(user.totp_secret)
+    step = matching_step(secret, code, user.totp_last_step) if secret else None
     if step is None:
         return False
+    values = {"totp_last_step": step}
+    if not user.totp_secret.startswith(_SEALED):  # stored in plain text by an older version: seal it now
+        values["totp_secret"] = seal(secret)
     taken = db.session().execute(update(User).where(
-        User.id == user.id, or_(User.totp_last_step.is_(None), User.totp_last_step < step)).values(totp_last_step=step))
+        User.id == user.id, or_(User.totp_last_step.is_(None), User.totp_last_step < step)).values(**values))
     return taken.rowcount == 1
 
 
@@ -99,7 +135,7 @@ def recovery_codes_left(user: User) -> int:
 
 
 def enrol(user: User, secret: str, step: int) -> list[str]:
-    user.totp_secret, user.totp_last_step = secret, step
+    user.totp_secret, user.totp_last_step = seal(secret), step
     return new_recovery_codes(user)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 from typing import Any
 
-from sqlalchemy import JSON, Date, DateTime, Index, Integer, String, Text
+from sqlalchemy import JSON, Date, DateTime, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from .text import Text as Translated, with_translations
@@ -33,8 +33,10 @@ class Response(Base):
     """One resident's submitted answers, their placements, and the survey version they answered."""
 
     __tablename__ = "responses"
+    # AUTOINCREMENT: SQLite would otherwise give a withdrawn response's id to the next one (issue 24)
     __table_args__ = (Index("ix_responses_survey_area", "survey_slug", "area"),
-                      Index("ix_responses_survey_channel", "survey_slug", "channel"))
+                      Index("ix_responses_survey_channel", "survey_slug", "channel"),
+                      {"sqlite_autoincrement": True})
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     survey_slug: Mapped[str] = mapped_column(String(100))
@@ -87,7 +89,7 @@ class SubmittedDraft(Base):
 
 class IdempotencyKey(Base):
     """An API client's Idempotency-Key (HMAC'd with the server's key), the body it came with (HMAC'd too), and
-    the answer it got; purged after 24 hours."""
+    the answer it got; purged a day after the day it was made (24 to 48 hours)."""
 
     __tablename__ = "idempotency_keys"
 
@@ -97,7 +99,8 @@ class IdempotencyKey(Base):
     status: Mapped[int] = mapped_column(Integer)
     body: Mapped[dict[str, Any]] = mapped_column(JSON)  # the answer without the receipt
     sealed_receipt: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    # the day only (midnight UTC), as beside every response id: the exact moment would date the response
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcday, index=True)
 
 
 class WithdrawalCount(Base):
@@ -128,7 +131,7 @@ class User(Base):
     # Part of every session's user id: raising it (sign-out, new password, disabled) ends every session.
     session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # The second factor's TOTP secret (None: not set up) and the last time step used (each code works once).
-    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_secret: Mapped[str | None] = mapped_column(String(200))  # encrypted: see ladder.mfa.seal
     totp_last_step: Mapped[int | None] = mapped_column(Integer)
 
     # Flask-Login's user protocol
@@ -359,3 +362,28 @@ class PlanSurvey(Base):
 
     survey_slug: Mapped[str] = mapped_column(String(100), primary_key=True)
     plan_id: Mapped[int] = mapped_column(Integer, index=True)
+
+
+# --- surveys made by staff (issue 21) ----------------------------------------------------------------------
+
+class SurveyVersion(Base):
+    """One version of a survey made by staff in the browser: the survey file's data as JSON.
+
+    Number 1, 2, ... per slug. A draft version is edited in place; a published one never changes again, and
+    the newest published version is the one every server serves from its next request on
+    (ladder/stored_surveys.py). A response and a resident's draft record the version they answered
+    (``version``, such as ``v2-1a2b3c4d``), so an answer is always read with the questions it was given."""
+
+    __tablename__ = "survey_versions"
+    __table_args__ = (UniqueConstraint("slug", "number", name="uq_survey_versions_slug_number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    slug: Mapped[str] = mapped_column(String(100), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    municipality: Mapped[str] = mapped_column(String(100), index=True)  # for staff scoping without parsing
+    status: Mapped[str] = mapped_column(String(10), default="draft")  # draft or published
+    definition: Mapped[dict[str, Any]] = mapped_column(JSON)  # the survey file's data; dates as ISO text
+    version: Mapped[str | None] = mapped_column(String(40))  # set when published: v<number>-<hash>
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -26,6 +26,7 @@ from typing import Any
 import pluggy
 
 from . import hookspecs
+from .slugs import RULE, is_slug, look_alike
 
 log = logging.getLogger(__name__)
 
@@ -294,6 +295,8 @@ def check_survey(survey, registry: Registry) -> str | None:
     """Return why ``survey`` cannot run with the registered ladders and question types, or None."""
     from .survey_file import SurveyFileError, check_question
 
+    if not is_slug(survey.slug):
+        return f"survey {survey.slug!r}: slug: {RULE}"
     if survey.ladder not in registry.ladders:
         return f"survey {survey.slug!r} uses unknown ladder {survey.ladder!r}"
     offer = getattr(survey, "offer", None)
@@ -324,6 +327,11 @@ def _remove_contributions(registry: Registry, plugin: str) -> None:
 
 def _add(registry: Registry, kind: str, name: str, item, plugin: str) -> None:
     table = getattr(registry, kind)
+    similar = look_alike(name, table) if kind == "surveys" else None
+    if similar is not None:
+        other = registry.owners[(kind, similar)]
+        raise PluginConflict(f"survey {name!r} of plugin {plugin!r} looks like survey {similar!r} of plugin "
+                             f"{other!r}; give one of them another slug")
     if name in table:
         other = registry.owners[(kind, name)]
         raise PluginConflict(f"{kind[:-1].replace('_', ' ')} {name!r} is registered by both plugin "

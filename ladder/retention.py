@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from sqlalchemy import delete, func, select
 
 from .models import Draft, InviteCode, Response, SurveyState, WithdrawalCount
-from .withdrawal import erase_traces
+from .withdrawal import erase_on_commit, erase_traces
 
 
 @dataclass(frozen=True)
@@ -54,6 +54,7 @@ def purge(session, slug: str) -> int:
     withdrawal count, idempotency keys, submit markers), in the caller's transaction; return the
     responses deleted. Used by ``ladder purge`` and by staff's "delete all"."""
     erase_traces(session, slug)
+    erase_on_commit(session)
     deleted = session.execute(delete(Response).where(Response.survey_slug == slug)).rowcount
     session.execute(delete(Draft).where(Draft.survey_slug == slug))
     session.execute(delete(InviteCode).where(InviteCode.survey_slug == slug))

@@ -101,15 +101,19 @@ def _no_store(response):
 
 # ---------------------------------------------------------------- the instance's secret key
 
-def instance_secret(instance: Path) -> str:
-    """The instance's secret key, created on first start (owner-only file).
+# What a new key file means for the people using the instance.
+CONSEQUENCE = {"secret_key": "everyone signed in must then sign in again",
+               "totp_key": "every staff member must then set up the second factor again"}
+
+def instance_secret(instance: Path, name: str = "secret_key") -> str:
+    """The instance's secret key (or another key file ``name``), created on first start (owner-only file).
 
     Several workers may start at once on a fresh instance folder: each writes a candidate key to a
     temporary file and hard-links it to ``secret_key``, which fails if the name exists, so exactly one
     wins and the file is never seen half-written; the others read the winner's key. Where hard links
     are not supported, an exclusive create (O_EXCL) decides, and readers wait for its content.
     """
-    path = Path(instance) / "secret_key"
+    path = Path(instance) / name
     key = _read(path)
     if key is None:
         _create(path)
@@ -120,7 +124,7 @@ def instance_secret(instance: Path) -> str:
         key = _read(path)
     if not key:
         raise RuntimeError(f"{path} is empty. Delete it so a new key is made at the next start "
-                           "(everyone signed in must then sign in again).")
+                           f"({CONSEQUENCE.get(name, 'what it protected cannot be read any more')}).")
     return key
 
 

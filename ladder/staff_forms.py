@@ -170,6 +170,10 @@ class LoginForm(StaffForm):
 
 
 class SetPasswordForm(StaffForm):
+    # The link's code travels after "#", which browsers never send: a script puts it in this field, or the
+    # person copies it (issue 24). So it is in no address, log or Referer.
+    token = StringField(_l("Code uit de link"), filters=[_strip],
+                        validators=[InputRequired(_l("Neem de code uit de link over: alles na het #-teken."))])
     # The mismatch is told at the first field, where the summary leads; it is checked before the length.
     password = PasswordField(_l("Nieuw wachtwoord"), validators=[
         InputRequired(_l("Kies een wachtwoord.")),

@@ -191,6 +191,8 @@ class Survey:
     place: PlaceFn | None = None
     advise: AdviseFn | None = None
     source: str = ""  # file the definition came from, for error messages
+    # The version number of a survey made by staff in the browser (ladder/stored_surveys.py); None for a file's.
+    version_number: int | None = None
     definition: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -208,9 +210,11 @@ class Survey:
 
     @functools.cached_property  # the definition never changes; hashing it cost a JSON dump per submission
     def version(self) -> str:
-        """A short hash of the definition's data, stored with each response."""
+        """A short hash of the definition's data, stored with each response; ``v2-1a2b3c4d`` for version 2 of a
+        survey made in the browser, so exports say which version each answer came from."""
         blob = json.dumps(self.definition, sort_keys=True, default=str, ensure_ascii=False)
-        return hashlib.sha256(blob.encode()).hexdigest()[:12]
+        digest = hashlib.sha256(blob.encode()).hexdigest()[:12]
+        return f"v{self.version_number}-{digest[:8]}" if self.version_number else digest
 
     def visible_pages(self, answers: Mapping[str, Any]) -> list[Page]:
         """Pages whose skip logic holds for ``answers`` (with their own hidden questions still in)."""

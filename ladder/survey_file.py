@@ -13,6 +13,7 @@ from typing import Any
 
 from .conditions import ConditionError, check as check_condition
 from .survey import RESPONDENTS, AdviseFn, Area, Choice, Link, Offer, Page, PlaceFn, Question, ResultWording, Survey
+from .slugs import RULE, is_slug
 from .text import LOCALES, text
 
 
@@ -69,8 +70,8 @@ def survey_from_dict(data: Mapping[str, Any], *, source: str = "<dict>", place: 
 
     _keys(data, SURVEY_KEYS, REQUIRED_SURVEY_KEYS, "", fail)
     slug = data["slug"]
-    if not isinstance(slug, str) or not slug.replace("-", "").isalnum() or slug != slug.lower():
-        fail("slug", "use lower-case letters, digits and hyphens only")
+    if not is_slug(slug):
+        fail("slug", RULE)
     locales = tuple(data.get("locales", ["nl"]))
     if "nl" not in locales or any(loc not in LOCALES for loc in locales):
         fail("locales", f"must include 'nl' and use only {', '.join(LOCALES)}")

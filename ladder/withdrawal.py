@@ -7,7 +7,7 @@ or the one passed in; the caller commits.
 """
 from __future__ import annotations
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, event, select, update
 from sqlalchemy.orm import Session
 
 from .models import IdempotencyKey, Response, SubmittedDraft, WithdrawalCount
@@ -31,7 +31,32 @@ def withdraw_response(response: Response, session: Session | None = None) -> boo
     session.execute(delete(IdempotencyKey).where(IdempotencyKey.response_id == response_id))
     session.execute(delete(SubmittedDraft).where(SubmittedDraft.response_id == response_id))
     count_withdrawal(session, slug)
+    erase_on_commit(session)
     return True
+
+
+def erase_on_commit(session: Session) -> None:
+    """On SQLite, once this transaction commits, write the log into the database file and empty it.
+
+    SQLite keeps the pages a transaction changed in its write-ahead log, and the old text with them, until a
+    checkpoint copies them back (every 1000 pages); with ``secure_delete`` (ladder.db) the copied pages hold
+    zeros where the rows were. A checkpoint that readers hold up finishes at the next one. PostgreSQL keeps
+    deleted rows until VACUUM: see docs/privacy.rst."""
+    if session.get_bind().dialect.name != "sqlite" or session.info.get("erase_on_commit"):
+        return
+    session.info["erase_on_commit"] = True
+    event.listen(session, "after_commit", _checkpoint, once=True)
+    event.listen(session, "after_rollback", _forget_erase, once=True)
+
+
+def _checkpoint(session: Session) -> None:
+    session.info.pop("erase_on_commit", None)
+    with session.get_bind().connect() as connection:
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def _forget_erase(session: Session) -> None:
+    session.info.pop("erase_on_commit", None)
 
 
 def count_withdrawal(session: Session, slug: str) -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import re
+import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,6 +52,34 @@ LANGUAGE_NAMES = {"nl": "nl", "dutch": "nl", "nederlands": "nl", "fy": "fy", "fr
 
 class XLSFormError(ValueError):
     """A workbook that cannot be read as an XLSForm at all."""
+
+
+class XLSFormTooLarge(XLSFormError):
+    """A workbook that unpacks to more than a form can need: refused before anything parses it."""
+
+
+# An .xlsx is a zip of XML: bounded before unpacking (the web server's MAX_CONTENT_LENGTH) and here, after.
+# A form of a thousand questions in three languages unpacks to under 2 MB; 8 MB takes some 3 s of CPU to
+# read, where 50 MB took 19 s and a worker's whole timeout (issue 24).
+MAX_UNPACKED = 8 * 1024 * 1024
+MAX_MEMBERS = 200
+MAX_ROWS, MAX_COLUMNS = 10_000, 200  # of the extra sheets ladder reads itself
+# What the parsers raise on a damaged workbook (truncated XML is a SyntaxError; lxml's errors are too).
+_UNREADABLE = (OSError, ValueError, KeyError, IndexError, TypeError, AttributeError, SyntaxError,
+               zipfile.BadZipFile)
+
+
+def _check_archive(path: Path) -> None:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise XLSFormError(f"{path}: not a readable XLSForm: {exc}") from exc
+    # file_size is what zipfile will unpack at most, whatever the compressed data holds
+    unpacked = sum(m.file_size for m in members)
+    if len(members) > MAX_MEMBERS or unpacked > MAX_UNPACKED:
+        raise XLSFormTooLarge(f"{path}: unpacks to {unpacked} bytes in {len(members)} parts; at most "
+                              f"{MAX_UNPACKED} bytes in {MAX_MEMBERS} parts are read")
 
 
 @dataclass
@@ -402,7 +431,8 @@ def _read_sheet(path: Path, name: str) -> list[dict[str, Any]] | None:
         sheet = next((wb[s] for s in wb.sheetnames if s.lower() == name), None)
         if sheet is None:
             return None
-        rows = list(sheet.iter_rows(values_only=True))
+        # bounded: a sheet may claim a million rows of 16384 columns, which read-only mode would fill in
+        rows = list(sheet.iter_rows(max_row=MAX_ROWS, max_col=MAX_COLUMNS, values_only=True))
     finally:
         wb.close()
     if not rows:
@@ -416,14 +446,19 @@ def import_xlsform(path: str | Path, *, slug: str | None = None, municipality: s
     from pyxform.errors import PyXFormError
     from pyxform.xls2json_backends import get_xlsform
     path = Path(path)
+    zipped = path.suffix.lower() in (".xlsx", ".xlsm")
+    if zipped:
+        _check_archive(path)
     try:
         book = get_xlsform(str(path))
-    except (PyXFormError, OSError, ValueError, KeyError) as exc:
+        if not book.survey:
+            raise XLSFormError(f"{path}: no survey sheet")
+        extra = {name: _read_sheet(path, name) if zipped else None
+                 for name in (LADDER_SHEET, LADDER_SETTINGS, LADDER_AREAS)}
+    except (PyXFormError, *_UNREADABLE) as exc:
+        if isinstance(exc, XLSFormError):
+            raise
         raise XLSFormError(f"{path}: not a readable XLSForm: {exc}") from exc
-    if not book.survey:
-        raise XLSFormError(f"{path}: no survey sheet")
-    extra = {name: _read_sheet(path, name) if path.suffix.lower() in (".xlsx", ".xlsm") else None
-             for name in (LADDER_SHEET, LADDER_SETTINGS, LADDER_AREAS)}
     return _Importer(book, extra, path, slug, municipality).run()
 
 
@@ -866,9 +901,11 @@ def _nl(value):
 
 
 def _write(sheet, headers, rows):
-    sheet.append(headers)
-    for r in rows:
-        sheet.append([r.get(h) for h in headers])
+    for values in [headers, *([r.get(h) for h in headers] for r in rows)]:
+        sheet.append(values)
+        for cell in sheet[sheet.max_row]:
+            if cell.data_type == "f":  # openpyxl takes any text that starts with "=" for a formula: keep it text
+                cell.data_type = "s"
 
 
 def _question_row(q, choice_rows, area_list, types):

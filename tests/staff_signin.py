@@ -49,6 +49,15 @@ def pass_second_factor(app, client, response, email):
     return response
 
 
+def link_parts(output: str) -> tuple[str, str]:
+    """The set-password link in a command's output as (path, code): the code after "#" goes with the form."""
+    match = re.search(r"(/beheer/wachtwoord)#(\S+)", output)
+    return match.group(1), match.group(2)
+
+
 def stored_secret(app, email: str) -> str:
+    """The user's secret, opened with the instance's key (the database holds it encrypted)."""
+    from ladder import mfa
     with app.app_context():
-        return db.session().scalar(select(User.totp_secret).where(func.lower(User.email) == email.strip().lower()))
+        return mfa.unseal(db.session().scalar(select(User.totp_secret).where(
+            func.lower(User.email) == email.strip().lower())))

@@ -428,8 +428,12 @@ def test_summary_command(filled, runner):
     assert by.exit_code == 0, by.output
     assert "# crosstab-rung_gewenst" in by.output and "rung_gewenst,question,value,count,share" in by.output
     assert "informeren,huidig,adviseren,1," in by.output  # r8
-    text = runner.invoke(main, ["summary", SLUG])
+    text = runner.invoke(main, ["summary", SLUG, "--threshold", "5"])
     assert text.exit_code == 0 and "== rungs-per-area" in text.output
+    # without analysis options: the publication (what /r/ would show), said to be a concept until published
+    published = runner.invoke(main, ["summary", SLUG])
+    assert published.exit_code == 0 and "not published yet: a concept of what /r/ would show now" in published.output
+    assert "== ladder-by-area:huidig" in published.output and "== rungs-per-area" not in published.output
     unknown = runner.invoke(main, ["summary", "no-such-survey"])
     assert unknown.exit_code != 0 and "no survey" in unknown.output
 

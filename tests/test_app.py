@@ -150,9 +150,10 @@ def test_purge_drafts_deletes_only_old_drafts(sqlite_app):
                              day=(utcnow() - timedelta(days=5)).date()))
         s.add(SubmittedDraft(code_hash="new", survey_slug="testdorp-inspraak", response_id=2, sealed_receipt="x",
                              day=utcnow().date()))
-        for key, hours in (("old", 30), ("new", 1)):
+        from ladder.models import utcday
+        for key, days in (("old", 2), ("new", 1)):  # keys keep the day only: kept until the day after their day
             s.add(IdempotencyKey(key_hash=key, body_hash="b", response_id=1, status=201, body={}, sealed_receipt="x",
-                                 created_at=utcnow() - timedelta(hours=hours)))
+                                 created_at=utcday() - timedelta(days=days)))
         s.commit()
     result = sqlite_app.test_cli_runner().invoke(args=["purge-drafts", "--days", "30"])
     assert "1 drafts older than 30 days deleted" in result.output

@@ -62,15 +62,39 @@ def check_page(page, name):
     return failures
 
 
+def cut_numbers(page) -> list[str]:
+    """Cells of the tables meant to fit a phone (``table--fit``) whose number is cut off or that stick out."""
+    return page.evaluate("""() => {
+        const out = [];
+        for (const table of document.querySelectorAll('table.table--fit')) {
+            const box = table.closest('.table-scroll') || table.parentElement;
+            if (table.getBoundingClientRect().width > box.clientWidth + 1)
+                out.push(`${table.caption ? table.caption.textContent.trim() : 'table'}: ${Math.round(table.getBoundingClientRect().width)}px in ${box.clientWidth}px`);
+            for (const cell of table.querySelectorAll('td.num'))
+                if (cell.scrollWidth > cell.clientWidth + 1) out.push(`cell ${cell.textContent.trim()} cut`);
+        }
+        return out;
+    }""")
+
+
 @pytest.mark.parametrize("width", WIDTHS)
-def test_public_results_of_every_bundled_survey(new_context, seeded, width):
+@pytest.mark.parametrize("lang", ("nl", "fy", "en"))
+def test_public_results_of_every_bundled_survey(new_context, seeded, width, lang):
     page = context(new_context, width).new_page()
     failures = []
     for slug in BUNDLED:
-        response = page.goto(seeded.url(f"/r/{slug}"))
+        response = page.goto(seeded.url(f"/r/{slug}?lang={lang}"))
         assert response.status == 200
         assert page.locator("svg.bars").count() >= 1, slug
-        failures += check_page(page, f"/r/{slug} at {width}")
+        failures += check_page(page, f"/r/{slug} ({lang}) at {width}")
+        failures += [f"/r/{slug} ({lang}) at {width}: {c}" for c in cut_numbers(page)]
+        # the chart names the rungs as the table beside it does, in the reader's language
+        if page.locator("#ladder").count():
+            first = page.locator("#ladder ~ figure svg.bars").first.text_content()
+            table = page.locator("#ladder ~ div.table-scroll table.table--fit").first.locator("tbody th").all_inner_texts()
+            missing = [name for name in table if name.split(". ", 1)[-1] not in first]
+            if missing:
+                failures.append(f"/r/{slug} ({lang}): chart lacks {missing}")
     assert not failures, "\n".join(failures)
 
 
@@ -97,6 +121,22 @@ def test_dashboard_of_every_bundled_survey(new_context, seeded, staff_cookie, wi
 def test_letters_and_the_invitation_page(new_context, seeded, staff_cookie, width):
     page = context(new_context, width, staff_cookie).new_page()
     slug = BUNDLED[1]
+    set_status(seeded.app, slug, "open")  # letters invite to an open survey (the fixture closed it to publish)
+    try:
+        _letters(page, new_context, seeded, slug, width)
+    finally:
+        set_status(seeded.app, slug, "closed")
+
+
+def set_status(app, slug, status):
+    from ladder import db, lifecycle
+    from ladder.views import registry
+    with app.test_request_context():
+        lifecycle.editable_row(registry().survey(slug)).status = status
+        db.session().commit()
+
+
+def _letters(page, new_context, seeded, slug, width):
     page.goto(seeded.url(f"/beheer/s/{slug}"))
     page.fill("#count", "3")
     with page.expect_navigation():

@@ -174,7 +174,7 @@ def test_wanting_more_say_comes_with_what_to_do_and_the_page_can_be_printed(new_
     # each rung says in a few words what it means
     from ladder.ladders import PARTICIPATIELADDER
     coproduceren = page.locator(".rung", has_text="Coproduceren").first
-    assert coproduceren.locator(".rung-text").inner_text() == PARTICIPATIELADDER.rung("coproduceren").expectation["nl"]
+    assert coproduceren.locator(".rung-text").inner_text() == PARTICIPATIELADDER.rung("coproduceren").municipality["nl"]
     assert_axe_clean(page, "result page with next steps")
 
 

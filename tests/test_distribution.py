@@ -141,7 +141,7 @@ def test_the_wheels_install_serve_and_build_a_plugin_in_a_fresh_environment(tmp_
         ready = _get(f"{base}/-/ready")
         assert ready[0] == 200 and json.loads(ready[1])["status"] == "ok", ready
         status_code, page = _get(f"{base}/s/sudwest-fryslan-belangen?lang=fy")
-        assert status_code == 200 and "Hoe lang duorret it?" in page  # from the wheel's compiled catalogue
+        assert status_code == 200 and "Mear oer dizze fragelist" in page  # from the wheel's compiled catalogue
         stylesheet = page.split('rel="stylesheet" href="', 1)[1].split('"', 1)[0]
         assert _get(f"{base}{stylesheet}")[0] == 200, stylesheet
     finally:

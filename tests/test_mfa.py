@@ -12,7 +12,7 @@ from sqlalchemy import select
 from conftest import make_app
 from ladder import db
 from ladder.models import AuditEntry, RecoveryCode, User
-from staff_signin import CODE, SETUP, secret_on_page, stored_secret
+from staff_signin import CODE, SETUP, link_parts, secret_on_page, stored_secret
 from test_resident import token
 from test_staff import PASSWORD, add_user, login
 
@@ -157,10 +157,11 @@ def test_reset_with_second_factor_sets_it_up_again(sqlite_app):
     result = sqlite_app.test_cli_runner().invoke(args=["users", "reset-password", "baas@example.org",
                                                        "--second-factor"])
     assert result.exit_code == 0, result.output
-    path = re.search(r"(/beheer/wachtwoord/\S+)", result.output).group(1)
+    path, code = link_parts(result.output)
     client = sqlite_app.test_client()
     page = client.get(path)
-    client.post(path, data={"csrf_token": token(page.data), "password": PASSWORD, "password_again": PASSWORD})
+    client.post(path, data={"csrf_token": token(page.data), "token": code, "password": PASSWORD,
+                            "password_again": PASSWORD})
     assert password_step(client, "baas@example.org").endswith(SETUP)
     with sqlite_app.app_context():
         assert db.session().scalars(select(RecoveryCode)).first() is None

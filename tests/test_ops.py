@@ -46,9 +46,9 @@ def test_not_ready_when_the_database_is_down(tmp_path):
     assert "127.0.0.1" not in response.get_data(as_text=True)  # the reason goes to the log, not the world
 
 
-def test_not_ready_when_the_database_is_behind_the_code(database_url, tmp_path):
-    upgrade(database_url, "0001")
-    response = _unmigrated_app(database_url, tmp_path).test_client().get("/-/ready")
+def test_not_ready_when_the_database_is_behind_the_code(empty_database_url, tmp_path):
+    upgrade(empty_database_url, "0001")
+    response = _unmigrated_app(empty_database_url, tmp_path).test_client().get("/-/ready")
     assert response.status_code == 503
     assert response.get_json()["checks"] == {"database": "ok", "migrations": "failed"}
 

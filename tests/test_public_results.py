@@ -51,7 +51,9 @@ def test_results_page_shows_each_public_question_with_a_chart_and_never_free_tex
     assert not re.search(r"\sstyle=", html)
     assert "Meer groen in de straat." not in html  # the seeded free text
     # uncertainty in words a resident reads, never statistical terms or raw column names
-    assert re.search(r"waarschijnlijk tussen \d+% en \d+%", html)
+    assert "waartussen het deel waarschijnlijk ligt" in html
+    assert re.search(r'<span class="range"><span class="visually-hidden">waarschijnlijk tussen </span>\d+%–\d+%</span>',
+                     html)
     for term in ("95%-interval", "Borda", "Punten per persoon", ">ci_low<", ">se<"):
         assert term not in html, term
     assert html.count('class="table-scroll" role="region"') >= 3

@@ -160,7 +160,8 @@ def test_ranking_shows_the_order_and_marks_the_row_in_error(sqlite_app):
         "q-prioriteiten-2": "Wat moet als eerste? Plaats 1 staat bij ‘Bankjes’ en bij ‘Bloembakken’. "
                             "Elke plaats mag maar één keer voorkomen."}
     html = response.get_data(as_text=True)
-    rows = re.findall(r'<div class="ranking-item( ranking-item--error)?">\s*<select id="(q-prioriteiten(?:-\d)?)"', html)
+    rows = re.findall(r'<div class="ranking-item( ranking-item--error)?">(?:(?!</div>).)*?<select id="(q-prioriteiten(?:-\d)?)"',
+                      html, re.S)
     assert rows == [("", "q-prioriteiten"), (" ranking-item--error", "q-prioriteiten-2"), ("", "q-prioriteiten-3")]
     assert re.search(r'id="q-prioriteiten-2"[^>]*aria-invalid="true"', html)
     # a good answer is listed in its order after saving

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from conftest import make_app
 from ladder import db
 from ladder.models import AuditEntry, User
-from staff_signin import pass_second_factor
+from staff_signin import link_parts, pass_second_factor
 from test_resident import token
 from test_staff import MINE, PASSWORD, add_user, csrf, login
 
@@ -66,10 +66,11 @@ def test_a_new_password_ends_the_sessions_signed_in_with_the_old_one(plain_app):
     assert result.exit_code == 0, result.output
     assert signed_out(client.get(HOME))
     assert login(plain_app.test_client(), "ed@example.org").status_code == 401  # the old password is gone
-    path = re.search(r"(/beheer/wachtwoord/\S+)", result.output).group(1)
+    path, code = link_parts(result.output)
     page = client.get(path)
     new = "een ander lang wachtwoord"
-    assert client.post(path, data={"csrf_token": token(page.data), "password": new, "password_again": new}).status_code == 302
+    assert client.post(path, data={"csrf_token": token(page.data), "token": code, "password": new,
+                                   "password_again": new}).status_code == 302
     assert login(plain_app.test_client(), "ed@example.org", new).status_code == 302
 
 
@@ -78,12 +79,13 @@ def test_setting_a_password_by_link_ends_other_sessions(plain_app):
     with plain_app.app_context():
         from ladder import auth
         user = auth.find_user("ed@example.org")
-        link = f"/beheer/wachtwoord/{auth.new_setup_token(user)}"
+        code = auth.new_setup_token(user)
         db.session().commit()
     other = plain_app.test_client()
-    page = other.get(link)
+    page = other.get("/beheer/wachtwoord")
     new = "nog een ander wachtwoord"
-    other.post(link, data={"csrf_token": token(page.data), "password": new, "password_again": new})
+    other.post("/beheer/wachtwoord", data={"csrf_token": token(page.data), "token": code, "password": new,
+                                           "password_again": new})
     assert signed_out(client.get(HOME))
 
 
@@ -176,6 +178,9 @@ def test_next_elsewhere_goes_to_the_staff_home(plain_app, target):
     page = client.get("/beheer/inloggen")
     response = client.post(f"/beheer/inloggen?next={target}", data={
         "csrf_token": token(page.data), "email": "ed@example.org", "password": PASSWORD})
+    if "%00" in target:  # a NUL anywhere in the address is refused before sign-in (ladder.input_guard)
+        assert response.status_code == 400 and client.get(HOME).status_code == 302
+        return
     assert response.status_code == 302
     assert response.headers["Location"] in (HOME, f"http://localhost{HOME}")
 

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from conftest import make_app
 from ladder import db
 from ladder.models import AuditEntry, InviteCode, Response, WithdrawalCount
-from staff_signin import pass_second_factor
+from staff_signin import link_parts, pass_second_factor
 from test_resident import token
 
 MINE, OTHER = "testdorp-inspraak", "anderdorp-inspraak"
@@ -66,15 +66,20 @@ def test_users_add_validates_role_and_municipality(app):
 def test_one_time_link_sets_the_password_once(app):
     result = app.test_cli_runner().invoke(args=["users", "add", "link@example.org", "--role", "analyst",
                                                 "--municipality", "Testgemeente", "--link"])
-    path = re.search(r"(/beheer/wachtwoord/\S+)", result.output).group(1)
+    path, code = link_parts(result.output)
     client = app.test_client()
+    assert client.get(f"/beheer/wachtwoord/{code}").status_code == 404  # the code is in no address (issue 24)
     page = client.get(path)
     assert page.status_code == 200
-    mismatch = client.post(path, data={"csrf_token": token(page.data), "password": PASSWORD, "password_again": "x"})
+    mismatch = client.post(path, data={"csrf_token": token(page.data), "token": code, "password": PASSWORD,
+                                       "password_again": "x"})
     assert mismatch.status_code == 422
-    done = client.post(path, data={"csrf_token": token(page.data), "password": PASSWORD, "password_again": PASSWORD})
+    done = client.post(path, data={"csrf_token": token(page.data), "token": code, "password": PASSWORD,
+                                   "password_again": PASSWORD})
     assert done.status_code == 302
-    assert client.get(path).status_code == 404  # used up
+    again = client.post(path, data={"csrf_token": token(page.data), "token": code, "password": PASSWORD + "!",
+                                    "password_again": PASSWORD + "!"})
+    assert again.status_code == 422 and "Deze link is verlopen of al gebruikt." in again.get_data(as_text=True)
     assert login(client, "link@example.org").status_code == 302
 
 
@@ -101,9 +106,10 @@ def test_session_cookie_is_httponly_samesite_and_secure_in_production(sqlite_url
 # Every staff route, for a user of another municipality --------------------------------------------
 
 # entry_id, page_id: the paper entry screens (issue 14); their access per municipality is tested in test_entry.py
-# plan_id: the plans (issue 20); their access per municipality is tested in test_plans.py
+# plan_id: the plans (issue 20), tested per municipality in test_plans.py; page, question, number: the survey
+# editor's (issue 21)
 SAMPLES = {"slug": OTHER, "fmt": "csv", "token": "no-such-token", "entry_id": "1", "page_id": "over-u",
-           "plan_id": "1"}
+           "plan_id": "1", "page": "0", "question": "0", "number": "1"}
 
 
 def staff_rules(app):
@@ -146,7 +152,8 @@ def test_every_staff_form_requires_csrf(app):
         if "POST" not in rule.methods:
             continue
         url = rule.rule.replace("<slug>", MINE).replace("<token>", "x").replace("<int:entry_id>", "1") \
-            .replace("<page_id>", "over-u").replace("<int:plan_id>", plan_id)
+            .replace("<page_id>", "over-u").replace("<int:plan_id>", plan_id) \
+            .replace("<int:page>", "0").replace("<int:question>", "0").replace("<int:number>", "1")
         response = admin.post(url, data={"status": "closed", "count": "1", "email": "x", "password": "y"})
         assert response.status_code in (400, 404), f"POST {url} without CSRF token answered {response.status_code}"
         if response.status_code == 404:

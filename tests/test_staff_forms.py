@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from ladder import db, lifecycle
 from ladder.models import AuditEntry, InviteCode, Response, SurveyState, User
 from test_resident import token
+from staff_signin import link_parts
 from test_staff import MINE, PASSWORD, VALID, add_user, csrf, login, signed_in
 
 
@@ -97,7 +98,7 @@ def test_the_codes_form_offers_100_codes_and_makes_what_is_asked(app, editor):
 def setup_link(app):
     result = app.test_cli_runner().invoke(args=["users", "add", "link@example.org", "--role", "analyst",
                                                 "--municipality", "Testgemeente", "--link"])
-    return re.search(r"(/beheer/wachtwoord/\S+)", result.output).group(1)
+    return link_parts(result.output)
 
 
 @pytest.mark.parametrize("password, again, message", [
@@ -106,9 +107,10 @@ def setup_link(app):
     ("", "", "Kies een wachtwoord."),
 ])
 def test_set_password_refuses_a_mismatch_or_a_short_password(app, client, password, again, message):
-    path = setup_link(app)
+    path, code = setup_link(app)
     page = client.get(path)
-    response = client.post(path, data={"csrf_token": token(page.data), "password": password, "password_again": again})
+    response = client.post(path, data={"csrf_token": token(page.data), "token": code, "password": password,
+                                       "password_again": again})
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert re.search(rf'<p class="error-message" id="password-error">.*{re.escape(message)}</p>', html)
@@ -116,9 +118,10 @@ def test_set_password_refuses_a_mismatch_or_a_short_password(app, client, passwo
     assert re.search(r'<input aria-describedby="password-hint password-error" aria-invalid="true"[^>]*id="password"',
                      html)
     assert PASSWORD not in html  # passwords are never sent back
-    assert client.get(path).status_code == 200  # the link still works: nothing was set
     with app.app_context():
         assert db.session().scalar(select(User.password_hash).where(User.email == "link@example.org")) is None
+    assert client.post(path, data={"csrf_token": token(page.data), "token": code, "password": PASSWORD,
+                                   "password_again": PASSWORD}).status_code == 302  # the link still works
 
 
 # Signing in -------------------------------------------------------------------------------------------

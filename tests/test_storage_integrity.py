@@ -10,12 +10,12 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 import requests
-from sqlalchemy import DateTime, bindparam, create_engine, func, inspect, select, text
+from sqlalchemy import DateTime, bindparam, create_engine, func, inspect, select, text, update
 
 from browser_support import LiveServer
 from conftest import make_app
 from ladder import db
-from ladder.models import Draft, InviteCode, Response
+from ladder.models import Draft, IdempotencyKey, InviteCode, Response
 from test_resident import post_page, start, token
 
 SLUG = "testdorp-inspraak"
@@ -203,17 +203,25 @@ def test_same_idempotency_key_with_another_body_is_refused_in_dutch(app, client)
     assert rows(app) == 1
 
 
-def test_idempotency_keys_are_stored_keyed_hashed_and_purged_after_24_hours(app, client):
+def test_idempotency_keys_are_stored_keyed_hashed_with_the_day_only_and_purged_a_day_later(app, client):
     key = "sleutel-die-niet-bewaard-mag-worden"
     assert client.post(API, json={"answers": VALID}, headers={"Idempotency-Key": key}).status_code == 201
     with app.app_context():
         with db.engine().connect() as conn:
             dump = str(conn.execute(text("SELECT * FROM idempotency_keys")).all())
+        made = db.session().scalar(select(IdempotencyKey.created_at))
     assert key not in dump and hashlib.sha256(key.encode()).hexdigest() not in dump
+    assert (made.hour, made.minute, made.second, made.microsecond) == (0, 0, 0, 0)  # beside a response id: the day
+    today = datetime.now(timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
     with app.app_context():
         s = db.session()
-        s.execute(text("UPDATE idempotency_keys SET created_at = :t"),
-                  {"t": datetime.now(timezone.utc) - timedelta(hours=25)})
+        s.execute(update(IdempotencyKey).values(created_at=today - timedelta(days=1)))
+        s.commit()
+    again = client.post(API, json={"answers": VALID}, headers={"Idempotency-Key": key})
+    assert again.status_code == 201 and rows(app) == 1  # yesterday's key still holds: the first answer again
+    with app.app_context():
+        s = db.session()
+        s.execute(update(IdempotencyKey).values(created_at=today - timedelta(days=2)))
         s.commit()
     later = client.post(API, json={"answers": VALID}, headers={"Idempotency-Key": key})
     assert later.status_code == 201 and rows(app) == 2  # the old key has expired: a new response

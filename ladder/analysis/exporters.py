@@ -460,7 +460,8 @@ def sav_frame(frame: pd.DataFrame, survey) -> tuple[pd.DataFrame, dict, dict, di
         else:
             text = s.astype(object).where(s.notna(), "").astype(str)
             data[name] = text
-            formats[name] = f"A{max(int(text.str.len().max() or 1), 1)}"
+            # no rows (none yet, or all withdrawn): the longest length is NaN, and SPSS wants at least A1
+            formats[name] = f"A{max(int(text.str.len().fillna(0).max()) if len(text) else 1, 1)}"
             measures[name] = "nominal"
     out = pd.DataFrame(data)
     out.attrs.update(formats=formats, missing=missing)

@@ -14,10 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from ..hookspecs import hookimpl
-from ..survey_file import SurveyFileError, read_toml, survey_from_dict
-from ..xlsform import mapping_place
-
-PLACEMENT_KEYS = {"question", "choice", "aspect", "rung"}
+from ..survey_data import survey_from_data
+from ..survey_file import read_toml
 
 
 def folder(config: Mapping[str, Any], app=None) -> Path:
@@ -40,21 +38,7 @@ class SurveyFilePlugin:
 
 def load_instance_survey(path: Path):
     """Read ``path``; a file that cannot be used raises SurveyFileError naming file, key and reason."""
-    data = read_toml(path)
-    rows = data.pop("placement", [])
-    if not isinstance(rows, list):
-        raise SurveyFileError(str(path), "placement", "must be a list of [[placement]] tables")
-    for i, row in enumerate(rows):
-        if not isinstance(row, dict) or set(row) - PLACEMENT_KEYS or not {"question", "aspect", "rung"} <= set(row):
-            raise SurveyFileError(str(path), f"placement[{i}]", "needs question, aspect and rung (and choice)")
-    mapping = [{k: str(row.get(k, "")) for k in PLACEMENT_KEYS} for row in rows]
-    place = mapping_place(mapping) if mapping else None
-    survey = survey_from_dict(data, source=str(path), place=place)
-    questions = {q.id for q in survey.questions}
-    for i, row in enumerate(mapping):
-        if row["question"] not in questions:
-            raise SurveyFileError(str(path), f"placement[{i}].question", f"no question {row['question']!r}")
-    return survey
+    return survey_from_data(read_toml(path), source=str(path))
 
 
 def file_plugins(config: Mapping[str, Any], app=None) -> list[tuple[str, SurveyFilePlugin]]:

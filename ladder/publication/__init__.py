@@ -48,6 +48,9 @@ def hide(publication: Publication, structure, hidden: set[int]) -> None:
         if table.kind == "ladder-by-area":
             whole = publication.table("ladder:" + table.id.split(":", 1)[1])
             table.total.cells = {**{r.id: r.cells["count"] for r in whole.rows}, "total": whole.total.cells["count"]}
+    for table in publication.tables:  # a ranking by its published points, hidden ones last; ties in survey order
+        if table.kind == "ranking":
+            table.rows.sort(key=lambda r: (r.cells["points"] is None, -(r.cells["points"] or 0)))
     areas = publication.table("areas")
     if areas is not None:
         publication.responses = areas.total.cells["count"]

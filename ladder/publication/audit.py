@@ -14,7 +14,10 @@ from dataclasses import dataclass
 
 import highspy
 import numpy as np
-from highspy._core import _Highs  # the public Highs enables callbacks, which print a banner on stdout (CLI output)
+try:  # the public Highs enables callbacks, which print a banner on stdout (``ladder summary --format json``)
+    from highspy._core import _Highs
+except ImportError:  # pragma: no cover - another layout of the package: the public class (and its banner)
+    _Highs = highspy.Highs
 
 from .build import N, NONE, Structure
 

@@ -56,6 +56,7 @@ class Counted:
     true: int
     terms: list[Atomic]
     bounds: tuple[float, float]
+    published: int = 0
 
 
 @dataclass
@@ -84,7 +85,7 @@ class _Counter:
         key = int(self.keys[mask].sum() % KEY_SPACE) if true else 0
         published = perturb(true, key)
         if publish:
-            self.structure.counted.append(Counted(*where, true, terms, possible(published)))
+            self.structure.counted.append(Counted(*where, true, terms, possible(published), published))
         return published
 
 
@@ -252,9 +253,9 @@ def build(survey, registry, frame: pd.DataFrame, seed: str, ladder=None) -> tupl
                 st.counted.append(Counted(tid, value, "points", int(sum(w * int((_values(frame[c.name]) == value).sum())
                                                                         for w, c in zip(weights, columns))),
                                           [Atomic(c.name, (value,), None, (w,)) for w, c in zip(weights, columns)],
-                                          (max(0, points - spread), points + spread)))
+                                          (max(0, points - spread), points + spread), points))
                 rows.append(Row(str(value), _text(_label(question, value, columns[0])), {"points": points, "first": at[0]}))
-            rows.sort(key=lambda r: -r.cells["points"])  # by published points; ties keep the survey's order
+            # in the survey's order here: ``hide`` orders by the points as published (a hidden one tells nothing)
             tables.append(Table(tid, "ranking", title, [Column("points", msg("Punten"), "points"),
                                                          Column("first", msg("Op 1 gezet"))], rows,
                                 Row(None, msg("Gaven een volgorde"), {"count": total}),

@@ -8,14 +8,14 @@ from flask import Blueprint, current_app, jsonify, request
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
-from . import registry, survey_or_404
+from . import registry, registry_for, survey_or_404
 from .errors import problem
 from ..i18n import _
 from ..openapi import API_VERSION, openapi_document
 from ..serialize import survey_dict, survey_summary
 from .. import db, lifecycle, plans
 from ..codes import derive_key, keyed_text_hash, seal, unseal
-from ..models import IdempotencyKey, utcnow
+from ..models import IdempotencyKey, utcday
 from ..submit import InvalidAnswers, InviteRequired, SurveyClosed, submit
 from ..text import LOCALES
 
@@ -79,7 +79,8 @@ def survey(slug):
 def create_response(slug):
     # The survey's state is not read here: ``submit`` checks it in its INSERT (one round trip). Every other
     # answer first asks survey_or_404, so a survey that staff keep as a draft is still a 404 whatever was sent.
-    s = registry().survey(slug) or survey_or_404(slug)
+    reg = registry_for(slug)
+    s = reg.survey(slug) or survey_or_404(slug)
     data = request.get_data(cache=True)
     # Before parsing: Python's parser recurses per level. Few brackets at all: no need to look closer.
     if data.count(b"[") + data.count(b"{") > MAX_JSON_DEPTH and json_depth(data) > MAX_JSON_DEPTH:
@@ -101,7 +102,7 @@ def create_response(slug):
             survey_or_404(slug)
             return earlier
     try:
-        done = submit(registry(), s, body["answers"], locale=locale, channel="api",
+        done = submit(reg, s, body["answers"], locale=locale, channel="api",
                       invite_code=body.get("invite_code") if isinstance(body.get("invite_code"), str) else None,
                       before_commit=idem.remember if idem is not None else None)
     except SurveyClosed:
@@ -170,7 +171,7 @@ class _Idempotency:
     def replay(self):
         """The first answer for this key, a 409 if the key came with another body, or None (not seen)."""
         session = db.session()
-        cutoff = utcnow() - timedelta(hours=IDEMPOTENCY_HOURS)
+        cutoff = utcday() - timedelta(hours=IDEMPOTENCY_HOURS)  # keys keep the day only
         session.execute(delete(IdempotencyKey).where(IdempotencyKey.created_at < cutoff))
         session.commit()
         stored = session.scalar(select(IdempotencyKey).where(IdempotencyKey.key_hash == self.key_hash))

@@ -20,6 +20,8 @@ from .. import audit, auth, db, lifecycle, plans
 from ..answers import validate
 from ..forms import page_form, parsed_answers
 from ..i18n import _, _l
+from ..input_guard import answers_in_form
+from ..slugs import look_alike
 from ..models import PendingEntry
 from ..paper import numbered
 from ..submit import InvalidAnswers, InviteRequired, SurveyClosed, submit
@@ -170,6 +172,7 @@ def _keying(entry):
 
 
 @bp.route("/invoer/<int:entry_id>/vraag/<page_id>", methods=["GET", "POST"])
+@answers_in_form
 @login_required
 def page(entry_id, page_id):
     entry, survey = _entry(entry_id)
@@ -250,7 +253,7 @@ def check(entry_id):
             # The first of two entries waits, in the table, for a second person.
             entry.first_answers, entry.first_by, entry.stage = answers, current_user.email, "waiting"
             entry.answers, entry.keyed_by, entry.page = {}, None, None
-            audit.record("entry-first", survey, f"{entry.channel} {entry.label or ''}".strip())
+            audit.record("entry-first", survey, entry.channel)
             db.session().commit()
             flash(_("De eerste invoer is bewaard. Een collega voert nu hetzelfde formulier nog een keer in."))
             return redirect(url_for(".start", slug=survey.slug))
@@ -269,7 +272,7 @@ def check(entry_id):
 def _store(entry, survey, answers, invite_code, status):
     """Store through the one submit path; the pending entry is deleted in the same transaction."""
     entry_id, channel, label = entry.id, entry.channel, entry.label
-    detail = f"{channel}{' dubbel' if entry.double else ''} {label or ''}".strip()
+    detail = f"{channel}{' dubbel' if entry.double else ''}"  # no form label: see audit.COUNTED_PER_DAY
 
     def consume(response, receipt, outcome):
         # Conditional: a second click (another tab) deletes nothing and so stores nothing.
@@ -338,7 +341,7 @@ def upload():
     """Read an uploaded XLSForm and show the survey it gives, with what does not map; nothing is saved yet."""
     import tempfile
 
-    from ..xlsform import XLSFormError, import_xlsform, survey_file_text
+    from ..xlsform import XLSFormError, XLSFormTooLarge, import_xlsform, survey_file_text
     if current_user.role not in ("admin", "editor"):
         abort(403)
     form = UploadForm()
@@ -352,6 +355,8 @@ def upload():
             fh.flush()
             try:
                 imported = import_xlsform(fh.name, municipality=form.municipality.data)
+            except XLSFormTooLarge:
+                error = _("Dit bestand is te groot om als formulier in te lezen. Splits het formulier op.")
             except XLSFormError:
                 error = _("Dit bestand is geen XLSForm dat we kunnen lezen.")
         if imported is not None:
@@ -374,9 +379,11 @@ def _check_upload(imported, skip):
         survey_from_dict(imported.data, question_types=registry().question_types)
     except SurveyFileError as exc:
         return _("Het resultaat is geen geldige vragenlijst: %(reason)s", reason=exc.reason)
-    if registry().survey(imported.data["slug"]) is not None:
+    slug = imported.data["slug"]
+    existing = slug if registry().survey(slug) is not None else look_alike(slug, registry().surveys)
+    if existing is not None:
         return _("Er is al een vragenlijst met de naam %(slug)s. Geef het formulier een andere form_id.",
-                 slug=imported.data["slug"])
+                 slug=existing)
     return None
 
 
@@ -404,7 +411,7 @@ def save_upload():
         abort(403)
     where = folder(current_app.config, current_app)
     path = where / f"{data['slug']}.toml"
-    if path.exists() or registry().survey(data["slug"]) is not None:
+    if path.exists() or registry().survey(data["slug"]) is not None or look_alike(data["slug"], registry().surveys):
         flash(_("Er is al een vragenlijst met de naam %(slug)s.", slug=data["slug"]))
         return redirect(url_for(".upload"))
     where.mkdir(parents=True, exist_ok=True)

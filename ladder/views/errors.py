@@ -38,7 +38,11 @@ def problem(status: int, detail: str, kind: str | None = None, **extensions):
     return current_app.response_class(current_app.json.dumps(body) + "\n", status=status, mimetype=PROBLEM_JSON)
 
 
-class SurveyNotFound(NotFound):
+class SaidInDutch:
+    """Mixed into an HTTP error whose description is ladder's own plain Dutch, shown as it is."""
+
+
+class SurveyNotFound(SaidInDutch, NotFound):
     """No such survey (or staff keep it as a draft): said in plain Dutch on the page and in the API."""
 
 
@@ -65,7 +69,13 @@ def init_app(app):
     def http_error(exc):
         code = exc.code or 500
         # Only ladder's own Dutch descriptions are shown; Werkzeug's or a library's English text never is.
-        message = exc.description if isinstance(exc, SurveyNotFound) else _(MESSAGES.get(code, MESSAGES[400]))
+        message = exc.description if isinstance(exc, SaidInDutch) else _(MESSAGES.get(code, MESSAGES[400]))
         if request.path.startswith("/api/"):
-            return problem(code, message, "survey-not-found" if isinstance(exc, SurveyNotFound) else None)
-        return render_template("error.html", code=code, message=message), code
+            response = problem(code, message, "survey-not-found" if isinstance(exc, SurveyNotFound) else None)
+        else:
+            response = current_app.make_response((render_template("error.html", code=code, message=message), code))
+        # The exception's own headers that say something (Allow on a 405, RFC 9110 15.5.6); not its Content-Type.
+        for name, value in exc.get_headers():
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response

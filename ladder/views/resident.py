@@ -16,8 +16,10 @@ from . import registry, survey_or_404
 from ..codes import code_hash
 from ..forms import page_form, parsed_answers
 from ..i18n import _, current_locale
+from ..input_guard import answers_in_form
 from ..models import Response
 from ..submit import AlreadySubmitted, DraftGone, InvalidAnswers, InviteRequired, SurveyClosed, submit, submitted
+from ..stored_surveys import answered_version
 from ..withdrawal import withdraw_response
 
 bp = Blueprint("resident", __name__)
@@ -99,6 +101,7 @@ def _invite(survey):
 
 
 @bp.route("/s/<slug>/vraag/<page_id>", methods=["GET", "POST"])
+@answers_in_form
 def page(slug, page_id):
     survey = survey_or_404(slug)
     if not lifecycle.is_open(survey):
@@ -107,6 +110,7 @@ def page(slug, page_id):
     if found is None:
         return _draft_gone(survey, _("Begin de vragenlijst hier, of ga verder met uw hervatcode."))
     code, draft = found
+    survey = answered_version(registry(), survey, draft.survey_version)  # not a newer version (issue 21)
     page = next((p for p in survey.pages if p.id == page_id), None)
     if page is None:
         abort(404)
@@ -164,9 +168,15 @@ def _draft_gone(survey, no_draft_message=None):
     return redirect(url_for(".start", slug=survey.slug))
 
 
+# The result page shows the receipt (which can withdraw the answers), so the cookie keeps it only this long:
+# the next person on a shared computer finds it gone (issue 24).
+RESULT_SECONDS = 10 * 60
+
+
 def _show_result(survey, response_id, receipt):
     drafts.forget(survey)
-    session["result"] = {"slug": survey.slug, "id": response_id, "receipt": receipt}
+    session["result"] = {"slug": survey.slug, "id": response_id, "receipt": receipt,
+                         "until": int(time.time()) + RESULT_SECONDS}
     # Discourages answering twice from this browser, without storing anything about the resident.
     session["answered"] = sorted({*session.get("answered", []), survey.slug})
     session["invites"] = {k: v for k, v in session.get("invites", {}).items() if k != survey.slug}
@@ -260,6 +270,7 @@ def check(slug):
     if found is None:
         return _draft_gone(survey)
     code, draft = found
+    survey = answered_version(registry(), survey, draft.survey_version)
     form = FlaskForm()
     errors = {}
     if request.method == "POST":
@@ -291,13 +302,17 @@ def check(slug):
 def result(slug):
     survey = survey_or_404(slug)
     seen = session.get("result")
+    if seen and not seen.get("until", 0) > time.time():
+        session.pop("result", None)
+        seen = None
     if not seen or seen.get("slug") != slug:
         # the receipt code cannot bring the result back (it is stored hashed, with no link to this page)
         flash(_("Uw uitkomst is alleen direct na het versturen te zien. Met uw ontvangstcode kunt u uw antwoorden "
                 "wel intrekken."))
         return redirect(url_for(".start", slug=slug))
     response = db.session().get(Response, seen["id"])
-    if response is None or response.withdrawn_at is not None:
+    # The receipt must still belong to the row: a withdrawn response's id may not point at someone else's.
+    if response is None or response.withdrawn_at is not None or response.receipt_hash != code_hash(seen["receipt"]):
         session.pop("result", None)
         return redirect(url_for(".start", slug=slug))
     ladder = registry().ladders[survey.ladder]

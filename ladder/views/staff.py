@@ -55,19 +55,22 @@ def logout():
     return redirect(url_for(".login"))
 
 
-@bp.route("/wachtwoord/<token>", methods=["GET", "POST"])
-def set_password(token):
-    user = auth.user_for_token(token)
-    if user is None:
-        abort(404)
+@bp.route("/wachtwoord", methods=["GET", "POST"])
+def set_password():
+    """The link ends in ``#code``: the code comes with the form (ladder/static/set-password.js), never in the
+    address."""
     form = SetPasswordForm()
-    if staff_form_valid(form):
+    valid = staff_form_valid(form)
+    user = auth.user_for_token(form.token.data) if form.token.data else None
+    if valid and user is None:
+        form.token.errors.append(_("Deze link is verlopen of al gebruikt. Vraag een nieuwe link aan."))
+    elif valid:
         auth.set_password(user, form.password.data)  # the form checked the length auth asks for
         audit.record("password-set", email=user.email, municipality=user.municipality)
         db.session().commit()
         flash(_("Uw wachtwoord is ingesteld. U kunt nu inloggen."))
         return redirect(url_for(".login"))
-    return render_template("staff/set_password.html", form=form, user=user), (422 if form.errors else 200)
+    return render_template("staff/set_password.html", form=form), (422 if form.errors else 200)
 
 
 @bp.get("/")

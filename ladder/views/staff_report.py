@@ -16,6 +16,7 @@ from .. import audit, auth, db, invites, lifecycle, outcomes, report_back
 from ..dashboard import numbers
 from ..filters import date_nl
 from ..i18n import _
+from ..input_guard import id_number
 from ..models import Response
 from ..staff_forms import CodesForm, DeleteForm, StatusForm, WithdrawForm, field_errors, staff_form_valid
 from ..text import pick
@@ -183,7 +184,7 @@ def verslag(slug):
 @login_required
 def report_back_page(slug):
     survey = auth.staff_survey(slug, edit=True)
-    item_id = request.args.get("item", type=int)
+    item_id = request.args.get("item", type=id_number)
     items = report_back.items(survey)
     editing = next((i for i in items if i.id == item_id), None)
     form = report_back.ItemForm(survey=survey, data=None if request.method == "POST" or editing is None
@@ -212,7 +213,7 @@ def report_back_delete(slug):
     survey = auth.staff_survey(slug, edit=True)
     if not _csrf_ok():
         abort(400)
-    item_id = request.form.get("item", type=int)
+    item_id = request.form.get("item", type=id_number)
     if item_id is None or not report_back.delete_item(survey, item_id):
         abort(404)
     db.session().commit()

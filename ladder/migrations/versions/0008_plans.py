@@ -6,7 +6,7 @@
 - ``plan_surveys``: which plan a survey belongs to (at most one).
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0007
 """
 import sqlalchemy as sa
 from alembic import op

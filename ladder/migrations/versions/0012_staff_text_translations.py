@@ -2,13 +2,13 @@
 languages, as ``{locale: text}`` beside the Dutch column. Older rows keep working: no translation is Dutch only.
 
 Revision ID: 0012
-Revises: 0008
+Revises: 0010
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0012"
-down_revision = "0008"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 

@@ -16,6 +16,7 @@ class Role:
     from_municipality: str  # Wat mag de raad van de gemeente verwachten?
     from_raad: str  # Wat verwacht de gemeente van de raad?
     why: str  # Waarom doen we dit samen?
+    what_en: str = ""  # ``what`` in English, for the result page of the English survey
 
 
 ROLES: tuple[Role, ...] = (
@@ -26,6 +27,7 @@ ROLES: tuple[Role, ...] = (
         from_municipality="De gemeente is duidelijk over hoe zij u kan helpen met kennis en middelen.",
         from_raad="U zoekt uit welke belangen uw idee raakt en u houdt daar rekening mee.",
         why="Uw initiatief kan Haarlemmermeer nog mooier en beter maken.",
+        what_en="You have an idea and you need the municipality to carry it out yourselves.",
     ),
     Role(
         id="samenwerkingspartner",
@@ -37,6 +39,8 @@ ROLES: tuple[Role, ...] = (
         from_raad="U werkt mee aan een goed proces. U bent constructief en bespreekt het onderwerp "
                   "met de gemeente.",
         why="Uw netwerk en kennis van het dorp of de wijk helpen om de publieke taak beter uit te voeren.",
+        what_en="You help to carry out a public task. Municipality and council work together, "
+                "each from its own responsibility.",
     ),
     Role(
         id="adviseur",
@@ -48,6 +52,8 @@ ROLES: tuple[Role, ...] = (
         from_raad="U ziet wat er speelt en adviseert vanuit uw kennis, als 'antenne' in het dorp of de "
                   "wijk. U bent constructief.",
         why="Uw kennis maakt het proces of het plan beter. Lokale kennis wordt gebruikt en gedeeld.",
+        what_en="The municipality asks your advice on its plan, or you have a good idea to make "
+                "a plan of the municipality better.",
     ),
     Role(
         id="belangenbehartiger",
@@ -57,6 +63,7 @@ ROLES: tuple[Role, ...] = (
                           "laat open zien hoe zij dat doet.",
         from_raad="U laat zien namens wie u spreekt.",
         why="Meer kanten en belangen maken de afweging sterker.",
+        what_en="You stand up for interests, including interests that get little attention.",
     ),
     Role(
         id="procesbewaker",
@@ -68,6 +75,8 @@ ROLES: tuple[Role, ...] = (
                   "te zien of alle belangen in beeld zijn.",
         why="Samen werken we aan een goed proces. Vraagt de situatie onderweg om nieuwe afspraken, dan "
             "maken we die samen.",
+        what_en="Together with the municipality you design and follow the process, so that "
+                "everyone involved can be heard.",
     ),
 )
 

@@ -234,3 +234,36 @@ def test_a_resident_is_placed_the_same_through_the_api_and_the_form(ladder_clien
     form = submit_form(ladder_client, SLUG, pages)
     assert form["channel"] == "form"
     assert form["placements"] == api["placements"]
+
+
+# ------------------------------------------------------------------------------------------ English (issue 21)
+def test_the_survey_is_complete_in_english(survey):
+    from ladder.lint import lint
+    assert survey.locales == ("nl", "en")
+    assert [f for f in lint(survey).findings if f.code == "translation"] == []
+
+
+def test_english_answers_get_english_reasons():
+    placed = rungs.place({"rollen": ["adviseur", "belangenbehartiger"], "onderwerpen_adviseur": ["verkeer"],
+                          "terugkoppeling": "soms", "achterban": ["geen"]}, locale="en")
+    assert [p.reasons for p in placed] == [
+        (ROLES_BY_ID["adviseur"].what_en, "Subjects: traffic and parking.",
+         "You do not always hear now what the municipality does with your advice. This role includes that: "
+         "make an agreement about it."),
+        (ROLES_BY_ID["belangenbehartiger"].what_en, "You named no subjects yet. Agree on them with your area manager.",
+         "In this role you show on whose behalf you speak. So ask residents regularly what they think."),
+    ]
+    assert all(role.what_en for role in ROLES)
+    assert rungs.place({}, locale="en")[0].reasons == ("You chose no role. Then your council works as an adviser "
+                                                       "(sounding board).",)
+
+
+def test_a_resident_answers_in_english_and_reads_english(ladder_client):
+    kern = ladder_client.application.extensions["ladder"].surveys[SLUG].areas[0].code
+    pages = {"uw_raad": {"kern": kern, "soort_raad": "wijkraad", "tevreden_samenwerking": 4,
+                         "contact_gebiedsmanager": "soms"},
+             "rol_keuze": {"rollen": ["adviseur"]}, "onderwerpen-3": {"onderwerpen_adviseur": ["verkeer"]},
+             "afspraken": {"terugkoppeling": "altijd", "achterban": ["peiling"]}}
+    done = submit_form(ladder_client, SLUG, pages, locale="en")
+    assert "Subjects: traffic and parking." in done["html"] and "language-fallback" not in done["html"]
+    assert '<html lang="en">' in done["html"]

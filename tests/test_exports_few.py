@@ -1,0 +1,37 @@
+"""Every exporter on a survey with no responses, with one, and with only withdrawn ones (issue 24): from the
+dashboard and from ``ladder export``, on SQLite and PostgreSQL."""
+import pytest
+
+from test_resident import token
+from test_staff import MINE, VALID, signed_in
+
+STATES = ("none", "one", "withdrawn")
+
+
+def _prepare(app, state):
+    client = app.test_client()
+    if state == "none":
+        return
+    response = client.post(f"/api/v1/surveys/{MINE}/responses", json={"answers": VALID})
+    assert response.status_code == 201
+    if state == "withdrawn":
+        receipt = response.get_json()["receipt"]
+        page = client.get("/intrekken")
+        done = client.post("/intrekken", data={"csrf_token": token(page.data), "code": receipt, "bevestig": "ja"})
+        assert done.status_code in (200, 302)
+
+
+@pytest.mark.parametrize("state", STATES)
+def test_every_export_works_with_none_one_or_only_withdrawn_responses(app, tmp_path, state):
+    _prepare(app, state)
+    editor = signed_in(app, "editor")
+    formats = sorted(app.extensions["ladder"].exporters)
+    assert "sav" in formats
+    for fmt in formats:
+        response = editor.get(f"/beheer/s/{MINE}/export/{fmt}")
+        assert response.status_code == 200, (fmt, state)
+        assert response.data, (fmt, state)
+        out = tmp_path / f"export.{fmt}"
+        result = app.test_cli_runner().invoke(args=["export", MINE, "--format", fmt, "-o", str(out)])
+        assert result.exit_code == 0, (fmt, state, result.output, result.exception)
+        assert out.stat().st_size > 0
