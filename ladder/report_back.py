@@ -19,7 +19,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from . import audit, db
 from .i18n import _l
 from .models import ReportBackItem, ReportBackSettings
-from .staff_forms import DateInputField, PlainText, TranslatedForm, language_name, translation
+from .staff_forms import DateInputField, TranslatedForm, language_name, translation
 from .text import DEFAULT_LOCALE, Text, pick
 
 MAX_TOPIC = 200
@@ -154,12 +154,12 @@ class ItemForm(TranslatedForm):
 
     question = SelectField(_l("Over welke vraag gaat het?"), validate_choice=True)
     topic = StringField(_l("Onderwerp"), filters=[_strip], validators=[
-        DataRequired(_l("Vul een onderwerp in.")), PlainText(),
+        DataRequired(_l("Vul een onderwerp in.")),
         Length(max=MAX_TOPIC, message=_l("Gebruik voor het onderwerp hoogstens 200 tekens."))])
     topic_fy = translation(StringField, "fy", MAX_TOPIC)
     topic_en = translation(StringField, "en", MAX_TOPIC)
     decision = TextAreaField(_l("Wat doet de gemeente ermee?"), filters=[_lf], validators=[
-        DataRequired(_l("Schrijf wat de gemeente met de uitkomst doet.")), PlainText(),
+        DataRequired(_l("Schrijf wat de gemeente met de uitkomst doet.")),
         Length(max=MAX_DECISION, message=_l("Schrijf hoogstens 4000 tekens."))])
     decision_fy = translation(TextAreaField, "fy", MAX_DECISION)
     decision_en = translation(TextAreaField, "en", MAX_DECISION)

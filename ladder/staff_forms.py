@@ -19,7 +19,6 @@ from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Num
 from .auth import MIN_PASSWORD_LENGTH
 from .filters import t
 from .i18n import _, _l
-from .question_types import AnswerError, clean_text
 from .text import DEFAULT_LOCALE, LOCALES
 
 MAX_CODES = 100_000
@@ -105,19 +104,10 @@ def language_name(locale: str) -> str:
     return get_locale().languages.get(locale, locale)
 
 
-class PlainText:
-    """Refuses what no database or screen handles (NUL, other control characters), as in residents' answers."""
-
-    def __call__(self, form, field):
-        try:
-            clean_text(field.data or "")
-        except AnswerError as error:
-            raise ValidationError(str(error)) from None
-
-
 class Translation:
-    """One optional translation of a staff text: empty, or plain text of at most ``max_length`` characters.
-    Each message names the language, so the error summary tells the fields apart."""
+    """One optional translation of a staff text: empty, or at most ``max_length`` characters. Each message names
+    the language, so the error summary tells the fields apart. (NUL and other control characters never get
+    here: ``ladder.input_guard`` refuses them in every form.)"""
 
     def __init__(self, locale: str, max_length: int):
         self.locale, self.max_length = locale, max_length
@@ -127,11 +117,6 @@ class Translation:
         if field.raw_data and field.raw_data[0] and not field.data:  # the filters stripped it to nothing
             raise ValidationError(_("%(language)s: dit vak bevat alleen spaties. Schrijf de tekst of maak het vak "
                                     "leeg.", language=language))
-        try:
-            clean_text(field.data or "")
-        except AnswerError:
-            raise ValidationError(_("%(language)s: gebruik alleen gewone tekens. Deze tekst bevat een onzichtbaar "
-                                    "of ongeldig teken.", language=language)) from None
         if len(field.data or "") > self.max_length:
             raise ValidationError(_("%(language)s: schrijf hoogstens %(max)s tekens.", language=language,
                                     max=format_decimal(self.max_length)))
@@ -230,7 +215,7 @@ class PublishForm(TranslatedForm):
     """Report back: ``PublishForm(ladder=...)`` offers the ladder's rungs as the next way to take part."""
 
     results_text = TextAreaField(_l("Wat doet de gemeente met de uitkomst?"), filters=[_lf, _strip], validators=[
-        DataRequired(_l("Schrijf wat de gemeente met de uitkomst doet.")), PlainText(),
+        DataRequired(_l("Schrijf wat de gemeente met de uitkomst doet.")),
         Length(max=MAX_RESULTS_TEXT, message=RESULTS_TEXT_LENGTH)])
     results_text_fy = translation(TextAreaField, "fy", MAX_RESULTS_TEXT)
     results_text_en = translation(TextAreaField, "en", MAX_RESULTS_TEXT)
