@@ -7,6 +7,8 @@ from typing import Any
 from sqlalchemy import JSON, Date, DateTime, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from .text import Text as Translated, with_translations
+
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
@@ -171,8 +173,15 @@ class SurveyState(Base):
     invite_only: Mapped[bool] = mapped_column(default=False)
     results_published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     results_text: Mapped[str | None] = mapped_column(Text)  # what the municipality will do with the outcome
+    # The same text in the survey's other languages, {locale: text}; Dutch stays in results_text (older rows).
+    results_text_translations: Mapped[dict[str, str] | None] = mapped_column(JSON)
     next_rung: Mapped[str | None] = mapped_column(String(50))  # how residents will be involved next
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+    @property
+    def results_text_by_locale(self) -> Translated:
+        """The results text in every language it was written in (``tl`` and ``lang_of`` read it)."""
+        return with_translations(self.results_text, self.results_text_translations)
 
 
 class InviteCode(Base):
@@ -241,8 +250,19 @@ class ReportBackItem(Base):
     topic: Mapped[str] = mapped_column(String(200))  # a topic in words, or a question's label
     question_id: Mapped[str | None] = mapped_column(String(100))  # the question it answers, if any
     decision: Mapped[str] = mapped_column(Text)  # what the municipality does with it
+    # topic and decision in the survey's other languages, {locale: text}; Dutch stays in the columns above.
+    topic_translations: Mapped[dict[str, str] | None] = mapped_column(JSON)
+    decision_translations: Mapped[dict[str, str] | None] = mapped_column(JSON)
     due_on: Mapped[date | None] = mapped_column(Date)  # by when
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+    @property
+    def topic_by_locale(self) -> Translated:
+        return with_translations(self.topic, self.topic_translations)
+
+    @property
+    def decision_by_locale(self) -> Translated:
+        return with_translations(self.decision, self.decision_translations)
 
 
 class ReportBackSettings(Base):

@@ -1,7 +1,9 @@
-"""Reporting back to residents: "you said, we did" per topic or question, when results will appear, and
-whether results stay sealed until the survey closes. Staff (editor or admin of the survey's municipality)
-write it; ``/r/<slug>``, the resident's result page, the closed page and the participatieverslag show it.
-Every change goes into the audit log (``ladder.audit.record``) in the same transaction.
+"""Reporting back to residents: "you said, we did" per topic or question, the results text, when results will
+appear, and whether results stay sealed until the survey closes. Staff (editor or admin of the survey's
+municipality) write it; ``/r/<slug>``, the resident's result page, the closed page and the participatieverslag
+show it. The texts are written in Dutch and, where the survey offers them, in Frisian and English (kept as
+``{locale: text}`` beside the Dutch column); the verslag stays Dutch. Every change goes into the audit log
+(``ladder.audit.record``) in the same transaction, with the old text in each language.
 """
 from __future__ import annotations
 
@@ -17,8 +19,8 @@ from wtforms.validators import DataRequired, Length, Optional
 from . import audit, db
 from .i18n import _l
 from .models import ReportBackItem, ReportBackSettings
-from .staff_forms import DateInputField
-from .text import pick
+from .staff_forms import DateInputField, TranslatedForm, language_name, translation
+from .text import DEFAULT_LOCALE, Text, pick
 
 MAX_TOPIC = 200
 # Results stay sealed until the survey closes unless staff choose otherwise: a table that changes while anyone
@@ -73,9 +75,30 @@ def save_settings(survey, expected: date | None, sealed_until_closed: bool) -> N
                                         f"sealed {'yes' if sealed_until_closed else 'no'}")
 
 
+def merged(stored: dict | None, typed: dict[str, str], offered) -> dict[str, str] | None:
+    """The translations to store: those typed for the languages the form offered, and the stored ones of
+    languages it did not (a survey that stops offering one keeps its text); None when there are none."""
+    kept = {loc: text for loc, text in (stored or {}).items() if loc not in offered}
+    return {**kept, **typed} or None
+
+
+def _said(topic: Text, decision: Text) -> str:
+    """An item for the audit log: Dutch first, then each translation with its language."""
+    return " | ".join((f"{loc}: " if loc != DEFAULT_LOCALE else "")
+                      + f"{topic.get(loc, '-')[:80]}: {decision.get(loc, '-')[:200]}"
+                      for loc in dict.fromkeys([*topic, *decision]))
+
+
+def _in_languages(text: Text, limit: int = 500) -> str:
+    return " | ".join((f"{loc}: " if loc != DEFAULT_LOCALE else "") + value[:limit] for loc, value in text.items())
+
+
 def save_item(survey, item_id: int | None, topic: str, question_id: str | None, decision: str,
-              due_on: date | None) -> ReportBackItem | None:
-    """Add an item (``item_id`` None) or change one of this survey's; None when there is no such item."""
+              due_on: date | None, topic_translations: dict[str, str] | None = None,
+              decision_translations: dict[str, str] | None = None) -> ReportBackItem | None:
+    """Add an item (``item_id`` None) or change one of this survey's; None when there is no such item.
+    The translations (``{locale: text}``, from :meth:`ItemForm.translations`) replace those of the survey's
+    languages; a language the survey no longer offers keeps its text."""
     s = db.session()
     if item_id is None:
         item = ReportBackItem(survey_slug=survey.slug)
@@ -84,12 +107,15 @@ def save_item(survey, item_id: int | None, topic: str, question_id: str | None, 
         item = s.get(ReportBackItem, item_id)
         if item is None or item.survey_slug != survey.slug:
             return None
-    before = (item.topic, item.decision, item.due_on)
+    before = (item.topic_by_locale, item.decision_by_locale, item.due_on)
     item.topic, item.question_id, item.decision, item.due_on = topic, question_id, decision, due_on
+    item.topic_translations = merged(item.topic_translations, topic_translations or {}, survey.locales)
+    item.decision_translations = merged(item.decision_translations, decision_translations or {}, survey.locales)
     s.flush()
     verb = "added" if item_id is None else "changed"
-    audit.record("report-back", survey, f"{verb} item {item.id}: {topic[:80]} (by {due_on or '-'})"
-                 + ("" if item_id is None else f"; was: {before[0][:80]} (by {before[2] or '-'}): {before[1][:200]}"))
+    audit.record("report-back", survey, f"{verb} item {item.id} (by {due_on or '-'}): "
+                 f"{_said(item.topic_by_locale, item.decision_by_locale)}"
+                 + ("" if item_id is None else f"; was: (by {before[2] or '-'}): {_said(before[0], before[1])}"))
     return item
 
 
@@ -98,9 +124,21 @@ def delete_item(survey, item_id: int) -> bool:
     item = s.get(ReportBackItem, item_id)
     if item is None or item.survey_slug != survey.slug:
         return False
-    audit.record("report-back", survey, f"removed item {item.id}: {item.topic[:80]}: {item.decision[:200]}")
+    audit.record("report-back", survey, f"removed item {item.id}: {_said(item.topic_by_locale, item.decision_by_locale)}")
     s.delete(item)
     return True
+
+
+def save_results_text(survey, state, text: str, translations: dict[str, str]) -> None:
+    """Store the results text (Dutch) and its translations on the survey's state row; a change goes into the
+    audit log with the old text in each language."""
+    before = state.results_text_by_locale
+    state.results_text = text
+    state.results_text_translations = merged(state.results_text_translations, translations, survey.locales)
+    after = state.results_text_by_locale
+    if dict(after) != dict(before):
+        audit.record("report-back", survey, f"results text: {_in_languages(after)}"
+                     + (f"; was: {_in_languages(before)}" if before else ""))
 
 
 def _strip(value):
@@ -111,18 +149,35 @@ def _lf(value):
     return value.replace("\r\n", "\n").strip() if isinstance(value, str) else value
 
 
-class ItemForm(FlaskForm):
+class ItemForm(TranslatedForm):
     """One "you said, we did" item: ``ItemForm(survey=...)`` offers the survey's questions as topics."""
 
     question = SelectField(_l("Over welke vraag gaat het?"), validate_choice=True)
     topic = StringField(_l("Onderwerp"), filters=[_strip], validators=[
         DataRequired(_l("Vul een onderwerp in.")),
         Length(max=MAX_TOPIC, message=_l("Gebruik voor het onderwerp hoogstens 200 tekens."))])
+    topic_fy = translation(StringField, "fy", MAX_TOPIC)
+    topic_en = translation(StringField, "en", MAX_TOPIC)
     decision = TextAreaField(_l("Wat doet de gemeente ermee?"), filters=[_lf], validators=[
         DataRequired(_l("Schrijf wat de gemeente met de uitkomst doet.")),
         Length(max=MAX_DECISION, message=_l("Schrijf hoogstens 4000 tekens."))])
+    decision_fy = translation(TextAreaField, "fy", MAX_DECISION)
+    decision_en = translation(TextAreaField, "en", MAX_DECISION)
     due_on = DateInputField(_l("Wanneer is dat klaar?"), validators=[Optional()],
                        invalid_value_message=_l("Schrijf de datum als 2027-03-31."))
+
+    @classmethod
+    def data_of(cls, item: ReportBackItem) -> dict:
+        """The form's data for a stored item, every language included."""
+        return {"topic": item.topic, "question": item.question_id or "", "decision": item.decision,
+                "due_on": item.due_on, **cls.translation_data("topic", item.topic_translations),
+                **cls.translation_data("decision", item.decision_translations)}
+
+    @staticmethod
+    def missing_languages(item: ReportBackItem, locales) -> list[str]:
+        """The names of the survey's languages this item lacks a topic or decision in (for the staff list)."""
+        return [language_name(loc) for loc in locales if loc != DEFAULT_LOCALE
+                and (loc not in item.topic_by_locale or loc not in item.decision_by_locale)]
 
     def __init__(self, *args, survey=None, **kwargs):
         super().__init__(*args, **kwargs)

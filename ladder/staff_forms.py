@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import abort
-from flask_babel import LazyString, format_decimal
+from flask_babel import LazyString, format_decimal, get_locale
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateField, IntegerField, PasswordField, RadioField, StringField, TextAreaField,
                      ValidationError)
@@ -19,6 +19,7 @@ from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Num
 from .auth import MIN_PASSWORD_LENGTH
 from .filters import t
 from .i18n import _, _l
+from .text import DEFAULT_LOCALE, LOCALES
 
 MAX_CODES = 100_000
 MAX_RESULTS_TEXT = 5000
@@ -90,6 +91,63 @@ class StaffForm(FlaskForm):
         return attrs
 
 
+# --- staff texts in the survey's languages (issue 19) ------------------------------------------------------
+# Staff write a text residents read (the results text, "U zei, wij doen") in Dutch, and may add it in each other
+# language the survey offers: field ``<name>`` is Dutch, ``<name>_fy`` and ``<name>_en`` the translations.
+# A missing translation is no error: residents then read the Dutch text, marked lang="nl".
+
+TRANSLATED = tuple(loc for loc in LOCALES if loc != DEFAULT_LOCALE)
+
+
+def language_name(locale: str) -> str:
+    """The name of language ``locale`` in the interface language (CLDR, by Babel): Fries, Frysk, Western Frisian."""
+    return get_locale().languages.get(locale, locale)
+
+
+class Translation:
+    """One optional translation of a staff text: empty, or at most ``max_length`` characters. Each message names
+    the language, so the error summary tells the fields apart. (NUL and other control characters never get
+    here: ``ladder.input_guard`` refuses them in every form.)"""
+
+    def __init__(self, locale: str, max_length: int):
+        self.locale, self.max_length = locale, max_length
+
+    def __call__(self, form, field):
+        language = language_name(self.locale)
+        if field.raw_data and field.raw_data[0] and not field.data:  # the filters stripped it to nothing
+            raise ValidationError(_("%(language)s: dit vak bevat alleen spaties. Schrijf de tekst of maak het vak "
+                                    "leeg.", language=language))
+        if len(field.data or "") > self.max_length:
+            raise ValidationError(_("%(language)s: schrijf hoogstens %(max)s tekens.", language=language,
+                                    max=format_decimal(self.max_length)))
+
+
+def translation(field_class, locale: str, max_length: int):
+    """The field for a text's translation into ``locale``, labelled with the language; line breaks as LF."""
+    return field_class(LazyString(language_name, locale), filters=[_lf, _strip],
+                       validators=[Translation(locale, max_length)])
+
+
+class TranslatedForm(StaffForm):
+    """A staff form with texts in several languages: beside text field ``<name>`` (Dutch) one field made by
+    :func:`translation` for each of :data:`TRANSLATED`, named ``<name>_<locale>``."""
+
+    def in_languages(self, name: str, locales) -> list[tuple[str, object, str]]:
+        """(locale, field, language name) of text ``name`` for each language offered, Dutch first."""
+        return [(DEFAULT_LOCALE, self[name], language_name(DEFAULT_LOCALE))] + [
+            (loc, self[f"{name}_{loc}"], language_name(loc)) for loc in TRANSLATED if loc in locales]
+
+    def translations(self, name: str, locales) -> dict[str, str]:
+        """The translations of text ``name`` typed for the languages offered: ``{locale: text}``, none empty."""
+        return {loc: self[f"{name}_{loc}"].data for loc in TRANSLATED
+                if loc in locales and self[f"{name}_{loc}"].data}
+
+    @staticmethod
+    def translation_data(name: str, stored) -> dict[str, str]:
+        """Form data for the stored translations ``{locale: text}`` of text ``name``."""
+        return {f"{name}_{loc}": text for loc, text in (stored or {}).items() if loc in TRANSLATED}
+
+
 class LoginForm(StaffForm):
     email = StringField(_l("E-mailadres"), filters=[_strip],
                         validators=[DataRequired(_l("Vul uw e-mailadres in."))])
@@ -153,12 +211,14 @@ class DeleteForm(StaffForm):
             raise ValidationError(_("Typ de naam van de vragenlijst (%(slug)s) om te bevestigen.", slug=self.slug))
 
 
-class PublishForm(StaffForm):
+class PublishForm(TranslatedForm):
     """Report back: ``PublishForm(ladder=...)`` offers the ladder's rungs as the next way to take part."""
 
     results_text = TextAreaField(_l("Wat doet de gemeente met de uitkomst?"), filters=[_lf, _strip], validators=[
         DataRequired(_l("Schrijf wat de gemeente met de uitkomst doet.")),
         Length(max=MAX_RESULTS_TEXT, message=RESULTS_TEXT_LENGTH)])
+    results_text_fy = translation(TextAreaField, "fy", MAX_RESULTS_TEXT)
+    results_text_en = translation(TextAreaField, "en", MAX_RESULTS_TEXT)
     next_rung = RadioField(_l("Hoe doen inwoners de volgende keer mee?"),
                            invalid_choice_message=_l("Kies hoe inwoners de volgende keer meedoen."))
     action = StringField(default="publiceren")  # the button pressed: "publiceren" or "intrekken"
@@ -168,3 +228,4 @@ class PublishForm(StaffForm):
         self.next_rung.choices = [
             SelectChoice(rung.id, f"{t(rung.title)}: {t(rung.expectation) or t(rung.municipality)}")
             for rung in ladder.rungs]
+

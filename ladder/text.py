@@ -30,3 +30,11 @@ def pick(value: Text | str | None, locale: str | None = None) -> str:
     if DEFAULT_LOCALE in value:
         return value[DEFAULT_LOCALE]
     return next(iter(value.values()))
+
+
+def with_translations(dutch: str | None, translations: Mapping[str, str] | None) -> Text:
+    """A staff text stored as a Dutch column beside ``{locale: text}``, as one Text; empty without Dutch."""
+    if not dutch:
+        return MappingProxyType({})
+    return MappingProxyType({DEFAULT_LOCALE: dutch, **{loc: value for loc, value in (translations or {}).items()
+                                                      if value and loc != DEFAULT_LOCALE}})

@@ -175,6 +175,9 @@ def test_editor_signs_in_and_publishes_by_keyboard_and_residents_see_the_results
     staff.keyboard.press("Enter")
     staff.keyboard.type(RESULTS_MORE)
     assert_at(staff, f"/beheer/s/{SLUG}/uitkomsten")
+    press_tab_expect(staff, "#results_text_fy")  # the survey offers Frisian and English: beside the Dutch text
+    staff.keyboard.type("Tank foar it meidwaan.")
+    press_tab_expect(staff, "#results_text_en")  # left empty: residents reading English see the Dutch text
     press_tab_expect(staff, "#next_rung-informeren")  # no rung chosen yet: Tab lands on the first
     for _ in range(3):
         staff.keyboard.press("ArrowDown")  # raadplegen, adviseren, coproduceren

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required, logout_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
-from .. import audit, auth, db, invites, lifecycle, retention
+from .. import audit, auth, db, invites, lifecycle, report_back, retention
 from . import registry, staff_report
 from ..dashboard import response_counts
 from ..i18n import _
@@ -152,7 +152,9 @@ def publish(slug):
     survey = auth.staff_survey(slug, edit=True)
     ladder = registry().ladders[survey.ladder]
     stored = lifecycle.row(slug)
-    form = PublishForm(ladder=ladder, data={"results_text": stored.results_text, "next_rung": stored.next_rung}
+    form = PublishForm(ladder=ladder, data={"results_text": stored.results_text, "next_rung": stored.next_rung,
+                                            **PublishForm.translation_data("results_text",
+                                                                           stored.results_text_translations)}
                        if stored and request.method == "GET" else None)
     if request.method == "POST":
         valid = staff_form_valid(form)
@@ -165,7 +167,9 @@ def publish(slug):
             return redirect(url_for(".dashboard", slug=slug))
         if valid:
             state = lifecycle.editable_row(survey)
-            state.results_text, state.next_rung = form.results_text.data, form.next_rung.data
+            report_back.save_results_text(survey, state, form.results_text.data,
+                                          form.translations("results_text", survey.locales))
+            state.next_rung = form.next_rung.data
             state.results_published_at = utcnow()
             audit.record("publish", survey)
             flash(publication_moment(survey))
@@ -177,7 +181,6 @@ def publish(slug):
 
 def publication_moment(survey) -> str:
     """Make a new snapshot of the published numbers where the rules allow it, and say what residents see."""
-    from .. import report_back
     from ..publication import store
     if report_back.sealed(survey, lifecycle.of(survey)):
         return _("De tekst is opgeslagen. De cijfers verschijnen op de openbare pagina als de vragenlijst sluit.")

@@ -187,16 +187,17 @@ def report_back_page(slug):
     item_id = request.args.get("item", type=id_number)
     items = report_back.items(survey)
     editing = next((i for i in items if i.id == item_id), None)
-    form = report_back.ItemForm(survey=survey, data=None if request.method == "POST" or editing is None else {
-        "topic": editing.topic, "question": editing.question_id or "", "decision": editing.decision,
-        "due_on": editing.due_on})
+    form = report_back.ItemForm(survey=survey, data=None if request.method == "POST" or editing is None
+                                else report_back.ItemForm.data_of(editing))
     current = report_back.settings(survey)
     settings_form = report_back.SettingsForm(formdata=None, data={
         "results_expected": current.results_expected, "sealed_until_closed": current.sealed_until_closed})
     if request.method == "POST":
         if staff_form_valid(form):
             saved = report_back.save_item(survey, editing.id if editing else None, form.topic.data,
-                                          form.question.data or None, form.decision.data, form.due_on.data)
+                                          form.question.data or None, form.decision.data, form.due_on.data,
+                                          form.translations("topic", survey.locales),
+                                          form.translations("decision", survey.locales))
             if saved is None:
                 abort(404)
             db.session().commit()
