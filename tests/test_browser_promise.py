@@ -49,7 +49,7 @@ def stored_result(app, slug, answers):
         db.session().commit()
         rid = row.id
     cookie = app.session_interface.get_signing_serializer(app).dumps(
-        {"result": {"slug": slug, "id": rid, "receipt": receipt}})
+        {"result": {"slug": slug, "id": rid, "receipt": receipt, "until": int(__import__("time").time()) + 600}})
     return receipt, cookie
 
 
