@@ -77,7 +77,7 @@ serve: install
 # once and copies them per test. `make test WORKERS=0` runs in one process.
 WORKERS ?= auto
 test: install-test
-	$(BIN)/python -m pytest -n $(WORKERS) --dist worksteal
+	$(BIN)/python -m pytest -n $(WORKERS) --dist loadgroup
 
 coverage-plugins: install-test
 	@for p in $(PLUGINS); do \

@@ -151,3 +151,11 @@ def new_context(browser):
     for ctx in made:
         ctx.close()
     assert_no_csp_violations([v for found in violations for v in found])
+
+
+def pytest_collection_modifyitems(config, items):
+    """Browser tests run on one worker (``make test`` uses ``--dist loadgroup``): each starts live servers and
+    Chromium, and two of them at once on a two-core machine made staff sign-ins time out."""
+    for item in items:
+        if item.get_closest_marker("browser") is not None:
+            item.add_marker(pytest.mark.xdist_group("browser"))
