@@ -13,6 +13,7 @@ from babel.numbers import format_decimal, format_percent
 from sqlalchemy import select
 
 from . import db, plans
+from .publication import store
 from .models import Plan, ReportBackItem, SurveyState
 from .text import pick
 
@@ -63,7 +64,6 @@ def motivation_text(plan: Plan, registry, threshold: int) -> str:
     for slug in slugs:
         survey = registry.survey(slug)
         # the number residents read on /r/ (the publication), never an exact count beside it
-        from .publication import store
         published = store.latest(survey) if survey is not None else None
         count = published.responses if published is not None else None
         said = (None if published is None or count is None else f"{format_decimal(count, locale='nl')} mensen")

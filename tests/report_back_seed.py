@@ -106,6 +106,15 @@ def seed(app, survey_slug: str, total: int = 240, seed_value: int = 12) -> int:
     return stored
 
 
+def set_status(app, survey_slug: str, status: str) -> None:
+    """Set a survey's lifecycle status as staff would (results stay sealed while a survey is open)."""
+    from ladder import db
+    from ladder.views import registry as current_registry
+    with app.test_request_context():
+        lifecycle.editable_row(current_registry().survey(survey_slug)).status = status
+        db.session().commit()
+
+
 def publish(app, survey_slug: str, text: str = "We pakken de drie belangrijkste onderwerpen als eerste aan.",
             close: bool = True) -> None:
     """Close the survey (results stay sealed while it is open) and publish its results."""

@@ -8,7 +8,7 @@ import pytest
 from browser_support import LiveServer, axe_violations, describe_violations
 
 from conftest import make_app
-from report_back_seed import publish, seed
+from report_back_seed import publish, seed, set_status
 from test_staff import signed_in
 
 pytestmark = pytest.mark.browser
@@ -127,13 +127,6 @@ def test_letters_and_the_invitation_page(new_context, seeded, staff_cookie, widt
     finally:
         set_status(seeded.app, slug, "closed")
 
-
-def set_status(app, slug, status):
-    from ladder import db, lifecycle
-    from ladder.views import registry
-    with app.test_request_context():
-        lifecycle.editable_row(registry().survey(slug)).status = status
-        db.session().commit()
 
 
 def _letters(page, new_context, seeded, slug, width):

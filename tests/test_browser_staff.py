@@ -13,6 +13,7 @@ import pytest
 from browser_support import (ANSWERS, SLUG, active, answer_survey, axe_violations, click_and_load,
                              describe_violations, focused_matches, path_of, press_and_load, press_tab_expect,
                              table_rows, tab_to)
+from report_back_seed import set_status
 from staff_signin import code_for, stored_secret
 
 pytestmark = pytest.mark.browser
@@ -188,11 +189,7 @@ def test_editor_signs_in_and_publishes_by_keyboard_and_residents_see_the_results
     # Results stay sealed while the survey is open: the text is kept, the numbers wait for the close.
     assert "De cijfers verschijnen op de openbare pagina als de vragenlijst sluit." in \
         staff.locator(".notice").inner_text()
-    from ladder import db, lifecycle
-    from ladder.views import registry
-    with live.app.test_request_context():
-        lifecycle.editable_row(registry().survey(SLUG)).status = "closed"
-        db.session().commit()
+    set_status(live.app, SLUG, "closed")
     staff.reload()
     assert fact(staff, "Uitkomsten openbaar") == "ja, bekijk de openbare pagina"
 
@@ -331,11 +328,7 @@ def test_axe_finds_no_violations_on_any_staff_or_results_page(new_context, live)
 
     # The results page once published and the survey closed (results stay sealed while it is open).
     audit(anon, "results, sealed while open", 200, anon.goto(live.url(f"/r/{SLUG}")))
-    from ladder import db, lifecycle
-    from ladder.views import registry
-    with live.app.test_request_context():
-        lifecycle.editable_row(registry().survey(SLUG)).status = "closed"
-        db.session().commit()
+    set_status(live.app, SLUG, "closed")
     audit(anon, "results, published", 200, anon.goto(live.url(f"/r/{SLUG}")))
     data = live.app.test_client().get(f"/r/{SLUG}.json").get_json()
     assert table_rows(anon, "main table.table--fit") == [

@@ -18,6 +18,7 @@ from conftest import make_app
 from ladder import db
 from ladder.models import AuditEntry, Plan, PlanOffer, PlanSurvey, Response
 from test_resident import token
+from report_back_seed import set_status
 from test_staff import signed_in
 
 MINE, OTHER = "testdorp-inspraak", "anderdorp-inspraak"
@@ -365,11 +366,7 @@ def test_staff_download_the_evaluation_only_for_their_municipality(app, editor):
 
 def publish_results(app, editor):
     """Close the survey and publish its results through the staff page (a publication moment)."""
-    from ladder import lifecycle
-    from ladder.views import registry
-    with app.test_request_context():
-        lifecycle.editable_row(registry().survey(MINE)).status = "closed"
-        db.session().commit()
+    set_status(app, MINE, "closed")
     page = editor.get(f"/beheer/s/{MINE}/uitkomsten")
     assert editor.post(f"/beheer/s/{MINE}/uitkomsten", data={
         "csrf_token": token(page.data), "results_text": "Dank voor het meedoen.", "next_rung": "raadplegen"}

@@ -11,6 +11,7 @@ from conftest import make_app
 from ladder import db
 from ladder.models import Response
 from test_resident import token
+from report_back_seed import set_status
 from test_staff import signed_in
 
 SLUG = "buurtdorp-speeltuin"
@@ -111,11 +112,7 @@ def test_dashboard_and_public_page_show_the_types_own_summary(app):
     dashboard = editor.get(f"/beheer/s/{SLUG}").get_data(as_text=True)
     assert re.search(r'<th scope="row">Ja</th><td class="num">3</td>', dashboard)
     assert re.search(r'<th scope="row">1234</th><td class="num">6</td>', dashboard)  # the postcode summary
-    with app.test_request_context():  # results stay sealed while the survey is open
-        from ladder import db, lifecycle
-        from ladder.views import registry
-        lifecycle.editable_row(registry().survey(SLUG)).status = "closed"
-        db.session().commit()
+    set_status(app, SLUG, "closed")
     form = editor.get(f"/beheer/s/{SLUG}/uitkomsten")
     assert editor.post(f"/beheer/s/{SLUG}/uitkomsten", data={
         "csrf_token": token(form.data), "results_text": "Er komt een speeltuin.", "next_rung": "coproduceren"}

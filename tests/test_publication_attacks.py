@@ -24,7 +24,7 @@ from scipy.sparse import coo_matrix
 from sqlalchemy import func, select
 
 from conftest import make_app
-from report_back_seed import answers_for, seed
+from report_back_seed import answers_for, seed, set_status
 from test_resident import token
 from test_staff import signed_in
 
@@ -86,12 +86,6 @@ def survey_of(app, slug):
         reg = registry()
         return reg, reg.survey(slug)
 
-
-def set_status(app, slug, status):
-    from ladder.views import registry
-    with app.test_request_context():
-        lifecycle.editable_row(registry().survey(slug)).status = status
-        db.session().commit()
 
 
 def set_sealed(app, slug, sealed):

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from ladder import db
 from ladder.models import AuditEntry, ReportBackItem
 from test_resident import token
+from report_back_seed import set_status
 from test_staff import MINE, OTHER, signed_in
 
 PAGE = f"/beheer/s/{MINE}/terugkoppeling"
@@ -31,11 +32,7 @@ def entries(app, action="report-back"):
 def publish(client, app=None):
     """Staff publish (after closing the survey when ``app`` is given: results stay sealed while it is open)."""
     if app is not None:
-        from ladder import lifecycle
-        from ladder.views import registry
-        with app.test_request_context():
-            lifecycle.editable_row(registry().survey(MINE)).status = "closed"
-            db.session().commit()
+        set_status(app, MINE, "closed")
     page = client.get(f"/beheer/s/{MINE}/uitkomsten")
     assert client.post(f"/beheer/s/{MINE}/uitkomsten", data={
         "csrf_token": token(page.data), "results_text": "Dank voor het meedoen.", "next_rung": "raadplegen"}).status_code == 302

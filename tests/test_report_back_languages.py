@@ -9,6 +9,7 @@ from sqlalchemy import select
 from ladder import db, lifecycle
 from ladder.models import AuditEntry, ReportBackItem
 from test_resident import token
+from report_back_seed import set_status
 from test_staff import MINE, signed_in
 
 PUBLISH = f"/beheer/s/{MINE}/uitkomsten"
@@ -25,10 +26,7 @@ def editor(app):
 
 def close(app):
     """Results stay sealed while the survey is open."""
-    from ladder.views import registry
-    with app.test_request_context():
-        lifecycle.editable_row(registry().survey(MINE)).status = "closed"
-        db.session().commit()
+    set_status(app, MINE, "closed")
 
 
 def publish(client, **fields):

@@ -11,6 +11,7 @@ from ladder import db
 from ladder.models import AuditEntry, InviteCode, Response, WithdrawalCount
 from staff_signin import link_parts, pass_second_factor
 from test_resident import token
+from report_back_seed import set_status as set_survey_status
 
 MINE, OTHER = "testdorp-inspraak", "anderdorp-inspraak"
 PASSWORD = "een lang wachtwoord"
@@ -261,11 +262,7 @@ def test_publishing_while_open_keeps_numbers_sealed_then_closing_shows_the_publi
         follow_redirects=True)
     assert "De cijfers verschijnen op de openbare pagina als de vragenlijst sluit." in done.get_data(as_text=True)
     assert "nog niet bekendgemaakt" in client.get(f"/r/{MINE}").get_data(as_text=True)  # sealed while open
-    with app.test_request_context():
-        from ladder import lifecycle
-        from ladder.views import registry
-        lifecycle.editable_row(registry().survey(MINE)).status = "closed"
-        db.session().commit()
+    set_survey_status(app, MINE, "closed")
     html = client.get(f"/r/{MINE}").get_data(as_text=True)
     assert "We leggen in 2027 een speeltuin aan." in html
     assert "Zo doet u de volgende keer mee</a>" not in html and "Coproduceren" in html

@@ -96,6 +96,11 @@ def _text(value) -> dict:
     return {"nl": str(value)} if value not in (None, "") else {}
 
 
+def _in_area(area_of: np.ndarray, code) -> np.ndarray:
+    """Who answered from area ``code`` (None: the area is not known)."""
+    return np.array([a is None for a in area_of], bool) if code is None else area_of == code
+
+
 def _share_cells(count, total) -> dict:
     if not total or count is None:
         return {"share": None, "low": None, "high": None}
@@ -148,7 +153,7 @@ def build(survey, registry, frame: pd.DataFrame, seed: str, ladder=None) -> tupl
     responses = counter.count(everyone, ("areas", None, "count"), [Atomic(N, (True,))])
     rows = []
     for code in areas + ([NONE] if present_unknown else []):
-        n = counter.count(area_of == code if code is not None else np.array([a is None for a in area_of], bool),
+        n = counter.count(_in_area(area_of, code),
                           ("areas", code, "count"), [Atomic(N, (True,), (code,))])
         rows.append(Row(code, area_names.get(code) or msg("onbekend"), {"count": n}))
     tables.append(Table("areas", "areas", msg("Antwoorden per gebied"), [Column("count", msg("Antwoorden"))], rows,
@@ -189,7 +194,7 @@ def build(survey, registry, frame: pd.DataFrame, seed: str, ladder=None) -> tupl
         tid = f"ladder-by-area:{aspect}"
         rows = []
         for code in areas + ([NONE] if present_unknown else []):
-            here = area_of == code if code is not None else np.array([a is None for a in area_of], bool)
+            here = _in_area(area_of, code)
             cells = {rung: counter.count(here & (placed == rung), (tid, code, rung), [Atomic(family, (rung,), (code,))])
                      for rung in rung_ids}
             cells["total"] = counter.count(here & (placed != None), (tid, code, "total"),  # noqa: E711
@@ -306,7 +311,7 @@ def _offered(counter, aspect, title, offered, ladder, placed, areas, area_of, pr
                 if rungs else 0 for key, rungs in groups.items()}
     rows = []
     for code in areas + ([NONE] if present_unknown else []):
-        here = area_of == code if code is not None else np.array([a is None for a in area_of], bool)
+        here = _in_area(area_of, code)
         rows.append(Row(code, area_names.get(code) or msg("onbekend"), cells(here, code, (code,))))
     total = Row(None, msg("Alle gebieden"), cells(np.ones(len(placed), bool), None, None))
     return Table(tid, "offer", title, [Column(k, h) for k, h in COMPARED], rows, total, params={"offered": offered})
