@@ -16,6 +16,7 @@ import math
 import random
 import re
 from collections import defaultdict
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -60,6 +61,9 @@ RUNG_OF_ANSWER = {
                                                   "beslissen": "meebeslissen", "zelf": "zelfbeheer"})],
 }
 FEW_NO = [{"area": "streefkerk", "initiatief": "ja"}] * 8 + [{"area": "streefkerk", "initiatief": "nee"}] * 3
+# population figures, so that the publication also holds the ladder weighted to the inhabitants per area
+MARGINS = {"molenwaard-dorpsoverleg": str(Path(__file__).parents[1] / "plugins/molenwaard/ladder_molenwaard/data/"
+                                                                       "sample_margins.csv")}
 ROLE_PLACES_RUNG = {"haarlemmermeer-rollen-dorps-en-wijkraden": "rollen"}  # aspect placed iff role ticked
 
 
@@ -68,7 +72,7 @@ ROLE_PLACES_RUNG = {"haarlemmermeer-rollen-dorps-en-wijkraden": "rollen"}  # asp
 def app_with(tmp_path, slug=None, n=0, key="attacks"):
     """An app (SQLite); ``n`` seeded responses to ``slug``, whose record keys come from a fixed secret seed
     (``key``) so that the noise, and what these tests print, is the same on every run."""
-    app = make_app(f"sqlite:///{tmp_path / 'ladder.sqlite3'}", tmp_path)
+    app = make_app(f"sqlite:///{tmp_path / 'ladder.sqlite3'}", tmp_path, SURVEY_MARGINS=MARGINS)
     if slug:
         from ladder.models import PublicationKey
         with app.app_context():
@@ -430,14 +434,16 @@ def model(survey, reg, data) -> Attacker:
             for row in table["rows"]:
                 v = row["id"]
                 att.count(f"{table['id']}[{v}][first]", {att.x(qid, 0, v): 1}, row["cells"]["first"])
-                for i in range(1, k):  # not published: the attacker would love to know them
-                    att.count(f"{table['id']}[{v}][place {i + 1}]", {att.x(qid, i, v): 1}, None)
+                for i in range(1, k):  # every place's count is published (for how sure the order is)
+                    att.count(f"{table['id']}[{v}][place {i + 1}]", {att.x(qid, i, v): 1},
+                              row["cells"].get(f"place_{i + 1}"))
                 if row["cells"]["points"] is not None:  # points = sum of weight × published count per place
                     shown_at = {i: att.x(qid, "shown", i, v) for i in range(k)}
                     for i in range(k):
                         att.relate({shown_at[i]: 1, att.x(qid, i, v): -1}, -3, 3)
-                    if row["cells"]["first"] is not None:
-                        att.relate({shown_at[0]: 1}, row["cells"]["first"], row["cells"]["first"])
+                    for i, place in enumerate(["first", *(f"place_{j}" for j in range(2, k + 1))]):
+                        if row["cells"].get(place) is not None:
+                            att.relate({shown_at[i]: 1}, row["cells"][place], row["cells"][place])
                     att.relate({shown_at[i]: w for i, w in enumerate(weights)}, row["cells"]["points"],
                                row["cells"]["points"])
             att.count(f"{table['id']}[total]", answered[qid], table["total"]["cells"]["count"])
@@ -717,7 +723,9 @@ def test_means_and_standard_errors_are_not_published(published, slug):
     found = sorted({k for k in keys_and_ids(data["tables"]) if isinstance(k, str) and SUMS.search(k)})
     assert not found, found
     kinds = {c["kind"] for t in data["tables"] for c in t["columns"]}
-    assert kinds <= {"count", "share", "low", "high", "points"}, kinds
+    # a ranking's places and the probability that it ranks above the next (computed from published counts) are
+    # neither a mean nor a spread
+    assert kinds <= {"count", "share", "low", "high", "points", "rank", "probability"}, kinds
     html = app.test_client().get(f"/r/{slug}").get_data(as_text=True).lower()
     for word in ("gemiddeld", "standaardfout", "per persoon", "standard error"):
         assert word not in html, word

@@ -4,11 +4,14 @@ publication moment and protected as a whole (see docs/privacy.rst).
 - :mod:`.cellkey`: the cell-key method (every count perturbed by who it counts);
 - :mod:`.build`: every published table from the response frame, and how the tables hang together;
 - :mod:`.audit`: a linear program over everything published; hides what it can pin down;
+- :mod:`.ranking`, :mod:`.weighted`, :mod:`.caution`: numbers computed from the published cells only
+  (how sure a ranking's order is, the ladder weighted to the inhabitants per area, many areas at once);
 - :mod:`.store`: publication moments (snapshots in the database);
 - :mod:`.tables`: the one table shape that ``/r/``, its JSON, the verslag and the commands format.
 """
 from __future__ import annotations
 
+from . import caution, ranking, weighted
 from .audit import PROTECTION
 from .tables import Column, Publication, Row, Table
 
@@ -23,9 +26,21 @@ def make(survey, registry, frame, seed: str, protection: float = PROTECTION, mar
     publication.represent = representativeness(survey, frame, margins_path)
     hidden = audit.protect(structure, protection)
     hide(publication, structure, hidden)
+    derive(publication, weighted.populations(margins_path))
     publication.method.update(protection=protection, hidden=len(hidden), counts=len(structure.counted),
                               documentation="docs/privacy.rst, section 'Published results'")
     return publication
+
+
+def derive(publication: Publication, population: dict[str, float]) -> None:
+    """What is computed from the published (perturbed, audited) cells alone, never from the responses: how
+    sure each ranking's order is, the ladder weighted to the inhabitants per area (with ``population``),
+    and the caution on tables that compare many areas."""
+    for table in publication.tables:
+        if table.kind == "ranking":
+            ranking.certainty(table)
+    publication.tables += weighted.weighted_ladders(publication, population)
+    caution.many_areas(publication)
 
 
 def hide(publication: Publication, structure, hidden: set[int]) -> None:
@@ -60,4 +75,4 @@ def _row_id(value):
     return value if value is None or isinstance(value, str) else str(value)
 
 
-__all__ = ["Column", "PROTECTION", "Publication", "Row", "Table", "hide", "make"]
+__all__ = ["Column", "PROTECTION", "Publication", "Row", "Table", "derive", "hide", "make"]

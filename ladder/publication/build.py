@@ -24,6 +24,11 @@ from ..analysis.intervals import wilson
 from .cellkey import KEY_SPACE, MAX_NOISE, PTABLE, perturb, possible, record_keys
 from .tables import Column, Publication, Row, Table
 
+
+def place_columns(k: int) -> list[str]:
+    """The cell ids of a ranking's published counts per position: ``first``, ``place_2``, ..."""
+    return ["first", *(f"place_{i}" for i in range(2, k + 1))]
+
 N = "N"  # the atoms' family of area sizes
 CHANNELS = ("form", "api", "paper", "assisted")
 CHANNEL_GROUPS = (("online", ("form", "api")), ("paper", ("paper",)), ("assisted", ("assisted",)))
@@ -250,19 +255,23 @@ def build(survey, registry, frame: pd.DataFrame, seed: str, ladder=None) -> tupl
             total = counter.count(first != None, (tid, None, "count"), [Atomic(columns[0].name, tuple(values))])  # noqa: E711
             rows = []
             weights = tuple(k - i for i in range(k))
-            for value in values:
-                at = [counter.count(_values(frame[col.name]) == value, (tid, value, "first"), [Atomic(col.name, (value,))],
-                                    publish=i == 0) for i, col in enumerate(columns)]
+            places = place_columns(k)
+            for value in values:  # every position's count is published (and audited): the order's certainty needs them
+                at = [counter.count(_values(frame[col.name]) == value, (tid, value, places[i]), [Atomic(col.name, (value,))])
+                      for i, col in enumerate(columns)]
                 points = sum(w * n for w, n in zip(weights, at))
                 spread = MAX_NOISE * sum(weights)
                 st.counted.append(Counted(tid, value, "points", int(sum(w * int((_values(frame[c.name]) == value).sum())
                                                                         for w, c in zip(weights, columns))),
                                           [Atomic(c.name, (value,), None, (w,)) for w, c in zip(weights, columns)],
                                           (max(0, points - spread), points + spread), points))
-                rows.append(Row(str(value), _text(_label(question, value, columns[0])), {"points": points, "first": at[0]}))
+                rows.append(Row(str(value), _text(_label(question, value, columns[0])),
+                                {"points": points, **dict(zip(places, at))}))
             # in the survey's order here: ``hide`` orders by the points as published (a hidden one tells nothing)
             tables.append(Table(tid, "ranking", title, [Column("points", msg("Punten"), "points"),
-                                                         Column("first", msg("Op 1 gezet"))], rows,
+                                                         Column("first", msg("Op 1 gezet")),
+                                                         *(Column(c, _placed(i)) for i, c in enumerate(places[1:], 2))],
+                                rows,
                                 Row(None, msg("Gaven een volgorde"), {"count": total}),
                                 note=msg("De eerste plaats krijgt %(k)s punten, de tweede één minder, en zo verder."),
                                 params={"k": k}))
@@ -315,6 +324,15 @@ def _offered(counter, aspect, title, offered, ladder, placed, areas, area_of, pr
         rows.append(Row(code, area_names.get(code) or msg("onbekend"), cells(here, code, (code,))))
     total = Row(None, msg("Alle gebieden"), cells(np.ones(len(placed), bool), None, None))
     return Table(tid, "offer", title, [Column(k, h) for k, h in COMPARED], rows, total, params={"offered": offered})
+
+
+PLACED = (msg("Op 2 gezet"), msg("Op 3 gezet"), msg("Op 4 gezet"), msg("Op 5 gezet"), msg("Op 6 gezet"),
+          msg("Op 7 gezet"), msg("Op 8 gezet"), msg("Op 9 gezet"), msg("Op 10 gezet"))
+
+
+def _placed(place: int):
+    """The heading of the count of a ranking's place (2 and on)."""
+    return PLACED[place - 2] if place - 2 < len(PLACED) else {"nl": f"Op {place} gezet", "en": f"Put at {place}"}
 
 
 def _share_columns() -> list[Column]:

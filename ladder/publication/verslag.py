@@ -60,10 +60,18 @@ def _share(cells) -> str:
     return f"{percent(cells['share'])} (waarschijnlijk tussen {percent(cells['low'])} en {percent(cells['high'])})"
 
 
+def _places(cells) -> str:
+    low, high = cells.get("rank_low"), cells.get("rank_high")
+    text = str(low) if low == high else f"{low} tot {high}"
+    return text + ("; te dicht bij het volgende om te zeggen" if cells.get("close") else "")
+
+
 def _question_rows(table) -> tuple[list[str], list[list[str]]]:
     if table.kind == "ranking":
-        return ["Onderwerp", "Punten", "Op 1 gezet"], [[_nl(r.label), _count(r.cells.get("points")),
-                                                       _count(r.cells.get("first"))] for r in table.rows]
+        order = table.params.get("order") == "shown"
+        return (["Onderwerp", "Punten", "Op 1 gezet", *(["Waarschijnlijke plaats"] if order else [])],
+                [[_nl(r.label), _count(r.cells.get("points")), _count(r.cells.get("first")),
+                  *([_places(r.cells)] if order else [])] for r in table.rows])
     return ["Antwoord", "Aantal", "Deel"], [[_nl(r.label), _count(r.cells.get("count")), _share(r.cells)]
                                             for r in table.rows]
 
@@ -87,6 +95,9 @@ def context(survey, reg, publication) -> dict:
                 f"{number(answered)} mensen beantwoordden deze vraag.")
         if table.note:
             text += " " + table.note % table.params
+        if table.params.get("order") == "shown":
+            text += (" De waarschijnlijke plaats zegt waar een onderwerp met andere deelnemers had kunnen staan; "
+                     "“te dicht bij het volgende om te zeggen” betekent dat we niet zeker weten welke van de twee hoger staat.")
         headings, rows = _question_rows(table)
         questions.append({"label": _nl(table.title), "answered_text": text, "headings": headings,
                           "rows": rows if answered != 0 else []})
@@ -104,8 +115,13 @@ def context(survey, reg, publication) -> dict:
         rows = [(_nl(r.label), *(_count(r.cells.get(k)) for k in ("lower", "same", "higher"))) for r in table.rows]
         total = (_nl(table.total.label), *(_count(table.total.cells.get(k)) for k in ("lower", "same", "higher")))
         label = _nl(table.title)
-        compared.append((label, type("R", (), {"level": rung.level, "title": pick(rung.title, locale)}), rows, total))
+        compared.append((label, type("R", (), {"level": rung.level, "title": pick(rung.title, locale)}), rows, total,
+                         table.note % table.params if table.note else ""))
         key_figures.append((label, rung.level, pick(rung.title, locale), total[1:]))
+    weighted = [{"label": _nl(t.title), "rows": [(_nl(r.label), _share({"share": r.cells["weighted"], "low": r.cells["weighted_low"],
+                                                                      "high": r.cells["weighted_high"]})) for r in t.rows],
+                 "left_out": len(t.params.get("left_out", []))}
+                for t in publication.tables if t.kind == "weighted"]
     first, last = (date.fromisoformat(d) if d else None for d in publication.period)
     settings = report_back.settings(survey)
     return {
@@ -116,7 +132,7 @@ def context(survey, reg, publication) -> dict:
         "first": first, "last": last,
         "channels": channels, "total": publication.responses, "max_noise": publication.method["max_noise"],
         "made_at": publication.made_at, "per_area": per_area, "key_figures": key_figures,
-        "represent": publication.represent, "questions": questions, "offers": offers,
+        "represent": publication.represent, "weighted": weighted, "questions": questions, "offers": offers,
         "compared": compared, "ladder_title": pick(ladder.title, locale),
         "results_text": _paragraphs(stored.results_text if stored and stored.results_published_at else ""),
         "items": report_back.items(survey), "expected": settings.results_expected,
