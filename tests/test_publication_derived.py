@@ -158,6 +158,27 @@ def test_the_published_order_certainty_is_computed_from_the_published_cells_alon
     assert "Hoe zeker is deze volgorde?" in page and "waarschijnlijk op plaats" in page
 
 
+def test_every_published_count_of_every_row_is_in_the_audit_a_rankings_places_included(weighted_app):
+    """A count shown but left out of the audit's linear program is a count nobody checked: every place of a
+    ranking must be audited like "Op 1 gezet" (the order's certainty is computed from them)."""
+    from ladder import db
+    from ladder.analysis import response_frame
+    from ladder.publication.build import build
+    from ladder.publication.store import seed_of
+    from ladder.views import registry
+    with weighted_app.test_request_context():
+        reg = registry()
+        survey = reg.survey(MOLENWAARD)
+        frame = response_frame(db.engine(), survey, registry=reg, include_id=True, include_text=False)
+        publication, structure = build(survey, reg, frame, seed_of(MOLENWAARD))
+    audited = {(c.table, str(c.row), c.column) for c in structure.counted}
+    shown = {(t.id, str(r.id), c.id) for t in publication.tables for r in t.rows for c in t.columns
+             if c.kind in ("count", "points") and c.id in r.cells}
+    assert shown - audited == set()
+    places = {key for key in shown if key[0] == "question:themas" and key[2].startswith("place_")}
+    assert len(places) == 2 * 8  # places 2 and 3 of eight topics
+
+
 # --- many areas at once ------------------------------------------------------------------------------------
 
 def test_a_table_of_thirteen_villages_says_that_some_differences_arise_by_chance(weighted_app):
