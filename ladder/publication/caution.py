@@ -22,7 +22,7 @@ def many_areas(publication: Publication) -> None:
             continue
         n = len(table.rows)
         table.note = msg("U vergelijkt hier %(n)s gebieden tegelijk. Ook als inwoners overal hetzelfde denken, "
-                         "wijken door toeval ongeveer %(expected)s gebieden af van wat ze werkelijk vinden; de kans "
-                         "dat minstens één gebied door toeval opvalt is %(chance)s%%. Een enkel opvallend gebied is "
-                         "dus nog geen bewijs.")
+                         "wijkt door toeval ongeveer één op de twintig gebieden af van wat de inwoners daar werkelijk "
+                         "vinden; de kans dat minstens één gebied door toeval opvalt is %(chance)s%%. Een enkel "
+                         "opvallend gebied is dus nog geen bewijs.")
         table.params.update(n=n, expected=max(1, round(n * LEVEL)), chance=round(100 * (1 - (1 - LEVEL) ** n)))
