@@ -257,8 +257,8 @@ def build(survey, registry, frame: pd.DataFrame, seed: str, ladder=None) -> tupl
             weights = tuple(k - i for i in range(k))
             places = place_columns(k)
             for value in values:  # every position's count is published (and audited): the order's certainty needs them
-                at = [counter.count(_values(frame[col.name]) == value, (tid, value, places[i]), [Atomic(col.name, (value,))])
-                      for i, col in enumerate(columns)]
+                at = [counter.count(_values(frame[col.name]) == value, (tid, value, places[i]),
+                                    [Atomic(col.name, (value,))]) for i, col in enumerate(columns)]
                 points = sum(w * n for w, n in zip(weights, at))
                 spread = MAX_NOISE * sum(weights)
                 st.counted.append(Counted(tid, value, "points", int(sum(w * int((_values(frame[c.name]) == value).sum())

@@ -97,7 +97,8 @@ def context(survey, reg, publication) -> dict:
             text += " " + table.note % table.params
         if table.params.get("order") == "shown":
             text += (" De waarschijnlijke plaats zegt waar een onderwerp met andere deelnemers had kunnen staan; "
-                     "“te dicht bij het volgende om te zeggen” betekent dat we niet zeker weten welke van de twee hoger staat.")
+                     "“te dicht bij het volgende om te zeggen” betekent dat we niet zeker weten welke van de twee "
+                     "hoger staat.")
         headings, rows = _question_rows(table)
         questions.append({"label": _nl(table.title), "answered_text": text, "headings": headings,
                           "rows": rows if answered != 0 else []})
@@ -118,9 +119,9 @@ def context(survey, reg, publication) -> dict:
         compared.append((label, type("R", (), {"level": rung.level, "title": pick(rung.title, locale)}), rows, total,
                          table.note % table.params if table.note else ""))
         key_figures.append((label, rung.level, pick(rung.title, locale), total[1:]))
-    weighted = [{"label": _nl(t.title), "rows": [(_nl(r.label), _share({"share": r.cells["weighted"], "low": r.cells["weighted_low"],
-                                                                      "high": r.cells["weighted_high"]})) for r in t.rows],
-                 "left_out": len(t.params.get("left_out", []))}
+    weighted = [{"label": _nl(t.title), "left_out": len(t.params.get("left_out", [])),
+                 "rows": [(_nl(r.label), _share({"share": r.cells["weighted"], "low": r.cells["weighted_low"],
+                                                 "high": r.cells["weighted_high"]})) for r in t.rows]}
                 for t in publication.tables if t.kind == "weighted"]
     first, last = (date.fromisoformat(d) if d else None for d in publication.period)
     settings = report_back.settings(survey)

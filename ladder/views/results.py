@@ -67,7 +67,8 @@ def show(slug):
     reg = registry()
     ladder = reg.ladder_of(survey)
     next_rung = ladder.rung(state.next_rung) if state.next_rung and state.next_rung in ladder else None
-    ladders = [(publication.table(f"ladder:{a}"), publication.table(f"ladder-by-area:{a}"), publication.table(f"weighted:{a}"))
+    ladders = [(publication.table(f"ladder:{a}"), publication.table(f"ladder-by-area:{a}"),
+                publication.table(f"weighted:{a}"))
                for a in survey.aspects if publication.table(f"ladder:{a}") is not None]
     questions = [t for t in publication.tables if t.kind in ("question", "ranking")]
     return render_template("results/show.html", survey=survey, state=state, publication=publication,
