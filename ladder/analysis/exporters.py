@@ -67,7 +67,12 @@ def export(frame: pd.DataFrame, survey, fmt: str, path_or_fh: str | os.PathLike 
 
 # Columns an analyst or a command adds, with their codebook label.
 ADDED_LABELS = {"response_id": "Nummer van het antwoord (in de database)",
-                "weight": "Gewicht (raking naar leeftijd en geslacht, gemiddeld 1 per gebied)"}
+                "weight": "Gewicht (raking naar leeftijd en geslacht, gemiddeld 1 per gebied)",
+                "population": "Inwoners van het gebied volgens de bevolkingscijfers (voor de eindigepopulatiecorrectie)",
+                "jk_scale": "Schaal van de jackknife-replicaat zonder deze deelnemer: (1 - n/N)(n - 1)/n in het gebied",
+                "cal_age": "Wegingscel leeftijd (raking; onbekend = niet ingevuld of geen bevolkingscijfer)",
+                "cal_sex": "Wegingscel geslacht (raking; onbekend = niet ingevuld of geen bevolkingscijfer)",
+                "cal_age_sex": "Wegingscel leeftijd en geslacht samen (raking)"}
 
 
 def frame_codebook(frame: pd.DataFrame) -> pd.DataFrame:

@@ -16,6 +16,7 @@ import pandas as pd
 
 from ..text import Text, text
 from .disclosure import PROTECTION, Layout, layout_of, protect
+from .design import design_of, group_shares
 from .intervals import SE_COLUMN, add_intervals, mean_se
 
 
@@ -166,8 +167,8 @@ def rungs_per_area(frame: pd.DataFrame, survey=None, weighted: bool | None = Non
     left out; rows follow area order, aspect order and the ladder's rung order.
 
     When the frame has a ``weight`` column (see ``ladder.analysis.weights``), ``count`` is the sum of
-    the weights (a float), ``share`` the weighted share (its interval uses the effective sample
-    size), and an extra column ``respondents`` holds the unweighted number of people, which
+    the weights (a float), ``share`` the weighted share (its interval is design-based: see
+    ``ladder.analysis.design``), and an extra column ``respondents`` holds the unweighted number of people, which
     :func:`suppress` uses. ``weighted=False`` ignores the column.
     """
     rung_cols = [c for c in frame.columns if c.startswith(RUNG_PREFIX)]
@@ -188,11 +189,13 @@ def rungs_per_area(frame: pd.DataFrame, survey=None, weighted: bool | None = Non
         people = _sums(cell, placed, size).reshape(len(areas), len(rungs))
         if weights is None:
             count, n_eff = people.astype("float64"), people.sum(axis=1)
+            low = high = None
         else:
             count = _sums(cell, placed, size, weights).reshape(len(areas), len(rungs))
-            sw = _sums(area_codes, placed, len(areas), weights)
-            sw2 = _sums(area_codes, placed, len(areas), weights * weights)
-            n_eff = np.divide(sw * sw, sw2, out=np.zeros(len(sw)), where=sw2 > 0)
+            n_eff = np.zeros(len(areas))
+            # weighted: the design-based interval (ladder.analysis.design), not Wilson
+            _share, _se, low, high = group_shares(design_of(frame, weights), area_codes, len(areas),
+                                                  [codes == k for k in range(len(rungs))], placed)
         totals = count.sum(axis=1, keepdims=True)
         share = np.divide(count, totals, out=np.full_like(count, np.nan), where=totals > 0)
         long = pd.DataFrame({
@@ -202,13 +205,16 @@ def rungs_per_area(frame: pd.DataFrame, survey=None, weighted: bool | None = Non
             "count": count.ravel(), "share": share.ravel(), "respondents": people.ravel(),
             "n_eff": np.repeat(n_eff, len(rungs)),
         })
+        if low is not None:
+            long["ci_low"], long["ci_high"] = low.ravel(), high.ravel()
         parts.append(long[long["respondents"] > 0])
     out = pd.concat(parts, ignore_index=True)
     out["count"] = out["count"].astype("float64" if w is not None else "int64")
     out["respondents"] = out["respondents"].astype("int64")
     out["area"] = out["area"].astype(str)
     out["rung"] = out["rung"].astype(str)
-    out = add_intervals(out, "n_eff")
+    if w is None:
+        out = add_intervals(out, "n_eff")
     out = out[out_cols].reset_index(drop=True)
     out.attrs["disclosure"] = RUNGS_LAYOUT_WEIGHTED if w is not None else RUNGS_LAYOUT
     return out
@@ -363,8 +369,8 @@ def crosstab(frame: pd.DataFrame, survey, question: str, by: str = "area", weigh
     (``share`` is then of those who answered the question, so shares may add up to more than 1);
     ranking counts the choice at position 1. Columns: <by>, question, value, count, share (count
     divided by those in the group who answered), ci_low, ci_high (its 95 % interval). With a
-    ``weight`` column, count is a sum of weights, share the weighted share (interval on the
-    effective sample size) and ``respondents`` the number of people.
+    ``weight`` column, count is a sum of weights, share the weighted share (design-based interval,
+    ``ladder.analysis.design``) and ``respondents`` the number of people.
     """
     by_col = _by_column(frame, by)
     group_codes, keys = _group_codes(frame[by_col])
@@ -391,8 +397,9 @@ def crosstab(frame: pd.DataFrame, survey, question: str, by: str = "area", weigh
         count = np.column_stack([_sums(group_codes, answered & h, g, weights) for h in hits]) if hits \
             else np.zeros((g, 0))
         total = _sums(group_codes, answered, g, weights)
-        sw2 = _sums(group_codes, answered, g, weights * weights)
-        n_eff = np.divide(total * total, sw2, out=np.zeros(len(total)), where=sw2 > 0)
+        n_eff = np.zeros(len(total))
+        # weighted: the design-based interval (ladder.analysis.design), not Wilson
+        _share, _se, low, high = group_shares(design_of(frame, weights), group_codes, g, hits, answered)
     k = len(values)
     share = np.divide(count, total[:, None], out=np.full(count.shape, np.nan), where=total[:, None] > 0)
     long = pd.DataFrame({
@@ -403,9 +410,10 @@ def crosstab(frame: pd.DataFrame, survey, question: str, by: str = "area", weigh
         "share": share.ravel(),
         "n_eff": np.repeat(n_eff, k),
     })
-    if weights is not None:
-        long["respondents"] = people.ravel().astype("int64")
     long = add_intervals(long, "n_eff").drop(columns="n_eff")
+    if weights is not None:
+        long["ci_low"], long["ci_high"] = low.ravel(), high.ravel()
+        long["respondents"] = people.ravel().astype("int64")
     long.attrs["disclosure"] = crosstab_layout(by, weighted=weights is not None)
     return long
 
