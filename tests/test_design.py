@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from design_cases import SURVEYS, csv_text, weighted
+from test_analysis_report import molenwaard  # noqa: F401  (fixture)
 
 from ladder.analysis.design import from_weights, jackknife, ratio, replicate_ratio, share_intervals, simple
 
@@ -98,3 +99,108 @@ def test_logit_intervals_equal_svyciprop(case):
         _share, _se, low, high = share_intervals(design, hit, domain)
         assert low[0] == pytest.approx(row["ci_low"], abs=TOL), (slug, row)
         assert high[0] == pytest.approx(row["ci_high"], abs=TOL), (slug, row)
+
+
+# --- every weighted share ladder prints uses the design-based interval ----------------------------
+
+def _design_interval(frame, design, column, value, area):
+    """The interval computed here, independently of the summaries: the share of ``value`` in
+    ``column`` among those in ``area`` who answered."""
+    answered = frame[column].notna().to_numpy()
+    hit = (frame[column].astype(object) == value).to_numpy().astype(float)
+    domain = ((frame["area"].astype(str) == area).to_numpy() & answered).astype(float)
+    share, _se, low, high = share_intervals(design, hit, domain)
+    return share[0], low[0], high[0]
+
+
+def _weighted_frame(app, reg, survey):
+    from test_analysis_report import sample_margins
+
+    from ladder.analysis import response_frame
+    from ladder.analysis.weights import read_margins, survey_weights
+    frame = response_frame(app.config["DATABASE_URL"], survey, registry=reg)
+    margins = read_margins(sample_margins())
+    weights = survey_weights(frame, survey, margins, bounds=(0.25, 4.0))
+    return frame, margins, from_weights(frame, weights)
+
+
+def test_summary_weighted_prints_design_based_intervals(molenwaard, runner):  # noqa: F811
+    from test_analysis_report import MOLENWAARD, sample_margins
+
+    from ladder.__main__ import main
+    app, reg, survey = molenwaard
+    with app.app_context():
+        frame, _margins, design = _weighted_frame(app, reg, survey)
+    base = ["summary", MOLENWAARD, "--format", "json", "--threshold", "0", "--weighted", "--margins",
+            str(sample_margins())]
+    result = runner.invoke(main, base + ["--name", "rungs-per-area"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output[result.output.index("{"):])["summaries"]["rungs-per-area"]
+    crosstab = runner.invoke(main, base + ["--by", "area"])
+    assert crosstab.exit_code == 0, crosstab.output
+    cross = json.loads(crosstab.output[crosstab.output.index("{"):])["summaries"]["crosstab-area"]
+    checked = 0
+    for row in rows:
+        share, low, high = _design_interval(frame, design, "rung_" + row["aspect"], row["rung"], row["area"])
+        assert row["share"] == pytest.approx(share, abs=1e-9)
+        assert (row["ci_low"], row["ci_high"]) == pytest.approx((low, high), abs=1e-9), row
+        checked += 1
+    for row in cross:
+        if row["question"] in ("themas", "woonplaats") or row["share"] is None:
+            continue  # multiple choice; the area itself
+        share, low, high = _design_interval(frame, design, row["question"], row["value"], row["area"])
+        assert (row["ci_low"], row["ci_high"]) == pytest.approx((low, high), abs=1e-9), row
+        checked += 1
+    assert checked >= 20
+
+
+def test_weighted_report_shows_design_based_intervals(molenwaard, monkeypatch):  # noqa: F811
+    from ladder.analysis import report
+    app, reg, survey = molenwaard
+    seen = []
+    original = report._rung_tables
+    monkeypatch.setattr(report, "_rung_tables", lambda *a, **k: seen.append(original(*a, **k)) or seen[-1])
+    with app.app_context():
+        frame, margins, design = _weighted_frame(app, reg, survey)
+        report.build_report(frame, survey, registry=reg, threshold=0, margins=margins, weighted=True)
+    from ladder.analysis.charts import _area_names
+    names = _area_names(survey)
+    checked = 0
+    for table in seen[0]:
+        aspect = table["aspect"]
+        for row in table["rows"]:
+            area = next(code for code, name in names.items() if name == row["name"])
+            for (share, _count, low, high), rung in zip(row["cells"], _rungs_of(frame, aspect)):
+                if not share:
+                    continue  # a rung nobody reached: Wilson on Kish's n (no design interval at 0)
+                got = _design_interval(frame, design, "rung_" + aspect, rung, area)
+                assert (low, high) == pytest.approx(got[1:], abs=1e-12), (area, aspect, rung)
+                checked += 1
+    assert checked >= 5
+
+
+def _rungs_of(frame, aspect):
+    return list(frame["rung_" + aspect].cat.categories)
+
+
+def test_no_weighted_share_bypasses_the_design():
+    # the places that compute an interval from a count (Wilson) or Kish's n: each is unweighted or
+    # the share 0 (no design interval); a new one must be looked at and added here
+    import re
+    root = Path(__file__).resolve().parents[1] / "ladder"
+    found = set()
+    for path in root.rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        for name in ("wilson(", "effective_n(", "add_intervals("):
+            for match in re.finditer(r"^(?!\s*def ).*\b" + re.escape(name), text, flags=re.M):
+                found.add((path.relative_to(root).as_posix(), name))
+    assert found == {
+        ("analysis/intervals.py", "wilson("),  # add_intervals: unweighted
+        ("analysis/design.py", "wilson("),  # the share 0 or 1, where the logit interval has no width
+        ("analysis/summaries.py", "add_intervals("),  # unweighted; weighted rows are overwritten by the design
+        ("analysis/report.py", "wilson("),  # _nobody: a rung nobody reached
+        ("analysis/report.py", "effective_n("),  # its n
+        ("publication/build.py", "wilson("),  # /r/ is unweighted (another issue)
+        ("publication/evaluation.py", "wilson("),  # unweighted
+        ("analysis/plan_evaluation.py", "wilson("),  # unweighted
+    }, found

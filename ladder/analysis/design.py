@@ -261,7 +261,7 @@ def share_intervals(design: Design, hits: np.ndarray, domain: np.ndarray, fpc: b
     sw, sw2 = (w * d).sum(axis=0), (w * w * d).sum(axis=0)
     kish = np.divide(sw * sw, sw2, out=np.zeros(len(sw)), where=sw2 > 0)
     low, high = logit_interval(share, se, kish)
-    return share, se, low, high
+    return np.atleast_1d(share), np.atleast_1d(se), low, high
 
 
 def group_shares(design: Design, group_codes: np.ndarray, groups: int, hits: list[np.ndarray],
