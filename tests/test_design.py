@@ -204,3 +204,33 @@ def test_no_weighted_share_bypasses_the_design():
         ("publication/evaluation.py", "wilson("),  # unweighted
         ("analysis/plan_evaluation.py", "wilson("),  # unweighted
     }, found
+
+
+def test_export_carries_the_design(molenwaard, runner, tmp_path):  # noqa: F811
+    # issue 27: an export with weights says how to rebuild the design: the area is the stratum, its
+    # population, the raking cells, the jackknife scale, and (side file) the replicate weights
+    import pandas as pd
+    from test_analysis_report import MOLENWAARD, sample_margins
+
+    from ladder.__main__ import main
+    out, side = tmp_path / "m.csv", tmp_path / "m-replicates.csv"
+    result = runner.invoke(main, ["export", MOLENWAARD, "--margins", str(sample_margins()), "-o", str(out),
+                                  "--replicates", str(side)])
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(out)
+    assert {"response_id", "area", "weight", "population", "jk_scale", "cal_age", "cal_sex"} <= set(table.columns)
+    langerak = table[table["area"] == "langerak"]
+    # the population the weights stand for: the age bands' margins (15 and older: 100 + 180 + 220 + 150),
+    # not all inhabitants (800, children included)
+    assert (langerak["population"] == 650).all()
+    assert langerak["jk_scale"].iloc[0] == pytest.approx((1 - 12 / 650) * 11 / 12)
+    assert set(langerak["cal_sex"]) == {"man", "vrouw", "onbekend"}  # 'anders' and the empty one: unknown cell
+    reps = pd.read_csv(side)
+    assert list(reps["response_id"]) == list(table["response_id"]) and reps.shape == (len(table), len(table) + 1)
+    # replicate r leaves out the r-th respondent; the others in the area keep its weight total
+    for r, row in enumerate(table.itertuples()):
+        assert reps.iloc[r, r + 1] == 0
+        same = (table["area"] == row.area).to_numpy()
+        assert reps.loc[same, f"rep_{r + 1}"].sum() == pytest.approx(table.loc[same, "weight"].sum())
+    no_margins = runner.invoke(main, ["export", MOLENWAARD, "--replicates", str(side)])
+    assert no_margins.exit_code != 0 and "--replicates needs --margins" in no_margins.output

@@ -169,7 +169,7 @@ def register_commands(cli):
         if margins_path:  # weights asked for: every row gets its id, its weight and the design
             from ..analysis.design import DESIGN, design_columns, replicate_columns
             _weigh(frame, survey, margins_path, bounds, scope)
-            design = frame.attrs[DESIGN]
+            design = frame.attrs.pop(DESIGN)  # into columns: writers that keep attrs need not serialise it
             for name, column in design_columns(design).items():
                 frame[name] = column.to_numpy()
             if replicates_path:
