@@ -57,6 +57,15 @@ class Design:
     labels: dict | None = None  # variable -> {area: cell labels by code}, for exports
     rake_info: dict | None = None  # stratum -> (positions, codes, totals, bounds), for the replicates
 
+    def stratum_rows(self) -> list[np.ndarray]:
+        """The row positions of each stratum (computed once)."""
+        found = getattr(self, "_rows", None)
+        if found is None:
+            order = np.argsort(self.strata, kind="stable")
+            bounds = np.flatnonzero(np.diff(self.strata[order])) + 1
+            found = self._rows = np.split(order, bounds) if len(order) else []
+        return found
+
     def at(self, index: pd.Index) -> Design:
         """The design of the rows ``index`` (a frame filtered after weighting)."""
         if index.equals(self.index):
@@ -64,7 +73,11 @@ class Design:
         pos = self.index.get_indexer(index)
         if (pos < 0).any():
             raise KeyError("rows without a design")
-        return Design(index, self.strata[pos], self.weights[pos], self.base[pos],
+        return self.take(pos)
+
+    def take(self, pos: np.ndarray) -> Design:
+        """The design of the rows at positions ``pos``."""
+        return Design(self.index[pos], self.strata[pos], self.weights[pos], self.base[pos],
                       None if self.cells is None else self.cells[pos],
                       None if self.population is None else self.population[pos], self.labels, None)
 
@@ -169,8 +182,7 @@ def _residuals(design: Design, z: np.ndarray) -> np.ndarray:
     if design.cells is None:
         return z
     out = z.copy()
-    for h in np.unique(design.strata):
-        rows = np.flatnonzero(design.strata == h)
+    for rows in design.stratum_rows():
         if not z[rows].any():
             continue  # nothing of the estimate in this stratum
         cells = design.cells[rows]
@@ -197,11 +209,10 @@ def _indicators(cells: np.ndarray) -> np.ndarray:
 def _stratified_variance(design: Design, u: np.ndarray, fpc: bool) -> np.ndarray:
     """Σ_h (1 - f_h) n_h/(n_h - 1) Σ (u - ū_h)² per column of ``u`` (n x k)."""
     var = np.zeros(u.shape[1])
-    for h in np.unique(design.strata):
-        rows = np.flatnonzero(design.strata == h)
+    for rows in design.stratum_rows():
         n_h = len(rows)
-        if n_h < 2:
-            continue  # a lonely respondent: certainty
+        if n_h < 2 or not u[rows].any():
+            continue  # a lonely respondent (certainty), or nothing of the estimate here
         f = 0.0
         if fpc and design.population is not None and np.isfinite(design.population[rows[0]]):
             f = min(n_h / design.population[rows[0]], 1.0)
@@ -274,10 +285,15 @@ def group_shares(design: Design, group_codes: np.ndarray, groups: int, hits: lis
         return tuple(out)
     y = np.column_stack(hits).astype("float64")
     for g in range(groups):
-        domain = ((group_codes == g) & answered).astype("float64")
+        domain = (group_codes == g) & answered
         if not domain.any():
             continue
-        share, se, low, high = share_intervals(design, y, np.repeat(domain[:, None], k, axis=1), fpc)
+        # only the strata the group reaches add to its variance: compute on their rows alone
+        reached = set(np.unique(design.strata[domain]).tolist())
+        rows = np.concatenate([r for r in design.stratum_rows() if design.strata[r[0]] in reached])
+        part = design.take(rows)
+        d = np.repeat(domain[rows, None].astype("float64"), k, axis=1)
+        share, se, low, high = share_intervals(part, y[rows], d, fpc)
         for a, b in zip(out, (share, se, low, high)):
             a[g] = b
     return tuple(out)
