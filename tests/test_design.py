@@ -234,3 +234,40 @@ def test_export_carries_the_design(molenwaard, runner, tmp_path):  # noqa: F811
         assert reps.loc[same, f"rep_{r + 1}"].sum() == pytest.approx(table.loc[same, "weight"].sum())
     no_margins = runner.invoke(main, ["export", MOLENWAARD, "--replicates", str(side)])
     assert no_margins.exit_code != 0 and "--replicates needs --margins" in no_margins.output
+
+
+def test_weighted_means_get_design_based_standard_errors(molenwaard, runner):  # noqa: F811
+    # the gap's mean difference and the Borda mean points, weighted: se from the design (raking as
+    # calibration, fpc), not from the weights taken as fixed
+    from test_analysis_report import MOLENWAARD, sample_margins
+
+    from ladder.__main__ import main
+    from ladder.analysis.summaries import _points_of
+    app, reg, survey = molenwaard
+    with app.app_context():
+        frame, _margins, design = _weighted_frame(app, reg, survey)
+    result = runner.invoke(main, ["summary", MOLENWAARD, "--format", "json", "--threshold", "0", "--weighted",
+                                  "--margins", str(sample_margins()), "--name", "aspect-gap", "--name", "ranking-borda"])
+    assert result.exit_code == 0, result.output
+    tables = json.loads(result.output[result.output.index("{"):])["summaries"]
+    first, second = list(survey.aspects)[:2]
+    a, b = (frame[f"rung_{x}"].cat.codes.to_numpy() for x in (first, second))
+    both = (a >= 0) & (b >= 0)
+    checked = 0
+    for row in tables["aspect-gap"]:
+        domain = both & (frame["area"].astype(str) == row["area"]).to_numpy()
+        mean, se = ratio(design, np.where(both, b - a, 0), domain)
+        if row["n"] > 1:
+            assert (row["mean_difference"], row["se"]) == pytest.approx((mean, se), abs=1e-9), row
+            assert se != pytest.approx(ratio(simple(frame, design.weights), np.where(both, b - a, 0), domain,
+                                             fpc=False)[1], abs=1e-6)
+            checked += 1
+    positions = frame.attrs["rankings"]
+    for row in tables["ranking-borda"]:
+        answered = frame[positions[row["question"]][0]].notna().to_numpy()
+        domain = answered & (frame["area"].astype(str) == row["area"]).to_numpy()
+        mean, se = ratio(design, _points_of(frame, positions[row["question"]], row["choice"]), domain)
+        if row["n"] > 1:
+            assert (row["mean_points"], row["se"]) == pytest.approx((mean, se), abs=1e-9), row
+            checked += 1
+    assert checked >= 5

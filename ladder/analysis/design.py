@@ -275,15 +275,11 @@ def share_intervals(design: Design, hits: np.ndarray, domain: np.ndarray, fpc: b
     return np.atleast_1d(share), np.atleast_1d(se), low, high
 
 
-def group_shares(design: Design, group_codes: np.ndarray, groups: int, hits: list[np.ndarray],
-                 answered: np.ndarray, fpc: bool = True):
-    """Weighted shares of each of ``hits`` among the ``answered`` in each group (``group_codes`` 0..
-    ``groups - 1``, -1 for none) with standard errors and intervals: four arrays of shape (groups, k)."""
-    k = len(hits)
-    out = [np.full((groups, k), np.nan) for _ in range(4)]
-    if not k:
-        return tuple(out)
-    y = np.column_stack(hits).astype("float64")
+def _by_group(design: Design, group_codes, groups: int, y: np.ndarray, answered, fpc: bool, interval: bool):
+    """Per group (``group_codes`` 0 .. ``groups - 1``, -1 for none), the ratio of each column of ``y``
+    among the ``answered`` in the group: estimate, se (and with ``interval`` the logit interval)."""
+    k = y.shape[1]
+    out = [np.full((groups, k), np.nan) for _ in range(4 if interval else 2)]
     for g in range(groups):
         domain = (group_codes == g) & answered
         if not domain.any():
@@ -293,10 +289,31 @@ def group_shares(design: Design, group_codes: np.ndarray, groups: int, hits: lis
         rows = np.concatenate([r for r in design.stratum_rows() if design.strata[r[0]] in reached])
         part = design.take(rows)
         d = np.repeat(domain[rows, None].astype("float64"), k, axis=1)
-        share, se, low, high = share_intervals(part, y[rows], d, fpc)
-        for a, b in zip(out, (share, se, low, high)):
+        found = share_intervals(part, y[rows], d, fpc) if interval else ratio(part, y[rows], d, fpc)
+        for a, b in zip(out, found):
             a[g] = b
     return tuple(out)
+
+
+def group_shares(design: Design, group_codes: np.ndarray, groups: int, hits: list[np.ndarray],
+                 answered: np.ndarray, fpc: bool = True):
+    """Weighted shares of each of ``hits`` among the ``answered`` in each group (``group_codes`` 0..
+    ``groups - 1``, -1 for none) with standard errors and intervals: four arrays of shape (groups, k)."""
+    if not hits:
+        return tuple(np.full((groups, 0), np.nan) for _ in range(4))
+    return _by_group(design, np.asarray(group_codes), groups, np.column_stack(hits).astype("float64"),
+                     np.asarray(answered, dtype=bool), fpc, interval=True)
+
+
+def group_means(design: Design, group_codes: np.ndarray, groups: int, values: np.ndarray,
+                answered: np.ndarray, fpc: bool = True):
+    """Weighted means of ``values`` (n, or n x k) among the ``answered`` in each group, and their
+    linearised standard errors: two arrays of shape (groups,) or (groups, k)."""
+    v = np.asarray(values, dtype="float64")
+    one = v.ndim == 1
+    mean, se = _by_group(design, np.asarray(group_codes), groups, v[:, None] if one else v,
+                         np.asarray(answered, dtype=bool), fpc, interval=False)
+    return (mean[:, 0], se[:, 0]) if one else (mean, se)
 
 
 # --- replicate weights ---------------------------------------------------------------------------

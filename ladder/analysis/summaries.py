@@ -16,7 +16,7 @@ import pandas as pd
 
 from ..text import Text, text
 from .disclosure import PROTECTION, Layout, layout_of, protect
-from .design import design_of, group_shares
+from .design import design_of, group_means, group_shares
 from .intervals import SE_COLUMN, add_intervals, mean_se
 
 
@@ -227,7 +227,7 @@ def aspect_gap(frame: pd.DataFrame, survey=None, first: str | None = None, secon
     ``first`` and ``second`` default to the survey's first two aspects (e.g. huidig and gewenst).
     Columns: area, first, second, n (placed on both), more, same, less, mean_difference (rung
     levels of second minus first), se (its standard error). With a ``weight`` column, more/same/less
-    are sums of weights, the mean is weighted, ``n`` stays the number of people and ``weighted_n``
+    are sums of weights, the mean is weighted (its se design-based: ``ladder.analysis.design``), ``n`` stays the number of people and ``weighted_n``
     is added.
     """
     cols = ["area", "first", "second", "n", "more", "same", "less", "mean_difference", "se"]
@@ -265,6 +265,12 @@ def aspect_gap(frame: pd.DataFrame, survey=None, first: str | None = None, secon
     }).reset_index()
     if w is not None:
         out["weighted_n"] = sums["w"].to_numpy()
+        # weighted: the design-based standard error of the mean (ladder.analysis.design)
+        codes, keys = _group_codes(frame[by])
+        _mean, design_se = group_means(design_of(frame, w.to_numpy(dtype="float64")), codes, len(keys),
+                                       diff.fillna(0).to_numpy(dtype="float64"), both.to_numpy(dtype=bool))
+        by_key = dict(zip(keys, design_se))
+        out["se"] = [by_key.get(k, np.nan) if n > 1 else np.nan for k, n in zip(out[by], out["n"])]
     out = out.rename(columns={by: "area"} if by != "area" else {})
     out.insert(1, "first", first)
     out.insert(2, "second", second)
@@ -293,7 +299,8 @@ def ranking_borda(frame: pd.DataFrame, survey, question: str | None = None, by: 
     (its standard error). Rows are sorted by points within each area.
 
     With a ``weight`` column, points, first and ranked are sums of weights (each respondent's points
-    times their weight), mean_points is the weighted mean and se its linearised standard error;
+    times their weight), mean_points is the weighted mean and se its design-based standard error
+    (``ladder.analysis.design``);
     ``n`` stays people, and ``first_respondents`` and ``ranked_respondents`` hold the people behind
     first and ranked (and the points), which disclosure control decides on.
     """
@@ -328,6 +335,8 @@ def ranking_borda(frame: pd.DataFrame, survey, question: str | None = None, by: 
             spread = np.clip(w2x2 - 2 * mean * w2x + mean ** 2 * sw2, 0, None)
             with np.errstate(invalid="ignore", divide="ignore"):
                 se = np.where(n > 1, np.sqrt(n / np.maximum(n - 1, 1) * spread) / np.where(sw > 0, sw, np.nan), np.nan)
+            if w is not None:  # weighted: the design-based standard error (ladder.analysis.design)
+                se = np.where(n > 1, group_means(design_of(frame, weights), group_codes, g, pts, answered)[1], np.nan)
             part = pd.DataFrame({
                 "area": [str(k) for k in keys], "question": qid, "choice": choice,
                 "points": _sums(group_codes, answered, g, pts if w is None else weights * pts),
