@@ -75,7 +75,8 @@ def case(slug: str) -> tuple[pd.DataFrame, pd.DataFrame]:
         margin_rows.append(f"{area};{m};{pop - m};{pop - o};{o}")
     frame = pd.concat(parts, ignore_index=True)
     frame["antwoord"] = pd.Categorical(frame["antwoord"], categories=RUNGS)
-    margins = read_margins(io.StringIO("gebied;Mannen;Vrouwen;k_15Tot45Jaar;k_45JaarOfOuder\n" + "\n".join(margin_rows)))
+    header = "gebied;Mannen;Vrouwen;k_15Tot45Jaar;k_45JaarOfOuder\n"
+    margins = read_margins(io.StringIO(header + "\n".join(margin_rows)))
     return frame, margins
 
 

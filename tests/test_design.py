@@ -232,6 +232,15 @@ def test_export_carries_the_design(molenwaard, runner, tmp_path):  # noqa: F811
         assert reps.iloc[r, r + 1] == 0
         same = (table["area"] == row.area).to_numpy()
         assert reps.loc[same, f"rep_{r + 1}"].sum() == pytest.approx(table.loc[same, "weight"].sum())
+    # SPSS keeps the design's numbers as numbers (no user-missing codes), with the raking cells as text
+    from ladder.testing import need_module
+    pyreadstat = need_module("pyreadstat")
+    sav = tmp_path / "m.sav"
+    assert runner.invoke(main, ["export", MOLENWAARD, "--format", "sav", "--margins", str(sample_margins()),
+                                "-o", str(sav)]).exit_code == 0
+    back, meta = pyreadstat.read_sav(str(sav), user_missing=True)
+    assert back["jk_scale"].tolist() == pytest.approx(table["jk_scale"].tolist())
+    assert "jk_scale" not in meta.missing_ranges and back["cal_sex"].tolist() == table["cal_sex"].fillna("").tolist()
     no_margins = runner.invoke(main, ["export", MOLENWAARD, "--replicates", str(side)])
     assert no_margins.exit_code != 0 and "--replicates needs --margins" in no_margins.output
 
@@ -247,7 +256,8 @@ def test_weighted_means_get_design_based_standard_errors(molenwaard, runner):  #
     with app.app_context():
         frame, _margins, design = _weighted_frame(app, reg, survey)
     result = runner.invoke(main, ["summary", MOLENWAARD, "--format", "json", "--threshold", "0", "--weighted",
-                                  "--margins", str(sample_margins()), "--name", "aspect-gap", "--name", "ranking-borda"])
+                                  "--margins", str(sample_margins()), "--name", "aspect-gap",
+                                  "--name", "ranking-borda"])
     assert result.exit_code == 0, result.output
     tables = json.loads(result.output[result.output.index("{"):])["summaries"]
     first, second = list(survey.aspects)[:2]

@@ -227,8 +227,8 @@ def aspect_gap(frame: pd.DataFrame, survey=None, first: str | None = None, secon
     ``first`` and ``second`` default to the survey's first two aspects (e.g. huidig and gewenst).
     Columns: area, first, second, n (placed on both), more, same, less, mean_difference (rung
     levels of second minus first), se (its standard error). With a ``weight`` column, more/same/less
-    are sums of weights, the mean is weighted (its se design-based: ``ladder.analysis.design``), ``n`` stays the number of people and ``weighted_n``
-    is added.
+    are sums of weights, the mean is weighted (its se design-based: ``ladder.analysis.design``),
+    ``n`` stays the number of people and ``weighted_n`` is added.
     """
     cols = ["area", "first", "second", "n", "more", "same", "less", "mean_difference", "se"]
     w = _weights(frame, weighted)
