@@ -86,21 +86,21 @@ def test_rungs_per_area_interval_is_wilson_of_the_area():
     assert table.loc[("langerak", "informeren"), "ci_low"] == pytest.approx(0.193260, abs=1e-6)
 
 
-def test_weighted_share_interval_uses_the_effective_sample_size():
-    # 4 people weighted 2, 2, 1, 1; the first two on 'informeren': share 4/6, n_eff 3.6
+def test_weighted_share_interval_is_design_based():
+    # issue 27: 4 people weighted 2, 2, 1, 1 in one area (a stratum); the first two on 'informeren':
+    # share 4/6. Linearised: z = w (y - p) / Σw = 1/9, 1/9, -1/9, -1/9; var = 4/3 · 4/81 = 16/243;
+    # se = 0.2566; logit interval expit(ln 2 ± 1.96 · se / (2/9)) = 17.2 % to 95.1 % (Kish + Wilson
+    # gave 23.1 % to 93.0 %)
     f = pd.DataFrame({"area": pd.Categorical(["a"] * 4), "weight": [2.0, 2.0, 1.0, 1.0],
                       "rung_huidig": rungs(["informeren", "informeren", "raadplegen", "raadplegen"])})
     row = rungs_per_area(f).iloc[0]
     assert row["share"] == pytest.approx(4 / 6)
-    p, n = 4 / 6, 3.6
+    se = np.sqrt(16 / 243)
     z = 1.959963984540054
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    assert (row["ci_low"], row["ci_high"]) == pytest.approx((centre - half, centre + half))
-    # wider than the same share among 4 unweighted people would have
-    plain = proportion_confint(2, 3, method="wilson")
-    assert row["ci_high"] - row["ci_low"] > 0
-    assert plain  # the statsmodels call works for a whole count; n_eff need not be whole
+    half = z * se / (4 / 6 * 2 / 6)
+    expit = lambda x: 1 / (1 + np.exp(-x))  # noqa: E731
+    assert (row["ci_low"], row["ci_high"]) == pytest.approx((expit(np.log(2) - half), expit(np.log(2) + half)))
+    assert (row["ci_low"], row["ci_high"]) == pytest.approx((0.1722129, 0.9505613), abs=1e-7)
 
 
 def test_crosstab_weighted_and_unweighted_intervals():
@@ -114,8 +114,14 @@ def test_crosstab_weighted_and_unweighted_intervals():
     weighted = crosstab(f, None, "keuze")
     assert weighted["count"].tolist() == [4.0, 3.0] and weighted["respondents"].tolist() == [2, 3]
     assert weighted["share"].tolist() == pytest.approx([4 / 7, 3 / 7])
-    n_eff = 49 / 13  # (1 + 3 + 1 + 1 + 1)^2 / (1 + 9 + 1 + 1 + 1); the unanswered one is not counted
-    assert weighted.loc[0, "ci_low"] == pytest.approx(wilson(4 / 7, n_eff)[0][0])
+    # design-based (issue 27): those who answered are a domain of the area (R: subset(design, ...)), so
+    # the one who did not still counts in n_h = 6: u = w (y - p) / 7 = (3, 9, -4, -4, -4, 0) / 49,
+    # var = 6/5 · 138 / 49²; logit interval around 4/7
+    se = np.sqrt(6 / 5 * 138) / 49
+    p = 4 / 7
+    low = 1 / (1 + np.exp(-(np.log(p / (1 - p)) - 1.959963984540054 * se / (p * (1 - p)))))
+    assert weighted.loc[0, "ci_low"] == pytest.approx(low)
+    assert weighted.loc[0, "ci_low"] != pytest.approx(wilson(4 / 7, 49 / 13)[0][0])  # not Kish + Wilson
 
 
 def test_gap_and_borda_standard_errors():

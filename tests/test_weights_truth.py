@@ -231,3 +231,19 @@ def test_the_worked_example_in_the_docs():
     whole = rake(f, m, q, c, bounds=(0.1, 10), scope="municipality")
     assert whole[:12].tolist() == pytest.approx([1.25 * 0.75] * 4 + [5 / 6 * 0.75] * 6 + [0.75] * 2)
     assert whole[12:].tolist() == pytest.approx([1.125] * 24)
+
+
+def test_area_weights_average_exactly_one_when_the_bounds_cannot_meet_the_margins():
+    # issue 27: Goudriaan-like skew (8 of 10 respondents men and over 45, the population half and
+    # half) cannot be raked within 0.8..1.25; before, the area's weights averaged 0.949 and, relative
+    # to that mean, crossed the upper bound. Now the area is scaled back to mean 1 with the bounds
+    # held, and the missed margins are warned about by name.
+    f = people("a", [("man", "oud")] * 7 + [("man", "jong")] + [("vrouw", "jong")] * 2) \
+        .pipe(lambda a: pd.concat([a, people("b", [("man", "jong"), ("vrouw", "oud")] * 4)], ignore_index=True))
+    w = rake(f, margins(), QUESTIONS, CATEGORIES, bounds=(0.8, 1.25))
+    for area in ("a", "b"):
+        mine = w[f["area"] == area]
+        assert mine.mean() == pytest.approx(1.0, abs=1e-12), area
+        assert mine.min() >= 0.8 - 1e-12 and mine.max() <= 1.25 + 1e-12, area
+    missed = {(x.area, x.variable, x.category) for x in w.attrs["warnings"] if x.kind == "missed"}
+    assert ("a", "sex", "man") in missed and ("a", "age", "oud") in missed

@@ -65,9 +65,17 @@ def export(frame: pd.DataFrame, survey, fmt: str, path_or_fh: str | os.PathLike 
         write(frame, survey, fh)
 
 
+DESIGN_NUMBERS = ("weight", "population", "jk_scale")  # the design's numbers in an export: never answer codes
+
 # Columns an analyst or a command adds, with their codebook label.
 ADDED_LABELS = {"response_id": "Nummer van het antwoord (in de database)",
-                "weight": "Gewicht (raking naar leeftijd en geslacht, gemiddeld 1 per gebied)"}
+                "weight": "Gewicht (raking naar leeftijd en geslacht, gemiddeld 1 per gebied)",
+                "population": ("Inwoners van het gebied volgens de bevolkingscijfers "
+                               "(voor de eindigepopulatiecorrectie)"),
+                "jk_scale": "Schaal van de jackknife-replicaat zonder deze deelnemer: (1 - n/N)(n - 1)/n in het gebied",
+                "cal_age": "Wegingscel leeftijd (raking; onbekend = niet ingevuld of geen bevolkingscijfer)",
+                "cal_sex": "Wegingscel geslacht (raking; onbekend = niet ingevuld of geen bevolkingscijfer)",
+                "cal_age_sex": "Wegingscel leeftijd en geslacht samen (raking)"}
 
 
 def frame_codebook(frame: pd.DataFrame) -> pd.DataFrame:
@@ -450,12 +458,12 @@ def sav_frame(frame: pd.DataFrame, survey) -> tuple[pd.DataFrame, dict, dict, di
         elif pd.api.types.is_numeric_dtype(s.dtype):
             values = s.astype("Float64").astype("float64")
             whole = isinstance(s.dtype, pd.Int64Dtype) or pd.api.types.is_integer_dtype(s.dtype)
-            if (values.dropna() >= 0).all() and col != "weight":  # codes below 0 cannot be answers
+            if (values.dropna() >= 0).all() and col not in DESIGN_NUMBERS:  # codes below 0 cannot be answers
                 values = user_missing(name, col, values)
             data[name] = values
             present = values.dropna()
             formats[name] = (f"F{max(_width(present.tolist() or [0]), 2)}.0" if whole
-                             else f"F{max(_width(present.tolist() or [0]) + 5, 8)}.{4 if col == 'weight' else 2}")
+                             else f"F{max(_width(present.tolist() or [0]) + 5, 8)}.{4 if col in DESIGN_NUMBERS else 2}")
             measures[name] = "scale"
         else:
             text = s.astype(object).where(s.notna(), "").astype(str)

@@ -23,6 +23,7 @@ from ..text import pick
 from .charts import gap_chart, rung_chart
 from .disclosure import protect_counts
 from .frame import resolve_ladder
+from .design import DESIGN, from_weights
 from .intervals import Z95, effective_n, wilson
 from .summaries import aspect_gap, ranking_borda, ranking_questions, rungs_per_area, suppress
 from .weights import (VARIABLE_LABELS, representativeness, representativeness_index, survey_demographics,
@@ -259,8 +260,10 @@ def build_report(frame: pd.DataFrame, survey, *, ladder=None, registry=None, thr
             raise ValueError("weighted=True needs margins")
         weights = survey_weights(frame, survey, margins, bounds=bounds, scope=scope)
         warnings = list(weights.attrs.get("warnings", []))
+        design = from_weights(frame, weights)  # the weighted shares' intervals are design-based
         weights = pd.Series(weights.to_numpy(), index=frame.index, name="weight")
         frame["weight"] = weights
+        frame.attrs[DESIGN] = design
     use_weights = None if weighted else False
     rungs = rung_chart(frame, survey, lad, threshold=threshold, weighted=use_weights)
     gap = gap_chart(frame, survey, threshold=threshold, weighted=use_weights) if len(survey.aspects) >= 2 else None

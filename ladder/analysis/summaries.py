@@ -16,6 +16,7 @@ import pandas as pd
 
 from ..text import Text, text
 from .disclosure import PROTECTION, Layout, layout_of, protect
+from .design import design_of, group_means, group_shares
 from .intervals import SE_COLUMN, add_intervals, mean_se
 
 
@@ -166,8 +167,8 @@ def rungs_per_area(frame: pd.DataFrame, survey=None, weighted: bool | None = Non
     left out; rows follow area order, aspect order and the ladder's rung order.
 
     When the frame has a ``weight`` column (see ``ladder.analysis.weights``), ``count`` is the sum of
-    the weights (a float), ``share`` the weighted share (its interval uses the effective sample
-    size), and an extra column ``respondents`` holds the unweighted number of people, which
+    the weights (a float), ``share`` the weighted share (its interval is design-based: see
+    ``ladder.analysis.design``), and an extra column ``respondents`` holds the unweighted number of people, which
     :func:`suppress` uses. ``weighted=False`` ignores the column.
     """
     rung_cols = [c for c in frame.columns if c.startswith(RUNG_PREFIX)]
@@ -188,11 +189,13 @@ def rungs_per_area(frame: pd.DataFrame, survey=None, weighted: bool | None = Non
         people = _sums(cell, placed, size).reshape(len(areas), len(rungs))
         if weights is None:
             count, n_eff = people.astype("float64"), people.sum(axis=1)
+            low = high = None
         else:
             count = _sums(cell, placed, size, weights).reshape(len(areas), len(rungs))
-            sw = _sums(area_codes, placed, len(areas), weights)
-            sw2 = _sums(area_codes, placed, len(areas), weights * weights)
-            n_eff = np.divide(sw * sw, sw2, out=np.zeros(len(sw)), where=sw2 > 0)
+            n_eff = np.zeros(len(areas))
+            # weighted: the design-based interval (ladder.analysis.design), not Wilson
+            _share, _se, low, high = group_shares(design_of(frame, weights), area_codes, len(areas),
+                                                  [codes == k for k in range(len(rungs))], placed)
         totals = count.sum(axis=1, keepdims=True)
         share = np.divide(count, totals, out=np.full_like(count, np.nan), where=totals > 0)
         long = pd.DataFrame({
@@ -202,13 +205,16 @@ def rungs_per_area(frame: pd.DataFrame, survey=None, weighted: bool | None = Non
             "count": count.ravel(), "share": share.ravel(), "respondents": people.ravel(),
             "n_eff": np.repeat(n_eff, len(rungs)),
         })
+        if low is not None:
+            long["ci_low"], long["ci_high"] = low.ravel(), high.ravel()
         parts.append(long[long["respondents"] > 0])
     out = pd.concat(parts, ignore_index=True)
     out["count"] = out["count"].astype("float64" if w is not None else "int64")
     out["respondents"] = out["respondents"].astype("int64")
     out["area"] = out["area"].astype(str)
     out["rung"] = out["rung"].astype(str)
-    out = add_intervals(out, "n_eff")
+    if w is None:
+        out = add_intervals(out, "n_eff")
     out = out[out_cols].reset_index(drop=True)
     out.attrs["disclosure"] = RUNGS_LAYOUT_WEIGHTED if w is not None else RUNGS_LAYOUT
     return out
@@ -221,8 +227,8 @@ def aspect_gap(frame: pd.DataFrame, survey=None, first: str | None = None, secon
     ``first`` and ``second`` default to the survey's first two aspects (e.g. huidig and gewenst).
     Columns: area, first, second, n (placed on both), more, same, less, mean_difference (rung
     levels of second minus first), se (its standard error). With a ``weight`` column, more/same/less
-    are sums of weights, the mean is weighted, ``n`` stays the number of people and ``weighted_n``
-    is added.
+    are sums of weights, the mean is weighted (its se design-based: ``ladder.analysis.design``),
+    ``n`` stays the number of people and ``weighted_n`` is added.
     """
     cols = ["area", "first", "second", "n", "more", "same", "less", "mean_difference", "se"]
     w = _weights(frame, weighted)
@@ -259,6 +265,12 @@ def aspect_gap(frame: pd.DataFrame, survey=None, first: str | None = None, secon
     }).reset_index()
     if w is not None:
         out["weighted_n"] = sums["w"].to_numpy()
+        # weighted: the design-based standard error of the mean (ladder.analysis.design)
+        codes, keys = _group_codes(frame[by])
+        _mean, design_se = group_means(design_of(frame, w.to_numpy(dtype="float64")), codes, len(keys),
+                                       diff.fillna(0).to_numpy(dtype="float64"), both.to_numpy(dtype=bool))
+        by_key = dict(zip(keys, design_se))
+        out["se"] = [by_key.get(k, np.nan) if n > 1 else np.nan for k, n in zip(out[by], out["n"])]
     out = out.rename(columns={by: "area"} if by != "area" else {})
     out.insert(1, "first", first)
     out.insert(2, "second", second)
@@ -287,7 +299,8 @@ def ranking_borda(frame: pd.DataFrame, survey, question: str | None = None, by: 
     (its standard error). Rows are sorted by points within each area.
 
     With a ``weight`` column, points, first and ranked are sums of weights (each respondent's points
-    times their weight), mean_points is the weighted mean and se its linearised standard error;
+    times their weight), mean_points is the weighted mean and se its design-based standard error
+    (``ladder.analysis.design``);
     ``n`` stays people, and ``first_respondents`` and ``ranked_respondents`` hold the people behind
     first and ranked (and the points), which disclosure control decides on.
     """
@@ -322,6 +335,8 @@ def ranking_borda(frame: pd.DataFrame, survey, question: str | None = None, by: 
             spread = np.clip(w2x2 - 2 * mean * w2x + mean ** 2 * sw2, 0, None)
             with np.errstate(invalid="ignore", divide="ignore"):
                 se = np.where(n > 1, np.sqrt(n / np.maximum(n - 1, 1) * spread) / np.where(sw > 0, sw, np.nan), np.nan)
+            if w is not None:  # weighted: the design-based standard error (ladder.analysis.design)
+                se = np.where(n > 1, group_means(design_of(frame, weights), group_codes, g, pts, answered)[1], np.nan)
             part = pd.DataFrame({
                 "area": [str(k) for k in keys], "question": qid, "choice": choice,
                 "points": _sums(group_codes, answered, g, pts if w is None else weights * pts),
@@ -363,8 +378,8 @@ def crosstab(frame: pd.DataFrame, survey, question: str, by: str = "area", weigh
     (``share`` is then of those who answered the question, so shares may add up to more than 1);
     ranking counts the choice at position 1. Columns: <by>, question, value, count, share (count
     divided by those in the group who answered), ci_low, ci_high (its 95 % interval). With a
-    ``weight`` column, count is a sum of weights, share the weighted share (interval on the
-    effective sample size) and ``respondents`` the number of people.
+    ``weight`` column, count is a sum of weights, share the weighted share (design-based interval,
+    ``ladder.analysis.design``) and ``respondents`` the number of people.
     """
     by_col = _by_column(frame, by)
     group_codes, keys = _group_codes(frame[by_col])
@@ -391,8 +406,9 @@ def crosstab(frame: pd.DataFrame, survey, question: str, by: str = "area", weigh
         count = np.column_stack([_sums(group_codes, answered & h, g, weights) for h in hits]) if hits \
             else np.zeros((g, 0))
         total = _sums(group_codes, answered, g, weights)
-        sw2 = _sums(group_codes, answered, g, weights * weights)
-        n_eff = np.divide(total * total, sw2, out=np.zeros(len(total)), where=sw2 > 0)
+        n_eff = np.zeros(len(total))
+        # weighted: the design-based interval (ladder.analysis.design), not Wilson
+        _share, _se, low, high = group_shares(design_of(frame, weights), group_codes, g, hits, answered)
     k = len(values)
     share = np.divide(count, total[:, None], out=np.full(count.shape, np.nan), where=total[:, None] > 0)
     long = pd.DataFrame({
@@ -403,9 +419,10 @@ def crosstab(frame: pd.DataFrame, survey, question: str, by: str = "area", weigh
         "share": share.ravel(),
         "n_eff": np.repeat(n_eff, k),
     })
-    if weights is not None:
-        long["respondents"] = people.ravel().astype("int64")
     long = add_intervals(long, "n_eff").drop(columns="n_eff")
+    if weights is not None:
+        long["ci_low"], long["ci_high"] = low.ravel(), high.ravel()
+        long["respondents"] = people.ravel().astype("int64")
     long.attrs["disclosure"] = crosstab_layout(by, weighted=weights is not None)
     return long
 

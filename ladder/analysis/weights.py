@@ -212,13 +212,27 @@ def _scale_to(w: np.ndarray, target: float, low: float, high: float) -> np.ndarr
     return np.where(at_low, low, np.where(at_high, high, w * factor))
 
 
-def _rake_area(codes: list[np.ndarray], totals: list[np.ndarray], bounds, max_iter: int, tol: float):
+def rake_cells(codes: list[np.ndarray], totals: list[np.ndarray], bounds, max_iter: int = 500, tol: float = 1e-6):
     """Bounded raking of one area: ``codes`` per variable (category index per respondent), ``totals``
     per variable (target weight total per category). Returns (weights, converged, largest gap as
-    a share of the area)."""
+    a share of the area).
+
+    The weights then add up to the area's total (the sum of any variable's totals) exactly, each
+    within ``bounds``: when the bounds keep a margin from being met, raking alone would leave the
+    area's mean weight off 1 (Goudriaan-like skew: 0.949), so the area is scaled back to its total
+    with the bounds held (always possible, as LOW <= 1 <= HIGH) and the missed margin is reported."""
     n = len(codes[0])
     low, high = bounds
     w = np.ones(n)
+    size = float(sum(totals[0])) if totals else float(n)
+    w, converged, gap = _ipf(w, codes, totals, low, high, max_iter, tol)
+    if n and abs(w.sum() - size) > 1e-12 * max(size, 1.0):
+        w = _scale_to(w, size, low, high)
+    return w, converged, gap
+
+
+def _ipf(w, codes, totals, low, high, max_iter, tol):
+    n = len(w)
     members = [[np.flatnonzero(c == k) for k in range(len(t))] for c, t in zip(codes, totals)]
     gap = previous = np.inf
     for _ in range(max_iter):
@@ -263,6 +277,8 @@ def rake(frame: pd.DataFrame, margins: pd.DataFrame, questions: dict, categories
     warnings: list[RakeWarning] = []
     converged_all = True
     population: dict = {}
+    # area -> (rows, cell codes per variable, totals per variable, cell labels per variable)
+    calibration: dict = {}
     for area in frame["area"].dropna().unique():
         if area not in margins.index:
             warnings.append(RakeWarning("no-margins", str(area)))
@@ -306,7 +322,9 @@ def rake(frame: pd.DataFrame, margins: pd.DataFrame, questions: dict, categories
             totals.append(np.append(reachable * (1 - unknown) * n, unknown * n))
             plan.append((var, values, target, np.array([len(values) if a is None else lookup.get(a, len(values))
                                                         for a in printed], dtype="int64")))
-        w, converged, gap = _rake_area(codes, totals, bounds, max_iter, tol)
+        w, converged, gap = rake_cells(codes, totals, bounds, max_iter, tol)
+        calibration[area] = (idx, codes, totals, [["|".join(v) if isinstance(v, tuple) else str(v) for v in values]
+                                                  for _var, values, _target, _code in plan])
         if not converged:
             converged_all = False
             warnings.append(RakeWarning("not-converged", str(area), target=0.0, weighted=float(gap)))
@@ -329,6 +347,14 @@ def rake(frame: pd.DataFrame, margins: pd.DataFrame, questions: dict, categories
             weights.loc[in_area] *= (pop / total_pop) * total_n / in_area.sum()
     weights.attrs["warnings"] = warnings
     weights.attrs["converged"] = converged_all
+    # what ladder.analysis.design needs: the raking cells (calibration variables), the totals they
+    # were raked to, the bounds, and each area's population (for the finite population correction)
+    weights.attrs["calibration"] = calibration
+    weights.attrs["variables"] = list(questions)
+    weights.attrs["population"] = population
+    weights.attrs["bounds"] = tuple(bounds)
+    weights.attrs["area_factor"] = {area: float(weights.loc[idx].sum() / len(idx)) if len(idx) else 1.0
+                                    for area, (idx, *_rest) in calibration.items()}
     return weights
 
 

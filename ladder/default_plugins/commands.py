@@ -48,12 +48,14 @@ def _survey_margins(survey, margins_path):
 def _weigh(frame, survey, margins_path, bounds, scope="area", echo=True):
     """Put raking weights from the survey's demographics into ``frame["weight"]``; returns the
     margins and the raking's warnings (printed to standard error unless ``echo`` is False)."""
+    from ..analysis.design import DESIGN, from_weights
     from ..analysis.weights import survey_weights
     margins = _survey_margins(survey, margins_path)
     _check_bounds(bounds)
     weights = survey_weights(frame, survey, margins, bounds=tuple(bounds), scope=scope)
     warnings = list(weights.attrs.get("warnings", []))
     frame["weight"] = weights.to_numpy()
+    frame.attrs[DESIGN] = from_weights(frame, weights)  # strata, calibration cells, populations
     if echo:
         for warning in warnings:
             click.echo(f"warning: {warning.message()}", err=True)
@@ -145,8 +147,11 @@ def register_commands(cli):
                   help="CBS-shaped population figures per area: adds the columns response_id and weight.")
     @click.option("--bounds", **BOUNDS)
     @click.option("--scope", **SCOPE)
+    @click.option("--replicates", "replicates_path", type=click.Path(dir_okay=False, writable=True), default=None,
+                  help="With --margins: also write the jackknife replicate weights (CSV: response_id, rep_1 .. "
+                       "rep_N) to this file.")
     @with_appcontext
-    def export_command(slug, fmt, output, labels, dialect, margins_path, bounds, scope):
+    def export_command(slug, fmt, output, labels, dialect, margins_path, bounds, scope, replicates_path):
         """Write a survey's responses (one row per response) to a file."""
         from ..analysis import export
         exporters = current_app.extensions["ladder"].exporters
@@ -158,9 +163,20 @@ def register_commands(cli):
         if unknown:
             flag = {"labels": "--labels/--codes", "dialect": "--dialect"}[unknown[0]]
             raise click.ClickException(f"{flag} does not apply to format {fmt!r}")
+        if replicates_path and not margins_path:
+            raise click.ClickException("--replicates needs --margins FILE (the weights to replicate)")
         reg, survey, frame = _survey_and_frame(slug, include_id=bool(margins_path))
-        if margins_path:  # weights asked for: every row gets its id and its weight
+        if margins_path:  # weights asked for: every row gets its id, its weight and the design
+            from ..analysis.design import DESIGN, design_columns, replicate_columns
             _weigh(frame, survey, margins_path, bounds, scope)
+            design = frame.attrs.pop(DESIGN)  # into columns: writers that keep attrs need not serialise it
+            for name, column in design_columns(design).items():
+                frame[name] = column.to_numpy()
+            if replicates_path:
+                side = replicate_columns(design)
+                side.insert(0, "response_id", frame["response_id"].to_numpy())
+                side.to_csv(replicates_path, index=False, float_format="%.10g")
+                click.echo(f"{side.shape[1] - 1} replicate weights written to {replicates_path}", err=True)
         if output == "-":
             export(frame, survey, fmt, sys.stdout.buffer, registry=reg, **options)
             sys.stdout.buffer.flush()
