@@ -55,7 +55,7 @@ SURVEY, CLOSING = "testdorp-inspraak", "anderdorp-inspraak"  # both from tests/p
 EDITOR, EDITOR_TOWN, PASSWORD = "redacteur@anderdorp.example", "Andergemeente", "een lang wachtwoord voor de bench"
 PG_ADMIN = os.environ.get("LADDER_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 REDIS = os.environ.get("LADDER_BENCH_REDIS", "redis://127.0.0.1:6379/0")
-TARGET = 0.9
+TARGET = 0.85  # issue 26, on PostgreSQL and on SQLite
 # The resident's answers per page (betrokken "nooit" skips the 'initiatief' page).
 FORM_PAGES = {"over-u": {"woonplaats": "testdorp", "betrokken": "nooit"},
               "inspraak": {"huidig": "raadplegen", "gewenst": "4", "thema": ["groen", "spelen"]}}

@@ -37,7 +37,7 @@ from .servers import HOST, ROOT
 SURVEY = "testdorp-inspraak"
 LADDER_PATH = f"/api/v1/surveys/{SURVEY}/responses"
 BASELINE_PATH = "/submissions"
-TARGET = 0.7
+TARGET = 0.85  # issue 26: the median of the per-round (ABBA) ratios
 
 
 def make_payloads(n: int = 64, seed: int = 20240601) -> list[bytes]:
@@ -158,7 +158,7 @@ def main(argv=None) -> int:
     ladder_path = [str(args.ladder_src.resolve())] if args.ladder_src else []
     ladder_path.append(str(ROOT / "tests" / "plugins"))
     if args.ladder_src:  # its own migrations, in its own interpreter
-        subprocess.run([sys.executable, "-c", "import sys; from ladder.migrate import upgrade; upgrade(sys.argv[1])",
+        subprocess.run([sys.executable, "-P", "-c", "import sys; from ladder.migrate import upgrade; upgrade(sys.argv[1])",
                         ladder_url], check=True, env={**os.environ, "PYTHONPATH": os.pathsep.join(ladder_path)})
     else:
         from ladder.migrate import upgrade
@@ -260,11 +260,13 @@ def main(argv=None) -> int:
         print(f"{name:<9} {s['rps_median']:>8.1f} {rounds:<20} {s['p50_ms']:>7.2f} {s['p95_ms']:>7.2f} "
               f"{s['p99_ms']:>7.2f} {cpu if cpu is not None else '-':>7} {s['non_201']:>7} "
               f"{i['responses_201']:>6} {i['rows']:>6} {i['lost']:>5}")
-    verdict = "meets" if ratio >= TARGET else "BELOW"
+    # Judged by the median of the per-round ratios: each round's two phases ran back to back, so a slow spell
+    # of this shared machine hits both apps of a round alike.
     paired = round(statistics.median(round_ratios), 3)
-    print(f"\nRATIO ladder/baseline (median req/s): {ratio:.3f}  -> {verdict} the target {TARGET}")
+    verdict = "meets" if paired >= TARGET else "BELOW"
+    print(f"\nRATIO ladder/baseline (median req/s): {ratio:.3f}")
     print(f"  per round (same round, back to back): {' '.join(f'{x:.2f}' for x in round_ratios)}; "
-          f"median {paired:.3f}")
+          f"median {paired:.3f}  -> {verdict} the target {TARGET}")
 
     cpu_l, cpu_b = (summary[n]["server_cpu_ms_per_request"] for n in ("ladder", "baseline"))
     cpu_ratio = round(cpu_b / cpu_l, 3) if cpu_l and cpu_b else None
@@ -290,7 +292,7 @@ def main(argv=None) -> int:
         print("no response lost: every 201 has its row and every row its 201, in both databases")
 
     profile = None
-    if args.profile == "always" or (args.profile == "auto" and ratio < TARGET):
+    if args.profile == "always" or (args.profile == "auto" and paired < TARGET):
         from . import profiling
         print("\nprofiling ladder's submit path in-process ...", flush=True)
         profile = profiling.profile(workdir, payloads, LADDER_PATH, BASELINE_PATH)
@@ -315,7 +317,7 @@ def main(argv=None) -> int:
         profile["report_file"] = str(report_path.relative_to(ROOT) if report_path.is_relative_to(ROOT)
                                      else report_path)
         print(f"full cProfile listing: {profile['report_file']}")
-    if args.strict and ratio < TARGET:
+    if args.strict and paired < TARGET:
         exit_code = 1
     results = {
         "benchmark": "submit", "when": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -333,7 +335,7 @@ def main(argv=None) -> int:
         "server_cpu_ratio": cpu_ratio, "load_average_before": load_before,
         "load_average_after": os.getloadavg()[0] if hasattr(os, "getloadavg") else None,
         "ladder_src": str(args.ladder_src) if args.ladder_src else None,
-        "meets_target": ratio >= TARGET, "integrity": integrity, "problems": problems, "profile": profile,
+        "meets_target": paired >= TARGET, "integrity": integrity, "problems": problems, "profile": profile,
         "latency": latency, "pages": page_cpu,
         "wall_seconds": round(time.perf_counter() - started, 1), "exit_code": exit_code,
     }

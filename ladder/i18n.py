@@ -14,10 +14,16 @@ from urllib.parse import urlencode
 
 from flask import current_app, g, has_request_context, request, session
 from flask.sessions import NullSession
-from flask_babel import Babel, force_locale, gettext, lazy_gettext
+from flask_babel import Babel, force_locale, get_translations, gettext, lazy_gettext
 from markupsafe import Markup, escape
 
 from . import messages
+
+try:  # Flask-Babel's per-request namespace (where force_locale and refresh keep the locale)
+    from flask_babel import _get_current_context as _babel_context
+except ImportError:  # another Flask-Babel: look the translations up on every string, as it does itself
+    def _babel_context():
+        return None
 from .text import DEFAULT_LOCALE, LOCALES, pick
 
 _ = gettext
@@ -36,7 +42,8 @@ def offered_locales() -> tuple[str, ...]:
     if slug:
         from .stored_surveys import with_stored
         found = current_app.extensions.get("ladder")
-        survey = with_stored(found).surveys.get(slug) if found is not None else None
+        if found is not None:  # a plugin's slug is never a stored survey's: no database read for it
+            survey = found.surveys.get(slug) or with_stored(found).surveys.get(slug)
     return tuple(survey.locales) if survey is not None else site
 
 
@@ -111,10 +118,38 @@ def lang_of(value, locale: str | None = None) -> str:
 def init_app(app) -> None:
     """Attach Flask-Babel with the resident's language choice."""
     Babel(app, locale_selector=current_locale, default_locale=DEFAULT_LOCALE)
+    # The templates' _() and ngettext: the same translations as Flask-Babel's, found once per request.
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: _translations().ugettext(s),
+        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
+        pgettext=lambda c, s: _translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
+        newstyle=True)
     messages.install(_engine_gettext, current_locale)
     app.jinja_env.globals.update(current_locale=current_locale, offered_locales=offered_locales,
                                  switch_url=switch_url, LOCALES=NAMES, fallback_notice=fallback_notice)
     app.jinja_env.filters.update(tl=text_in, lang_of=lang_of)
+
+
+def _translations():
+    """Flask-Babel's translations for this request's language, looked up once per request and language.
+
+    Flask-Babel looks up the request's context, domain, locale and catalogue on every string (about a dozen
+    strings a page). The catalogue itself is loaded once per process by Flask-Babel; this keeps the one found
+    beside the locale it is for on Flask-Babel's own per-request context, which ``force_locale`` and
+    ``refresh`` change, so a forced or refreshed language is followed."""
+    ctx = _babel_context()
+    if ctx is None:
+        return get_translations()
+    kept = getattr(ctx, _KEPT, None)
+    if kept is not None and kept[0] is getattr(ctx, "babel_locale", None):
+        return kept[1]
+    translations = get_translations()  # sets ctx.babel_locale
+    setattr(ctx, _KEPT, (getattr(ctx, "babel_locale", None), translations))
+    return translations
+
+
+_KEPT = "ladder_translations"
 
 
 def _engine_gettext(message: str) -> str:

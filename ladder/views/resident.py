@@ -12,7 +12,7 @@ from sqlalchemy import select
 from .. import db, drafts, invites, lifecycle, plans
 from ..answers import validate
 from ..conditions import browser_operators, depends_on_page, evaluate, in_words, page_questions, resolve_other_pages
-from . import registry, survey_or_404
+from . import registry, registry_for, survey_or_404
 from ..codes import code_hash
 from ..forms import page_form, parsed_answers
 from ..i18n import _, current_locale
@@ -55,7 +55,7 @@ def _start_page(survey, invite_error=None, invite_code=""):
     plan = plans.plan_of(db.session(), survey.slug)
     return render_template("resident/start.html", survey=survey, locale=_locale(survey), form=FlaskForm(),
                            plan=plan if plan is not None and plan.published else None,
-                           ladder=registry().ladders[survey.ladder],
+                           ladder=registry_for(survey.slug).ladders[survey.ladder],
                            has_draft=drafts.current(survey) is not None, state=lifecycle.of(survey),
                            answered_before=survey.slug in session.get("answered", []),
                            invite_error=invite_error, invite_code=invite_code), (422 if invite_error else 200)
@@ -110,7 +110,7 @@ def page(slug, page_id):
     if found is None:
         return _draft_gone(survey, _("Begin de vragenlijst hier, of ga verder met uw hervatcode."))
     code, draft = found
-    survey = answered_version(registry(), survey, draft.survey_version)  # not a newer version (issue 21)
+    survey = answered_version(registry_for(slug), survey, draft.survey_version)  # not a newer version (issue 21)
     page = next((p for p in survey.pages if p.id == page_id), None)
     if page is None:
         abort(404)
@@ -118,7 +118,7 @@ def page(slug, page_id):
     if page not in survey.visible_pages(answers):
         return redirect(_after(survey, page, answers))
     questions = page_questions(page, answers)  # with the questions whose condition reads this page (issue 13)
-    types = registry().question_types
+    types = registry_for(slug).question_types
     locale = _locale(survey)
 
     if request.method == "GET":
@@ -239,7 +239,7 @@ def _render_page(survey, page, questions, form, answers, locale):
     return render_template("resident/page.html", survey=survey, page=page, questions=questions, form=form,
                            errors=errors, anchors=anchors, returning=_returning(),
                            number=number, total=len(visible), locale=locale,
-                           types=registry().question_types,
+                           types=registry_for(survey.slug).question_types,
                            reveals=_reveals(survey, page, questions, answers, locale),
                            condition_operators=browser_operators())
 
@@ -270,14 +270,14 @@ def check(slug):
     if found is None:
         return _draft_gone(survey)
     code, draft = found
-    survey = answered_version(registry(), survey, draft.survey_version)
+    survey = answered_version(registry_for(slug), survey, draft.survey_version)
     form = FlaskForm()
     errors = {}
     if request.method == "POST":
         if not form.validate_on_submit():
             abort(400)
         try:
-            done = submit(registry(), survey, draft.answers or {}, locale=_locale(survey), channel="form",
+            done = submit(registry_for(slug), survey, draft.answers or {}, locale=_locale(survey), channel="form",
                           draft_code=code, invite_code=_invite(survey))
         except SurveyClosed:
             return _closed(survey)
@@ -315,7 +315,7 @@ def result(slug):
     if response is None or response.withdrawn_at is not None or response.receipt_hash != code_hash(seen["receipt"]):
         session.pop("result", None)
         return redirect(url_for(".start", slug=slug))
-    ladder = registry().ladders[survey.ladder]
+    ladder = registry_for(survey.slug).ladders[survey.ladder]
     survey = plans.with_plan_offer(db.session(), survey)
     return render_template("resident/result.html", survey=survey, response=response, receipt=seen["receipt"],
                            ladder=ladder, locale=response.locale, published=lifecycle.of(survey).published)
