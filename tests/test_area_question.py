@@ -144,3 +144,4 @@ def test_an_area_hint_names_only_choices_the_page_shows(bundled):
                     assert quoted in shown, (slug, lang, quoted)
                 checked += 1
     assert checked
+
