@@ -2,8 +2,9 @@
 
 ``make screenshots-residents`` (or ``python -m bench.screenshots_residents [OUTDIR]``) builds the app with the
 bundled plugins on a temporary SQLite database and saves ``<page>-<lang>-<width>.png`` into
-docs/screenshots/residents/: the index, start pages, the area question (the typing picker, its error, the plain
-select), result pages and a code field in error. It prints, per start and result page, what a resident sees in
+docs/screenshots/residents/: the index, every bundled survey's start and result page, the area question (the
+typing picker, its error, the plain select), scale points, a ranking, a long-text box, long words, and a code
+field in error. It prints, per start and result page, what a resident sees in
 the first screen of a 320×640 phone, and where the Start button is.
 """
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import sys
 import tempfile
 import threading
+import time
 from pathlib import Path
 
 from bench.screenshots import CHROMIUM
@@ -18,12 +20,20 @@ from bench.screenshots import CHROMIUM
 WIDTHS = (320, 1280)
 PHONE_HEIGHT = 640
 
-# (name, survey slug or None, languages, what to do): the pages to picture
-START_PAGES = [("start-molenwaard", "molenwaard-dorpsoverleg"), ("start-rotterdam", "rotterdam-buurt-bestuurt"),
-               ("start-sudwest-fryslan", "sudwest-fryslan-belangen")]
-RESULTS = [("result-molenwaard", "molenwaard-dorpsoverleg", {"betrokken_nu": "mening", "betrokken_gewenst": "ideeen"}),
-           ("result-haarlemmermeer", "haarlemmermeer-rollen-dorps-en-wijkraden", None),
-           ("result-sudwest-fryslan", "sudwest-fryslan-belangen", None)]
+# The bundled plugins: every survey they register gets its start and result page pictured.
+BUNDLED = ("haarlemmermeer", "molenwaard", "rotterdam", "sudwest_fryslan", "zwijndrecht")
+# Answers that give a result page something to say (else the survey's last choices are taken)
+RESULT_ANSWERS = {"molenwaard-dorpsoverleg": {"betrokken_nu": "mening", "betrokken_gewenst": "ideeen"}}
+# Question pages issue 23 changed: (name, slug, page id, answers given on the first page first)
+QUESTION_PAGES = [("scale", "haarlemmermeer-rollen-dorps-en-wijkraden", "uw_raad", None),
+                  ("scale", "sudwest-fryslan-belangen", "prioriteiten", {"coordinator_contact": "vaak"}),
+                  ("ranking", "rotterdam-buurt-bestuurt", "prioriteiten", None),
+                  ("long-text", "sudwest-fryslan-belangen", "afsluiting", None),
+                  ("long-words", "zwijndrecht-dorpsraad-heerjansdam", "budget", None)]
+
+
+def bundled_slugs(reg) -> list[str]:
+    return [slug for slug in sorted(reg.surveys) if reg.owners[("surveys", slug)] in BUNDLED]
 
 
 def _quiet_handler():
@@ -63,7 +73,7 @@ def _result_cookie(app, slug, answers, locale):
         db.session().commit()
         rid = row.id
     return app.session_interface.get_signing_serializer(app).dumps(
-        {"result": {"slug": slug, "id": rid, "receipt": receipt}, "locale": locale})
+        {"result": {"slug": slug, "id": rid, "receipt": receipt, "until": int(time.time()) + 3600}, "locale": locale})
 
 
 def _first_screen(page) -> str:
@@ -80,6 +90,24 @@ def _first_screen(page) -> str:
         }
         return seen.join('\\n');
     }""", PHONE_HEIGHT)
+
+
+def _answer_first_page(page, survey, reg, given):
+    """Answer the first page as a resident would (radios, boxes, selects), with ``given`` over the last choices."""
+    from bench.screenshots import _answers
+    answers = {**_answers(survey, reg.question_types, last=True), **given}
+    for q in survey.visible_questions(survey.pages[0], answers):
+        value = answers.get(q.id)
+        if value is None:
+            continue
+        for v in value if isinstance(value, list) else [value]:
+            radio = page.locator(f'input[name="{q.id}"][value="{v}"]')
+            if radio.count():
+                radio.check()
+            elif page.locator(f'select[name="{q.id}"]').count():
+                page.select_option(f'select[name="{q.id}"]', str(v), force=True)
+            else:
+                page.fill(f'[name="{q.id}"]', str(v))
 
 
 def take(out: Path) -> list[Path]:
@@ -114,7 +142,8 @@ def take(out: Path) -> list[Path]:
                     for lang in ("nl", "fy", "en"):
                         page.goto(f"{base}/?lang={lang}")
                         shot("index", lang)
-                    for name, slug in START_PAGES:
+                    for slug in bundled_slugs(reg):
+                        name = f"start-{slug}"
                         for lang in reg.survey(slug).locales:
                             page.goto(f"{base}/s/{slug}?lang={lang}")
                             shot(name, lang)
@@ -142,7 +171,20 @@ def take(out: Path) -> list[Path]:
                     page.fill("#q-code", "K7PM-3QXD-RT9B")
                     load("form button[type=submit]")
                     shot("resume-code-error", "nl")
-                    for name, slug, answers in RESULTS:
+                    # scale points, a ranking, a long-text box and long words, in each language the survey has
+                    for name, slug, page_id, first in QUESTION_PAGES:
+                        survey = reg.survey(slug)
+                        for lang in survey.locales:
+                            ctx.clear_cookies()
+                            page.goto(f"{base}/s/{slug}?lang={lang}")
+                            load("button[value=start]")
+                            if first:
+                                _answer_first_page(page, survey, reg, first)
+                                load("button[value=volgende]")
+                            page.goto(f"{base}/s/{slug}/vraag/{page_id}?lang={lang}")
+                            shot(f"{name}-{slug}", lang)
+                    for slug in bundled_slugs(reg):
+                        name, answers = f"result-{slug}", RESULT_ANSWERS.get(slug)
                         for lang in reg.survey(slug).locales:
                             cookie = _result_cookie(app, slug, answers, lang)
                             ctx.add_cookies([{"name": app.config.get("SESSION_COOKIE_NAME", "session"),

@@ -8,8 +8,9 @@ from babel import dates as babel_dates, numbers as babel_numbers
 from flask import has_app_context
 from markupsafe import Markup, escape
 
+from .hyphenation import soft_hyphens
 from .i18n import current_locale
-from .text import DEFAULT_LOCALE, pick
+from .text import DEFAULT_LOCALE, municipality_name, pick
 
 
 def t(value, locale=None):
@@ -17,9 +18,11 @@ def t(value, locale=None):
     return pick(value, locale or current_locale())
 
 
-def paragraphs(value: str) -> Markup:
-    """Turn blank-line separated text into paragraphs."""
+def paragraphs(value: str, lang: str | None = None) -> Markup:
+    """Turn blank-line separated text into paragraphs; with ``lang``, long words get soft hyphens."""
     text = (value or "").replace("\r\n", "\n")  # browsers send a textarea's line breaks as CRLF
+    if lang:
+        text = soft_hyphens(text, lang)
     parts = [p.strip() for p in text.split("\n\n") if p.strip()]
     return Markup("".join(f"<p>{escape(p)}</p>" for p in parts))
 
@@ -85,7 +88,7 @@ def label(value) -> Markup:
     from .i18n import text_in
     if isinstance(value, str):
         return escape(flask_babel.gettext(value) if has_app_context() else value)
-    return text_in(value)
+    return text_in(value, hyphens=False)  # /r/ tables lay out their own names (ladder.css .table--fit)
 
 
 LEAD_WORDS = 45  # a start page's intro before the Start button: about five lines on a phone
@@ -108,12 +111,6 @@ def lead_and_rest(text: str) -> tuple[str, str]:
         words += count
     rest = " ".join(sentences[len(lead):])
     return " ".join(lead), "\n\n".join(([rest] if rest else []) + paragraphs_[1:])
-
-
-def municipality_name(municipality: str) -> str:
-    """The name alone: "Voorbeeld" also when a survey file says "Gemeente Voorbeeld" (older plugin templates did)."""
-    name = municipality or ""
-    return name[9:].strip() if name[:9].casefold() == "gemeente " else name
 
 
 def gemeente(municipality: str) -> str:

@@ -18,13 +18,14 @@ from flask_babel import Babel, force_locale, get_translations, gettext, lazy_get
 from markupsafe import Markup, escape
 
 from . import messages
+from .hyphenation import soft_hyphens
+from .text import DEFAULT_LOCALE, LOCALES, pick
 
 try:  # Flask-Babel's per-request namespace (where force_locale and refresh keep the locale)
     from flask_babel import _get_current_context as _babel_context
 except ImportError:  # another Flask-Babel: look the translations up on every string, as it does itself
     def _babel_context():
         return None
-from .text import DEFAULT_LOCALE, LOCALES, pick
 
 _ = gettext
 _l = lazy_gettext
@@ -90,18 +91,21 @@ def switch_url(code: str) -> str:
     return f"{request.path}?{urlencode(args)}"
 
 
-def text_in(value, locale: str | None = None) -> Markup:
-    """Survey text in ``locale``; text that falls back to Dutch is marked ``lang="nl"`` (WCAG 3.1.2).
+def text_in(value, locale: str | None = None, hyphens: bool = True) -> Markup:
+    """Survey text in ``locale``; text that falls back to Dutch is marked ``lang="nl"`` (WCAG 3.1.2). Long words
+    get soft hyphens in the language they are in (``ladder.hyphenation``), unless ``hyphens`` is false.
 
     For visible text only: in an attribute or ``<title>`` use the plain ``t`` filter.
     """
     locale = locale or current_locale()
     shown = pick(value, locale)
-    if not shown or locale == DEFAULT_LOCALE:
+    if not shown:
         return escape(shown)
-    if isinstance(value, str) or locale not in value:
-        source = DEFAULT_LOCALE if isinstance(value, str) or DEFAULT_LOCALE in value else next(iter(value))
-        return Markup('<span lang="%s">%s</span>') % (source, shown)
+    lang = lang_of(value, locale)
+    if hyphens:
+        shown = soft_hyphens(shown, lang)
+    if lang != locale:
+        return Markup('<span lang="%s">%s</span>') % (lang, shown)
     return escape(shown)
 
 

@@ -137,10 +137,14 @@ def render_html(survey, registry, *, locale="nl", large_print=False, codes=(None
     if offer is not None and ladder is not None:
         rung = next((r for r in ladder.rungs if r.id == offer.rung), None)
         offered = (pick(rung.title, locale) if rung else offer.rung, pick(offer.promise, locale))
+    # the reply-by date and the online address, so a paper respondent knows by when and has another way in
+    closes_on = lifecycle.of(survey).closes_on
+    online = (config.get("BASE_URL") or "").rstrip("/")
     with force_locale(locale):
         return render_template("paper/vragenlijst.html", survey=survey, locale=locale, large_print=large_print,
                                pages=paper_questions(survey, registry, locale), codes=list(codes),
-                               offered=offered, address=return_address(survey, config))
+                               offered=offered, address=return_address(survey, config), closes_on=closes_on,
+                               online=f"{online}/s/{survey.slug}" if online else "")
 
 
 def render_pdf(survey, registry, *, locale="nl", large_print=False, letters=1, config=None) -> bytes:

@@ -38,3 +38,9 @@ def with_translations(dutch: str | None, translations: Mapping[str, str] | None)
         return MappingProxyType({})
     return MappingProxyType({DEFAULT_LOCALE: dutch, **{loc: value for loc, value in (translations or {}).items()
                                                       if value and loc != DEFAULT_LOCALE}})
+
+
+def municipality_name(municipality: str) -> str:
+    """The name alone: "Voorbeeld" also when a survey file says "Gemeente Voorbeeld" (older plugin templates did)."""
+    name = municipality or ""
+    return name[9:].strip() if name[:9].casefold() == "gemeente " else name

@@ -122,3 +122,26 @@ def test_a_radio_does_not_repeat_a_larger_area_its_name_already_says(bundled):
     with bundled.test_request_context():
         assert area.label(survey.area("hoofddorp-floriande"), survey, "nl", question) == "Hoofddorp - Floriande"
         assert area.label(survey.area("hoofddorp"), survey, "nl", question) == "Ergens anders in Hoofddorp"
+
+
+def test_an_area_hint_names_only_choices_the_page_shows(bundled):
+    """Hints pointed at choices nobody saw ("Kies dan de laatste keuze", "Kies 'Andere wijk in'"): every name an
+    area question's hint quotes is an option or a label on its page, and none says "de laatste keuze"."""
+    reg = bundled.extensions["ladder"]
+    checked = 0
+    for slug, survey in sorted(reg.surveys.items()):
+        for q in survey.questions:
+            if q.type != "area" or not q.help:
+                continue
+            for lang in survey.locales:
+                _client, _url, html = area_page(bundled, slug, q.id, lang)
+                found = re.search(rf'<div class="hint" id="q-{q.id}-hint">(.*?)</div>', html, re.S)
+                hint = unescape(found.group(1))
+                assert "laatste keuze" not in hint, (slug, lang, hint)
+                rest = unescape(re.sub(r"<[^>]+>", "\n", html.replace(found.group(0), "")))
+                shown = {" ".join(line.split()) for line in rest.splitlines()}
+                for quoted in re.findall(r"['‘“\"]([^'’”\"]{3,})['’”\"]", hint):
+                    assert quoted in shown, (slug, lang, quoted)
+                checked += 1
+    assert checked
+

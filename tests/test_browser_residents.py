@@ -165,7 +165,7 @@ def test_wanting_more_say_comes_with_what_to_do_and_the_page_can_be_printed(new_
     ctx.add_cookies([{"name": app.config.get("SESSION_COOKIE_NAME", "session"), "value": cookie, "url": live.url("/")}])
     page = ctx.new_page()
     page.goto(live.url("/s/molenwaard-dorpsoverleg/resultaat"))
-    verdict = page.locator(".offer-verdict").first.inner_text()
+    verdict = page.locator(".offer-verdict").first.inner_text().replace("\u00ad", "")  # soft hyphens in long words
     assert verdict.startswith("U wilt meer inspraak dan de gemeente bij deze vragenlijst biedt. "
                               "Wilt u meer meedoen? Laat het de gemeente weten.")
     assert "kerncontactfunctionaris" in verdict
@@ -206,3 +206,131 @@ def test_each_ranking_item_reads_its_label_before_its_select_on_a_phone(new_cont
         label, select = items.nth(i).locator("label").bounding_box(), items.nth(i).locator("select").bounding_box()
         assert label["y"] + label["height"] <= select["y"], i
         assert items.nth(i).evaluate("el => el.firstElementChild.tagName") == "LABEL"
+
+
+# ---------------------------------------------------------------- long words on a phone
+
+# Each place where the browser broke a word across two lines, and whether a hyphen shows there: a break after a
+# hyphen or a soft hyphen (U+00AD, drawn as "-" at the end of the line) is fine, any other is a word cut in two
+# ("leefbaarheids|budget"). Measured per character with Range rectangles, as the text is laid out.
+SPLIT_WORDS_JS = r"""(root) => {
+  const cut = [];
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  const range = document.createRange();
+  // a character's own box is its range's last rectangle: after a soft hyphen where the line breaks, the first
+  // one is the hyphen drawn at the end of the line before
+  const top = (node, i) => { range.setStart(node, i); range.setEnd(node, i + 1);
+                             const r = [...range.getClientRects()].pop(); return r && r.width > 0 ? r.top : null; };
+  for (let node; (node = walker.nextNode());) {
+    const el = node.parentElement;
+    if (!el || el.closest('.visually-hidden, script, style, select, textarea, [hidden]')) continue;
+    if (!el.getClientRects().length) continue;
+    const text = node.data;
+    for (const m of text.matchAll(/[^\s\u00a0]{2,}/g)) {
+      let last = null;
+      for (let i = m.index; i < m.index + m[0].length; i++) {
+        const t = top(node, i);
+        if (t === null) continue;
+        if (last !== null && t > last + 2 && !'-\u00ad/\u2013\u2014'.includes(text[i - 1])) {
+          cut.push(m[0].replaceAll('\u00ad', '') + ' cut as ' + text.slice(m.index, i).replaceAll('\u00ad', '')
+                   + '|' + text.slice(i, m.index + m[0].length).replaceAll('\u00ad', ''));
+        }
+        last = t;
+      }
+    }
+  }
+  return cut;
+}"""
+
+
+def words_cut(page):
+    return page.evaluate(SPLIT_WORDS_JS, page.locator("body").element_handle())
+
+
+def bundled_surveys(app):
+    reg = app.extensions["ladder"]
+    return [s for slug, s in sorted(reg.surveys.items()) if reg.owners[("surveys", slug)] in BUNDLED]
+
+
+def test_no_word_is_cut_without_a_hyphen_on_a_phone(new_context, bundled_live):
+    """Every bundled survey at 320 px, in each of its languages: the index, the start page, every question page
+    and the result page. Long compounds ("kerncontactfunctionarissen") break at a syllable with a hyphen, as on paper,
+    not anywhere ("kerncontactfunctio|narissen"), whether or not the browser has hyphenation patterns."""
+    from test_bundled_surveys import sample_answers
+    app, live = bundled_live
+    reg = app.extensions["ladder"]
+    ctx = new_context(viewport={"width": 320, "height": 640})
+    page = ctx.new_page()
+    cut = {}
+    for lang in ("nl", "fy", "en"):
+        page.goto(live.url(f"/?lang={lang}"))
+        if words_cut(page):
+            cut[("index", lang)] = words_cut(page)
+    for survey in bundled_surveys(app):
+        _receipt, cookie = stored_result(app, survey.slug, sample_answers(survey, reg.question_types))
+        for lang in survey.locales:
+            ctx.clear_cookies()
+            page.goto(live.url(f"/s/{survey.slug}?lang={lang}"))
+            seen = {"start": words_cut(page)}
+            click_and_load(page, "button[value=start]")
+            for p in survey.pages:
+                page.goto(live.url(f"/s/{survey.slug}/vraag/{p.id}?lang={lang}"))
+                seen[p.id] = words_cut(page)
+            ctx.add_cookies([{"name": app.config.get("SESSION_COOKIE_NAME", "session"), "value": cookie,
+                              "url": live.url("/")}])
+            page.goto(live.url(f"/s/{survey.slug}/resultaat?lang={lang}"))
+            seen["resultaat"] = words_cut(page)
+            for where, words in seen.items():
+                if words:
+                    cut[(survey.slug, lang, where)] = words
+    assert not cut, "\n".join(f"{k}: {v}" for k, v in cut.items())
+
+
+# ---------------------------------------------------------------- scale points
+
+def accessible_name(page, cdp, selector):
+    """The name Chromium's accessibility tree gives the element (what a screen reader reads)."""
+    root = cdp.send("DOM.getDocument", {"depth": 0})["root"]["nodeId"]
+    node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+    found = cdp.send("Accessibility.getPartialAXTree", {"nodeId": node, "fetchRelatives": False})["nodes"]
+    return " ".join(found[0]["name"]["value"].split())
+
+
+VISIBLE_TEXT_JS = """el => { const c = el.cloneNode(true); c.querySelectorAll('.visually-hidden').forEach(h => h.remove());
+                             return c.textContent.replace(/\\s+/g, ' ').trim(); }"""
+
+
+@pytest.mark.parametrize("slug, qid, lang, of, low", [
+    ("haarlemmermeer-rollen-dorps-en-wijkraden", "tevreden_samenwerking", "nl", "van", "Heel ontevreden"),
+    ("haarlemmermeer-rollen-dorps-en-wijkraden", "tevreden_samenwerking", "en", "of", "Very dissatisfied"),
+    ("sudwest-fryslan-belangen", "coordinator_tevreden", "fy", "fan", "Hiel ûntefreden"),
+])
+def test_every_scale_point_is_named_on_screen_and_to_a_screen_reader(new_context, bundled_live, slug, qid, lang, of,
+                                                                      low):
+    """Points 2-4 showed a bare number ("2"): each point says "2 van 5" on screen, and Chromium's accessibility
+    tree names each radio the same, the ends with their words."""
+    app, live = bundled_live
+    survey = app.extensions["ladder"].survey(slug)
+    page_id = next(p.id for p in survey.pages if any(q.id == qid for q in p.questions))
+    ctx = new_context(viewport={"width": 320, "height": 640})
+    page = ctx.new_page()
+    page.goto(live.url(f"/s/{slug}?lang={lang}"))
+    click_and_load(page, "button[value=start]")
+    if slug == "sudwest-fryslan-belangen":  # the question is for those in contact with the coordinator
+        from test_browser_bundled import fill
+        from test_bundled_surveys import sample_answers
+        reg = app.extensions["ladder"]
+        answers = {**sample_answers(survey, reg.question_types), "coordinator_contact": "vaak"}
+        for q in survey.visible_questions(survey.pages[0], answers):
+            fill(page, q, answers[q.id], reg.question_types)
+        click_and_load(page, "button[value=volgende]")
+    page.goto(live.url(f"/s/{slug}/vraag/{page_id}?lang={lang}"))
+    cdp = ctx.new_cdp_session(page)
+    for n in range(1, 6):
+        radio = f"#q-{qid}" + (f"-{n}" if n > 1 else "")
+        visible = page.locator(f'label[for="{radio[1:]}"]').evaluate(VISIBLE_TEXT_JS)
+        name = accessible_name(page, cdp, radio)
+        assert visible.startswith(f"{n} {of} 5"), (n, visible)
+        assert name == (f"{n} {of} 5, {low}" if n == 1 else f"{n} {of} 5" if n < 5 else name), (n, name)
+        assert name.startswith(visible.split(" ", 3)[0] + f" {of} 5")
+    assert_axe_clean(page, f"scale question in {lang}")

@@ -16,8 +16,8 @@ TAGS = re.compile(r"<[^>]+>")
 
 
 def plain(html: str) -> str:
-    """The page's text with tags removed and white space collapsed."""
-    return " ".join(TAGS.sub(" ", html).split())
+    """The page's text as read: tags removed, white space collapsed, soft hyphens (long words) left out."""
+    return " ".join(TAGS.sub(" ", html).replace("\u00ad", "").split())
 
 
 def minimal(**extra):

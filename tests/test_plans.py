@@ -28,7 +28,7 @@ TAGS = re.compile(r"<[^>]+>")
 
 def plain(html: bytes | str) -> str:
     html = html.decode() if isinstance(html, bytes) else html
-    return " ".join(TAGS.sub(" ", html).split())
+    return " ".join(TAGS.sub(" ", html).replace("\u00ad", "").split())  # soft hyphens in long words
 
 
 def plan_data(**changes):

@@ -86,7 +86,7 @@ def test_every_scale_point_has_a_name_and_the_ends_carry_their_words(sqlite_app)
     url = start(client)
     post(client, url, {"woonplaats": "testdorp", "betrokken": "soms"})
     html = client.get(f"/s/{SLUG}/vraag/inspraak").get_data(as_text=True)
-    labels = {for_id: " ".join(unescape(re.sub(r"<[^>]+>", " ", inner)).split())
+    labels = {for_id: " ".join(unescape(re.sub(r"<[^>]+>", "", inner)).split())
               for for_id, inner in re.findall(r'<label for="(q-gewenst(?:-\d)?)">(.*?)</label>', html, re.S)}
     assert len(labels) == 6
     survey = sqlite_app.extensions["ladder"].survey(SLUG)

@@ -179,3 +179,15 @@ def test_a_municipality_named_gemeente_x_is_called_gemeente_once(app):
         assert gemeente("Voorbeeld") == "Gemeente Voorbeeld"
     with app.test_request_context("/?lang=en"):
         assert gemeente("gemeente Voorbeeld") == "Municipality of Voorbeeld"
+
+
+def test_pages_with_a_municipality_named_gemeente_x_say_gemeente_once(app):
+    """The start page, the invitation page and /r/ of a survey whose file says municipality = "Gemeente X"."""
+    from dataclasses import replace
+    reg = app.extensions["ladder"]
+    reg.surveys[SLUG] = replace(reg.surveys[SLUG], municipality="Gemeente Testgemeente")
+    client = app.test_client()
+    for path in (f"/s/{SLUG}", f"/s/{SLUG}/uitnodiging", f"/r/{SLUG}"):
+        html = client.get(path).get_data(as_text=True)
+        assert "Gemeente Testgemeente" in html, path
+        assert "Gemeente Gemeente" not in html, path

@@ -19,7 +19,7 @@ from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent
 from jinja2 import Environment, FileSystemLoader, Undefined, select_autoescape
 
-from ..text import pick
+from ..text import municipality_name, pick
 from .charts import gap_chart, rung_chart
 from .disclosure import protect_counts
 from .frame import resolve_ladder
@@ -275,7 +275,7 @@ def build_report(frame: pd.DataFrame, survey, *, ladder=None, registry=None, thr
         if margins is not None and survey.demographics else None
     aspects = [(a, pick(label)) for a, label in survey.aspects.items()]
     context = {
-        "survey": survey, "title": pick(survey.title), "municipality": survey.municipality,
+        "survey": survey, "title": pick(survey.title), "municipality": municipality_name(survey.municipality),
         "audience": pick(survey.audience), "opens": survey.opens, "closes": survey.closes,
         "first": created.min() if len(created) else None, "last": created.max() if len(created) else None,
         "total": len(frame), "unknown_area": unknown_area, "threshold": threshold,

@@ -14,7 +14,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from .. import db, lifecycle, report_back
 from ..analysis.report import dutch_date, number, percent
-from ..text import pick
+from ..text import municipality_name, pick
 from . import store
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -126,7 +126,7 @@ def context(survey, reg, publication) -> dict:
     first, last = (date.fromisoformat(d) if d else None for d in publication.period)
     settings = report_back.settings(survey)
     return {
-        "title": pick(survey.title, locale), "municipality": survey.municipality,
+        "title": pick(survey.title, locale), "municipality": municipality_name(survey.municipality),
         "intro": _paragraphs(pick(survey.intro, locale)), "purpose": pick(survey.purpose, locale),
         "audience": pick(survey.audience, locale), "invite_only": state.invite_only,
         "opens": state.opens_on, "closes": state.closes_on,

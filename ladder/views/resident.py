@@ -438,7 +438,7 @@ def withdrawn():
 def accessibility(municipality=None):
     """The accessibility statement (Dutch model), for the installation or for one municipality."""
     from ..accessibility import municipalities, statement
-    from ..filters import municipality_name
+    from ..text import municipality_name
     known = municipalities(s.municipality for s in registry().surveys.values())
     if municipality is not None and municipality not in known:
         abort(404)
