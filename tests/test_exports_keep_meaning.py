@@ -7,6 +7,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pyreadstat
 import pytest
+from test_analysis import filled  # noqa: F401  (fixture)
 from test_analysis_report import MOLENWAARD, molenwaard  # noqa: F401  (fixture)
 
 from ladder.analysis import export, response_frame
@@ -96,3 +97,36 @@ def test_ordered_choices_stay_ordered_in_parquet_and_spss(molenwaard, tmp_path):
     # a respondent's age band comes back as its place in the order
     stored = f["leeftijd"].cat.codes.to_numpy() + 1.0
     assert [v for v in data["leeftijd"].tolist() if v > 0] == [v for v in stored.tolist() if v > 0]
+
+
+# --- reading in chunks changes nothing ----------------------------------------------------------------------
+
+def files(frame, survey, reg, tmp_path, tag):
+    """Every built-in export of ``frame`` as bytes (xlsx and sav carry a time or a name that may differ
+    between two writes, so they are compared as read back)."""
+    out = {fmt: written(frame, fmt, survey, reg).getvalue() for fmt in ("csv", "json", "parquet")}
+    path = tmp_path / f"{tag}.sav"
+    export(frame, survey, "sav", path, registry=reg)
+    out["sav"] = pyreadstat.read_sav(str(path), user_missing=True)[0]
+    out["xlsx"] = pd.read_excel(written(frame, "xlsx", survey, reg), sheet_name=None)
+    return out
+
+
+def test_streamed_frame_and_exports_equal_one_read(filled, tmp_path, monkeypatch):  # noqa: F811
+    from ladder.analysis import frame as frame_module
+    app, url, reg, survey = filled
+    whole = response_frame(url, survey, registry=reg, chunksize=10_000)  # every row in one chunk
+    expected = files(whole, survey, reg, tmp_path, "whole")
+    streamed = response_frame(url, survey, registry=reg, chunksize=5)  # 12 rows: chunks of 5, 5 and 2
+    pd.testing.assert_frame_equal(streamed, whole, check_exact=True)
+    reserve = frame_module._Col.reserve
+    for counted in (lambda n: 3, lambda n: n + 7):  # responses come in, or are withdrawn, while reading
+        monkeypatch.setattr(frame_module._Col, "reserve", lambda self, n, c=counted: reserve(self, c(n)))
+        moved = response_frame(url, survey, registry=reg, chunksize=5)
+        pd.testing.assert_frame_equal(moved, whole, check_exact=True)
+    got = files(streamed, survey, reg, tmp_path, "streamed")
+    for fmt in ("csv", "json", "parquet"):
+        assert got[fmt] == expected[fmt], fmt
+    pd.testing.assert_frame_equal(got["sav"], expected["sav"])
+    for sheet, table in expected["xlsx"].items():
+        pd.testing.assert_frame_equal(got["xlsx"][sheet], table)
