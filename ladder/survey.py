@@ -208,6 +208,23 @@ class Survey:
     def area(self, code: str) -> Area | None:
         return next((a for a in self.areas if a.code == code), None)
 
+    def now_and_wanted(self) -> tuple[str, str] | None:
+        """The aspects whose difference says whether residents want more say than they have: (how
+        they take part now, how they want to), or None when the survey has no such pair.
+
+        With an offer, "wanted" is the first aspect compared with it and "now" the first that is not
+        (``[offer] compare``); when every aspect is compared (Haarlemmermeer's roles, Zwijndrecht's two
+        subjects) they are alike and nothing is "now". Without an offer, the first two aspects.
+        """
+        aspects = list(self.aspects)
+        if len(aspects) < 2:
+            return None
+        if self.offer is None:
+            return aspects[0], aspects[1]
+        now = [a for a in aspects if self.offer.for_aspect(a) is None]
+        wanted = [a for a in aspects if self.offer.for_aspect(a) is not None]
+        return (now[0], wanted[0]) if now and wanted else None
+
     @functools.cached_property  # the definition never changes; hashing it cost a JSON dump per submission
     def version(self) -> str:
         """A short hash of the definition's data, stored with each response; ``v2-1a2b3c4d`` for version 2 of a

@@ -346,7 +346,7 @@ def test_csv_roundtrip_and_formula_injection(frame, filled):
     assert back["rung_gewenst"].tolist() == frame["rung_gewenst"].astype(str).tolist()
     assert back["gewenst"].tolist() == [r[3] for r in KNOWN]
     assert back["thema__groen"].tolist() == frame["thema__groen"].tolist()
-    assert back["opmerking"].iloc[2] == "'=1+1"  # defused: a spreadsheet shows it as text
+    assert back["opmerking"].iloc[2] == "=1+1"  # as stored: the plain CSV is for pandas and R, not a spreadsheet
 
 
 def test_xlsx_roundtrip_with_codebook(frame, filled):

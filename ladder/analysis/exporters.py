@@ -177,16 +177,23 @@ def _csv_frame(frame: pd.DataFrame, dialect: str, labels: bool) -> pd.DataFrame:
             out[col] = _local_times(s) if dialect == "excel-nl" else _naive_times(s)
         elif dialect == "excel-nl" and isinstance(s.dtype, pd.BooleanDtype):
             out[col] = s.astype(object).map({True: "ja", False: "nee"}, na_action="ignore")
-    return defuse_formulas(out)
+    # only a spreadsheet runs formulas: the plain CSV (pandas, R) keeps every answer exactly as stored
+    return defuse_formulas(out) if for_spreadsheets(dialect) else out
+
+
+def for_spreadsheets(dialect: str) -> bool:
+    """True for the CSV dialects made to be opened in Excel (they neutralise formulas)."""
+    return dialect.startswith("excel")
 
 
 def write_csv(frame, survey, fh, dialect: str = "default", labels: bool = False):
     """CSV in UTF-8 with a BOM (Excel reads UTF-8 correctly).
 
     ``dialect="default"``: comma separated, decimal point, ``True``/``False``, times in UTC (days as
-    dates): what pandas, R and Python read as they are. ``dialect="excel-nl"``: what Dutch Excel
-    opens in columns: semicolon separated, decimal comma, ``ja``/``nee``, times in Europe/Amsterdam
-    local time to the second (days as dates). ``labels``: value labels instead of codes.
+    dates), every text exactly as stored: what pandas, R and Python read as they are.
+    ``dialect="excel-nl"``: what Dutch Excel opens in columns: semicolon separated, decimal comma,
+    ``ja``/``nee``, times in Europe/Amsterdam local time to the second (days as dates), and text that
+    Excel would run as a formula neutralised (:func:`defuse`). ``labels``: value labels instead of codes.
     """
     text = io.TextIOWrapper(fh, encoding="utf-8-sig", newline="")
     out = _csv_frame(frame, dialect, labels)

@@ -2,9 +2,10 @@
 
 Each answer is pulled out of the JSON columns by the database itself (``json_extract`` on SQLite,
 ``->>`` / ``#>>`` on PostgreSQL), so Python never builds a dict per response. Rows stream from the
-server in chunks (``stream_results`` + ``yield_per``); every chunk is turned into compact column pieces
-(category codes, numpy numbers, Arrow strings) and dropped, so memory holds one chunk of rows plus the
-compact columns, never the whole table as Python objects.
+server in chunks (``stream_results`` + ``yield_per``); the rows are counted first, each compact column
+(category codes, numpy numbers) is made that long once and every chunk is written into it (text into
+Arrow pieces) and dropped, so memory holds one chunk of rows plus the compact columns, never the whole
+table as Python objects, and no column twice.
 """
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ from ..models import CHANNELS, Response
 from ..question_types import Column
 from ..text import pick
 
-DEFAULT_CHUNKSIZE = 5_000  # rows per chunk: its Python tuples are most of the peak (docs/benchmarks.rst)
+DEFAULT_CHUNKSIZE = 1_000  # rows per chunk: its Python objects are most of the peak (docs/benchmarks.rst)
 log = logging.getLogger(__name__)
 _UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
@@ -50,14 +51,22 @@ def resolve_ladder(survey, ladder=None, registry=None) -> Ladder:
 
 @dataclass
 class _Col:
-    """One output column: its name, pandas kind, and the pieces gathered chunk by chunk."""
+    """One output column: its name, pandas kind, and its values gathered chunk by chunk.
+
+    Numbers, codes and times go straight into one array per column, sized for the rows counted before
+    reading (``reserve``): many small per-chunk arrays, concatenated at the end, left their freed memory
+    behind in the allocator while the whole column was allocated again (docs/benchmarks.rst). Text
+    stays in Arrow pieces, which the final column uses as they are.
+    """
 
     name: str
     kind: str  # category, boolean, integer, float, text, time
     categories: list[Any] = field(default_factory=list)
     ordered: bool = False
-    pieces: list[Any] = field(default_factory=list)
+    pieces: list[Any] = field(default_factory=list)  # text: Arrow arrays, one per chunk
     lookup: dict[Any, int] = field(default_factory=dict)
+    filled: int = 0
+    buffer: np.ndarray | None = None
 
     def __post_init__(self):
         self.lookup = {v: i for i, v in enumerate(self.categories)}
@@ -65,47 +74,71 @@ class _Col:
             # JSON numbers come back as int or as text depending on the database: accept both
             self.lookup.update({str(v): i for i, v in enumerate(self.categories)})
 
+    @property
+    def dtype(self):
+        if self.kind == "category":
+            return np.int8 if len(self.categories) < 127 else np.int32
+        return {"boolean": np.int8, "integer": np.float64, "float": np.float64, "time": "datetime64[ns]"}[self.kind]
+
+    def reserve(self, rows: int) -> None:
+        """Make room for ``rows`` values (more still fit: the array grows)."""
+        if self.kind != "text":
+            self.buffer = np.empty(rows, dtype=self.dtype)
+
+    def _append(self, values: np.ndarray) -> None:
+        if self.buffer is None:
+            self.reserve(len(values))
+        end = self.filled + len(values)
+        if end > len(self.buffer):  # rows came in after they were counted
+            grown = np.empty(max(end, 2 * len(self.buffer)), dtype=self.buffer.dtype)
+            grown[:self.filled] = self.buffer[:self.filled]
+            self.buffer = grown
+        self.buffer[self.filled:end] = values
+        self.filled = end
+
     def add(self, values) -> None:
         kind = self.kind
         if kind == "category":
             get = self.lookup.get
-            dtype = np.int8 if len(self.categories) < 127 else np.int32
-            self.pieces.append(np.fromiter((get(v, -1) for v in values), dtype=dtype, count=len(values)))
+            self._append(np.fromiter((get(v, -1) for v in values), dtype=self.dtype, count=len(values)))
         elif kind == "boolean":  # values: True / False / None
-            self.pieces.append(np.fromiter((-1 if v is None else v for v in values), dtype=np.int8,
-                                           count=len(values)))
+            self._append(np.fromiter((-1 if v is None else v for v in values), dtype=np.int8, count=len(values)))
         elif kind in ("integer", "float"):
-            self.pieces.append(np.fromiter((np.nan if v is None else v for v in values), dtype=np.float64,
-                                           count=len(values)))
+            self._append(np.fromiter((np.nan if v is None else v for v in values), dtype=np.float64,
+                                     count=len(values)))
         elif kind == "text":
             # what an older version stored unchecked (NUL, control characters) must not break an export
             values = [v if v is None or not _UNSAFE.search(v) else _UNSAFE.sub("\ufffd", v) for v in values]
             self.pieces.append(pa.array(values, type=pa.large_string()))
         elif kind == "time":
-            self.pieces.append(_times(values))
+            self._append(_times(values))
+
+    def _values(self) -> np.ndarray:
+        """The values read, letting the buffer go (a copy only when fewer rows came than were counted)."""
+        buffer, self.buffer = self.buffer, None
+        if buffer is None:
+            return np.array([], dtype=self.dtype)
+        return buffer if self.filled == len(buffer) else buffer[:self.filled].copy()
 
     def series(self) -> pd.Series:
-        kind, pieces = self.kind, self.pieces
+        """The column as a pandas Series."""
+        kind = self.kind
+        if kind == "text":
+            pieces, self.pieces = self.pieces, []
+            chunked = pa.chunked_array(pieces, type=pa.large_string())  # the pieces as they are, no copy
+            return pd.Series(pd.arrays.ArrowStringArray(chunked), name=self.name, dtype=pd.StringDtype("pyarrow"))
+        raw = self._values()
         if kind == "category":
-            codes = np.concatenate(pieces) if pieces else np.array([], dtype=np.int8)
-            values = pd.Categorical.from_codes(codes, categories=self.categories, ordered=self.ordered)
+            values = pd.Categorical.from_codes(raw, categories=self.categories, ordered=self.ordered)
             return pd.Series(values, name=self.name)
         if kind == "boolean":
-            raw = np.concatenate(pieces) if pieces else np.array([], dtype=np.int8)
             arr = pd.arrays.BooleanArray(raw == 1, raw < 0)
             return pd.Series(arr, name=self.name)
         if kind in ("integer", "float"):
-            raw = np.concatenate(pieces) if pieces else np.array([], dtype=np.float64)
             s = pd.Series(raw, name=self.name)
             return s.astype("Int64") if kind == "integer" and np.all(np.isnan(raw) | (raw == np.round(raw))) \
                 else s.astype("Float64")
-        if kind == "text":
-            chunked = pa.chunked_array(pieces, type=pa.large_string()) if pieces else pa.chunked_array(
-                [], type=pa.large_string())
-            return pd.Series(pd.arrays.ArrowStringArray(chunked.cast(pa.large_string())), name=self.name,
-                             dtype=pd.StringDtype("pyarrow"))
         if kind == "time":
-            raw = np.concatenate(pieces) if pieces else np.array([], dtype="datetime64[ns]")
             return pd.Series(pd.DatetimeIndex(raw).tz_localize("UTC"), name=self.name)
         raise AssertionError(kind)
 
@@ -192,6 +225,9 @@ def _read(engine, survey, registry, lad, include_text, chunksize, lenient=False,
         if lenient and sqlite:  # text SQLite cannot decode (a lone surrogate) becomes U+FFFD
             conn.connection.dbapi_connection.text_factory = lambda b: b.decode("utf-8", "replace")
         try:
+            rows_now = conn.execute(select(func.count()).where(*query.whereclause.clauses)).scalar_one()
+            for column in columns:
+                column.reserve(rows_now)
             result = conn.execution_options(stream_results=True, yield_per=chunksize).execute(query)
             for rows in result.partitions(chunksize):
                 cols = list(zip(*rows))
@@ -309,7 +345,8 @@ def response_frame(db: str | Engine, survey, *, chunksize: int = DEFAULT_CHUNKSI
         if owned:
             engine.dispose()
 
-    frame = pd.DataFrame({c.name: c.series() for c in columns})
+    # one column at a time, each letting its pieces go; the frame takes the columns without copying them
+    frame = pd.DataFrame({c.name: c.series() for c in columns}, copy=False)
     questions: dict[str, list[str]] = {}
     rankings: dict[str, list[str]] = {}
     for question, col in question_columns(survey, registry):

@@ -266,7 +266,8 @@ def build_report(frame: pd.DataFrame, survey, *, ladder=None, registry=None, thr
         frame.attrs[DESIGN] = design
     use_weights = None if weighted else False
     rungs = rung_chart(frame, survey, lad, threshold=threshold, weighted=use_weights)
-    gap = gap_chart(frame, survey, threshold=threshold, weighted=use_weights) if len(survey.aspects) >= 2 else None
+    pair = survey.now_and_wanted()
+    gap = gap_chart(frame, survey, threshold=threshold, weighted=use_weights) if pair else None
     participation, unknown_area = _participation(frame, survey, threshold, margins)
     created = frame["created_at"].dropna() if "created_at" in frame.columns else pd.Series(dtype="datetime64[ns, UTC]")
     versions = frame["survey_version"].astype(object).fillna("onbekend").value_counts() \
@@ -285,7 +286,7 @@ def build_report(frame: pd.DataFrame, survey, *, ladder=None, registry=None, thr
         "gap": gap, "gap_uri": _data_uri(gap.svg) if gap else None,
         "gap_margins": _gap_margins(frame, survey, gap.table, use_weights) if gap else {},
         "warnings": warnings, "scope": scope,
-        "gap_first": aspects[0][1] if len(aspects) >= 2 else "", "gap_second": aspects[1][1] if len(aspects) >= 2 else "",
+        "gap_first": pick(survey.aspects[pair[0]]) if pair else "", "gap_second": pick(survey.aspects[pair[1]]) if pair else "",
         "rankings": _rankings(frame, survey, threshold), "repr": repr_section, "weighted": weights is not None,
         "bounds": bounds, "ladder": lad, "ladder_title": pick(lad.title), "aspects": aspects,
         "versions": list(versions.items()), "demographics_declared": bool(survey.demographics),

@@ -224,7 +224,8 @@ def aspect_gap(frame: pd.DataFrame, survey=None, first: str | None = None, secon
                by: str = "area", weighted: bool | None = None) -> pd.DataFrame:
     """Per area: how many are placed higher on ``second`` than on ``first`` (want more say), lower, the same.
 
-    ``first`` and ``second`` default to the survey's first two aspects (e.g. huidig and gewenst).
+    ``first`` and ``second`` default to the survey's aspects for now and wanted (``Survey.now_and_wanted``,
+    e.g. huidig and gewenst; none: an empty table), or without a survey the frame's first two rung columns.
     Columns: area, first, second, n (placed on both), more, same, less, mean_difference (rung
     levels of second minus first), se (its standard error). With a ``weight`` column, more/same/less
     are sums of weights, the mean is weighted (its se design-based: ``ladder.analysis.design``),
@@ -234,8 +235,8 @@ def aspect_gap(frame: pd.DataFrame, survey=None, first: str | None = None, secon
     w = _weights(frame, weighted)
     if first is None or second is None:
         aspects = [c.removeprefix(RUNG_PREFIX) for c in frame.columns if c.startswith(RUNG_PREFIX)]
-        if survey is not None and len(survey.aspects) >= 2:
-            aspects = list(survey.aspects)
+        if survey is not None:  # two unrelated aspects (two roles) would give a difference without meaning
+            aspects = list(survey.now_and_wanted() or ())
         if len(aspects) < 2:
             return pd.DataFrame(columns=cols)
         first, second = first or aspects[0], second or aspects[1]

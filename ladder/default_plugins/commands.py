@@ -334,8 +334,9 @@ def register_commands(cli):
         if not output.lower().endswith((".png", ".svg")):
             raise click.ClickException("-o must end in .png or .svg")
         reg, survey, frame = _survey_and_frame(slug)
-        if kind == "gap" and len(survey.aspects) < 2:
-            raise click.ClickException(f"survey {slug!r} has fewer than two aspects: no gap to draw")
+        if kind == "gap" and survey.now_and_wanted() is None:
+            raise click.ClickException(f"survey {slug!r} has no aspects for now and wanted (see docs/survey-files.rst): "
+                                       "no gap to draw")
         chart = rung_chart(frame, survey, registry=reg, threshold=threshold) if kind == "rungs" \
             else gap_chart(frame, survey, threshold=threshold)
         chart.save(output)
