@@ -200,7 +200,7 @@ def test_no_weighted_share_bypasses_the_design():
         ("analysis/summaries.py", "add_intervals("),  # unweighted; weighted rows are overwritten by the design
         ("analysis/report.py", "wilson("),  # _nobody: a rung nobody reached
         ("analysis/report.py", "effective_n("),  # its n
-        ("publication/build.py", "wilson("),  # /r/ is unweighted (another issue)
+        ("publication/build.py", "wilson("),  # /r/'s plain tables: unweighted
         ("publication/evaluation.py", "wilson("),  # unweighted
         ("analysis/plan_evaluation.py", "wilson("),  # unweighted
     }, found

@@ -10,16 +10,21 @@ inhabitants,
     weighted share = Σ_a (N_a / N) · count_a / total_a
 
 over the areas with a published, non-zero total and every count of their row published (areas left
-out are named, and the weights are over the areas used). Its interval is Wilson's at the stratified
-design's effective size ``1 / Σ_a (N_a/N)² (1 - total_a/N_a) / total_a`` (Kish, with the finite
-population correction of each area). Every number comes from the publication's own cells and the
+out are named, and the weights are over the areas used). Its standard error is the stratified design's
+(areas as strata, as :mod:`ladder.analysis.design` and R's ``survey`` compute it for a stratified
+sample with a finite population correction):
+
+    se² = Σ_a (N_a/N)² (1 - total_a/N_a) p_a (1 - p_a) / (total_a - 1)
+
+(an area of one answer adds nothing, R's ``lonely.psu = "certainty"``), and its interval the same logit
+interval as every other weighted share (Wilson at Kish's effective size where a share is 0 or 1). Every number comes from the publication's own cells and the
 population figures (public), so the audit's protection carries over: nothing new about a person.
 
 Questions are published over all areas only (no per-area counts), so they get no weighted version.
 """
 from __future__ import annotations
 
-from ..analysis.intervals import wilson
+from ..analysis.design import logit_interval
 from .build import msg
 from .tables import Column, Publication, Row, Table
 
@@ -59,17 +64,21 @@ def _weighted(by_area: Table, whole: Table, population: dict[str, float]) -> Tab
         return None
     everyone = sum(population[row.id] for row in used)
     weight = {row.id: population[row.id] / everyone for row in used}
-    # the design's effective size: Kish's for a stratified sample, each area with its finite population correction
+    # Kish's effective size (each area with its finite population correction): the interval where a share is 0 or 1
     spread = sum(weight[row.id] ** 2 * max(1 - row.cells["total"] / population[row.id], 0.0) / row.cells["total"]
                  for row in used)
     effective = 1 / spread if spread > 0 else float("inf")
     rows = []
     for rung in whole.rows:
-        share = sum(weight[row.id] * min(row.cells[rung.id] / row.cells["total"], 1.0) for row in used)
+        parts = {row.id: min(row.cells[rung.id] / row.cells["total"], 1.0) for row in used}
+        share = sum(weight[area] * part for area, part in parts.items())
+        variance = sum(weight[row.id] ** 2 * max(1 - row.cells["total"] / population[row.id], 0.0)
+                       * parts[row.id] * (1 - parts[row.id]) / (row.cells["total"] - 1)
+                       for row in used if row.cells["total"] > 1)
         if effective == float("inf"):
             low = high = share
         else:
-            lows, highs = wilson(share, effective)
+            lows, highs = logit_interval(share, variance ** 0.5, kish_n=effective)
             low, high = float(lows[0]), float(highs[0])
         rows.append(Row(rung.id, rung.label, {"weighted": share, "weighted_low": low, "weighted_high": high}))
     aspect = by_area.id.split(":", 1)[1]
