@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from ladder.testing import (create_pg_database, drop_pg_database, migrate, new_pg_database, new_sqlite_database,
                             skip_or_fail)  # noqa: F401 (tests import skip_or_fail)
@@ -16,6 +17,20 @@ sys.path.insert(0, str(Path(__file__).parent / "tests" / "plugins"))
 sys.path.insert(0, str(Path(__file__).parent / "tests"))
 
 PG_ADMIN_URL = os.environ.get("LADDER_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+# Hypothesis, for every property-based test (docs/testing.rst): the profile "ladder" (the default, and what CI
+# runs) tries the same examples on every run, so a red run can be repeated and a green one means the same
+# thing each time; no example database (nothing carried over between runs or workers) and no deadline (a busy
+# machine is slow, not wrong). "hunt" (``pytest --hypothesis-profile=hunt``) draws new examples on every run
+# and remembers failing ones in .hypothesis/, for looking for bugs; set the LADDER_*_EXAMPLES counts higher.
+settings.register_profile("ladder", derandomize=True, database=None, deadline=None)
+settings.register_profile("hunt", derandomize=False, deadline=None)
+settings.load_profile("ladder")
+
+
+def examples(name: str, default: int) -> int:
+    """How many examples a property test tries: ``LADDER_<NAME>_EXAMPLES``, else ``default`` (what CI runs)."""
+    return int(os.environ.get(f"LADDER_{name}_EXAMPLES", default))
 
 
 CHECKOUT_INSTANCE = Path(__file__).parent / "instance"

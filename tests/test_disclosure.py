@@ -85,7 +85,7 @@ def tables(draw):
     return np.array(draw(st.lists(st.lists(CELL, min_size=cols, max_size=cols), min_size=rows, max_size=rows)))
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
 @given(tables())
 def test_no_hidden_cell_can_be_narrowed_below_the_protection_interval(values):
     hidden, row_hidden, col_hidden = protect_grid(values, THRESHOLD, PROTECTION)
@@ -97,7 +97,7 @@ def test_no_hidden_cell_can_be_narrowed_below_the_protection_interval(values):
         assert high - low >= PROTECTION - 1e-6, (key, low, high, values, hidden)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(CELL, min_size=2, max_size=8))
 def test_a_list_with_its_total_gives_no_hidden_count_away(counts):
     shown = protect_counts(dict(enumerate(counts)))

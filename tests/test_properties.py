@@ -2,7 +2,8 @@
 never 5xx; what is stored equals what was accepted; afterwards every page and export still works.
 
 Run against the real app on SQLite and PostgreSQL, with every bundled survey. The number of examples
-is bounded for CI (``LADDER_PROPERTY_EXAMPLES``, default 150 per database and channel).
+is bounded for CI (``LADDER_PROPERTY_EXAMPLES``, default 60 per database and channel; the same examples on every run,
+see docs/testing.rst).
 """
 import os
 
@@ -11,14 +12,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from conftest import make_app
+from conftest import examples, make_app
 from ladder import db
 from ladder.models import Response
 from test_resident import token
 from test_staff import signed_in
 
-EXAMPLES = int(os.environ.get("LADDER_PROPERTY_EXAMPLES", "150"))
-PROPERTY = settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
+EXAMPLES = examples("PROPERTY", 60)
+PROPERTY = settings(max_examples=EXAMPLES,
                     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                            HealthCheck.data_too_large])
 

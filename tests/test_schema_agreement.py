@@ -10,17 +10,16 @@ be 201, invalid must be 422.
 """
 from __future__ import annotations
 
-import os
-
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
+from conftest import examples
 from ladder import load_registry
 
-EXAMPLES = int(os.environ.get("LADDER_AGREEMENT_EXAMPLES", "500"))
-AGREEMENT = settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
+EXAMPLES = examples("AGREEMENT", 200)
+AGREEMENT = settings(max_examples=EXAMPLES,
                      suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                             HealthCheck.data_too_large, HealthCheck.filter_too_much])
 SLUGS = sorted(load_registry({}).surveys)

@@ -2,7 +2,7 @@
 and analyst, with hostile text (NUL, control characters), numbers out of every range and unknown fields, on
 SQLite and PostgreSQL. Never a 5xx; afterwards the survey's dashboard, exports and public page still work.
 
-The number of examples per role and database is ``LADDER_PROPERTY_EXAMPLES`` (default 150).
+The number of examples per role and database is ``LADDER_PROPERTY_EXAMPLES`` (default 60, the same on every run).
 """
 import io
 import zipfile

@@ -28,6 +28,24 @@ from ..text import pick
 
 DEFAULT_CHUNKSIZE = 1_000  # rows per chunk: its Python objects are most of the peak (docs/benchmarks.rst)
 log = logging.getLogger(__name__)
+
+
+# pandas deep-copies a frame's attrs on every operation (each column taken, each copy, each filter). The
+# frame's codebook, labels and question columns are large and never changed after response_frame made them
+# (readers copy before changing, e.g. ``dict(frame.attrs["questions"])``), so they are shared, not copied:
+# copying them was most of the time of drawing a publication.
+class SharedDict(dict):
+    """A dict in ``frame.attrs`` that copies of the frame share: treat it as read-only."""
+
+    def __deepcopy__(self, memo):
+        return self
+
+
+class SharedList(list):
+    """A list in ``frame.attrs`` that copies of the frame share: treat it as read-only."""
+
+    def __deepcopy__(self, memo):
+        return self
 _UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 
@@ -356,10 +374,11 @@ def response_frame(db: str | Engine, survey, *, chunksize: int = DEFAULT_CHUNKSI
                 rankings.setdefault(question.id, []).append(col.name)  # one position of a list per column
     book = codebook(survey, registry, ladder=lad)
     area_question = registry.area_question(survey)
-    frame.attrs.update({"survey": survey.slug, "ladder": lad.id, "labels": value_labels(survey, lad, registry),
+    frame.attrs.update({"survey": survey.slug, "ladder": lad.id,
+                        "labels": SharedDict(value_labels(survey, lad, registry)),
                         "area_question": area_question.id if area_question else None,
-                        "questions": questions, "rankings": rankings,
-                        "codebook": book[book["column"].isin(frame.columns)].to_dict("records")})
+                        "questions": SharedDict(questions), "rankings": SharedDict(rankings),
+                        "codebook": SharedList(book[book["column"].isin(frame.columns)].to_dict("records"))})
     return frame
 
 
