@@ -11,7 +11,8 @@ from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFProtect
 from jinja2 import ChoiceLoader, FileSystemLoader
 
-from . import auth, cli, db, filters, i18n, input_guard, security
+from . import commands, db, i18n
+from .web import auth, filters, input_guard, security
 from . import config as default_config
 from .plugins import load_registry
 
@@ -65,7 +66,7 @@ def create_app(test_config: dict | None = None, instance_path: str | os.PathLike
     auth.init_app(app)
     security.init_app(app)
 
-    from .views import api, editor, entry, errors, meta, ops, plans, register, resident, results, signin, staff
+    from .web.views import api, editor, entry, errors, meta, ops, plans, register, resident, results, signin, staff
     app.register_blueprint(resident.bp)
     app.register_blueprint(staff.bp)
     app.register_blueprint(signin.bp)
@@ -82,7 +83,7 @@ def create_app(test_config: dict | None = None, instance_path: str | os.PathLike
     for contribution in registry.call("register_blueprints", app=app, config=app.config):
         for blueprint in contribution:
             app.register_blueprint(blueprint)
-    cli.init_app(app)
+    commands.init_app(app)
     return app
 
 

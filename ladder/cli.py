@@ -12,13 +12,16 @@ from flask.cli import ScriptInfo, with_appcontext
 from sqlalchemy import delete, inspect, select
 from sqlalchemy.exc import DBAPIError
 
-from . import audit, auth, db, invites
-from .views import registry
-from .migrate import upgrade
-from .new_plugin import new_plugin
-from .models import Draft, Response, User, utcnow
-from .placing import rescore
-from .serialize import survey_summary
+from .. import audit, db, invites
+from ..web import auth
+from .. import accounts
+from ..registry import registry
+from ..migrate import upgrade
+from ..new_plugin import new_plugin
+from ..models import Draft, Response, User, utcnow
+from ..placing import rescore
+from ..serialize import survey_summary
+from ..registry import plugin_registry
 
 
 def init_app(app) -> None:
@@ -27,7 +30,7 @@ def init_app(app) -> None:
                     new_plugin, lint_command, plans_group):
         app.cli.add_command(command)
     # a plugin's broken command must not take the CLI down: failures are logged (NOTIFY_HOOKS)
-    app.extensions["ladder"].notify("register_commands", cli=app.cli)
+    plugin_registry(app).notify("register_commands", cli=app.cli)
     for command in app.cli.commands.values():
         if command.name != "init-db":
             _say_init_db_first(command)
@@ -145,7 +148,7 @@ def users():
 
 @users.command("add")
 @click.argument("email")
-@click.option("--role", type=click.Choice(auth.ROLES), required=True, help="admin, editor or analyst.")
+@click.option("--role", type=click.Choice(accounts.ROLES), required=True, help="admin, editor or analyst.")
 @click.option("--municipality", default=None, help="The municipality an editor or analyst works for.")
 @click.option("--link", is_flag=True, help="Print a one-time link to set the password instead of asking for it.")
 @with_appcontext
@@ -156,19 +159,19 @@ def add_user(email, role, municipality, link):
         raise click.UsageError("an admin works for the whole installation: leave out --municipality")
     if role != "admin" and municipality not in known:
         raise click.UsageError(f"--municipality must be one of: {', '.join(known)}")
-    if "@" not in email or auth.find_user(email):
+    if "@" not in email or accounts.find_user(email):
         raise click.UsageError(f"{email!r} is not an e-mail address, or it has an account already")
     user = User(email=email.strip(), role=role, municipality=municipality, active=True)
     session = db.session()
     session.add(user)
     if link:
-        token = auth.new_setup_token(user)
+        token = accounts.new_setup_token(user)
         base = current_app.config.get("PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/")
         message = f"Give {email} this link to set a password (valid 48 hours, once): {base}/beheer/wachtwoord#{token}"
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
         try:
-            auth.set_password(user, password)
+            accounts.set_password(user, password)
         except ValueError as exc:
             raise click.UsageError(str(exc)) from exc
         message = f"Added {email} ({role})."
@@ -189,7 +192,7 @@ def list_users():
 
 
 def _existing_user(email: str) -> User:
-    user = auth.find_user(email)
+    user = accounts.find_user(email)
     if user is None:
         raise click.ClickException(f"no account {email!r}; see `ladder users list`")
     return user
@@ -202,7 +205,7 @@ def disable_user(email):
     """Stop an account from signing in, and end its sessions now."""
     user = _existing_user(email)
     user.active = False
-    auth.end_sessions(user)
+    accounts.end_sessions(user)
     audit.record("user-disable", detail=user.email, municipality=user.municipality)
     db.session().commit()
     click.echo(f"{user.email} can no longer sign in; every session of it has ended.")
@@ -227,11 +230,11 @@ def enable_user(email):
 @with_appcontext
 def reset_password(email, second_factor):
     """Clear the password, end every session, and print a one-time link to set a new one."""
-    from . import mfa
+    from .. import mfa
     user = _existing_user(email)
     user.password_hash = None
-    auth.end_sessions(user)
-    token = auth.new_setup_token(user)
+    accounts.end_sessions(user)
+    token = accounts.new_setup_token(user)
     audit.record("user-reset-password", detail=user.email, municipality=user.municipality)
     if second_factor:
         mfa.reset(user)
@@ -244,7 +247,7 @@ def reset_password(email, second_factor):
 
 @users.command("set-role")
 @click.argument("email")
-@click.argument("role", type=click.Choice(auth.ROLES))
+@click.argument("role", type=click.Choice(accounts.ROLES))
 @click.option("--municipality", default=None, help="The municipality an editor or analyst works for.")
 @with_appcontext
 def set_role(email, role, municipality):
@@ -258,7 +261,7 @@ def set_role(email, role, municipality):
         raise click.UsageError(f"--municipality must be one of: {', '.join(known)}")
     before = f"{user.role} {user.municipality or ''}".strip()
     user.role, user.municipality = role, municipality
-    auth.end_sessions(user)
+    accounts.end_sessions(user)
     audit.record("user-set-role", detail=f"{user.email}: {before} -> {role} {municipality or ''}".strip(),
                  municipality=municipality)
     db.session().commit()
@@ -297,8 +300,8 @@ def lint_command(targets, as_json, jargon_path):
     options. Without SLUG or FILE: every registered survey. Exits 1 when there are errors."""
     from pathlib import Path
 
-    from .lint import ERROR, Finding, Report, lint, load_jargon, summary
-    from .survey_file import SurveyFileError, load_survey
+    from ..lint import ERROR, Finding, Report, lint, load_jargon, summary
+    from ..survey_file import SurveyFileError, load_survey
     reg = registry()
     try:
         jargon = load_jargon(jargon_path) if jargon_path else load_jargon()
@@ -341,8 +344,8 @@ def lint_command(targets, as_json, jargon_path):
 def _plan_warnings() -> list[tuple[int, str, list[str]]]:
     """(plan id, title, powers) of each plan a bestuurscommissie decides that seems to touch a power it cannot
     have (Gemeentewet art. 156 lid 2); nothing on a database without tables."""
-    from . import plans
-    from .models import Plan
+    from .. import plans
+    from ..models import Plan
     session = db.session()
     try:
         found = list(session.scalars(select(Plan).where(Plan.decider == "bestuurscommissie")))
@@ -372,7 +375,7 @@ def load_plans_command(path):
     import tomllib
     from pathlib import Path
 
-    from . import plans
+    from .. import plans
     source = Path(path) if path else Path(__file__).with_name(plans.EXAMPLES)
     try:
         data = tomllib.loads(source.read_text(encoding="utf-8"))
@@ -394,8 +397,8 @@ def load_plans_command(path):
 def purge_drafts(days):
     """Delete answers in progress that residents left behind (run daily, e.g. from cron)."""
     days = days or current_app.config.get("DRAFT_DAYS", 30)  # the saved page promises this date
-    from .models import IdempotencyKey, SubmittedDraft, utcday
-    from .submit import MARKER_DAYS
+    from ..models import IdempotencyKey, SubmittedDraft, utcday
+    from ..submit import MARKER_DAYS
     cutoff = utcnow() - timedelta(days=days)
     session = db.session()
     deleted = session.execute(delete(Draft).where(Draft.updated_at < cutoff)).rowcount
@@ -413,7 +416,7 @@ def purge_drafts(days):
 @with_appcontext
 def purge_command(months, dry_run):
     """Delete the responses of surveys closed longer ago than the retention period (run daily)."""
-    from . import retention
+    from .. import retention
     months = months or current_app.config["RETENTION_MONTHS"]
     session = db.session()
     found = retention.due(session, registry().surveys.values(), months)

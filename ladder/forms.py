@@ -13,8 +13,8 @@ from typing import Any
 from flask import current_app
 from flask_wtf import FlaskForm
 
-from .messages import current_locale
-from .survey import Question, Survey
+from ..messages import current_locale
+from ..survey import Question, Survey
 
 # Made classes per app; a bound keeps a process that serves many survey versions from growing without end.
 _CLASSES = "ladder.form_classes"

@@ -19,7 +19,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from . import audit, db
 from .i18n import _l
 from .models import ReportBackItem, ReportBackSettings
-from .staff_forms import DateInputField, TranslatedForm, language_name, translation
+from .web.staff_forms import DateInputField, TranslatedForm, language_name, translation
 from .text import DEFAULT_LOCALE, Text, pick
 
 MAX_TOPIC = 200

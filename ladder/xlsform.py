@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .conditions import from_xpath, merge_all, merge_any, questions_in, to_xpath
-from .question_types import BUILTIN_TYPES, QuestionType
-from .text import LOCALES
+from ..conditions import from_xpath, merge_all, merge_any, questions_in, to_xpath
+from ..question_types import BUILTIN_TYPES, QuestionType
+from ..text import LOCALES
 
 SURVEY, CHOICES, SETTINGS = "survey", "choices", "settings"
 LADDER_SHEET, LADDER_SETTINGS, LADDER_AREAS = "ladder", "ladder_settings", "ladder_areas"
@@ -785,7 +785,7 @@ class _Importer:
 def mapping_place(mapping: list[Mapping[str, str]]):
     """Simple survey-driven placement from the ``ladder`` sheet: each (question, choice) that was answered
     places the resident on (aspect, rung); the first matching row per aspect wins."""
-    from .survey import Placement
+    from ..survey import Placement
 
     def place(answers, locale="nl"):
         placed = {}
@@ -957,7 +957,7 @@ def write_survey_file(form, output, *, slug=None, municipality=None, skip_unsupp
     if not imported.data["pages"]:
         echo("no questions left to write")
         return 1
-    from .survey_file import SurveyFileError, survey_from_dict
+    from ..survey_file import SurveyFileError, survey_from_dict
     try:
         survey_from_dict(imported.data, source=str(form))
     except SurveyFileError as exc:

@@ -5,7 +5,7 @@ from report_back_seed import seed
 
 from ladder.analysis import aspect_gap, build_report, response_frame
 from ladder.testing import skip_or_fail
-from ladder.views import registry
+from ladder.registry import registry
 
 HAARLEMMERMEER = "haarlemmermeer-rollen-dorps-en-wijkraden"
 GAP_TITLE = "Zeggenschap nu en gewenst"

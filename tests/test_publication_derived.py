@@ -178,7 +178,7 @@ def test_every_published_count_of_every_row_is_in_the_audit_a_rankings_places_in
     from ladder.analysis import response_frame
     from ladder.publication.build import build
     from ladder.publication.store import seed_of
-    from ladder.views import registry
+    from ladder.registry import registry
     with weighted_app.test_request_context():
         reg = registry()
         survey = reg.survey(MOLENWAARD)
@@ -217,7 +217,7 @@ def test_few_areas_get_no_caution():
 # --- CBS margins -----------------------------------------------------------------------------------------
 
 def molenwaard(app):
-    from ladder.views import registry
+    from ladder.registry import registry
     with app.test_request_context():
         return registry().survey(MOLENWAARD)
 

@@ -11,12 +11,13 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from ..hookspecs import hookimpl
+from ..registry import plugin_registry
 
 
 def _survey_and_frame(slug, include_id=False):
     from ..analysis import response_frame
-    from ..cli import NO_TABLES, has_no_tables
-    reg = current_app.extensions["ladder"]
+    from . import NO_TABLES, has_no_tables
+    reg = plugin_registry()
     survey = reg.survey(slug)
     if survey is None:
         raise click.ClickException(f"no survey {slug!r}; see `ladder surveys`")
@@ -94,9 +95,9 @@ def _echo_publication(slug, fmt) -> None:
     """``ladder summary SLUG``: the publication ``/r/SLUG`` shows, or a concept of it (not stored)."""
     from .. import db
     from ..analysis import response_frame
-    from ..cli import NO_TABLES, has_no_tables
+    from . import NO_TABLES, has_no_tables
     from ..publication import make, store, text
-    reg = current_app.extensions["ladder"]
+    reg = plugin_registry()
     survey = reg.survey(slug)
     if survey is None:
         raise click.ClickException(f"no survey {slug!r}; see `ladder surveys`")
@@ -154,7 +155,7 @@ def register_commands(cli):
     def export_command(slug, fmt, output, labels, dialect, margins_path, bounds, scope, replicates_path):
         """Write a survey's responses (one row per response) to a file."""
         from ..analysis import export
-        exporters = current_app.extensions["ladder"].exporters
+        exporters = plugin_registry().exporters
         exporter = exporters.get(fmt)
         if exporter is None:
             raise click.ClickException(f"unknown format {fmt!r}; choose from {', '.join(sorted(exporters))}")
@@ -366,7 +367,7 @@ def register_commands(cli):
         if threshold is None and not margins_path:
             from .. import db
             from ..publication.verslag import document
-            reg = current_app.extensions["ladder"]
+            reg = plugin_registry()
             survey = reg.survey(slug)
             if survey is None:
                 raise click.ClickException(f"no survey {slug!r}; see `ladder surveys`")
@@ -398,7 +399,7 @@ def register_commands(cli):
     @click.option("--skip-unsupported", is_flag=True, help="Leave out what does not map instead of failing.")
     def import_xlsform_command(form, output, slug, municipality, skip_unsupported):
         """Read an XLSForm into a survey file; what does not map is listed with its sheet, row and reason."""
-        from ..xlsform import write_survey_file
+        from ..xlsform.importing import write_survey_file
         code = write_survey_file(form, output, slug=slug, municipality=municipality,
                                  skip_unsupported=skip_unsupported, echo=lambda m: click.echo(m, err=True))
         if code:
@@ -410,12 +411,12 @@ def register_commands(cli):
     @with_appcontext
     def export_xlsform_command(slug, output):
         """Write a survey as an XLSForm workbook."""
-        from ..xlsform import export_xlsform
-        survey = current_app.extensions["ladder"].survey(slug)
+        from ..xlsform.exporting import export_xlsform
+        survey = plugin_registry().survey(slug)
         if survey is None:
             raise click.ClickException(f"no survey {slug!r}; see `ladder surveys`")
         export_xlsform(survey.definition, output, mapping=getattr(survey.place, "mapping", None),
-                       types=current_app.extensions["ladder"].question_types)
+                       types=plugin_registry().question_types)
         click.echo(f"{slug} written to {output}", err=True)
 
     @cli.command("paper")
@@ -430,12 +431,12 @@ def register_commands(cli):
         """Render the survey as a printable PDF: numbered questions, boxes to tick, skip instructions."""
         from .. import db
         from ..paper import render_pdf
-        survey = current_app.extensions["ladder"].survey(slug)
+        survey = plugin_registry().survey(slug)
         if survey is None:
             raise click.ClickException(f"no survey {slug!r}; see `ladder surveys`")
         if locale not in survey.locales:
             raise click.ClickException(f"{slug} has no texts in {locale!r} (it has {', '.join(survey.locales)})")
-        pdf = render_pdf(survey, current_app.extensions["ladder"], locale=locale, large_print=large_print,
+        pdf = render_pdf(survey, plugin_registry(), locale=locale, large_print=large_print,
                          letters=letters, config=current_app.config)
         db.session().commit()  # the invite codes made for the letters, if any
         with open(output, "wb") as fh:
@@ -451,9 +452,9 @@ def register_commands(cli):
         """Write the participatieverslag (issue 12): the question, the rung offered, who was invited and
         answered, what came out, offered versus wanted rung per area, and what the municipality does with
         it. The numbers are the public results page's (small counts hidden)."""
-        from ..cli import NO_TABLES, has_no_tables
+        from . import NO_TABLES, has_no_tables
         from ..publication.verslag import document, pdf_of
-        reg = current_app.extensions["ladder"]
+        reg = plugin_registry()
         survey = reg.survey(slug)
         if survey is None:
             raise click.ClickException(f"no survey {slug!r}; see `ladder surveys`")
@@ -499,7 +500,7 @@ def register_commands(cli):
         from ..analysis import cbs
         survey = None
         if slug is not None:
-            survey = current_app.extensions["ladder"].survey(slug)
+            survey = plugin_registry().survey(slug)
             if survey is None:
                 raise click.ClickException(f"no survey {slug!r}; see `ladder surveys`")
         try:

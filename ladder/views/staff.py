@@ -9,15 +9,18 @@ from flask_login import current_user, login_required, logout_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
-from .. import audit, auth, db, invites, lifecycle, report_back, retention
-from . import registry, staff_report
-from ..dashboard import response_counts
-from ..i18n import _
+from ... import audit, db, invites, lifecycle, report_back, retention
+from .. import auth
+from ... import accounts
+from . import staff_report
+from ...registry import registry
+from ...dashboard import response_counts
+from ...i18n import _
 from ..staff_forms import (CodesForm, DeleteForm, LoginForm, PublishForm, SetPasswordForm, StatusForm, WithdrawForm,
                            field_errors, staff_form_valid)
-from ..codes import code_hash
-from ..models import Response, utcnow
-from ..withdrawal import withdraw_response
+from ...codes import code_hash
+from ...models import Response, utcnow
+from ...withdrawal import withdraw_response
 
 bp = Blueprint("staff", __name__, url_prefix="/beheer")
 
@@ -47,7 +50,7 @@ def logout():
     if not FlaskForm().validate_on_submit():
         abort(400)
     audit.record("sign-out")
-    auth.end_sessions(current_user)  # every copy of this session's cookie stops working too
+    accounts.end_sessions(current_user)  # every copy of this session's cookie stops working too
     db.session().commit()
     logout_user()
     session.clear()
@@ -61,11 +64,11 @@ def set_password():
     address."""
     form = SetPasswordForm()
     valid = staff_form_valid(form)
-    user = auth.user_for_token(form.token.data) if form.token.data else None
+    user = accounts.user_for_token(form.token.data) if form.token.data else None
     if valid and user is None:
         form.token.errors.append(_("Deze link is verlopen of al gebruikt. Vraag een nieuwe link aan."))
     elif valid:
-        auth.set_password(user, form.password.data)  # the form checked the length auth asks for
+        accounts.set_password(user, form.password.data)  # the form checked the length auth asks for
         audit.record("password-set", email=user.email, municipality=user.municipality)
         db.session().commit()
         flash(_("Uw wachtwoord is ingesteld. U kunt nu inloggen."))
@@ -86,7 +89,7 @@ def home():
 @bp.get("/s/<slug>")
 @login_required
 def dashboard(slug):
-    return staff_report.dashboard(slug)  # the page at a glance: ladder/views/staff_report.py (issue 12)
+    return staff_report.dashboard(slug)  # the page at a glance: ladder/web/views/staff_report.py (issue 12)
 
 
 @bp.post("/s/<slug>/status")
@@ -135,7 +138,7 @@ def export(slug, fmt):
     exporter = registry().exporters.get(fmt)
     if exporter is None:
         abort(404)
-    from ..analysis import response_frame
+    from ...analysis import response_frame
     frame = response_frame(db.engine(), survey, registry=registry())
     fh = io.BytesIO()
     # staff open a download with a double click, in Dutch Excel: the CSV dialect made for it, which also
@@ -184,7 +187,7 @@ def publish(slug):
 
 def publication_moment(survey) -> str:
     """Make a new snapshot of the published numbers where the rules allow it, and say what residents see."""
-    from ..publication import store
+    from ...publication import store
     if report_back.sealed(survey, lifecycle.of(survey)):
         return _("De tekst is opgeslagen. De cijfers verschijnen op de openbare pagina als de vragenlijst sluit.")
     moment = store.publish_with(survey, registry(), current_app.config)
