@@ -44,7 +44,7 @@ def _noise(app, slug) -> dict:
     from ladder.analysis import response_frame
     from ladder.publication.build import build
     from ladder.publication.store import seed_of
-    from ladder.views import registry
+    from ladder.registry import registry
     with app.test_request_context():
         reg = registry()
         survey = reg.survey(slug)

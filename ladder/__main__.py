@@ -9,6 +9,7 @@ import click
 from flask.cli import FlaskGroup, ScriptInfo, run_command
 
 from .app import create_app
+from .registry import plugin_registry
 
 
 def _diagnostic_app():
@@ -26,7 +27,7 @@ def _run(**kwargs):
         app = info.load_app()
     except Exception:  # Flask's run command reports it (and keeps the reloader alive)
         app = None
-    conflicts = app.extensions["ladder"].conflicts if app is not None else []
+    conflicts = plugin_registry(app).conflicts if app is not None else []
     if conflicts:
         raise click.ClickException("; ".join(conflicts) + ". Not serving: `ladder plugins` lists every plugin's "
                                    "status.")

@@ -13,7 +13,7 @@ from sqlalchemy import delete, inspect, select
 from sqlalchemy.exc import DBAPIError
 
 from . import audit, auth, db, invites
-from .views import registry
+from .registry import plugin_registry, registry
 from .migrate import upgrade
 from .new_plugin import new_plugin
 from .models import Draft, Response, User, utcnow
@@ -27,7 +27,7 @@ def init_app(app) -> None:
                     new_plugin, lint_command, plans_group):
         app.cli.add_command(command)
     # a plugin's broken command must not take the CLI down: failures are logged (NOTIFY_HOOKS)
-    app.extensions["ladder"].notify("register_commands", cli=app.cli)
+    plugin_registry(app).notify("register_commands", cli=app.cli)
     for command in app.cli.commands.values():
         if command.name != "init-db":
             _say_init_db_first(command)

@@ -75,7 +75,7 @@ def currency(value, code: str = "EUR") -> str:
 
 def answer_text(value, question, survey, locale=None) -> str:
     """An answer as the resident would say it: the question's type knows how."""
-    from .views import registry
+    from .registry import registry
     return registry().type_of(question).answer_text(question, value, survey, locale or current_locale())
 
 

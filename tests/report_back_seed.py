@@ -79,7 +79,7 @@ def area_plan(registry, survey, total: int, rng: random.Random) -> list[str | No
 
 def seed(app, survey_slug: str, total: int = 240, seed_value: int = 12) -> int:
     """Store ``total`` responses for the survey (opened first); returns how many were stored."""
-    from ladder.views import registry as current_registry
+    from ladder.registry import registry as current_registry
     rng = random.Random(f"{survey_slug}-{seed_value}")
     stored = 0
     with app.test_request_context():
@@ -109,7 +109,7 @@ def seed(app, survey_slug: str, total: int = 240, seed_value: int = 12) -> int:
 def set_status(app, survey_slug: str, status: str) -> None:
     """Set a survey's lifecycle status as staff would (results stay sealed while a survey is open)."""
     from ladder import db
-    from ladder.views import registry as current_registry
+    from ladder.registry import registry as current_registry
     with app.test_request_context():
         lifecycle.editable_row(current_registry().survey(survey_slug)).status = status
         db.session().commit()
@@ -120,7 +120,7 @@ def publish(app, survey_slug: str, text: str = "We pakken de drie belangrijkste 
     """Close the survey (results stay sealed while it is open) and publish its results."""
     from ladder import db
     from ladder.models import utcnow
-    from ladder.views import registry as current_registry
+    from ladder.registry import registry as current_registry
     with app.test_request_context():
         survey = current_registry().survey(survey_slug)
         state = lifecycle.editable_row(survey)

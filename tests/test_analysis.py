@@ -12,7 +12,7 @@ from sqlalchemy import update
 from ladder import db
 from ladder.analysis import (aspect_gap, codebook, crosstab, export, load_registry, ranking_borda, response_frame,
                              rungs_per_area, summarize, suppress)
-from ladder.views import registry
+from ladder.registry import registry
 from ladder.__main__ import main
 from ladder.models import Response
 from ladder.submit import submit

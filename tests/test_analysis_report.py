@@ -17,7 +17,7 @@ from ladder.analysis import (build_report, gap_chart, rake, read_margins, repres
                              representativeness_index, rung_chart, rungs_per_area, suppress, survey_demographics,
                              weight_summary)
 from ladder.analysis.summaries import aspect_gap
-from ladder.views import registry
+from ladder.registry import registry
 from ladder.__main__ import main
 from ladder.submit import submit
 

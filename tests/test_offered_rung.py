@@ -69,7 +69,7 @@ def test_respondents_must_be_residents_or_officials():
 
 def test_an_offered_rung_not_on_the_ladder_keeps_the_survey_out(ladder_app):
     from ladder.plugins import check_survey
-    from ladder.views import registry as current_registry
+    from ladder.registry import registry as current_registry
     with ladder_app.app_context():
         registry = current_registry()
         wrong = survey_from_dict(minimal(offer={"rung": "inspraak", "promise": "x"}))
@@ -122,7 +122,7 @@ def result_page(client, app, slug, answers, locale="nl"):
     from ladder import db
     from ladder.codes import code_hash, new_code
     from ladder.models import Response
-    from ladder.views import registry
+    from ladder.registry import registry
     with app.app_context():
         survey = registry().survey(slug)
         placements = [p.to_dict() for p in survey.place(answers)] if survey.place else []

@@ -209,7 +209,7 @@ def test_the_api_and_the_start_page_point_to_the_plan(app, editor):
 
 def test_a_plugin_surveys_file_offer_stays_when_it_has_no_plan(app):
     from ladder.plans import offer_for
-    from ladder.views import registry
+    from ladder.registry import registry
     with app.test_request_context():
         for survey in registry().surveys.values():
             assert offer_for(db.session(), survey) is survey.offer
@@ -315,7 +315,7 @@ def test_offered_versus_wanted_is_counted_per_year_plan_and_aspect(app, editor, 
         _seed_response(s, OTHER, 2026, "zelfbeheer", n=4)  # a survey without a plan: not counted
         s.commit()
         from ladder.analysis.plan_evaluation import evaluation, protect
-        from ladder.views import registry
+        from ladder.registry import registry
         frame = evaluation(app.config["DATABASE_URL"], registry())
     got = frame[["year", "aspect", "offered_rung", "answered", "more", "same", "less"]].values.tolist()
     assert got == [

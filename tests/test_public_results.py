@@ -62,7 +62,7 @@ def test_results_page_shows_each_public_question_with_a_chart_and_never_free_tex
 def test_every_area_and_every_rung_is_listed_none_merged_none_dropped(seeded):
     published = seeded.test_client().get("/r/rotterdam-buurt-bestuurt.json").get_json()
     with seeded.app_context():
-        from ladder.views import registry
+        from ladder.registry import registry
         survey = registry().survey("rotterdam-buurt-bestuurt")
         codes = [a.code for a in survey.areas]
         rungs = [r.id for r in registry().ladder_of(survey).rungs]
@@ -79,7 +79,7 @@ def test_every_area_and_every_rung_is_listed_none_merged_none_dropped(seeded):
 
 def test_results_stay_sealed_until_the_survey_closes_unless_staff_choose_otherwise(sqlite_url, tmp_path):
     from ladder import db, lifecycle, report_back
-    from ladder.views import registry
+    from ladder.registry import registry
     app = make_app(sqlite_url, tmp_path)
     seed(app, "rotterdam-buurt-bestuurt", 30)
     publish(app, "rotterdam-buurt-bestuurt", close=False)

@@ -81,7 +81,7 @@ def app_with(tmp_path, slug=None, n=0, key="attacks"):
 
 
 def survey_of(app, slug):
-    from ladder.views import registry
+    from ladder.registry import registry
     with app.test_request_context():
         reg = registry()
         return reg, reg.survey(slug)
@@ -90,7 +90,7 @@ def survey_of(app, slug):
 
 def set_sealed(app, slug, sealed):
     """Staff's own choice, as on the report-back settings form."""
-    from ladder.views import registry
+    from ladder.registry import registry
     with app.test_request_context():
         report_back.save_settings(registry().survey(slug), None, sealed)
         db.session().commit()
@@ -161,7 +161,7 @@ def withdraw(client, receipt):
 def seed_with(app, slug, plan):
     """Store responses as residents would, each a dict of forced answers (``area`` included)."""
     from ladder.submit import InvalidAnswers, submit
-    from ladder.views import registry
+    from ladder.registry import registry
     rng = random.Random(f"{slug}-attack")
     with app.test_request_context():
         reg = registry()

@@ -204,7 +204,7 @@ def test_two_apps_in_one_process_each_serve_their_own_database(tmp_path):
     create_and_publish(second, definition(label="Een andere vraag"))
     for app, label in ((first, "Wat vindt u van het dorpsplein?"), (second, "Een andere vraag")):
         with app.test_request_context("/"):
-            from ladder.views import registry
+            from ladder.registry import registry
             assert registry().survey(SLUG).pages[0].questions[0].label["nl"] == label
 
 

@@ -87,7 +87,7 @@ def test_the_import_graph_walks_relative_and_function_level_imports():
     edges = graph()
     assert "ladder.plugins" in edges["ladder.app"]
     assert "ladder.analysis.frame" in edges["ladder.analysis.exporters"]  # from .frame import ...
-    assert "ladder.views" in edges["ladder.filters"]  # inside a function
+    assert "ladder.registry" in edges["ladder.filters"]  # inside a function
 
 
 def test_the_package_has_no_import_cycle():
@@ -249,3 +249,53 @@ def test_the_browser_script_implements_exactly_the_relations_of_the_table():
     script = (PACKAGE / "static" / "conditional.js").read_text()
     body = script[script.index("function relation("):script.index("function holds(")]
     assert set(re.findall(r'case "(\w+)"', body)) == set(RELATIONS)
+
+
+# --- one way to reach the registry (issue 22) ---------------------------------------------------------------
+REGISTRY_NAMES = {"registry", "registry_for", "plugin_registry", "attach"}
+
+
+def _registry_reaches(source: str, module: str, package: str | None = None) -> list[int]:
+    """Lines of Python ``source`` (module ``module``) that reach the app's registry other than through
+    ``ladder.registry``: ``app.extensions["ladder"]``, a registry function defined or imported elsewhere."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) and node.slice.value == "ladder" \
+                and ast.unparse(node.value).endswith("extensions"):
+            found.append(node.lineno)
+        elif isinstance(node, ast.FunctionDef) and node.name in REGISTRY_NAMES and module != "ladder.registry" \
+                and node.col_offset == 0:
+            found.append(node.lineno)
+        elif isinstance(node, ast.ImportFrom) and {a.name for a in node.names} & REGISTRY_NAMES:
+            package = package or module.rsplit(".", 1)[0]
+            target = node.module or ""
+            if node.level:
+                base = package.split(".")[: len(package.split(".")) - node.level + 1]
+                target = ".".join(base + ([node.module] if node.module else []))
+            if target != "ladder.registry" and not (target == "ladder" and "registry" in {a.name for a in node.names}):
+                found.append(node.lineno)
+        elif isinstance(node, ast.Attribute) and node.attr in {"registry", "registry_for"} \
+                and ast.unparse(node.value).endswith("views"):
+            found.append(node.lineno)
+    return found
+
+
+def test_the_registry_is_reached_one_way():
+    offenders = []
+    for path in PACKAGE.rglob("*.py"):
+        name = module_name(path)
+        text = path.read_text()
+        offenders += [f"{path.relative_to(PACKAGE)}:{n}: {text.splitlines()[n - 1].strip()}"
+                      for n in _registry_reaches(text, name, name if path.name == "__init__.py" else None)
+                      if name != "ladder.registry"]
+    assert offenders == []
+
+
+def test_the_registry_check_catches_what_it_should():
+    assert _registry_reaches('reg = current_app.extensions["ladder"]', "ladder.x") == [1]
+    assert _registry_reaches('from .views import registry', "ladder.cli") == [1]
+    assert _registry_reaches('from . import registry', "ladder.web.views.api") == [1]
+    assert _registry_reaches('reg = views.registry()', "ladder.x") == [1]
+    assert _registry_reaches('def registry():\n    pass', "ladder.web.views") == [1]
+    assert _registry_reaches("from ..registry import registry\nfrom .. import registry as r", "ladder.views.api") == []
+    assert _registry_reaches('db = current_app.extensions["ladder.db"]', "ladder.x") == []

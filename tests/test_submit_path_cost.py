@@ -38,7 +38,7 @@ def test_the_stored_version_is_the_hash_of_the_definition(sqlite_app):
     first = client.post(URL, json={"answers": VALID}).get_json()
     second = client.post(URL, json={"answers": VALID}).get_json()
     with sqlite_app.app_context():
-        from ladder.views import registry
+        from ladder.registry import registry
         survey = registry().surveys["testdorp-inspraak"]
         blob = json.dumps(survey.definition, sort_keys=True, default=str, ensure_ascii=False)
     assert first["survey_version"] == second["survey_version"] == hashlib.sha256(blob.encode()).hexdigest()[:12]

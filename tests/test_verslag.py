@@ -18,7 +18,7 @@ def app(tmp_path_factory):
     seed(app, SLUG, 240)
     publish(app, SLUG, "We beginnen met zwerfvuil.")
     from ladder import db, report_back
-    from ladder.views import registry
+    from ladder.registry import registry
     with app.test_request_context():
         survey = registry().survey(SLUG)
         report_back.save_item(survey, None, "Zwerfvuil", None, "Vaker vegen in de hele wijk.", None)

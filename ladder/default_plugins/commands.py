@@ -11,12 +11,13 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from ..hookspecs import hookimpl
+from ..registry import registry
 
 
 def _survey_and_frame(slug, include_id=False):
     from ..analysis import response_frame
     from ..cli import NO_TABLES, has_no_tables
-    reg = current_app.extensions["ladder"]
+    reg = registry()
     survey = reg.survey(slug)
     if survey is None:
         raise click.ClickException(f"no survey {slug!r}; see `ladder surveys`")
@@ -94,7 +95,7 @@ def _echo_publication(slug, fmt) -> None:
     from ..analysis import response_frame
     from ..cli import NO_TABLES, has_no_tables
     from ..publication import make, store, text
-    reg = current_app.extensions["ladder"]
+    reg = registry()
     survey = reg.survey(slug)
     if survey is None:
         raise click.ClickException(f"no survey {slug!r}; see `ladder surveys`")
@@ -149,7 +150,7 @@ def register_commands(cli):
     def export_command(slug, fmt, output, labels, dialect, margins_path, bounds, scope):
         """Write a survey's responses (one row per response) to a file."""
         from ..analysis import export
-        exporters = current_app.extensions["ladder"].exporters
+        exporters = registry().exporters
         exporter = exporters.get(fmt)
         if exporter is None:
             raise click.ClickException(f"unknown format {fmt!r}; choose from {', '.join(sorted(exporters))}")
@@ -349,7 +350,7 @@ def register_commands(cli):
         if threshold is None and not margins_path:
             from .. import db
             from ..publication.verslag import document
-            reg = current_app.extensions["ladder"]
+            reg = registry()
             survey = reg.survey(slug)
             if survey is None:
                 raise click.ClickException(f"no survey {slug!r}; see `ladder surveys`")
@@ -394,11 +395,11 @@ def register_commands(cli):
     def export_xlsform_command(slug, output):
         """Write a survey as an XLSForm workbook."""
         from ..xlsform import export_xlsform
-        survey = current_app.extensions["ladder"].survey(slug)
+        survey = registry().survey(slug)
         if survey is None:
             raise click.ClickException(f"no survey {slug!r}; see `ladder surveys`")
         export_xlsform(survey.definition, output, mapping=getattr(survey.place, "mapping", None),
-                       types=current_app.extensions["ladder"].question_types)
+                       types=registry().question_types)
         click.echo(f"{slug} written to {output}", err=True)
 
     @cli.command("paper")
@@ -413,12 +414,12 @@ def register_commands(cli):
         """Render the survey as a printable PDF: numbered questions, boxes to tick, skip instructions."""
         from .. import db
         from ..paper import render_pdf
-        survey = current_app.extensions["ladder"].survey(slug)
+        survey = registry().survey(slug)
         if survey is None:
             raise click.ClickException(f"no survey {slug!r}; see `ladder surveys`")
         if locale not in survey.locales:
             raise click.ClickException(f"{slug} has no texts in {locale!r} (it has {', '.join(survey.locales)})")
-        pdf = render_pdf(survey, current_app.extensions["ladder"], locale=locale, large_print=large_print,
+        pdf = render_pdf(survey, registry(), locale=locale, large_print=large_print,
                          letters=letters, config=current_app.config)
         db.session().commit()  # the invite codes made for the letters, if any
         with open(output, "wb") as fh:
@@ -436,7 +437,7 @@ def register_commands(cli):
         it. The numbers are the public results page's (small counts hidden)."""
         from ..cli import NO_TABLES, has_no_tables
         from ..publication.verslag import document, pdf_of
-        reg = current_app.extensions["ladder"]
+        reg = registry()
         survey = reg.survey(slug)
         if survey is None:
             raise click.ClickException(f"no survey {slug!r}; see `ladder surveys`")

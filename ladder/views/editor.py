@@ -27,7 +27,7 @@ from ..staff_forms import staff_form_valid
 from ..survey_data import to_json
 from ..survey_file import SurveyFileError
 from ..text import LOCALES
-from . import registry
+from ..registry import registry
 
 bp = Blueprint("editor", __name__, url_prefix="/beheer/vragenlijsten")
 

@@ -25,7 +25,7 @@ from ..slugs import look_alike
 from ..models import PendingEntry
 from ..paper import numbered
 from ..submit import InvalidAnswers, InviteRequired, SurveyClosed, submit
-from . import registry
+from ..registry import registry
 
 bp = Blueprint("entry", __name__, url_prefix="/beheer")
 

@@ -21,7 +21,7 @@ from ..plan_forms import DECIDER_LABELS, EXTRA_ROWS, KIND_LABELS, PHASE_LABELS, 
 from ..plan_text import motivation_text
 from ..staff_forms import staff_form_valid
 from ..text import pick
-from . import registry
+from ..registry import registry
 
 bp = Blueprint("plans", __name__, url_prefix="/beheer/plannen")
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from .. import db, lifecycle, plans, register
 from ..models import ReportBackItem
-from . import registry
+from ..registry import registry
 
 bp = Blueprint("register", __name__)
 

@@ -10,7 +10,8 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from .. import audit, auth, db, invites, lifecycle, report_back, retention
-from . import registry, staff_report
+from ..registry import registry
+from . import staff_report
 from ..dashboard import response_counts
 from ..i18n import _
 from ..staff_forms import (CodesForm, DeleteForm, LoginForm, PublishForm, SetPasswordForm, StatusForm, WithdrawForm,

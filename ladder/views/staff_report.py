@@ -20,7 +20,7 @@ from ..input_guard import id_number
 from ..models import Response
 from ..staff_forms import CodesForm, DeleteForm, StatusForm, WithdrawForm, field_errors, staff_form_valid
 from ..text import pick
-from . import registry
+from ..registry import registry
 
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
