@@ -21,7 +21,7 @@ from .servers import ROOT
 # (label, file suffix, function name): the steps of one API submission, outermost first.
 STEPS = (
     ("whole WSGI request (test client)", "flask/app.py", "wsgi_app"),
-    ("view ladder.views.api.create_response", "ladder/views/api.py", "create_response"),
+    ("view ladder.web.views.api.create_response", "ladder/web/views/api.py", "create_response"),
     ("  request.get_json", "werkzeug/wrappers/request.py", "get_json"),
     ("  ladder.submit.submit", "ladder/submit.py", "submit"),
     ("    answers.validate", "ladder/answers.py", "validate"),

@@ -11,10 +11,11 @@ from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFProtect
 from jinja2 import ChoiceLoader, FileSystemLoader
 
-from . import auth, cli, db, filters, i18n, input_guard, security
+from . import cli, db, i18n
 from . import config as default_config
 from .plugins import load_registry
 from .registry import attach
+from .web import auth, filters, input_guard, security
 
 csrf = CSRFProtect()
 
@@ -66,7 +67,7 @@ def create_app(test_config: dict | None = None, instance_path: str | os.PathLike
     auth.init_app(app)
     security.init_app(app)
 
-    from .views import api, editor, entry, errors, meta, ops, plans, register, resident, results, signin, staff
+    from .web.views import api, editor, entry, errors, meta, ops, plans, register, resident, results, signin, staff
     app.register_blueprint(resident.bp)
     app.register_blueprint(staff.bp)
     app.register_blueprint(signin.bp)

@@ -12,7 +12,8 @@ from flask.cli import ScriptInfo, with_appcontext
 from sqlalchemy import delete, inspect, select
 from sqlalchemy.exc import DBAPIError
 
-from . import audit, auth, db, invites
+from . import audit, db, invites
+from .web import auth
 from .registry import plugin_registry, registry
 from .migrate import upgrade
 from .new_plugin import new_plugin

@@ -25,7 +25,7 @@ class Base(DeclarativeBase):
 
 
 # How answers came in: online (the resident's form or an API client), or keyed in by staff from a paper form or
-# from answers given with help (at the dorpshuis, by phone). See ladder/views/entry.py.
+# from answers given with help (at the dorpshuis, by phone). See ladder/web/views/entry.py.
 CHANNELS = ("form", "api", "paper", "assisted")
 
 

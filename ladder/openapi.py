@@ -10,7 +10,7 @@ from typing import Any
 
 from .answers_schema import answers_schema
 
-API_VERSION = "1.0.0"  # the API-Version header and info.version; ladder.views.api sends it
+API_VERSION = "1.0.0"  # the API-Version header and info.version; ladder.web.views.api sends it
 PROBLEM_JSON = "application/problem+json"
 # Placeholder until the project has its public home; set API_CONTACT in the configuration to name your own.
 CONTACT = {"name": "ladder", "url": "https://github.com/ladder-participatie/ladder/issues"}

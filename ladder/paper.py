@@ -2,7 +2,7 @@
 instructions in words, the offered rung, the return address, large print, and an invite code per letter.
 
 Rendered from ``templates/paper/`` to PDF with WeasyPrint. Staff key the returned forms in with the entry
-screen (ladder/views/entry.py), so the question numbers here are the order the entry screen shows.
+screen (ladder/web/views/entry.py), so the question numbers here are the order the entry screen shows.
 """
 from __future__ import annotations
 

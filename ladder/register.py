@@ -1,6 +1,6 @@
 """The public participation register (issue 20) as data: every published plan with its offer per aspect, its
 kennisgeving and its surveys, and the same as open data (JSON and CSV, schema version 1 in
-``ladder/static/schemas/``). The web pages (ladder/views/register.py) and the open data read the same entries.
+``ladder/static/schemas/``). The web pages (ladder/web/views/register.py) and the open data read the same entries.
 """
 from __future__ import annotations
 

@@ -104,7 +104,7 @@ def submit(registry: Registry, survey: Survey, raw_answers: Mapping[str, Any], *
     ``before_commit(response, receipt, outcome)`` may add rows to the same transaction (the API's
     idempotency key); if it or the commit fails, nothing is stored.
     """
-    if channel not in CHANNELS:  # paper and assisted answers are keyed in by staff (ladder/views/entry.py)
+    if channel not in CHANNELS:  # paper and assisted answers are keyed in by staff (ladder/web/views/entry.py)
         raise ValueError(f"unknown channel {channel!r}; use one of {', '.join(CHANNELS)}")
     alone = draft_code is None and invite_code is None and before_commit is None
     if not alone:

@@ -220,7 +220,7 @@ def test_closed_survey_is_a_problem_of_its_own_type(sqlite_app, monkeypatch):
 
 
 def test_api_server_errors_are_problem_details(sqlite_app, monkeypatch):
-    import ladder.views.api as api
+    import ladder.web.views.api as api
 
     def broken():
         raise RuntimeError("broken on purpose")

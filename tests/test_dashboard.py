@@ -86,7 +86,7 @@ def test_bereken_opnieuw_places_pending_responses(app, editor):
 
 def test_times_are_in_the_netherlands():
     from datetime import datetime, timezone
-    from ladder.views.staff_report import local_time
+    from ladder.web.views.staff_report import local_time
     assert local_time(datetime(2026, 7, 1, 12, 0, tzinfo=timezone.utc)) == "01-07-2026 14:00"  # summer: UTC+2
     assert local_time(datetime(2026, 1, 1, 12, 0, tzinfo=timezone.utc)) == "01-01-2026 13:00"  # winter: UTC+1
 

@@ -55,7 +55,7 @@ def test_only_the_publication_reaches_its_builder_audit_and_cell_keys():
         if bad:
             offenders.append((name, bad[0]))
     # the dashboard shows staff the same representativeness rule on the responses now (never published)
-    assert offenders == [("ladder.views.staff_report", "ladder.publication.represent")]
+    assert offenders == [("ladder.web.views.staff_report", "ladder.publication.represent")]
 
 
 def test_no_view_hides_numbers_with_its_own_disclosure_control():

@@ -146,7 +146,7 @@ BAD = [  # (field, value, message)
     ("results_text_fy", "a" * 5001, "Fries: schrijf hoogstens 5.000 tekens."),
     ("results_text_en", "   \r\n  ", "Engels: dit vak bevat alleen spaties. Schrijf de tekst of maak het vak leeg."),
 ]
-# NUL and other control characters are refused before the view, in every form (ladder.input_guard), with the
+# NUL and other control characters are refused before the view, in every form (ladder.web.input_guard), with the
 # message of residents' answers; the form's own checks never see them.
 CONTROL = "Gebruik alleen gewone tekens: deze tekst bevat een onzichtbaar of ongeldig teken."
 

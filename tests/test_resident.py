@@ -173,7 +173,7 @@ def test_interface_text_follows_the_chosen_language(client):
 
 def test_a_municipality_named_gemeente_x_is_called_gemeente_once(app):
     """Older `ladder new-plugin` output and the tutorial gave "Gemeente Voorbeeld" as the municipality (issue 23)."""
-    from ladder.filters import gemeente
+    from ladder.web.filters import gemeente
     with app.test_request_context("/"):
         assert gemeente("Gemeente Voorbeeld") == "Gemeente Voorbeeld"
         assert gemeente("Voorbeeld") == "Gemeente Voorbeeld"

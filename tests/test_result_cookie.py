@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from ladder import db
 from ladder.models import Response
-from ladder.views.resident import RESULT_SECONDS
+from ladder.web.views.resident import RESULT_SECONDS
 from test_resident import SLUG, post_page, start, token
 
 

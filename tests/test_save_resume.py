@@ -64,7 +64,7 @@ def test_the_saved_page_gives_a_link_that_resumes_with_the_code_in_the_fragment(
 
 def test_the_saved_page_says_until_when_answers_are_kept(app, client):
     html = client.get(save(client).headers["Location"]).get_data(as_text=True)
-    from ladder.filters import date_nl
+    from ladder.web.filters import date_nl
     with app.test_request_context():
         expected = date_nl(date.today() + timedelta(days=app.config["DRAFT_DAYS"]))
     assert f"We bewaren uw antwoorden tot en met {expected}." in " ".join(html.split())
@@ -127,7 +127,7 @@ def test_withdrawal_is_post_redirect_get_with_the_code_kept_out_of_the_pages(app
 def test_a_pending_withdrawal_expires_so_the_next_person_at_a_shared_computer_finds_none(app, client, monkeypatch):
     import time
 
-    from ladder.views import resident
+    from ladder.web.views import resident
     made = submitted(client)
     page = client.get("/intrekken")
     client.post("/intrekken", data={"csrf_token": token(page.data), "code": made["receipt"]})

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ladder.security import instance_secret
+from ladder.web.security import instance_secret
 
 ROOT = Path(__file__).resolve().parents[1]
 WORKERS = 8

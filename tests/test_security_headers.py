@@ -207,7 +207,7 @@ def test_the_browser_tests_see_what_the_csp_blocks(browser):
     from flask import Flask
 
     from browser_support import LiveServer, record_csp_violations
-    from ladder import security
+    from ladder.web import security
     app = Flask("csp-probe")
     security.init_app(app)
 

@@ -77,7 +77,7 @@ def test_a_new_password_ends_the_sessions_signed_in_with_the_old_one(plain_app):
 def test_setting_a_password_by_link_ends_other_sessions(plain_app):
     client = editor_client(plain_app)
     with plain_app.app_context():
-        from ladder import auth
+        from ladder.web import auth
         user = auth.find_user("ed@example.org")
         code = auth.new_setup_token(user)
         db.session().commit()
@@ -178,7 +178,7 @@ def test_next_elsewhere_goes_to_the_staff_home(plain_app, target):
     page = client.get("/beheer/inloggen")
     response = client.post(f"/beheer/inloggen?next={target}", data={
         "csrf_token": token(page.data), "email": "ed@example.org", "password": PASSWORD})
-    if "%00" in target:  # a NUL anywhere in the address is refused before sign-in (ladder.input_guard)
+    if "%00" in target:  # a NUL anywhere in the address is refused before sign-in (ladder.web.input_guard)
         assert response.status_code == 400 and client.get(HOME).status_code == 302
         return
     assert response.status_code == 302

@@ -1,4 +1,4 @@
-"""The staff forms (WTForms classes in ladder.staff_forms) and dates and numbers written by Babel."""
+"""The staff forms (WTForms classes in ladder.web.staff_forms) and dates and numbers written by Babel."""
 import re
 import warnings
 from datetime import date, datetime, timezone
@@ -204,7 +204,7 @@ def test_delete_all_needs_the_survey_name(app, client, editor):
 def test_staff_forms_use_select_choice_objects_and_raise_no_deprecation_warnings(app, editor):
     from wtforms.fields.choices import SelectChoice
 
-    from ladder.staff_forms import PublishForm, StatusForm
+    from ladder.web.staff_forms import PublishForm, StatusForm
     ladder = next(iter(app.extensions["ladder"].ladders.values()))
     with warnings.catch_warnings():
         warnings.simplefilter("error", DeprecationWarning)
@@ -231,7 +231,7 @@ def test_babel_has_frisian_data_and_writes_frisian_months():
     ("en", "March 5, 2026", "3/5/26, 2:30\u202fPM"),
 ])
 def test_filters_write_dates_in_the_interface_language(app, lang, day, moment):
-    from ladder.filters import date_nl, datetime_nl
+    from ladder.web.filters import date_nl, datetime_nl
     with app.test_request_context(f"/?lang={lang}"):
         assert date_nl(date(2026, 3, 5)) == day
         assert date_nl(datetime(2026, 3, 5, 23, 59, tzinfo=timezone.utc)) == day
@@ -240,7 +240,7 @@ def test_filters_write_dates_in_the_interface_language(app, lang, day, moment):
 
 
 def test_filters_write_dutch_numbers_and_money(app):
-    from ladder.filters import currency, date_nl, number, percent
+    from ladder.web.filters import currency, date_nl, number, percent
     with app.test_request_context("/"):
         assert number(12345.5) == "12.345,5" and number(3) == "3" and number(None) == ""
         assert percent(0.833) == "83%" and percent(1) == "100%"

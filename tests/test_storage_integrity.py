@@ -67,7 +67,7 @@ def test_submit_that_loaded_the_draft_before_another_submit_committed_stores_no_
     """Deterministic interleaving: request B has read the draft, then request A submits it, then B goes on.
     Invite-only: A used the invite code, yet B shows A's result (not "a valid invite code is needed")."""
     from ladder import invites
-    from ladder.views import resident
+    from ladder.web.views import resident
     code = None
     if with_invite:
         invite_only(app)

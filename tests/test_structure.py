@@ -10,8 +10,8 @@ PACKAGE = Path(__file__).parents[1] / "ladder"
 ENGINE = {"ladder.survey", "ladder.conditions", "ladder.question_types", "ladder.answers", "ladder.placing",
           "ladder.ladders", "ladder.text", "ladder.messages", "ladder.survey_file", "ladder.answers_schema",
           "ladder.lint"}
-WEB = ("flask", "flask_babel", "flask_login", "flask_wtf", "flask_talisman", "werkzeug", "ladder.views",
-       "ladder.app", "ladder.i18n", "ladder.filters", "ladder.auth", "ladder.cli")
+WEB = ("flask", "flask_babel", "flask_login", "flask_wtf", "flask_talisman", "werkzeug", "ladder.web",
+       "ladder.app", "ladder.i18n", "ladder.cli", "ladder.commands")
 
 
 def module_name(path: Path) -> str:
@@ -87,7 +87,7 @@ def test_the_import_graph_walks_relative_and_function_level_imports():
     edges = graph()
     assert "ladder.plugins" in edges["ladder.app"]
     assert "ladder.analysis.frame" in edges["ladder.analysis.exporters"]  # from .frame import ...
-    assert "ladder.registry" in edges["ladder.filters"]  # inside a function
+    assert "ladder.registry" in edges["ladder.web.filters"]  # inside a function
 
 
 def test_the_package_has_no_import_cycle():
@@ -297,5 +297,37 @@ def test_the_registry_check_catches_what_it_should():
     assert _registry_reaches('from . import registry', "ladder.web.views.api") == [1]
     assert _registry_reaches('reg = views.registry()', "ladder.x") == [1]
     assert _registry_reaches('def registry():\n    pass', "ladder.web.views") == [1]
-    assert _registry_reaches("from ..registry import registry\nfrom .. import registry as r", "ladder.views.api") == []
+    assert _registry_reaches("from ..registry import registry\nfrom .. import registry as r", "ladder.publication.build") == []
     assert _registry_reaches('db = current_app.extensions["ladder.db"]', "ladder.x") == []
+
+
+# --- the web layer in one package (issue 22) ----------------------------------------------------------------
+TOP = ("ladder.web", "ladder.app", "ladder.wsgi", "ladder.__main__", "ladder.commands", "ladder.cli")
+
+
+def test_nothing_below_the_web_layer_imports_it():
+    """Pages, forms, sign-in, filters and security headers live in ladder.web; only the app (which puts it
+    together) and the commands' users group (sign-in accounts) stand above it."""
+    bad = sorted(f"{name} imports {m}" for name, imported in graph().items() if not name.startswith(TOP)
+                 for m in imported if m == "ladder.web" or m.startswith("ladder.web."))
+    assert bad == []
+
+
+def test_the_commands_import_no_page():
+    bad = sorted(f"{name} imports {m}" for name, imported in graph().items()
+                 if name.startswith(("ladder.commands", "ladder.cli", "ladder.default_plugins"))
+                 for m in imported if m.startswith("ladder.web.views"))
+    assert bad == []
+
+
+def test_the_web_layer_is_one_package():
+    """No module of the web layer's kind at the package root: a blueprint, a form, a Flask-Login manager."""
+    bad = []
+    for path in PACKAGE.rglob("*.py"):
+        name = module_name(path)
+        if name.startswith(TOP):
+            continue
+        text = path.read_text()
+        if re.search(r"^\s*(from flask_wtf import|.*\bLoginManager\(|.*\bBlueprint\()", text, re.M):
+            bad.append(name)
+    assert bad == []

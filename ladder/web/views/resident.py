@@ -9,19 +9,19 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
-from .. import db, drafts, invites, lifecycle, plans
-from ..answers import validate
-from ..conditions import browser_operators, depends_on_page, evaluate, in_words, page_questions, resolve_other_pages
-from ..registry import registry
+from ... import db, drafts, invites, lifecycle, plans
+from ...answers import validate
+from ...conditions import browser_operators, depends_on_page, evaluate, in_words, page_questions, resolve_other_pages
+from ...registry import registry
 from . import survey_or_404
-from ..codes import code_hash
+from ...codes import code_hash
 from ..forms import page_form, parsed_answers
-from ..i18n import _, current_locale
+from ...i18n import _, current_locale
 from ..input_guard import answers_in_form
-from ..models import Response
-from ..submit import AlreadySubmitted, DraftGone, InvalidAnswers, InviteRequired, SurveyClosed, submit, submitted
-from ..stored_surveys import answered_version
-from ..withdrawal import withdraw_response
+from ...models import Response
+from ...submit import AlreadySubmitted, DraftGone, InvalidAnswers, InviteRequired, SurveyClosed, submit, submitted
+from ...stored_surveys import answered_version
+from ...withdrawal import withdraw_response
 
 bp = Blueprint("resident", __name__)
 
@@ -438,7 +438,7 @@ def withdrawn():
 @bp.get("/toegankelijkheid/<municipality>")
 def accessibility(municipality=None):
     """The accessibility statement (Dutch model), for the installation or for one municipality."""
-    from ..accessibility import municipalities, statement
+    from ...accessibility import municipalities, statement
     from ..filters import municipality_name
     known = municipalities(s.municipality for s in registry().surveys.values())
     if municipality is not None and municipality not in known:

@@ -12,8 +12,8 @@ from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from .filters import t
-from .i18n import _l
-from .plans import DECIDERS, KINDS, PHASES, PlanOfferRow
+from ..i18n import _l
+from ..plans import DECIDERS, KINDS, PHASES, PlanOfferRow
 from .staff_forms import StaffForm
 
 EXTRA_ROWS = 2

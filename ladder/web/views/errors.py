@@ -7,8 +7,8 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, NotFound
 from werkzeug.http import HTTP_STATUS_CODES
 
-from ..i18n import _
-from ..openapi import PROBLEM_JSON
+from ...i18n import _
+from ...openapi import PROBLEM_JSON
 
 # ladder's own problem types (documented in docs/api.rst); anything else is "about:blank", whose
 # title is the HTTP status phrase

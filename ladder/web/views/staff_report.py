@@ -12,15 +12,17 @@ from flask_wtf import FlaskForm
 from markupsafe import Markup
 from sqlalchemy import select
 
-from .. import audit, auth, db, invites, lifecycle, outcomes, report_back
-from ..dashboard import numbers
+from ... import audit, db, invites, lifecycle, outcomes, report_back
+from .. import auth
+from ...dashboard import numbers
 from ..filters import date_nl
-from ..i18n import _
+from ...i18n import _
 from ..input_guard import id_number
-from ..models import Response
+from ...models import Response
+from ..report_back_forms import ItemForm, SettingsForm
 from ..staff_forms import CodesForm, DeleteForm, StatusForm, WithdrawForm, field_errors, staff_form_valid
-from ..text import pick
-from ..registry import registry
+from ...text import pick
+from ...registry import registry
 
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -95,8 +97,8 @@ def dashboard(slug):
 
 def representativeness(survey) -> float | None:
     """The dashboard's representativeness index (staff): the publication's own rule, on the responses now."""
-    from ..analysis import response_frame
-    from ..publication.represent import representativeness as index
+    from ...analysis import response_frame
+    from ...publication.represent import representativeness as index
     path = current_app.config.get("SURVEY_MARGINS", {}).get(survey.slug)
     if not path:
         return None
@@ -115,7 +117,7 @@ def _csrf_ok() -> bool:
 @login_required
 def rescore(slug):
     """The "Bereken opnieuw" button: place the survey's pending responses again (as ``ladder rescore``)."""
-    from ..placing import rescore as place_again
+    from ...placing import rescore as place_again
     survey = auth.staff_survey(slug, edit=True)
     if not _csrf_ok():
         abort(400)
@@ -151,7 +153,7 @@ def confirm_delete(slug):
 @login_required
 def report(slug):
     """The analysts' HTML report (``ladder report``) as a download, small counts hidden as in print."""
-    from ..analysis import build_report, response_frame
+    from ...analysis import build_report, response_frame
     survey = auth.staff_survey(slug)
     reg = registry()
     frame = response_frame(db.engine(), survey, registry=reg)
@@ -165,7 +167,7 @@ def report(slug):
 @login_required
 def verslag(slug):
     """The participatieverslag as an HTML download (PDF with ?pdf=1 when WeasyPrint is installed)."""
-    from ..publication import verslag as verslag_document
+    from ...publication import verslag as verslag_document
     survey = auth.staff_survey(slug)
     html = verslag_document.document(survey, registry(), current_app.config)
     pdf_of = verslag_document.pdf_of
@@ -187,10 +189,10 @@ def report_back_page(slug):
     item_id = request.args.get("item", type=id_number)
     items = report_back.items(survey)
     editing = next((i for i in items if i.id == item_id), None)
-    form = report_back.ItemForm(survey=survey, data=None if request.method == "POST" or editing is None
-                                else report_back.ItemForm.data_of(editing))
+    form = ItemForm(survey=survey, data=None if request.method == "POST" or editing is None
+                                else ItemForm.data_of(editing))
     current = report_back.settings(survey)
-    settings_form = report_back.SettingsForm(formdata=None, data={
+    settings_form = SettingsForm(formdata=None, data={
         "results_expected": current.results_expected, "sealed_until_closed": current.sealed_until_closed})
     if request.method == "POST":
         if staff_form_valid(form):
@@ -224,7 +226,7 @@ def report_back_delete(slug):
 @login_required
 def report_back_settings(slug):
     survey = auth.staff_survey(slug, edit=True)
-    form = report_back.SettingsForm()
+    form = SettingsForm()
     if not staff_form_valid(form):
         for message in field_errors(form):
             flash(message)

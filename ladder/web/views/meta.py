@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify
 from flask_login import current_user
 
-from ..registry import registry
+from ...registry import registry
 
 bp = Blueprint("meta", __name__)
 PUBLIC_FIELDS = ("name", "status")

@@ -22,10 +22,10 @@ from flask_login import LoginManager, current_user, login_user
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from . import db, throttle
-from .codes import code_hash
-from .i18n import _l
-from .models import User, utcnow
+from .. import db, throttle
+from ..codes import code_hash
+from ..i18n import _l
+from ..models import User, utcnow
 
 ROLES = ("admin", "editor", "analyst")
 MIN_PASSWORD_LENGTH = 12
@@ -153,7 +153,7 @@ def can_edit(user, survey) -> bool:
 
 def staff_survey(slug: str, edit: bool = False):
     """The survey ``slug`` if the signed-in user may see it (404 otherwise) and, with ``edit``, change it (403)."""
-    from .registry import registry
+    from ..registry import registry
     survey = registry().survey(slug)
     if survey is None or not can_read(current_user, survey):
         abort(404)
@@ -163,7 +163,7 @@ def staff_survey(slug: str, edit: bool = False):
 
 
 def visible_surveys(user) -> list:
-    from .registry import registry
+    from ..registry import registry
     return sorted((s for s in registry().surveys.values() if can_read(user, s)), key=lambda s: (s.municipality, s.slug))
 
 

@@ -16,7 +16,7 @@ from flask import current_app, request
 from werkzeug.exceptions import BadRequest, UnprocessableEntity
 from werkzeug.routing import IntegerConverter
 
-from .question_types import AnswerError, clean_text
+from ..question_types import AnswerError, clean_text
 from .views.errors import SaidInDutch
 
 MAX_ID = 2**31 - 1  # the largest PostgreSQL integer; SQLite's is larger, so it holds on both

@@ -1,12 +1,12 @@
 """The staff dashboard's charts: exact numbers for staff of the survey's municipality (never published;
-``/r/`` draws the publication's tables, see ``ladder.views.results``)."""
+``/r/`` draws the publication's tables, see ``ladder.web.views.results``)."""
 from __future__ import annotations
 
 import pandas as pd
 from markupsafe import Markup
 
 from ..filters import number
-from ..text import pick
+from ...text import pick
 
 
 def chart_rows(summary, table, hidden_label):
@@ -25,7 +25,7 @@ def chart_rows(summary, table, hidden_label):
 
 def question_charts(questions, title_of, hidden_label):
     """[(summary, table, svg markup or None)] for the questions shown."""
-    from ..analysis.charts import bar_rows_svg
+    from ...analysis.charts import bar_rows_svg
     out = []
     for summary, table in questions:
         rows = chart_rows(summary, table, hidden_label)
@@ -46,7 +46,7 @@ def rung_totals(table: dict, ladder) -> dict[str, list[tuple[object, int | None]
 
 
 def rung_charts(totals: dict, ladder, aspect_label, hidden_label) -> dict[str, Markup]:
-    from ..analysis.charts import RAMP, bar_rows_svg
+    from ...analysis.charts import RAMP, bar_rows_svg
     fills = [RAMP[min(i, len(RAMP) - 1)] for i in range(len(ladder.rungs))]
     return {aspect: Markup(bar_rows_svg([(f"{r.level}. {pick(r.title)}", n, hidden_label if n is None else number(n))
                                          for r, n in rows], aspect_label(aspect), hidden_label, fills=fills))

@@ -16,16 +16,17 @@ from wtforms import BooleanField, HiddenField, IntegerField, RadioField, SelectF
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from .. import audit, auth, db, lifecycle, plans
-from ..answers import validate
+from ... import audit, db, lifecycle, plans
+from .. import auth
+from ...answers import validate
 from ..forms import page_form, parsed_answers
-from ..i18n import _, _l
+from ...i18n import _, _l
 from ..input_guard import answers_in_form
-from ..slugs import look_alike
-from ..models import PendingEntry
-from ..paper import numbered
-from ..submit import InvalidAnswers, InviteRequired, SurveyClosed, submit
-from ..registry import registry
+from ...slugs import look_alike
+from ...models import PendingEntry
+from ...paper import numbered
+from ...submit import InvalidAnswers, InviteRequired, SurveyClosed, submit
+from ...registry import registry
 
 bp = Blueprint("entry", __name__, url_prefix="/beheer")
 
@@ -64,7 +65,7 @@ def _paper_form(survey, formdata=None):
 @login_required
 def paper(slug):
     """Download the printable form; for an invite-only survey each letter gets a new invite code."""
-    from ..paper import render_pdf
+    from ...paper import render_pdf
     survey = auth.staff_survey(slug, edit=True)
     form = _paper_form(survey, formdata=True)
     if not _valid(form):
@@ -341,7 +342,7 @@ def upload():
     """Read an uploaded XLSForm and show the survey it gives, with what does not map; nothing is saved yet."""
     import tempfile
 
-    from ..xlsform import XLSFormError, XLSFormTooLarge, import_xlsform, survey_file_text
+    from ...xlsform import XLSFormError, XLSFormTooLarge, import_xlsform, survey_file_text
     if current_user.role not in ("admin", "editor"):
         abort(403)
     form = UploadForm()
@@ -369,7 +370,7 @@ def upload():
 
 
 def _check_upload(imported, skip):
-    from ..survey_file import SurveyFileError, survey_from_dict
+    from ...survey_file import SurveyFileError, survey_from_dict
     if imported.unsupported and not skip:
         return _("Een deel van het formulier is niet over te nemen (zie hieronder). Pas het formulier aan, of kies "
                  "‘Laat weg wat niet over te nemen is’.")
@@ -395,8 +396,8 @@ def save_upload():
 
     from itsdangerous import BadSignature
 
-    from ..default_plugins.instance_surveys import folder, load_instance_survey
-    from ..survey_file import SurveyFileError
+    from ...default_plugins.instance_surveys import folder, load_instance_survey
+    from ...survey_file import SurveyFileError
     if current_user.role not in ("admin", "editor"):
         abort(403)
     form = SaveUploadForm()

@@ -9,16 +9,17 @@ from flask_login import current_user, login_required, logout_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
-from .. import audit, auth, db, invites, lifecycle, report_back, retention
-from ..registry import registry
+from ... import audit, db, invites, lifecycle, report_back, retention
+from .. import auth
+from ...registry import registry
 from . import staff_report
-from ..dashboard import response_counts
-from ..i18n import _
+from ...dashboard import response_counts
+from ...i18n import _
 from ..staff_forms import (CodesForm, DeleteForm, LoginForm, PublishForm, SetPasswordForm, StatusForm, WithdrawForm,
                            field_errors, staff_form_valid)
-from ..codes import code_hash
-from ..models import Response, utcnow
-from ..withdrawal import withdraw_response
+from ...codes import code_hash
+from ...models import Response, utcnow
+from ...withdrawal import withdraw_response
 
 bp = Blueprint("staff", __name__, url_prefix="/beheer")
 
@@ -87,7 +88,7 @@ def home():
 @bp.get("/s/<slug>")
 @login_required
 def dashboard(slug):
-    return staff_report.dashboard(slug)  # the page at a glance: ladder/views/staff_report.py (issue 12)
+    return staff_report.dashboard(slug)  # the page at a glance: ladder/web/views/staff_report.py (issue 12)
 
 
 @bp.post("/s/<slug>/status")
@@ -136,7 +137,7 @@ def export(slug, fmt):
     exporter = registry().exporters.get(fmt)
     if exporter is None:
         abort(404)
-    from ..analysis import response_frame
+    from ...analysis import response_frame
     frame = response_frame(db.engine(), survey, registry=registry())
     fh = io.BytesIO()
     exporter.write(frame, survey, fh)
@@ -182,7 +183,7 @@ def publish(slug):
 
 def publication_moment(survey) -> str:
     """Make a new snapshot of the published numbers where the rules allow it, and say what residents see."""
-    from ..publication import store
+    from ...publication import store
     if report_back.sealed(survey, lifecycle.of(survey)):
         return _("De tekst is opgeslagen. De cijfers verschijnen op de openbare pagina als de vragenlijst sluit.")
     moment = store.publish_with(survey, registry(), current_app.config)

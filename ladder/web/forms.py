@@ -10,7 +10,7 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 
-from .survey import Question, Survey
+from ..survey import Question, Survey
 
 
 def page_form(survey: Survey, questions: list[Question], question_types, locale: str, formdata=None,

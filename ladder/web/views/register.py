@@ -10,9 +10,9 @@ import io
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request, url_for
 from sqlalchemy import select
 
-from .. import db, lifecycle, plans, register
-from ..models import ReportBackItem
-from ..registry import registry
+from ... import db, lifecycle, plans, register
+from ...models import ReportBackItem
+from ...registry import registry
 
 bp = Blueprint("register", __name__)
 
@@ -94,7 +94,7 @@ def csv_schema():
 def evaluation():
     """Per municipality and year: the offered rung against the rungs residents wanted, from the published
     results of each plan's surveys (``ladder.publication.evaluation``): the numbers of their ``/r/`` pages."""
-    from ..publication.evaluation import rows as published_rows
+    from ...publication.evaluation import rows as published_rows
     session = db.session()
     found = published_rows(session, registry(), plans.published(session))
     municipalities = sorted({r["municipality"] for r in found})

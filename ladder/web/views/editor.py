@@ -16,18 +16,18 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
-from .. import audit, db, lifecycle, stored_surveys
-from .. import survey_editing as edit
-from ..conditions import OPERATORS, in_words
+from ... import audit, db, lifecycle, stored_surveys
+from ... import survey_editing as edit
+from ...conditions import OPERATORS, in_words
 from ..forms import page_form, parsed_answers
-from ..i18n import _
-from ..lint import lint
-from ..models import SurveyVersion
+from ...i18n import _
+from ...lint import lint
+from ...models import SurveyVersion
 from ..staff_forms import staff_form_valid
-from ..survey_data import to_json
-from ..survey_file import SurveyFileError
-from ..text import LOCALES
-from ..registry import registry
+from ...survey_data import to_json
+from ...survey_file import SurveyFileError
+from ...text import LOCALES
+from ...registry import registry
 
 bp = Blueprint("editor", __name__, url_prefix="/beheer/vragenlijsten")
 
@@ -169,7 +169,7 @@ def upload():
             flash(_("Dit bestand is geen geldig vragenlijstbestand: %(reason)s", reason=str(exc)))
             return redirect(url_for(".index"))
     else:
-        from ..xlsform import XLSFormError, import_xlsform
+        from ...xlsform import XLSFormError, import_xlsform
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / "form.xlsx"
             upload.save(path)
@@ -435,7 +435,7 @@ def preview(slug, number, page_id):
     if survey is None:
         flash(_("Nog geen voorbeeld: %(reason)s", reason=f"{problem.key}: {problem.reason}"))
         return redirect(url_for(".overview", slug=slug))
-    from ..i18n import current_locale
+    from ...i18n import current_locale
     locale = current_locale() if current_locale() in survey.locales else "nl"
     found = next((p for p in survey.pages if p.id == page_id), None) or abort(404)
     questions = list(found.questions)

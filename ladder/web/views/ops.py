@@ -17,8 +17,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import Blueprint, abort, current_app, g, jsonify, request
 
-from .. import db, metrics
-from ..migrate import alembic_config
+from ... import db, metrics
+from ...migrate import alembic_config
 
 bp = Blueprint("ops", __name__)
 log = logging.getLogger(__name__)

@@ -8,8 +8,8 @@ from babel import dates as babel_dates, numbers as babel_numbers
 from flask import has_app_context
 from markupsafe import Markup, escape
 
-from .i18n import current_locale
-from .text import DEFAULT_LOCALE, pick
+from ..i18n import current_locale
+from ..text import DEFAULT_LOCALE, pick
 
 
 def t(value, locale=None):
@@ -75,14 +75,14 @@ def currency(value, code: str = "EUR") -> str:
 
 def answer_text(value, question, survey, locale=None) -> str:
     """An answer as the resident would say it: the question's type knows how."""
-    from .registry import registry
+    from ..registry import registry
     return registry().type_of(question).answer_text(question, value, survey, locale or current_locale())
 
 
 def label(value) -> Markup:
     """A published table's text: survey text (a locale table, marked where it falls back to Dutch) or
     interface text kept as its Dutch message id (``ladder.publication``), translated here."""
-    from .i18n import text_in
+    from ..i18n import text_in
     if isinstance(value, str):
         return escape(flask_babel.gettext(value) if has_app_context() else value)
     return text_in(value)
@@ -118,7 +118,7 @@ def municipality_name(municipality: str) -> str:
 
 def gemeente(municipality: str) -> str:
     """"Gemeente Rotterdam", with the word once."""
-    from .messages import _
+    from ..messages import _
     return _("Gemeente %(name)s", name=municipality_name(municipality))
 
 

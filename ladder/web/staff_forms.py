@@ -18,8 +18,8 @@ from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Num
 
 from .auth import MIN_PASSWORD_LENGTH
 from .filters import t
-from .i18n import _, _l
-from .text import DEFAULT_LOCALE, LOCALES
+from ..i18n import _, _l
+from ..text import DEFAULT_LOCALE, LOCALES
 
 MAX_CODES = 100_000
 MAX_RESULTS_TEXT = 5000
@@ -107,7 +107,7 @@ def language_name(locale: str) -> str:
 class Translation:
     """One optional translation of a staff text: empty, or at most ``max_length`` characters. Each message names
     the language, so the error summary tells the fields apart. (NUL and other control characters never get
-    here: ``ladder.input_guard`` refuses them in every form.)"""
+    here: ``ladder.web.input_guard`` refuses them in every form.)"""
 
     def __init__(self, locale: str, max_length: int):
         self.locale, self.max_length = locale, max_length

@@ -11,12 +11,12 @@ from datetime import date
 from flask import Blueprint, current_app, jsonify, redirect, render_template, url_for
 from markupsafe import Markup
 
-from .. import db, lifecycle, report_back
+from ... import db, lifecycle, report_back
 from ..filters import label, number
-from ..i18n import _, current_locale
-from ..publication import store
-from ..text import pick
-from ..registry import registry
+from ...i18n import _, current_locale
+from ...publication import store
+from ...text import pick
+from ...registry import registry
 from . import survey_or_404
 
 bp = Blueprint("results", __name__)
@@ -38,7 +38,7 @@ def current_publication(survey):
 
 def chart(table, value_column: str, fills=None) -> Markup:
     """A table's bars (inline SVG) with the same numbers as the table beside it."""
-    from ..analysis.charts import bar_rows_svg
+    from ...analysis.charts import bar_rows_svg
     hidden = _("verborgen")
     rows = [(str(label(r.label)), r.cells.get(value_column), hidden if r.cells.get(value_column) is None
              else number(r.cells[value_column])) for r in table.rows]
@@ -47,7 +47,7 @@ def chart(table, value_column: str, fills=None) -> Markup:
 
 
 def rung_fills(count: int) -> list[str]:
-    from ..analysis.charts import RAMP
+    from ...analysis.charts import RAMP
     return [RAMP[min(i, len(RAMP) - 1)] for i in range(count)]
 
 

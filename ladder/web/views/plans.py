@@ -2,7 +2,7 @@
 of offered versus wanted rung across plans, as a page and a download.
 
 Editors and admins change plans; analysts read them. Staff see and change only their own municipality's plans:
-another municipality's plan answers 404, as if it did not exist (ladder.auth).
+another municipality's plan answers 404, as if it did not exist (ladder.web.auth).
 """
 from __future__ import annotations
 
@@ -13,15 +13,16 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from .. import audit, auth, db, plans
-from ..i18n import _
-from ..codes import code_hash
-from ..models import Plan, Response
+from ... import audit, db, plans
+from .. import auth
+from ...i18n import _
+from ...codes import code_hash
+from ...models import Plan, Response
 from ..plan_forms import DECIDER_LABELS, EXTRA_ROWS, KIND_LABELS, PHASE_LABELS, PlanForm
-from ..plan_text import motivation_text
+from ...plan_text import motivation_text
 from ..staff_forms import staff_form_valid
-from ..text import pick
-from ..registry import registry
+from ...text import pick
+from ...registry import registry
 
 bp = Blueprint("plans", __name__, url_prefix="/beheer/plannen")
 
@@ -214,7 +215,7 @@ def show(plan_id):
 
 
 def _evaluation_frame():
-    from ..analysis.plan_evaluation import evaluation
+    from ...analysis.plan_evaluation import evaluation
     return evaluation(db.engine(), registry(), municipality=_municipality_scope())
 
 

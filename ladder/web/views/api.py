@@ -8,17 +8,17 @@ from flask import Blueprint, current_app, jsonify, request
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
-from ..registry import registry, registry_for
+from ...registry import registry, registry_for
 from . import survey_or_404
 from .errors import problem
-from ..i18n import _
-from ..openapi import API_VERSION, openapi_document
-from ..serialize import survey_dict, survey_summary
-from .. import db, lifecycle, plans
-from ..codes import derive_key, keyed_text_hash, seal, unseal
-from ..models import IdempotencyKey, utcday
-from ..submit import InvalidAnswers, InviteRequired, SurveyClosed, submit
-from ..text import LOCALES
+from ...i18n import _
+from ...openapi import API_VERSION, openapi_document
+from ...serialize import survey_dict, survey_summary
+from ... import db, lifecycle, plans
+from ...codes import derive_key, keyed_text_hash, seal, unseal
+from ...models import IdempotencyKey, utcday
+from ...submit import InvalidAnswers, InviteRequired, SurveyClosed, submit
+from ...text import LOCALES
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 

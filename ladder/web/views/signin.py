@@ -12,9 +12,10 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from wtforms import StringField
 from wtforms.validators import InputRequired, Length
 
-from .. import audit, auth, db, mfa, throttle
-from ..i18n import _, _l
-from ..models import User, utcnow
+from ... import audit, db, mfa, throttle
+from .. import auth
+from ...i18n import _, _l
+from ...models import User, utcnow
 from ..staff_forms import StaffForm, staff_form_valid
 
 bp = Blueprint("signin", __name__, url_prefix="/beheer/inloggen")
