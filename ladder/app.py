@@ -11,7 +11,7 @@ from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFProtect
 from jinja2 import ChoiceLoader, FileSystemLoader
 
-from . import cli, db, i18n
+from . import commands, db, i18n
 from . import config as default_config
 from .plugins import load_registry
 from .registry import attach
@@ -84,7 +84,7 @@ def create_app(test_config: dict | None = None, instance_path: str | os.PathLike
     for contribution in registry.call("register_blueprints", app=app, config=app.config):
         for blueprint in contribution:
             app.register_blueprint(blueprint)
-    cli.init_app(app)
+    commands.init_app(app)
     return app
 
 

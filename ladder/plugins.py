@@ -34,7 +34,7 @@ ENTRY_POINT_GROUP = "ladder"
 DEFAULT_PLUGINS = (
     "ladder.default_plugins.engine",
     "ladder.default_plugins.analysis",
-    "ladder.default_plugins.commands",
+    "ladder.commands.analysis",
     "ladder.default_plugins.instance_surveys",
 )
 # kind in the registry, the attribute that names an item; in the order they are collected:

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from . import audit, db
 from .models import ReportBackItem, ReportBackSettings
-from .text import DEFAULT_LOCALE, Text, pick
+from .text import DEFAULT_LOCALE, Text
 
 MAX_TOPIC = 200
 # Results stay sealed until the survey closes unless staff choose otherwise: a table that changes while anyone

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from conftest import make_app
 from ladder import create_app
-from ladder.cli import NO_TABLES
+from ladder.commands import NO_TABLES
 from ladder.plugins import PluginConflict, load_registry
 
 PLUGINS = Path(__file__).parent / "plugins"
