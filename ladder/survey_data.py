@@ -11,7 +11,7 @@ from typing import Any
 
 from .survey import Survey
 from .survey_file import SurveyFileError, survey_from_dict
-from .xlsform import mapping_place
+from .placing import mapping_place
 
 PLACEMENT_KEYS = {"question", "choice", "aspect", "rung"}
 # Keys beside the survey file's own: how answers are placed on the ladder.

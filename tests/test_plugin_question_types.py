@@ -159,7 +159,8 @@ def test_plugin_types_in_the_browser_by_keyboard_with_axe(new_context, tmp_path,
 
 def test_a_plugin_type_prints_as_it_says_and_exports_to_xlsform_and_back(sqlite_url, tmp_path):
     from ladder.paper import paper_questions
-    from ladder.xlsform import export_xlsform, import_xlsform
+    from ladder.xlsform.exporting import export_xlsform
+    from ladder.xlsform.importing import import_xlsform
     app = make_app(sqlite_url, tmp_path, EXTRA_PLUGINS=["buurtdorp"])
     registry = app.extensions["ladder"]
     survey = registry.survey(SLUG)

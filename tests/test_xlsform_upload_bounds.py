@@ -8,7 +8,7 @@ import zipfile
 import pytest
 
 from conftest import make_app
-from ladder.xlsform import MAX_UNPACKED, XLSFormError, XLSFormTooLarge, import_xlsform
+from ladder.xlsform.importing import MAX_UNPACKED, XLSFormError, XLSFormTooLarge, import_xlsform
 from test_resident import token
 from test_staff import signed_in
 from test_xlsform import CHOICES, SURVEY, workbook

@@ -18,7 +18,7 @@ from ..registry import registry
 @click.option("--skip-unsupported", is_flag=True, help="Leave out what does not map instead of failing.")
 def import_xlsform_command(form, output, slug, municipality, skip_unsupported):
     """Read an XLSForm into a survey file; what does not map is listed with its sheet, row and reason."""
-    from ..xlsform import write_survey_file
+    from ..xlsform.importing import write_survey_file
     code = write_survey_file(form, output, slug=slug, municipality=municipality,
                              skip_unsupported=skip_unsupported, echo=lambda m: click.echo(m, err=True))
     if code:
@@ -30,7 +30,7 @@ def import_xlsform_command(form, output, slug, municipality, skip_unsupported):
 @with_appcontext
 def export_xlsform_command(slug, output):
     """Write a survey as an XLSForm workbook."""
-    from ..xlsform import export_xlsform
+    from ..xlsform.exporting import export_xlsform
     survey = registry().survey(slug)
     if survey is None:
         raise click.ClickException(f"no survey {slug!r}; see `ladder surveys`")

@@ -169,7 +169,7 @@ def upload():
             flash(_("Dit bestand is geen geldig vragenlijstbestand: %(reason)s", reason=str(exc)))
             return redirect(url_for(".index"))
     else:
-        from ...xlsform import XLSFormError, import_xlsform
+        from ...xlsform.importing import XLSFormError, import_xlsform
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / "form.xlsx"
             upload.save(path)

@@ -342,7 +342,7 @@ def upload():
     """Read an uploaded XLSForm and show the survey it gives, with what does not map; nothing is saved yet."""
     import tempfile
 
-    from ...xlsform import XLSFormError, XLSFormTooLarge, import_xlsform, survey_file_text
+    from ...xlsform.importing import XLSFormError, XLSFormTooLarge, import_xlsform, survey_file_text
     if current_user.role not in ("admin", "editor"):
         abort(403)
     form = UploadForm()
