@@ -149,15 +149,15 @@ BOUNDS = dict(type=(float, float), default=(0.25, 4.0), show_default=True,
 def export_command(slug, fmt, output, labels, dialect, margins_path, bounds, scope):
     """Write a survey's responses (one row per response) to a file."""
     from ..analysis import export
-    exporters = registry().exporters
-    exporter = exporters.get(fmt)
-    if exporter is None:
-        raise click.ClickException(f"unknown format {fmt!r}; choose from {', '.join(sorted(exporters))}")
+    from ..analysis.exporters import ExportError, exporter_for
     options = {k: v for k, v in (("labels", labels), ("dialect", dialect)) if v is not None}
-    unknown = [k for k in options if k not in exporter.options]
-    if unknown:
-        flag = {"labels": "--labels/--codes", "dialect": "--dialect"}[unknown[0]]
-        raise click.ClickException(f"{flag} does not apply to format {fmt!r}")
+    try:  # before reading the responses: a wrong flag fails at once
+        exporter = exporter_for(registry(), fmt, **options)
+    except ExportError as exc:
+        if exc.option is None:
+            raise click.ClickException(f"unknown format {fmt!r}; choose from {', '.join(sorted(registry().exporters))}")
+        flag = {"labels": "--labels/--codes", "dialect": "--dialect"}.get(exc.option, exc.option)
+        raise click.ClickException(f"{flag} does not apply to format {fmt!r}") from None
     reg, survey, frame = _survey_and_frame(slug, include_id=bool(margins_path))
     if margins_path:  # weights asked for: every row gets its id and its weight
         _weigh(frame, survey, margins_path, bounds, scope)

@@ -133,14 +133,16 @@ def make_codes(slug):
 @bp.get("/s/<slug>/export/<fmt>")
 @login_required
 def export(slug, fmt):
+    from ...analysis import export, response_frame
+    from ...analysis.exporters import ExportError, exporter_for
     survey = auth.staff_survey(slug)
-    exporter = registry().exporters.get(fmt)
-    if exporter is None:
+    try:
+        exporter = exporter_for(registry(), fmt)  # before reading the responses
+    except ExportError:
         abort(404)
-    from ...analysis import response_frame
     frame = response_frame(db.engine(), survey, registry=registry())
     fh = io.BytesIO()
-    exporter.write(frame, survey, fh)
+    export(frame, survey, fmt, fh, registry=registry())  # the commands' path: one option check
     fh.seek(0)
     audit.record("export", survey, fmt)
     db.session().commit()
