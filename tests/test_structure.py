@@ -331,3 +331,28 @@ def test_the_web_layer_is_one_package():
         if re.search(r"^\s*(from flask_wtf import|.*\bLoginManager\(|.*\bBlueprint\()", text, re.M):
             bad.append(name)
     assert bad == []
+
+
+# --- the layers of docs/architecture.rst, and its picture ----------------------------------------------------
+def _architecture():
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("architecture", PACKAGE.parent / "docs" / "architecture.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_no_import_runs_up_the_layers_of_the_architecture_page():
+    architecture = _architecture()
+    paths = {architecture.module_name(p): p for p in PACKAGE.rglob("*.py") if "{{" not in str(p)}
+    paths.pop("ladder")  # the package face hands plugins their names
+    upward = sorted(f"{m} ({architecture.LAYERS[architecture.layer_of(m)][0]}) imports {i} "
+                    f"({architecture.LAYERS[architecture.layer_of(i)][0]})"
+                    for m, p in paths.items() for i in architecture.imports_of(p, set(paths))
+                    if architecture.layer_of(i) < architecture.layer_of(m))
+    assert upward == []
+
+
+def test_the_architecture_picture_is_drawn_from_the_code_as_it_is():
+    """docs/architecture.svg is made by docs/architecture.py; run it after moving a module."""
+    assert _architecture().main(["--check"]) == 0, "run: python docs/architecture.py"
