@@ -12,10 +12,10 @@ from flask_wtf.csrf import CSRFProtect
 from jinja2 import ChoiceLoader, FileSystemLoader
 
 from . import commands, db, i18n
+from .web import auth, filters, input_guard, security
 from . import config as default_config
 from .plugins import load_registry
 from .registry import attach
-from .web import auth, filters, input_guard, security
 
 csrf = CSRFProtect()
 

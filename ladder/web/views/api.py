@@ -8,8 +8,8 @@ from flask import Blueprint, current_app, jsonify, request
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
-from ...registry import registry, registry_for
 from . import survey_or_404
+from ...registry import registry, registry_for
 from .errors import problem
 from ...i18n import _
 from ...openapi import API_VERSION, openapi_document

@@ -12,8 +12,8 @@ from sqlalchemy import select
 from ... import db, drafts, invites, lifecycle, plans
 from ...answers import validate
 from ...conditions import browser_operators, depends_on_page, evaluate, in_words, page_questions, resolve_other_pages
-from ...registry import registry
 from . import survey_or_404
+from ...registry import registry
 from ...codes import code_hash
 from ..forms import page_form, parsed_answers
 from ...i18n import _, current_locale

@@ -16,8 +16,8 @@ from ..filters import label, number
 from ...i18n import _, current_locale
 from ...publication import store
 from ...text import pick
-from ...registry import registry
 from . import survey_or_404
+from ...registry import registry
 
 bp = Blueprint("results", __name__)
 

@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from ... import audit, db, invites, lifecycle, report_back, retention
 from .. import auth
-from ...registry import registry
 from . import staff_report
+from ...registry import registry
 from ...dashboard import response_counts
 from ...i18n import _
 from ..staff_forms import (CodesForm, DeleteForm, LoginForm, PublishForm, SetPasswordForm, StatusForm, WithdrawForm,

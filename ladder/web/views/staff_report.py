@@ -13,13 +13,13 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 from ... import audit, db, invites, lifecycle, outcomes, report_back
+from .. import report_back_forms
 from .. import auth
 from ...dashboard import numbers
 from ..filters import date_nl
 from ...i18n import _
 from ..input_guard import id_number
 from ...models import Response
-from ..report_back_forms import ItemForm, SettingsForm
 from ..staff_forms import CodesForm, DeleteForm, StatusForm, WithdrawForm, field_errors, staff_form_valid
 from ...text import pick
 from ...registry import registry
@@ -189,10 +189,10 @@ def report_back_page(slug):
     item_id = request.args.get("item", type=id_number)
     items = report_back.items(survey)
     editing = next((i for i in items if i.id == item_id), None)
-    form = ItemForm(survey=survey, data=None if request.method == "POST" or editing is None
-                                else ItemForm.data_of(editing))
+    form = report_back_forms.ItemForm(survey=survey, data=None if request.method == "POST" or editing is None
+                                else report_back_forms.ItemForm.data_of(editing))
     current = report_back.settings(survey)
-    settings_form = SettingsForm(formdata=None, data={
+    settings_form = report_back_forms.SettingsForm(formdata=None, data={
         "results_expected": current.results_expected, "sealed_until_closed": current.sealed_until_closed})
     if request.method == "POST":
         if staff_form_valid(form):
@@ -226,7 +226,7 @@ def report_back_delete(slug):
 @login_required
 def report_back_settings(slug):
     survey = auth.staff_survey(slug, edit=True)
-    form = SettingsForm()
+    form = report_back_forms.SettingsForm()
     if not staff_form_valid(form):
         for message in field_errors(form):
             flash(message)
