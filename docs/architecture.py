@@ -31,7 +31,8 @@ LAYERS = [
         "ladder.lifecycle", "ladder.invites", "ladder.drafts", "ladder.submit", "ladder.withdrawal",
         "ladder.retention", "ladder.plans", "ladder.report_back", "ladder.mfa", "ladder.throttle",
         "ladder.survey_editing", "ladder.dashboard", "ladder.register", "ladder.i18n", "ladder.config",
-        "ladder.accessibility", "ladder.metrics", "ladder.codes", "ladder.serialize", "ladder.registry")),
+        "ladder.accessibility", "ladder.metrics", "ladder.codes", "ladder.serialize", "ladder.registry",
+        "ladder.accounts")),
     ("plugins", "load_registry: the plugin manager, the hooks, the built-in plugins", (
         "ladder.plugins", "ladder.hookspecs", "ladder.default_plugins")),
     ("engine", "surveys, conditions, question types, answers, placing, ladders; XLSForm", ("ladder",)),

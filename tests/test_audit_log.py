@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 import pytest
 from sqlalchemy import func, select
 
-import ladder.web.auth
+import ladder.accounts
 from conftest import make_app
 from ladder import db
 from ladder.models import AuditEntry
@@ -37,7 +37,7 @@ def test_a_flood_of_failed_sign_ins_does_not_push_staff_actions_away(fast_app, m
     editor = signed_in(fast_app, "editor")
     editor.get(f"/beheer/s/{MINE}/export/csv")
     # From here on password checks are skipped: this is about the log, not the hash.
-    monkeypatch.setattr(ladder.web.auth, "check_password_hash", lambda stored, password: False)
+    monkeypatch.setattr(ladder.accounts, "check_password_hash", lambda stored, password: False)
     attacker = fast_app.test_client()
     form = token(attacker.get("/beheer/inloggen").data)
     for n in range(520):
@@ -61,7 +61,7 @@ def test_a_flood_of_failed_sign_ins_does_not_push_staff_actions_away(fast_app, m
 
 def test_concurrent_failures_are_all_counted_in_one_row(database_url, tmp_path, monkeypatch):
     from werkzeug.serving import make_server
-    monkeypatch.setattr(ladder.web.auth, "check_password_hash", lambda stored, password: False)
+    monkeypatch.setattr(ladder.accounts, "check_password_hash", lambda stored, password: False)
     fast_app = make_app(database_url, tmp_path, WTF_CSRF_ENABLED=False, LOGIN_CLIENT_LIMIT="10000 per 15 minutes",
                         LOGIN_HASH_CONCURRENCY=10, LOGIN_HASH_WAIT=30)
     server = make_server("127.0.0.1", 0, fast_app, threaded=True)

@@ -77,9 +77,9 @@ def test_a_new_password_ends_the_sessions_signed_in_with_the_old_one(plain_app):
 def test_setting_a_password_by_link_ends_other_sessions(plain_app):
     client = editor_client(plain_app)
     with plain_app.app_context():
-        from ladder.web import auth
-        user = auth.find_user("ed@example.org")
-        code = auth.new_setup_token(user)
+        from ladder import accounts
+        user = accounts.find_user("ed@example.org")
+        code = accounts.new_setup_token(user)
         db.session().commit()
     other = plain_app.test_client()
     page = other.get("/beheer/wachtwoord")

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-import ladder.web.auth
+import ladder.accounts
 from conftest import make_app, skip_or_fail
 from test_staff import PASSWORD, add_user
 
@@ -158,7 +158,7 @@ def test_each_app_has_its_own_limiter(sqlite_url, tmp_path):
 def test_password_checks_at_once_are_bounded_and_the_rest_get_503(sqlite_url, tmp_path, monkeypatch, store):
     running, most = [0], [0]
     lock = threading.Lock()
-    real = ladder.web.auth.check_password_hash
+    real = ladder.accounts.check_password_hash
 
     def counted(*args):
         with lock:
@@ -171,7 +171,7 @@ def test_password_checks_at_once_are_bounded_and_the_rest_get_503(sqlite_url, tm
             with lock:
                 running[0] -= 1
 
-    monkeypatch.setattr(ladder.web.auth, "check_password_hash", counted)
+    monkeypatch.setattr(ladder.accounts, "check_password_hash", counted)
     # Two apps stand for two servers. With Redis each may hash 2 at once but together only 1; in memory each 1.
     shared = store.startswith("redis")
     config = dict(LOGIN_HASH_CONCURRENCY=2 if shared else 1, LOGIN_HASH_CONCURRENCY_SHARED=1, LOGIN_HASH_WAIT=0.2,

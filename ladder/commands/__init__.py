@@ -9,8 +9,8 @@
 - new-plugin (``ladder.new_plugin``).
 
 ``create_app`` adds them to the app's CLI (:func:`init_app`), then the commands plugins add. The ``ladder``
-program is ``ladder.__main__``. No command imports a page (``ladder.web.views``): what a page and a command
-both do lives below the web layer, and both call it.
+program is ``ladder.__main__``. No command imports the web layer (``ladder.web``): what a page and a command
+both do (accounts, exports, the publication) lives below it, and both call it.
 """
 from __future__ import annotations
 

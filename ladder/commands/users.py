@@ -9,7 +9,7 @@ from sqlalchemy import select
 from .. import audit, db
 from ..models import User
 from ..registry import registry
-from ..web import auth
+from .. import accounts
 
 
 @click.group("users")
@@ -19,7 +19,7 @@ def users():
 
 @users.command("add")
 @click.argument("email")
-@click.option("--role", type=click.Choice(auth.ROLES), required=True, help="admin, editor or analyst.")
+@click.option("--role", type=click.Choice(accounts.ROLES), required=True, help="admin, editor or analyst.")
 @click.option("--municipality", default=None, help="The municipality an editor or analyst works for.")
 @click.option("--link", is_flag=True, help="Print a one-time link to set the password instead of asking for it.")
 @with_appcontext
@@ -30,19 +30,19 @@ def add_user(email, role, municipality, link):
         raise click.UsageError("an admin works for the whole installation: leave out --municipality")
     if role != "admin" and municipality not in known:
         raise click.UsageError(f"--municipality must be one of: {', '.join(known)}")
-    if "@" not in email or auth.find_user(email):
+    if "@" not in email or accounts.find_user(email):
         raise click.UsageError(f"{email!r} is not an e-mail address, or it has an account already")
     user = User(email=email.strip(), role=role, municipality=municipality, active=True)
     session = db.session()
     session.add(user)
     if link:
-        token = auth.new_setup_token(user)
+        token = accounts.new_setup_token(user)
         base = current_app.config.get("PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/")
         message = f"Give {email} this link to set a password (valid 48 hours, once): {base}/beheer/wachtwoord#{token}"
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
         try:
-            auth.set_password(user, password)
+            accounts.set_password(user, password)
         except ValueError as exc:
             raise click.UsageError(str(exc)) from exc
         message = f"Added {email} ({role})."
@@ -63,7 +63,7 @@ def list_users():
 
 
 def _existing_user(email: str) -> User:
-    user = auth.find_user(email)
+    user = accounts.find_user(email)
     if user is None:
         raise click.ClickException(f"no account {email!r}; see `ladder users list`")
     return user
@@ -76,7 +76,7 @@ def disable_user(email):
     """Stop an account from signing in, and end its sessions now."""
     user = _existing_user(email)
     user.active = False
-    auth.end_sessions(user)
+    accounts.end_sessions(user)
     audit.record("user-disable", detail=user.email, municipality=user.municipality)
     db.session().commit()
     click.echo(f"{user.email} can no longer sign in; every session of it has ended.")
@@ -104,8 +104,8 @@ def reset_password(email, second_factor):
     from .. import mfa
     user = _existing_user(email)
     user.password_hash = None
-    auth.end_sessions(user)
-    token = auth.new_setup_token(user)
+    accounts.end_sessions(user)
+    token = accounts.new_setup_token(user)
     audit.record("user-reset-password", detail=user.email, municipality=user.municipality)
     if second_factor:
         mfa.reset(user)
@@ -118,7 +118,7 @@ def reset_password(email, second_factor):
 
 @users.command("set-role")
 @click.argument("email")
-@click.argument("role", type=click.Choice(auth.ROLES))
+@click.argument("role", type=click.Choice(accounts.ROLES))
 @click.option("--municipality", default=None, help="The municipality an editor or analyst works for.")
 @with_appcontext
 def set_role(email, role, municipality):
@@ -132,7 +132,7 @@ def set_role(email, role, municipality):
         raise click.UsageError(f"--municipality must be one of: {', '.join(known)}")
     before = f"{user.role} {user.municipality or ''}".strip()
     user.role, user.municipality = role, municipality
-    auth.end_sessions(user)
+    accounts.end_sessions(user)
     audit.record("user-set-role", detail=f"{user.email}: {before} -> {role} {municipality or ''}".strip(),
                  municipality=municipality)
     db.session().commit()

@@ -16,7 +16,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.utils import unset_value
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional
 
-from .auth import MIN_PASSWORD_LENGTH
+from ..accounts import MIN_PASSWORD_LENGTH
 from .filters import t
 from ..i18n import _, _l
 from ..text import DEFAULT_LOCALE, LOCALES

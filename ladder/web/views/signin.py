@@ -14,6 +14,7 @@ from wtforms.validators import InputRequired, Length
 
 from ... import audit, db, mfa, throttle
 from .. import auth
+from ... import accounts
 from ...i18n import _, _l
 from ...models import User, utcnow
 from ..staff_forms import StaffForm, staff_form_valid
@@ -46,12 +47,12 @@ def check_password(email: str, password: str) -> Outcome:
     if not verdict.allowed:
         return Outcome(refused=True, status=429, retry_after=verdict.retry_after, message=_(
             "Te veel pogingen. Probeer het over %(wait)s opnieuw.", wait=_minutes(verdict.retry_after)))
-    user = auth.find_user(email)
+    user = accounts.find_user(email)
     with gate.hashing(verdict) as placed:
         if not placed:
             return Outcome(refused=True, status=503, retry_after=2, message=_(
                 "Het is nu te druk om in te loggen. Probeer het over een paar seconden opnieuw."))
-        correct = auth.check_password(user, password)
+        correct = accounts.check_password(user, password)
     if correct:
         gate.succeeded(verdict)
         return Outcome(user=user)

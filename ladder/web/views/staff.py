@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from ... import audit, db, invites, lifecycle, report_back, retention
 from .. import auth
+from ... import accounts
 from . import staff_report
 from ...registry import registry
 from ...dashboard import response_counts
@@ -49,7 +50,7 @@ def logout():
     if not FlaskForm().validate_on_submit():
         abort(400)
     audit.record("sign-out")
-    auth.end_sessions(current_user)  # every copy of this session's cookie stops working too
+    accounts.end_sessions(current_user)  # every copy of this session's cookie stops working too
     db.session().commit()
     logout_user()
     session.clear()
@@ -63,11 +64,11 @@ def set_password():
     address."""
     form = SetPasswordForm()
     valid = staff_form_valid(form)
-    user = auth.user_for_token(form.token.data) if form.token.data else None
+    user = accounts.user_for_token(form.token.data) if form.token.data else None
     if valid and user is None:
         form.token.errors.append(_("Deze link is verlopen of al gebruikt. Vraag een nieuwe link aan."))
     elif valid:
-        auth.set_password(user, form.password.data)  # the form checked the length auth asks for
+        accounts.set_password(user, form.password.data)  # the form checked the length auth asks for
         audit.record("password-set", email=user.email, municipality=user.municipality)
         db.session().commit()
         flash(_("Uw wachtwoord is ingesteld. U kunt nu inloggen."))
