@@ -15,6 +15,7 @@ from . import commands, db, i18n
 from .web import auth, filters, input_guard, security
 from . import config as default_config
 from .plugins import load_registry
+from .registry import attach
 
 csrf = CSRFProtect()
 
@@ -49,7 +50,7 @@ def create_app(test_config: dict | None = None, instance_path: str | os.PathLike
     app.json.sort_keys = False  # the API keeps the survey file's order
 
     registry = load_registry(app.config, app=app, strict=strict)
-    app.extensions["ladder"] = registry
+    attach(app, registry)
     folders = [t.template_folder for t in registry.question_types.values() if t.template_folder]
     if folders:  # a plugin's question type may bring its own templates
         app.jinja_loader = ChoiceLoader([app.jinja_loader, FileSystemLoader(folders)])

@@ -22,25 +22,6 @@ class Outcomes:
     per_area: list[tuple[str | None, int]] = field(default_factory=list)  # in the survey's area order
     rungs: Any = None  # rungs_per_area: area, aspect, rung, count, share
     questions: list = field(default_factory=list)  # QuestionSummary per question, in survey order
-    # small area -> the larger area its responses are counted in (``merge=True``), see merge_small_areas
-    merged: dict[str, str] = field(default_factory=dict)
-
-
-def merge_small_areas(counts: dict, survey, threshold: int) -> dict[str, str]:
-    """Area code -> the area it is counted in: an area with fewer than ``threshold`` responses goes into its
-    ``parent`` (with everything already merged into it), again and again, until every group passes the
-    threshold or has no parent left. Only areas that moved are in the result."""
-    parent = {a.code: a.parent for a in survey.areas}
-    target = {code: code for code in counts if code is not None}
-    while threshold > 0:
-        totals: dict[str, int] = {}
-        for code, into in target.items():
-            totals[into] = totals.get(into, 0) + int(counts[code])
-        small = {t for t, n in totals.items() if 0 < n < threshold and parent.get(t)}
-        if not small:
-            break
-        target = {code: parent[into] if into in small else into for code, into in target.items()}
-    return {code: into for code, into in target.items() if into != code}
 
 
 def within(survey, code: str) -> set[str]:
@@ -53,19 +34,18 @@ def within(survey, code: str) -> set[str]:
     return found
 
 
-def of(survey, registry, threshold: int, locale: str = "nl", merge: bool = False, area: str | None = None,
+def of(survey, registry, threshold: int, locale: str = "nl", area: str | None = None,
        channel: str | None = None) -> Outcomes:
     """The outcomes of ``survey``'s responses now (computed once per state of the responses).
 
-    ``merge`` counts areas with fewer than ``threshold`` responses in their parent area (the public page);
     ``area`` keeps only the responses from that area and the areas below it, ``channel`` only those that
     came in through that channel (the dashboard's filters)."""
     key = (str(db.engine().url), survey.slug, survey.version, threshold, locale, data_version(survey),
-           merge, area, channel)
+           area, channel)
     if key not in _cache:
         if len(_cache) >= CACHE_SIZE:
             _cache.pop(next(iter(_cache)))
-        _cache[key] = _compute(survey, registry, threshold, locale, merge, area, channel)
+        _cache[key] = _compute(survey, registry, threshold, locale, area, channel)
     return _cache[key]
 
 
@@ -100,7 +80,7 @@ def _filtered(frame, survey, area, channel):
     return out
 
 
-def _compute(survey, registry, threshold, locale, merge=False, area=None, channel=None) -> Outcomes:
+def _compute(survey, registry, threshold, locale, area=None, channel=None) -> Outcomes:
     from .analysis import response_frame, rungs_per_area
     from .analysis.summaries import question_summaries
 
@@ -114,14 +94,6 @@ def _compute(survey, registry, threshold, locale, merge=False, area=None, channe
         raise RuntimeError("responses kept changing while they were read")
     # pandas deep-copies attrs on every operation; the codebook (for exports only) made a page 3 s slower
     frame.attrs = {k: v for k, v in frame.attrs.items() if k != "codebook"}
-    merged = {}
-    if merge:
-        counts = frame["area"].value_counts(sort=False)
-        merged = merge_small_areas({c: int(n) for c, n in counts.items()}, survey, threshold)
-        if merged:
-            frame = frame.copy()
-            codes = frame["area"].astype("object").map(lambda c: merged.get(c, c) if isinstance(c, str) else c)
-            frame["area"] = codes.astype(frame["area"].dtype)
     counts = frame["area"].value_counts(sort=False, dropna=False)
     known = [a.code for a in survey.areas]
     per_area = [(code, int(counts.get(code, 0))) for code in known if counts.get(code, 0)]
@@ -129,5 +101,5 @@ def _compute(survey, registry, threshold, locale, merge=False, area=None, channe
     if unknown:
         per_area.append((None, unknown))
     out = Outcomes(responses=len(frame), per_area=per_area, rungs=rungs_per_area(frame, survey),
-                   questions=question_summaries(frame, survey, registry, locale), merged=merged)
+                   questions=question_summaries(frame, survey, registry, locale))
     return out

@@ -65,3 +65,21 @@ def rescore(survey: Survey, response, ladder) -> Outcome:
     response.placement_status = outcome.status
     response.placement_error = outcome.error
     return outcome
+
+
+def mapping_place(mapping: list[Mapping[str, str]]):
+    """Simple survey-driven placement from the ``ladder`` sheet: each (question, choice) that was answered
+    places the resident on (aspect, rung); the first matching row per aspect wins."""
+    def place(answers, locale="nl"):
+        placed = {}
+        for row in mapping:
+            value = answers.get(row["question"])
+            hit = value is not None and (row["choice"] in (value if isinstance(value, list) else [str(value)])
+                                         or not row["choice"])
+            if hit and row["aspect"] not in placed:
+                placed[row["aspect"]] = Placement(row["aspect"], row["rung"], (
+                    f"U antwoordde {row['choice']!r} op vraag {row['question']}." if row["choice"] else
+                    f"U beantwoordde vraag {row['question']}.",))
+        return list(placed.values())
+    place.mapping = list(mapping)  # ladder.xlsform.exporting writes it back as the ladder sheet
+    return place

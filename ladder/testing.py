@@ -47,7 +47,6 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-from .registry import plugin_registry
 
 __all__ = ["answers_read_by", "submit_api", "submit_form", "assert_placed", "assert_loaded"]
 
@@ -366,6 +365,7 @@ def assert_placed(result: Any, aspect: str, rung: str, reason_contains: str | It
 def assert_loaded(app, plugin: str) -> None:
     """Fail, with the plugin's error, unless ``plugin`` loaded in ``app`` (a failed plugin is otherwise
     only logged, and the app runs without it)."""
+    from .registry import plugin_registry
     plugins = plugin_registry(app).plugins
     assert plugin in plugins, f"plugin {plugin!r} not found; found {sorted(plugins)}"
     assert plugins[plugin].status == "loaded", f"plugin {plugin!r} {plugins[plugin].status}: {plugins[plugin].error}"

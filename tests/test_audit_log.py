@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 import pytest
 from sqlalchemy import func, select
 
-import ladder.web.auth
+import ladder.accounts
 from conftest import make_app
 from ladder import db
 from ladder.models import AuditEntry

@@ -35,3 +35,24 @@ def test_every_export_works_with_none_one_or_only_withdrawn_responses(app, tmp_p
         result = app.test_cli_runner().invoke(args=["export", MINE, "--format", fmt, "-o", str(out)])
         assert result.exit_code == 0, (fmt, state, result.output, result.exception)
         assert out.stat().st_size > 0
+
+
+def test_the_dashboard_and_the_command_export_through_one_check(app, tmp_path, monkeypatch):
+    """One export path (issue 22): the staff download and ``ladder export`` both write through
+    ``ladder.analysis.export``, so both pass the one option check (``exporter_for``)."""
+    from ladder.analysis import exporters
+    checked = []
+    real = exporters.exporter_for
+
+    def spy(registry, fmt, **options):
+        checked.append(fmt)
+        return real(registry, fmt, **options)
+    monkeypatch.setattr(exporters, "exporter_for", spy)
+    _prepare(app, "one")
+    editor = signed_in(app, "editor")
+    assert editor.get(f"/beheer/s/{MINE}/export/json").status_code == 200
+    web = len(checked)
+    result = app.test_cli_runner().invoke(args=["export", MINE, "--format", "json", "-o", str(tmp_path / "a.json")])
+    assert result.exit_code == 0, result.output
+    assert web >= 2 and checked.count("json") == len(checked) >= web + 2  # looked up first, then export() checks
+    assert editor.get(f"/beheer/s/{MINE}/export/nonsense").status_code == 404

@@ -1,7 +1,6 @@
 """Public results (issues 12 and 19): charts readable at 320 px, every area listed, numbers that agree everywhere."""
 import re
 from html import unescape
-from types import SimpleNamespace
 
 import pytest
 
@@ -19,19 +18,6 @@ def seeded(sqlite_url, tmp_path):
     seed(app, "rotterdam-buurt-bestuurt", 240)
     publish(app, "rotterdam-buurt-bestuurt")
     return app
-
-
-def test_merge_small_areas_moves_them_into_their_parent_until_the_threshold_is_reached():
-    from ladder.outcomes import merge_small_areas
-    areas = [SimpleNamespace(code="stad", parent=None), SimpleNamespace(code="wijk", parent="stad"),
-             SimpleNamespace(code="buurt-a", parent="wijk"), SimpleNamespace(code="buurt-b", parent="wijk"),
-             SimpleNamespace(code="dorp", parent=None)]
-    survey = SimpleNamespace(areas=areas)
-    # buurt-a (2) and buurt-b (1) are small: into wijk (0 of its own) gives 3, still small: into stad (9) = 12
-    assert merge_small_areas({"buurt-a": 2, "buurt-b": 1, "stad": 9, "dorp": 3}, survey, 5) == \
-        {"buurt-a": "stad", "buurt-b": "stad"}
-    # dorp has no parent: it stays (and is hidden by disclosure control); big areas never move
-    assert merge_small_areas({"buurt-a": 7, "dorp": 3}, survey, 5) == {}
 
 
 def test_svg_bars_print_counts_use_no_style_attributes_and_text_of_at_least_12_px():

@@ -77,7 +77,6 @@ def test_a_new_password_ends_the_sessions_signed_in_with_the_old_one(plain_app):
 def test_setting_a_password_by_link_ends_other_sessions(plain_app):
     client = editor_client(plain_app)
     with plain_app.app_context():
-        from ladder.web import auth
         from ladder import accounts
         user = accounts.find_user("ed@example.org")
         code = accounts.new_setup_token(user)

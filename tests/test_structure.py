@@ -10,8 +10,8 @@ PACKAGE = Path(__file__).parents[1] / "ladder"
 ENGINE = {"ladder.survey", "ladder.conditions", "ladder.question_types", "ladder.answers", "ladder.placing",
           "ladder.ladders", "ladder.text", "ladder.messages", "ladder.survey_file", "ladder.answers_schema",
           "ladder.lint"}
-WEB = ("flask", "flask_babel", "flask_login", "flask_wtf", "flask_talisman", "werkzeug", "ladder.web.views",
-       "ladder.app", "ladder.i18n", "ladder.web.filters", "ladder.web.auth", "ladder.commands")
+WEB = ("flask", "flask_babel", "flask_login", "flask_wtf", "flask_talisman", "werkzeug", "ladder.web",
+       "ladder.app", "ladder.i18n", "ladder.commands")
 
 
 def module_name(path: Path) -> str:
@@ -87,7 +87,7 @@ def test_the_import_graph_walks_relative_and_function_level_imports():
     edges = graph()
     assert "ladder.plugins" in edges["ladder.app"]
     assert "ladder.analysis.frame" in edges["ladder.analysis.exporters"]  # from .frame import ...
-    assert "ladder.web.views" in edges["ladder.web.filters"]  # inside a function
+    assert "ladder.registry" in edges["ladder.web.filters"]  # inside a function
 
 
 def test_the_package_has_no_import_cycle():
@@ -249,3 +249,110 @@ def test_the_browser_script_implements_exactly_the_relations_of_the_table():
     script = (PACKAGE / "static" / "conditional.js").read_text()
     body = script[script.index("function relation("):script.index("function holds(")]
     assert set(re.findall(r'case "(\w+)"', body)) == set(RELATIONS)
+
+
+# --- one way to reach the registry (issue 22) ---------------------------------------------------------------
+REGISTRY_NAMES = {"registry", "registry_for", "plugin_registry", "attach"}
+
+
+def _registry_reaches(source: str, module: str, package: str | None = None) -> list[int]:
+    """Lines of Python ``source`` (module ``module``) that reach the app's registry other than through
+    ``ladder.registry``: ``app.extensions["ladder"]``, a registry function defined or imported elsewhere."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) and node.slice.value == "ladder" \
+                and ast.unparse(node.value).endswith("extensions"):
+            found.append(node.lineno)
+        elif isinstance(node, ast.FunctionDef) and node.name in REGISTRY_NAMES and module != "ladder.registry" \
+                and node.col_offset == 0:
+            found.append(node.lineno)
+        elif isinstance(node, ast.ImportFrom) and {a.name for a in node.names} & REGISTRY_NAMES:
+            package = package or module.rsplit(".", 1)[0]
+            target = node.module or ""
+            if node.level:
+                base = package.split(".")[: len(package.split(".")) - node.level + 1]
+                target = ".".join(base + ([node.module] if node.module else []))
+            if target != "ladder.registry" and not (target == "ladder" and "registry" in {a.name for a in node.names}):
+                found.append(node.lineno)
+        elif isinstance(node, ast.Attribute) and node.attr in {"registry", "registry_for"} \
+                and ast.unparse(node.value).endswith("views"):
+            found.append(node.lineno)
+    return found
+
+
+def test_the_registry_is_reached_one_way():
+    offenders = []
+    for path in PACKAGE.rglob("*.py"):
+        name = module_name(path)
+        text = path.read_text()
+        offenders += [f"{path.relative_to(PACKAGE)}:{n}: {text.splitlines()[n - 1].strip()}"
+                      for n in _registry_reaches(text, name, name if path.name == "__init__.py" else None)
+                      if name != "ladder.registry"]
+    assert offenders == []
+
+
+def test_the_registry_check_catches_what_it_should():
+    assert _registry_reaches('reg = current_app.extensions["ladder"]', "ladder.x") == [1]
+    assert _registry_reaches('from .views import registry', "ladder.commands.survey") == [1]
+    assert _registry_reaches('from . import registry', "ladder.web.views.api") == [1]
+    assert _registry_reaches('reg = views.registry()', "ladder.x") == [1]
+    assert _registry_reaches('def registry():\n    pass', "ladder.web.views") == [1]
+    assert _registry_reaches("from ..registry import registry\nfrom .. import registry as r", "ladder.publication.build") == []
+    assert _registry_reaches('db = current_app.extensions["ladder.db"]', "ladder.x") == []
+
+
+# --- the web layer in one package (issue 22) ----------------------------------------------------------------
+TOP = ("ladder.web", "ladder.app", "ladder.wsgi", "ladder.__main__", "ladder.commands", "ladder.commands")
+
+
+def test_nothing_below_the_web_layer_imports_it():
+    """Pages, forms, sign-in, filters and security headers live in ladder.web; only the app puts it together."""
+    bad = sorted(f"{name} imports {m}" for name, imported in graph().items() if not name.startswith(TOP)
+                 for m in imported if m == "ladder.web" or m.startswith("ladder.web."))
+    assert bad == []
+
+
+def test_the_commands_import_nothing_of_the_web_layer():
+    """What a page and a command both do lives below the web layer (accounts, exports, the publication)."""
+    bad = sorted(f"{name} imports {m}" for name, imported in graph().items()
+                 if name.startswith(("ladder.commands", "ladder.default_plugins"))
+                 for m in imported if m == "ladder.web" or m.startswith("ladder.web."))
+    assert bad == []
+
+
+def test_the_web_layer_is_one_package():
+    """No module of the web layer's kind at the package root: a blueprint, a form, a Flask-Login manager."""
+    bad = []
+    for path in PACKAGE.rglob("*.py"):
+        name = module_name(path)
+        if name.startswith(TOP):
+            continue
+        text = path.read_text()
+        if re.search(r"^\s*(from flask_wtf import|.*\bLoginManager\(|.*\bBlueprint\()", text, re.M):
+            bad.append(name)
+    assert bad == []
+
+
+# --- the layers of docs/architecture.rst, and its picture ----------------------------------------------------
+def _architecture():
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("architecture", PACKAGE.parent / "docs" / "architecture.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_no_import_runs_up_the_layers_of_the_architecture_page():
+    architecture = _architecture()
+    paths = {architecture.module_name(p): p for p in PACKAGE.rglob("*.py") if "{{" not in str(p)}
+    paths.pop("ladder")  # the package face hands plugins their names
+    upward = sorted(f"{m} ({architecture.LAYERS[architecture.layer_of(m)][0]}) imports {i} "
+                    f"({architecture.LAYERS[architecture.layer_of(i)][0]})"
+                    for m, p in paths.items() for i in architecture.imports_of(p, set(paths))
+                    if architecture.layer_of(i) < architecture.layer_of(m))
+    assert upward == []
+
+
+def test_the_architecture_picture_is_drawn_from_the_code_as_it_is():
+    """docs/architecture.svg is made by docs/architecture.py; run it after moving a module."""
+    assert _architecture().main(["--check"]) == 0, "run: python docs/architecture.py"

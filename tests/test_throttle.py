@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-import ladder.web.auth
+import ladder.accounts
 from conftest import make_app, skip_or_fail
 from test_staff import PASSWORD, add_user
 

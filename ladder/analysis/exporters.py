@@ -43,26 +43,43 @@ class Exporter:
 DIALECTS = ("default", "excel-nl")
 
 
-def export(frame: pd.DataFrame, survey, fmt: str, path_or_fh: str | os.PathLike | BinaryIO, registry,
-           **options) -> None:
-    """Write ``frame`` in format ``fmt`` (csv, xlsx, parquet, json, sav, or a plugin's) to a path or
-    binary file; ``options`` go to the exporter (``labels``, ``dialect``), which must take them."""
+class ExportError(ValueError):
+    """An export that cannot be made: ``option`` names what is wrong (None for the format itself)."""
+
+    def __init__(self, message: str, option: str | None = None):
+        super().__init__(message)
+        self.option = option
+
+
+def exporter_for(registry, fmt: str, **options) -> Exporter:
+    """The exporter of ``fmt``, checked to take ``options``: the one check of an export, for the staff pages,
+    the commands and the analysts' API alike (they all end in :func:`export`). Raises :class:`ExportError`."""
     available = registry.exporters
     if fmt not in available:
-        raise ValueError(f"unknown export format {fmt!r}; available: {', '.join(sorted(available))}")
+        raise ExportError(f"unknown export format {fmt!r}; available: {', '.join(sorted(available))}")
     exporter = available[fmt]
     unknown = sorted(set(options) - set(exporter.options))
     if unknown:
         takes = ", ".join(exporter.options) or "none"
-        raise ValueError(f"format {fmt!r} takes no option {unknown[0]!r} (options: {takes})")
+        raise ExportError(f"format {fmt!r} takes no option {unknown[0]!r} (options: {takes})", unknown[0])
     if options.get("dialect", "default") not in DIALECTS:
-        raise ValueError(f"unknown dialect {options['dialect']!r}; choose from {', '.join(DIALECTS)}")
+        raise ExportError(f"unknown dialect {options['dialect']!r}; choose from {', '.join(DIALECTS)}", "dialect")
+    return exporter
+
+
+def export(frame: pd.DataFrame, survey, fmt: str, path_or_fh: str | os.PathLike | BinaryIO, registry,
+           **options) -> Exporter:
+    """Write ``frame`` in format ``fmt`` (csv, xlsx, parquet, json, sav, or a plugin's) to a path or
+    binary file; ``options`` go to the exporter (``labels``, ``dialect``), which must take them
+    (:func:`exporter_for`). Returns the exporter (its extension and mimetype name the file)."""
+    exporter = exporter_for(registry, fmt, **options)
     write = functools.partial(exporter.write, **options) if options else exporter.write
     if hasattr(path_or_fh, "write"):
         write(frame, survey, path_or_fh)
-        return
+        return exporter
     with open(path_or_fh, "wb") as fh:
         write(frame, survey, fh)
+    return exporter
 
 
 DESIGN_NUMBERS = ("weight", "population", "jk_scale")  # the design's numbers in an export: never answer codes

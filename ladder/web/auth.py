@@ -7,29 +7,20 @@ municipality answers 404, as if it did not exist.
 A session holds the user's id *and* session version (``User.get_id``): sign-out, a new password and
 ``ladder users disable`` raise the version, so every copy of an older cookie stops working. A session also
 ends after ``SESSION_IDLE_MINUTES`` without a request and ``SESSION_MAX_HOURS`` after signing in.
-Throttling of sign-in attempts lives in ``ladder.throttle``.
+Throttling of sign-in attempts lives in ``ladder.throttle``; the accounts themselves (passwords, set-up links,
+roles) in ``ladder.accounts``, which the ``ladder users`` commands use too.
 """
 from __future__ import annotations
 
 import re
-import secrets
 import time
-from datetime import timedelta
 from urllib.parse import urlsplit
 
 from flask import abort, current_app, session
 from flask_login import LoginManager, current_user, login_user
-from sqlalchemy import func, select
-from werkzeug.security import check_password_hash, generate_password_hash
-
 from .. import db, throttle
-from ..codes import code_hash
 from ..i18n import _l
-from ..models import User, utcnow
-
-ROLES = ("admin", "editor", "analyst")
-MIN_PASSWORD_LENGTH = 12
-SETUP_LINK_VALID = timedelta(hours=48)
+from ..models import User
 
 login_manager = LoginManager()
 login_manager.login_view = "staff.login"
@@ -75,11 +66,6 @@ def start_session(user: User) -> None:
     session["signed_in_at"] = session["seen_at"] = now
 
 
-def end_sessions(user: User) -> None:
-    """End every session of ``user``, on every device (the caller commits)."""
-    user.session_version = (user.session_version or 0) + 1
-
-
 # Characters browsers drop from a URL before reading it (WHATWG URL standard): tab, LF and CR anywhere,
 # and C0 controls or spaces at either end.
 _DROPPED = re.compile(r"[\t\n\r]")
@@ -100,45 +86,6 @@ def safe_next(target: str | None) -> str | None:
     if parts.scheme or parts.netloc:
         return None
     return seen
-
-
-def find_user(email: str) -> User | None:
-    return db.session().scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
-
-
-def check_password(user: User | None, password: str) -> bool:
-    if user is None or not user.password_hash or not user.active:
-        # Same work as a real check, so timing does not tell which e-mail addresses exist.
-        check_password_hash(_DUMMY_HASH, password)
-        return False
-    return check_password_hash(user.password_hash, password)
-
-
-def set_password(user: User, password: str) -> None:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise ValueError(f"Gebruik minstens {MIN_PASSWORD_LENGTH} tekens.")
-    user.password_hash = generate_password_hash(password)
-    end_sessions(user)  # a new password ends every session signed in with the old one
-    user.setup_token_hash = None
-    user.setup_token_expires = None
-
-
-def new_setup_token(user: User) -> str:
-    """A one-time token for the set-password link; only its hash is stored."""
-    token = secrets.token_urlsafe(32)
-    user.setup_token_hash = code_hash(token)
-    user.setup_token_expires = utcnow() + SETUP_LINK_VALID
-    return token
-
-
-def user_for_token(token: str) -> User | None:
-    user = db.session().scalar(select(User).where(User.setup_token_hash == code_hash(token)))
-    if user is None or user.setup_token_expires is None:
-        return None
-    expires = user.setup_token_expires
-    if expires.tzinfo is None:  # SQLite returns naive datetimes
-        expires = expires.replace(tzinfo=utcnow().tzinfo)
-    return user if expires > utcnow() else None
 
 
 def can_read(user, survey) -> bool:
@@ -165,6 +112,3 @@ def staff_survey(slug: str, edit: bool = False):
 def visible_surveys(user) -> list:
     from ..registry import registry
     return sorted((s for s in registry().surveys.values() if can_read(user, s)), key=lambda s: (s.municipality, s.slug))
-
-
-_DUMMY_HASH = generate_password_hash("not a real password")
