@@ -80,7 +80,6 @@ def place(answers: Mapping[str, Any], locale: str = "nl") -> list[Placement]:
     """Place the raad once per chosen role; no role chosen means adviseur. Reasons in Dutch, or English."""
     chosen = [r.id for r in ROLES if r.id in (answers.get("rollen") or [])]
     if not chosen:
-        role = ROLES_BY_ID[DEFAULT_ROLE]
         # what the raad may expect of the municipality is the survey's [offer]: the result page shows it once
         reasons = (_say("no_role", locale),)
         return [Placement(aspect=DEFAULT_ROLE, rung=ROLE_RUNGS[DEFAULT_ROLE],
