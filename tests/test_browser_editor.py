@@ -189,5 +189,5 @@ def test_an_editor_builds_and_publishes_by_keyboard_and_a_resident_answers_on_a_
                        locale="fy")
     assert done["survey_version"].startswith("v1-")
     export = page.context.request.get(one.url(f"/beheer/s/{SLUG}/export/csv"))
-    assert list(pd.read_csv(io.BytesIO(export.body()))["survey_version"]) == [done["survey_version"]]
+    assert list(pd.read_csv(io.BytesIO(export.body()), sep=";")["survey_version"]) == [done["survey_version"]]
     print(f"\nbuilt by keyboard: {keys.presses} key presses, {minutes_to_build:.1f} min in the test browser")

@@ -94,7 +94,7 @@ def test_an_editor_builds_previews_and_publishes_a_survey_that_residents_then_an
     assert done["placements"][0]["rung"] == "adviseren"
     csv = client.get(f"/beheer/s/{SLUG}/export/csv")  # the export names the version
     assert csv.status_code == 200
-    assert list(pd.read_csv(io.BytesIO(csv.data))["survey_version"]) == [row.version]
+    assert list(pd.read_csv(io.BytesIO(csv.data), sep=";")["survey_version"]) == [row.version]
 
 
 def test_a_published_version_cannot_be_edited_and_a_new_version_can(app):

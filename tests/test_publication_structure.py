@@ -9,7 +9,7 @@ from pathlib import Path
 
 from test_structure import PACKAGE, imports_of, module_name
 
-RENDERERS = ["views/results.py", "publication/verslag.py", "publication/text.py"]
+RENDERERS = ["web/views/results.py", "publication/verslag.py", "publication/text.py"]
 RENDER_TEMPLATES = ["templates/results/show.html", "templates/results/_publication.html",
                     "publication/templates/verslag.html"]
 # What computes or hides numbers: the frame and its summaries, disclosure control, intervals, weights, the
@@ -37,7 +37,7 @@ def test_the_check_catches_a_renderer_that_hides_or_counts_by_itself(tmp_path, m
     import test_structure
     planted = tmp_path / "ladder" / "views" / "results.py"
     planted.parent.mkdir(parents=True)
-    planted.write_text((PACKAGE / "views/results.py").read_text()
+    planted.write_text((PACKAGE / "web/views/results.py").read_text()
                        + "\nfrom ..analysis.disclosure import protect\nimport pandas as pd\n"
                        + "def later():\n    from ..outcomes import of\n    from ..publication.audit import protect\n")
     monkeypatch.setattr(test_structure, "PACKAGE", tmp_path / "ladder")
