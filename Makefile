@@ -6,7 +6,7 @@ PLUGINS := $(sort $(dir $(wildcard plugins/*/setup.cfg)))
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run serve test install install-test catalogues dist translations bench bench-export bench-cluster docs coverage-plugins clean screenshots screenshots-report-back screenshots-residents
+.PHONY: run serve test install install-test catalogues dist translations bench bench-export bench-cluster docs coverage-plugins clean screenshots screenshots-report-back screenshots-residents screenshots-dashboard
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -109,6 +109,11 @@ screenshots-report-back: install-test
 # result page's first phone screen.
 screenshots-residents: install-test
 	$(BIN)/python -m bench.screenshots_residents docs/screenshots/residents
+
+# The staff dashboard's first screen at 320 and 1280 px, the whole page at 1280, and the "U zei, wij doen" form
+# with its error summary (issue 23; docs/staff.rst).
+screenshots-dashboard: install-test
+	$(BIN)/python -m bench.screenshots_dashboard docs/screenshots
 
 docs: install-test
 	$(BIN)/sphinx-build -W -b html docs docs/_build/html

@@ -614,6 +614,18 @@ def clean_text(raw: str) -> str:
 
 
 LARGEST = 10**15  # no answer in euros or people is larger; beyond it floats lose whole numbers
+EURO_UNITS = ("euro", "euro's", "€")
+
+
+def money(value, locale: str = "nl") -> str:
+    """An amount in euros the way the language writes money: "€ 11.193" in Dutch, "€ 11.193,50" with cents.
+    Whole amounts drop the ",00" (a median of whole euros is a whole number of euros more often than not)."""
+    from babel import Locale
+    from babel.numbers import format_currency
+    pattern = Locale.parse(locale).currency_formats["standard"].pattern
+    if float(value) == int(value):
+        pattern = pattern.replace(".00", "")
+    return format_currency(value, "EUR", format=pattern, locale=locale, currency_digits=False)
 _THOUSANDS = re.compile(r"^-?[0-9]{1,3}(\.[0-9]{3})+(,[0-9]+)?$")
 _NUMBER = re.compile(r"^-?[0-9]+([.,][0-9]+)?$")
 
@@ -637,9 +649,14 @@ class Number(QuestionType):
     def integer(self, question) -> bool:
         return bool(question.options.get("integer", True))
 
+    @staticmethod
+    def amount(question) -> bool:
+        """True when the question asks an amount of money (``unit = "euro"``)."""
+        return str(question.options.get("unit", "")).lower() in EURO_UNITS
+
     def example(self, question) -> str:
         """How to write an answer: an amount in euros says so."""
-        if str(question.options.get("unit", "")).lower() in ("euro", "euro's", "€"):
+        if self.amount(question):
             return _("Vul een bedrag in euro's in, bijvoorbeeld 1500.")
         if not self.integer(question):
             return _("Vul een getal in, bijvoorbeeld 12,5.")
@@ -688,6 +705,8 @@ class Number(QuestionType):
     def answer_text(self, question, value, survey, locale):
         if value is None:
             return "—"
+        if self.amount(question):
+            return money(value, locale or "nl")
         unit = question.options.get("unit")
         return f"{value} {unit}" if unit else str(value)
 
@@ -707,7 +726,9 @@ class Number(QuestionType):
         note = ""
         if answered:
             from babel.numbers import format_decimal
-            note = _("Mediaan %(median)s", median=format_decimal(values.median(), locale=locale))
+            median = values.median()
+            note = _("Mediaan %(median)s", median=money(median, locale) if self.amount(question)
+                     else format_decimal(median, locale=locale))
         return QuestionSummary(question, table, answered, derived={}, chart=None, note=note)
 
 

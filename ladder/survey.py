@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 
 from .conditions import evaluate, questions_in
-from .text import Text
+from .text import Text, pick
 
 
 @dataclass(frozen=True)
@@ -174,6 +174,8 @@ class Survey:
     ladder: str = "participatieladder"
     areas: tuple[Area, ...] = ()
     aspects: Mapping[str, Text] = field(default_factory=dict)  # aspect id -> label, e.g. huidig -> "Nu"
+    # aspect id -> heading on staff pages, where the label speaks to the resident ("Hoe u nu meedoet")
+    staff_aspects: Mapping[str, Text] = field(default_factory=dict)
     next_steps: Text = field(default_factory=dict)  # what happens with the answers
     contact: Text = field(default_factory=dict)  # how to reach the municipality, one sentence ("Bel 14 010.")
     links: tuple[Link, ...] = ()  # pages for a next step: more say, an agreement page, the municipality's site
@@ -204,6 +206,10 @@ class Survey:
             if q.id == qid:
                 return q
         raise KeyError(qid)
+
+    def staff_aspect(self, aspect: str, locale: str = "nl") -> str:
+        """How staff pages name ``aspect``: its ``[staff_aspects]`` heading, else its label, else its id."""
+        return pick(self.staff_aspects.get(aspect), locale) or pick(self.aspects.get(aspect), locale) or aspect
 
     def area(self, code: str) -> Area | None:
         return next((a for a in self.areas if a.code == code), None)

@@ -27,7 +27,7 @@ class SurveyFileError(ValueError):
 
 SURVEY_KEYS = {"slug", "title", "municipality", "intro", "purpose", "retention", "ladder", "areas", "pages",
                "aspects", "next_steps", "contact", "audience", "minutes", "status", "opens", "closes", "locales",
-               "demographics", "offer", "respondents", "result", "results_expected", "links"}
+               "demographics", "offer", "respondents", "result", "results_expected", "links", "staff_aspects"}
 REQUIRED_SURVEY_KEYS = {"slug", "title", "municipality", "intro", "purpose", "retention", "pages"}
 PAGE_KEYS = {"id", "title", "intro", "questions", "show_if", "one_question_per_page"}
 QUESTION_KEYS = {"id", "type", "label", "required", "help", "choices", "show_if"}
@@ -106,6 +106,14 @@ def survey_from_dict(data: Mapping[str, Any], *, source: str = "<dict>", place: 
     aspects = data.get("aspects", {})
     if not isinstance(aspects, dict):
         fail("aspects", "must be a table of aspect id = label")
+    # The aspects as staff pages name them: the labels speak to the resident ("Hoe u nu meedoet"), the dashboard
+    # speaks about residents ("Hoe inwoners nu meedoen").
+    staff_aspects = data.get("staff_aspects", {})
+    if not isinstance(staff_aspects, dict):
+        fail("staff_aspects", "must be a table of aspect id = heading on staff pages")
+    for aspect in staff_aspects:
+        if aspect not in aspects:
+            fail(f"staff_aspects.{aspect}", f"no aspect {aspect!r} in [aspects]")
     # Which questions hold the age band and sex, for comparing respondents with CBS population figures.
     demographics = data.get("demographics", {})
     question_ids = {q.id for p in pages for q in p.questions}
@@ -133,6 +141,7 @@ def survey_from_dict(data: Mapping[str, Any], *, source: str = "<dict>", place: 
         retention=_text(data["retention"], "retention", fail), pages=tuple(pages),
         ladder=_str(data.get("ladder", "participatieladder"), "ladder", fail), areas=areas,
         aspects={k: _text(v, f"aspects.{k}", fail) for k, v in aspects.items()},
+        staff_aspects={k: _text(v, f"staff_aspects.{k}", fail) for k, v in staff_aspects.items()},
         next_steps=_text(data.get("next_steps"), "next_steps", fail), contact=contact, links=links,
         audience=_text(data.get("audience"), "audience", fail), minutes=minutes, status=status,
         opens=data.get("opens"), closes=data.get("closes"), results_expected=data.get("results_expected"),

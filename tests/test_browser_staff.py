@@ -67,6 +67,12 @@ def second_factor(page, live, email, response):
     return response
 
 
+def fill_date(page, field, day, month, year):
+    """Type a date into the day, month and year boxes of a date input (staff/_date_input.html)."""
+    for part, value in (("dag", day), ("maand", month), ("jaar", year)):
+        page.fill(f"#{field}-{part}", value)
+
+
 def fact(page, term):
     """The <dd> after the dashboard's <dt> ``term``."""
     return page.locator(f"dl.facts dt:text-is('{term}') + dd").inner_text().strip()
@@ -76,7 +82,7 @@ def rung_table(page, caption_start):
     """{area: {rung title: cell}} of the rung table whose caption starts with ``caption_start``."""
     table = page.locator("table.table--rungs", has=page.locator(f"caption:text-matches('^{caption_start}')"))
     assert table.count() == 1, f"{table.count()} rung tables with a caption starting {caption_start!r}"
-    heads = table.locator("thead th").all_inner_texts()[1:]
+    heads = [h.removesuffix(" (geboden)") for h in table.locator("thead th").all_inner_texts()[1:]]
     rows = table.evaluate("t => [...t.tBodies[0].rows].map(r => [...r.cells].map(c => c.innerText.trim()))")
     return {row[0]: dict(zip(heads, row[1:])) for row in rows}
 
@@ -158,6 +164,8 @@ def test_editor_signs_in_and_publishes_by_keyboard_and_residents_see_the_results
     staff.reload()
     assert fact(staff, "Antwoorden") == "1"
     assert fact(staff, "Afgerond") == "100%"
+    # The tables wait behind disclosures (issue 23): open them as a reader would, close them again after.
+    staff.evaluate("document.querySelectorAll('main details').forEach(d => d.open = true)")
     assert table_rows(staff, "#table-per-area") == [["Proefwijk", "1"]]
     assert [day for day, n in table_rows(staff, "#table-per-day")] and table_rows(staff, "#table-per-day")[-1][1] == "1"
     now = rung_table(staff, "Nu")
@@ -165,6 +173,7 @@ def test_editor_signs_in_and_publishes_by_keyboard_and_residents_see_the_results
     assert list(now) == ["Proefwijk"] and list(wanted) == ["Proefwijk"]
     assert now["Proefwijk"]["Raadplegen"] == "1" and sum(map(int, now["Proefwijk"].values())) == 1
     assert wanted["Proefwijk"]["Coproduceren"] == "1" and sum(map(int, wanted["Proefwijk"].values())) == 1
+    staff.evaluate("document.querySelectorAll('main details').forEach(d => d.open = false)")
 
     # Publish the results with the keyboard alone.
     tab_to(staff, f"a[href='/beheer/s/{SLUG}/uitkomsten']", limit=80)
@@ -298,6 +307,7 @@ def test_axe_finds_no_violations_on_any_staff_or_results_page(new_context, live)
           click_and_load(editor, "form:has(#code) button[type=submit]"))
     assert "De antwoorden zijn ingetrokken." in editor.locator(".notice").inner_text()
     assert fact(editor, "Antwoorden") == "8" and fact(editor, "Ingetrokken") == "1"
+    editor.evaluate("document.querySelectorAll('main details').forEach(d => d.open = true)")
     assert table_rows(editor, "#table-per-area") == [["Proefwijk", "1"], ["Testdorp", "7"]]
     assert table_rows(editor, "#table-drop-off")[0] == ["Over u", "1"]
     for width in (1280, 375):
@@ -405,16 +415,16 @@ def test_staff_pages_work_without_javascript(new_context, live):
 
     # A window that ends before it starts is refused with a message; nothing changes.
     staff.check("#status-open")
-    staff.fill("#opens_on", "2026-12-31")
-    staff.fill("#closes_on", "2026-01-01")
+    fill_date(staff, "opens_on", "31", "12", "2026")
+    fill_date(staff, "closes_on", "1", "1", "2026")
     click_and_load(staff, "form:has(#status-closed) button[type=submit]")
     assert "einddatum na de begindatum" in staff.locator(".notice").inner_text()
     assert fact(staff, "Status").startswith("gesloten")
 
     # Reopen: residents can start again.
     staff.check("#status-open")
-    staff.fill("#opens_on", "")
-    staff.fill("#closes_on", "")
+    fill_date(staff, "opens_on", "", "", "")
+    fill_date(staff, "closes_on", "", "", "")
     click_and_load(staff, "form:has(#status-closed) button[type=submit]")
     assert fact(staff, "Status") == "open"
     reopened = resident.goto(live.url(f"/s/{SLUG}"))

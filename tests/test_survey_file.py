@@ -98,3 +98,15 @@ def test_area_question_needs_areas(tmp_path):
     text = minimal().replace('type = "short_text"', 'type = "area"')
     with pytest.raises(SurveyFileError, match="needs the survey to list its areas"):
         load_survey(write(tmp_path, text), question_types=TYPES)
+
+
+def test_staff_aspects_name_aspects_on_staff_pages(tmp_path):
+    top = 'aspects = { huidig = "Hoe u nu meedoet", gewenst = "Hoe u wilt meedoen" }\n' \
+          'staff_aspects = { huidig = "Hoe inwoners nu meedoen" }\n'
+    survey = load_survey(write(tmp_path, minimal(extra_top=top)))
+    assert survey.staff_aspect("huidig") == "Hoe inwoners nu meedoen"
+    assert survey.staff_aspect("gewenst") == "Hoe u wilt meedoen"  # without a staff heading: the label
+    wrong = top.replace("staff_aspects = { huidig", "staff_aspects = { vroeger")
+    with pytest.raises(SurveyFileError) as raised:
+        load_survey(write(tmp_path, minimal(extra_top=wrong)))
+    assert (raised.value.key, raised.value.reason) == ("staff_aspects.vroeger", "no aspect 'vroeger' in [aspects]")

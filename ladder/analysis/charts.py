@@ -331,10 +331,12 @@ def _wrap(label: str, width: int = LABEL_CHARS) -> list[str]:
     return lines
 
 
-def bar_rows_svg(rows, title: str, hidden_text: str = SMALL, fills=None) -> str:
+def bar_rows_svg(rows, title: str, hidden_text: str = SMALL, fills=None, marked: int | None = None) -> str:
     """One horizontal bar per row of ``(label, value, shown)``: ``value`` a number or None (hidden),
     ``shown`` the text printed beside the bar (the formatted count). Returns ``<svg>`` markup with a
-    ``<title>``; the table beside it holds the same numbers. Long labels wrap onto more lines."""
+    ``<title>``; the table beside it holds the same numbers. Long labels wrap onto more lines. Row number
+    ``marked`` (from 0) stands on a pale band with a dashed edge (the offered rung); its label and the title
+    say so in words, the band only helps the eye."""
     rows = list(rows)
     top = max([v for _l, v, _s in rows if v is not None and v == v] or [0])
     wrapped = [_wrap(str(label)) for label, _v, _s in rows]
@@ -345,6 +347,11 @@ def bar_rows_svg(rows, title: str, hidden_text: str = SMALL, fills=None) -> str:
     for i, ((label, value, shown), lines) in enumerate(zip(rows, wrapped)):
         for k, line in enumerate(lines):
             parts.append(f'<text x="0" y="{y + 14 + LINE * k}" font-size="14" fill="#1b1b1b">{_attr(line)}</text>')
+        if i == marked:
+            band = ROW_HEIGHT + LINE * (len(lines) - 1)
+            parts.insert(len(parts) - len(lines), f'<rect class="bars__marked" data-row="{i}" x="0" y="{y}" '
+                         f'width="100%" height="{band}" fill="#fff4c2" stroke="#1b1b1b" '
+                         f'stroke-dasharray="4 3" stroke-width="1"/>')
         y += LINE * (len(lines) - 1)
         if value is None or value != value:
             parts.append(f'<text x="0" y="{y + 34}" font-size="13" font-style="italic" fill="#4a4a4a">'

@@ -176,10 +176,12 @@ STATUS_CHOICES = [SelectChoice("draft", _l("Concept: alleen zichtbaar voor medew
 class StatusForm(StaffForm):
     status = RadioField(_l("Status"), choices=STATUS_CHOICES,
                         invalid_choice_message=_l("Kies concept, open of gesloten."))
-    opens_on = DateField(_l("Open vanaf"), validators=[Optional()],
-                         invalid_value_message=_l("Schrijf de begindatum als 2026-12-31."))
-    closes_on = DateField(_l("Open tot en met"), validators=[Optional()],
-                          invalid_value_message=_l("Schrijf de einddatum als 2026-12-31."))
+    # Day, month and year boxes (GOV.UK date input), not a format hint above a browser date picker (issue 23);
+    # a single ISO date (2026-12-31, from scripts) still reads.
+    opens_on = DateInputField(_l("Open vanaf"), validators=[Optional()],
+                              invalid_value_message=_l("Schrijf de begindatum als 2026-12-31."))
+    closes_on = DateInputField(_l("Open tot en met"), validators=[Optional()],
+                               invalid_value_message=_l("Schrijf de einddatum als 2026-12-31."))
     invite_only = BooleanField(_l("Alleen met een uitnodigingscode"), false_values=(False, "false", "", "nee"))
 
     def validate_closes_on(self, field):

@@ -6,6 +6,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from ..filters import number
+from ...i18n import _
 from ...text import pick
 
 
@@ -45,9 +46,20 @@ def rung_totals(table: dict, ladder) -> dict[str, list[tuple[object, int | None]
     return out
 
 
-def rung_charts(totals: dict, ladder, aspect_label, hidden_label) -> dict[str, Markup]:
+def rung_charts(totals: dict, ladder, aspect_label, hidden_label, offered=None) -> dict[str, Markup]:
+    """Per aspect a bar per rung; ``offered`` (aspect -> Rung or None) marks the offered rung, in its label
+    ("2. Raadplegen (geboden)"), in the chart's title and with a band behind its row."""
     from ...analysis.charts import RAMP, bar_rows_svg
     fills = [RAMP[min(i, len(RAMP) - 1)] for i in range(len(ladder.rungs))]
-    return {aspect: Markup(bar_rows_svg([(f"{r.level}. {pick(r.title)}", n, hidden_label if n is None else number(n))
-                                         for r, n in rows], aspect_label(aspect), hidden_label, fills=fills))
-            for aspect, rows in totals.items()}
+    offered = offered or {}
+    out = {}
+    for aspect, rows in totals.items():
+        mark = offered.get(aspect)
+        title = aspect_label(aspect)
+        if mark is not None:
+            title = _("%(aspect)s; geboden: %(level)s. %(rung)s", aspect=title, level=mark.level, rung=pick(mark.title))
+        bars = [(f"{r.level}. {pick(r.title)}" + (f" ({_('geboden')})" if r == mark else ""), n,
+                 hidden_label if n is None else number(n)) for r, n in rows]
+        marked = next((i for i, (r, _n) in enumerate(rows) if r == mark), None)
+        out[aspect] = Markup(bar_rows_svg(bars, title, hidden_label, fills=fills, marked=marked))
+    return out

@@ -12,7 +12,7 @@ from flask_wtf import FlaskForm
 from markupsafe import Markup
 from sqlalchemy import select
 
-from ... import audit, db, invites, lifecycle, outcomes, report_back
+from ... import audit, db, invites, lifecycle, outcomes, plans, report_back
 from .. import report_back_forms
 from .. import auth
 from ...dashboard import numbers
@@ -47,6 +47,7 @@ def _area_name(survey, code):
 
 def dashboard(slug):
     from .staff_charts import question_charts, rung_charts, rung_totals
+    from .staff_offer import offer_shares
     survey = auth.staff_survey(slug)
     counted = numbers(survey)
     reg = registry()
@@ -72,7 +73,9 @@ def dashboard(slug):
                          for code in dict.fromkeys(rows["area"])}
         rung_tables[aspect] = [(_area_name(survey, code), [counts.get((code, r.id), 0) for r in ladder.rungs])
                                for code in dict.fromkeys(rows["area"])]
-    aspect_labels = {a: pick(survey.aspects.get(a), locale) or a for a in rung_tables}
+    aspect_labels = {a: survey.staff_aspect(a, locale) for a in rung_tables}  # the staff voice, not the resident's
+    totals = rung_totals(table, ladder)
+    shares = offer_shares(survey, plans.offer_for(db.session(), survey), ladder, totals)
     state = lifecycle.of(survey)
     forms = dict(
         status_form=StatusForm(data={"status": state.status, "opens_on": state.opens_on, "closes_on": state.closes_on,
@@ -86,7 +89,9 @@ def dashboard(slug):
         day_rows=[(date_nl(day), n) for day, n in counted.per_day],
         page_rows=[(titles[page], n) for page, n in counted.stopped_at], rung_tables=rung_tables,
         aspect_labels=aspect_labels,
-        rung_charts=rung_charts(rung_totals(table, ladder), ladder, lambda a: aspect_labels.get(a, a), _("verborgen")),
+        shares=shares, offered={s.aspect: s.offered for s in shares},
+        rung_charts=rung_charts(totals, ladder, lambda a: aspect_labels.get(a, a), _("verborgen"),
+                                {s.aspect: s.offered for s in shares}),
         questions=question_charts([(s, s.table) for s in found.questions], lambda s: pick(s.question.label, locale),
                                   _("verborgen")),
         locale=locale, area=area, channel=channel, represent=representativeness(survey),
