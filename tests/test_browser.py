@@ -206,9 +206,9 @@ def test_keyboard_only_completion_matches_the_api(new_context, live):
     # Controleren: Shift+Tab from the top wraps to the footer, then back to the send button.
     assert_at(page, f"/s/{SLUG}/controleren")
     summary = page.locator(".summary-list").all_inner_texts()
-    for shown in ("Proefwijk", "Soms", "Mijn mening wordt gevraagd", "Groen, Verkeer", "1500",
+    for shown in ("Proefwijk", "Soms", "Mijn mening wordt gevraagd", "Groen, Verkeer", "€ 1.500",
                   "1. Bloembakken, 2. Bankjes", ANSWERS["toelichting"], ANSWERS["opmerking"]):
-        assert any(shown in block for block in summary), f"{shown!r} missing on the check page"
+        assert any(shown in block.replace("\xa0", " ") for block in summary), f"{shown!r} missing on the check page"
     tab_to(page, "form button[type=submit]", shift=True)
     press_and_load(page)
 
