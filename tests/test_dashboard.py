@@ -119,3 +119,13 @@ def test_home_says_which_surveys_have_public_results(app, editor):
     editor.post(f"/beheer/s/{MINE}/uitkomsten", data={"csrf_token": token(page.data), "results_text": "Dank.",
                                                      "next_rung": "raadplegen"})
     assert f'href="/r/{MINE}"' in editor.get("/beheer/").get_data(as_text=True)
+
+
+def test_staff_pages_are_named_in_the_staff_voice_and_resident_pages_in_the_residents(app, editor):
+    # issue 23: the site name on staff pages spoke to a resident ("Inspraak in uw kern, wijk of buurt")
+    def site_name(html):
+        return re.search(r'class="site-name" href="([^"]+)">([^<]+)<', html).groups()
+    for path in ("/beheer/", f"/beheer/s/{MINE}", "/beheer/inloggen"):
+        href, name = site_name(editor.get(path).get_data(as_text=True))
+        assert name == "Inspraak: beheer voor medewerkers" and href == "/beheer/", path
+    assert site_name(app.test_client().get("/").get_data(as_text=True)) == ("/", "Inspraak in uw kern, wijk of buurt")
