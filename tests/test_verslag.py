@@ -69,7 +69,9 @@ def test_the_verslag_opens_with_the_key_figures_and_has_total_rows(app, tmp_path
     total = offer["total"]["cells"]
     assert (f'<tfoot><tr><th scope="row">Alle gebieden</th><td class="num">{total["lower"]}</td>'
             f'<td class="num">{total["same"]}</td><td class="num">{total["higher"]}</td></tr></tfoot>') in compared
-    assert "verborgen" not in compared  # 240 responses: the "Hoger dan geboden" column is published
+    # 240 responses: the "Hoger dan geboden" column is published in its total row (an area's row may still be
+    # hidden by the audit: which one depends on the survey's secret seed, so no test may count on it)
+    assert all(isinstance(total[k], int) for k in ("lower", "same", "higher")), total
 
 
 def test_a_pdf_when_weasyprint_is_there(app, tmp_path):
