@@ -5,8 +5,9 @@ column; people per area): every published count bounds its atoms to what the per
 (:func:`.cellkey.possible`), every family adds up to the area sizes, skip logic makes one question's
 answerers a part of another's answers, the choices of one multiple-choice question share their
 non-answerers. For each published count the lowest and highest true value consistent with all of it is
-found (HiGHS, warm-started: one model, one objective per count). A count whose range is narrower
-than the protection interval is hidden, and the audit runs again until every range is wide enough.
+found (HiGHS, warm-started: one model, one objective per count), unless the optima already found show it
+is wide enough. A count whose range is narrower than the protection interval is hidden, and the audit runs
+again until every range is wide enough.
 """
 from __future__ import annotations
 
@@ -88,52 +89,96 @@ def _structure_rows(model: _Model, st: Structure) -> list[tuple[dict[int, float]
     return rows
 
 
-def ranges(st: Structure, hidden: set[int] = frozenset()) -> list[tuple[float, float]]:
-    """The (lowest, highest) true value of every counted cell, given every cell not in ``hidden``."""
-    model = _variables(st)
-    h = _Highs()
-    h.setOptionValue("output_flag", False)
-    n = len(model.index)
-    inf = highspy.kHighsInf
-    h.addVars(n, np.zeros(n), np.full(n, inf))
-    for row, lo, hi in _structure_rows(model, st):
-        h.addRow(lo, hi, len(row), np.array(list(row), dtype=np.int32), np.array(list(row.values()), dtype=float))
-    expressions = [_expression(model, st, c.terms) for c in st.counted]
-    for number, (expr, cell) in enumerate(zip(expressions, st.counted)):
-        if number not in hidden:
-            h.addRow(float(cell.bounds[0]), float(cell.bounds[1]), len(expr), np.array(list(expr), dtype=np.int32),
-                     np.array(list(expr.values()), dtype=float))
-    out = []
-    zeros = np.zeros(n)
-    for expr in expressions:
-        found = []
+class _Programs:
+    """One HiGHS model of everything published but ``hidden``, and the counted cells' expressions over it."""
+
+    def __init__(self, st: Structure, hidden: set[int]):
+        model = _variables(st)
+        self.n = n = len(model.index)
+        self.highs = h = _Highs()
+        h.setOptionValue("output_flag", False)
+        h.addVars(n, np.zeros(n), np.full(n, highspy.kHighsInf))
+        for row, lo, hi in _structure_rows(model, st):
+            h.addRow(lo, hi, len(row), np.array(list(row), dtype=np.int32), np.array(list(row.values()), dtype=float))
+        self.expressions = [_expression(model, st, c.terms) for c in st.counted]
+        for number, (expr, cell) in enumerate(zip(self.expressions, st.counted)):
+            if number not in hidden:
+                h.addRow(float(cell.bounds[0]), float(cell.bounds[1]), len(expr),
+                         np.array(list(expr), dtype=np.int32), np.array(list(expr.values()), dtype=float))
+        # every cell's value at a point x of the atoms: sum(x[columns] * weights) per segment
+        self.columns = np.array([i for expr in self.expressions for i in expr], dtype=np.int64)
+        self.weights = np.array([w for expr in self.expressions for w in expr.values()], dtype=float)
+        sizes = np.array([len(expr) for expr in self.expressions], dtype=np.int64)
+        self.starts = np.concatenate(([0], np.cumsum(sizes)[:-1])) if len(sizes) else sizes
+        self.empty = sizes == 0
+
+    def values_at(self, x: np.ndarray) -> np.ndarray:
+        if not len(self.columns):
+            return np.zeros(len(self.expressions))
+        out = np.add.reduceat(x[self.columns] * self.weights, self.starts)
+        out[self.empty] = 0.0
+        return out
+
+    def extreme(self, number: int, sense) -> tuple[float, np.ndarray | None]:
+        """The lowest or highest value of cell ``number`` and the point where it is reached (None when the
+        program has no optimum: unbounded, or, which true data cannot give, infeasible: then claim nothing)."""
+        h, expr = self.highs, self.expressions[number]
+        h.changeColsCost(self.n, np.arange(self.n, dtype=np.int32), np.zeros(self.n))
+        h.changeColsCost(len(expr), np.array(list(expr), dtype=np.int32), np.array(list(expr.values()), dtype=float))
+        h.changeObjectiveSense(sense)
+        h.run()
+        if h.getModelStatus() == highspy.HighsModelStatus.kOptimal:
+            return h.getInfo().objective_function_value, np.array(h.getSolution().col_value)
+        return (float("-inf") if sense == highspy.ObjSense.kMinimize else float("inf")), None
+
+
+def narrow(st: Structure, hidden: set[int] = frozenset(), protection: float = PROTECTION,
+           among: list[int] | None = None) -> list[int]:
+    """The counted cells (of ``among``, else all) whose range, given every cell not in ``hidden``, is narrower
+    than ``protection``: whose lowest and highest true value consistent with everything published lie
+    less than ``protection`` apart.
+
+    A cell's range is at least as wide as the spread of its values over any points that satisfy everything
+    published. Every optimum found is such a point, so each is kept and every cell evaluated at it: a cell
+    whose values already spread ``protection`` apart is wide without programs of its own. Only the others
+    get their lowest and highest value solved, which gives their exact range (the same answer as solving
+    every cell, with a fraction of the programs)."""
+    programs = _Programs(st, hidden)
+    cells = range(len(st.counted)) if among is None else among
+    low = np.full(len(st.counted), np.inf)
+    high = np.full(len(st.counted), -np.inf)
+    wide = protection - 1e-6
+    found = []
+    for number in cells:
         for sense in (highspy.ObjSense.kMinimize, highspy.ObjSense.kMaximize):
-            h.changeColsCost(n, np.arange(n, dtype=np.int32), zeros)
-            h.changeColsCost(len(expr), np.array(list(expr), dtype=np.int32), np.array(list(expr.values()), dtype=float))
-            h.changeObjectiveSense(sense)
-            h.run()
-            status = h.getModelStatus()
-            if status == highspy.HighsModelStatus.kUnbounded:
-                found.append(float("inf"))
-            elif status == highspy.HighsModelStatus.kOptimal:
-                found.append(h.getInfo().objective_function_value)
-            else:  # infeasible cannot happen for true data; be safe: claim nothing
-                found.append(float("-inf") if sense == highspy.ObjSense.kMinimize else float("inf"))
-        out.append((found[0], found[1]))
-    return out
+            if high[number] - low[number] >= wide:
+                break
+            value, point = programs.extreme(number, sense)
+            if point is None:
+                low[number], high[number] = min(low[number], value), max(high[number], value)
+                continue
+            at = programs.values_at(point)
+            np.minimum(low, at, out=low)
+            np.maximum(high, at, out=high)
+        if high[number] - low[number] < wide:
+            found.append(number)
+    return found
 
 
 def protect(st: Structure, protection: float = PROTECTION, rounds: int = 20) -> set[int]:
-    """The counted cells to hide so that every count's range is at least ``protection`` wide."""
+    """The counted cells to hide so that every count's range is at least ``protection`` wide.
+
+    Hiding a cell drops a constraint, so no range narrows: a cell wide in one round stays wide, and the next
+    round looks again only at the cells that were narrow."""
     hidden: set[int] = set()
+    among = None
     for _ in range(rounds):
-        found = ranges(st, hidden)
-        narrow = [i for i, (lo, hi) in enumerate(found) if hi - lo < protection - 1e-6]
-        fresh = [i for i in narrow if i not in hidden]
-        if not narrow:
+        among = narrow(st, hidden, protection, among)
+        fresh = [i for i in among if i not in hidden]
+        if not among:
             return hidden
         if not fresh:  # only hidden cells are still narrow: hide what shares atoms with them
-            fresh = _neighbours(st, narrow, hidden)
+            fresh = _neighbours(st, among, hidden)
             if not fresh:
                 return hidden
         hidden |= set(fresh)
