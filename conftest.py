@@ -168,9 +168,20 @@ def new_context(browser):
     assert_no_csp_violations([v for found in violations for v in found])
 
 
+# Files whose tests take tens of seconds to minutes each (wheels built and installed, servers started and
+# killed, many generated inputs, publications attacked): they start first, so the run never ends with one
+# worker busy on one of them while the other has nothing left to do.
+LONG_FIRST = ("test_distribution.py", "test_properties.py", "test_cluster.py", "test_publication_attacks.py",
+              "test_public_results.py", "test_testing_plugin.py", "test_secret_key.py", "test_lifecycle_shared.py",
+              "test_throttle.py", "test_api_schemathesis.py", "test_tutorial.py")
+
+
 def pytest_collection_modifyitems(config, items):
     """Browser tests run on one worker (``make test`` uses ``--dist loadgroup``): each starts live servers and
-    Chromium, and two of them at once on a two-core machine made staff sign-ins time out."""
+    Chromium, and two of them at once on a two-core machine made staff sign-ins time out. The long files go
+    first (a stable sort: their own order, and every other test's, is kept)."""
     for item in items:
         if item.get_closest_marker("browser") is not None:
             item.add_marker(pytest.mark.xdist_group("browser"))
+    rank = {name: number for number, name in enumerate(LONG_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
