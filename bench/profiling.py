@@ -29,6 +29,8 @@ STEPS = (
     ("    codes.new_code", "ladder/codes.py", "new_code"),
     ("    codes.code_hash", "ladder/codes.py", "code_hash"),
     ("    Response(...) ORM constructor", "sqlalchemy/orm/decl_base.py", "_declarative_constructor"),
+    ("    submit._response (the hooks' Response)", "ladder/submit.py", "_response"),
+    ("    submit._store_alone (INSERT + COMMIT)", "ladder/submit.py", "_store_alone"),
     ("    db.session() (sessionmaker)", "ladder/db.py", "session"),
     ("    Session.commit (flush + COMMIT)", "sqlalchemy/orm/session.py", "commit"),
     ("    submit.notify (response_saved)", "ladder/submit.py", "notify"),

@@ -22,7 +22,7 @@ def new_code(groups: int = 3, size: int = 4) -> str:
 
 def normalise(code: str) -> str:
     """Accept the code as typed: any case, spaces or missing hyphens."""
-    cleaned = "".join(ch for ch in code.upper() if ch.isalnum())
+    cleaned = "".join(filter(str.isalnum, code.upper()))
     return "-".join(cleaned[i:i + 4] for i in range(0, len(cleaned), 4))
 
 

@@ -155,6 +155,23 @@ def test_hsts_only_in_production_and_only_over_https(sqlite_url, tmp_path):
     assert plain.status_code == 200 and "Strict-Transport-Security" not in plain.headers  # the proxy redirects
 
 
+@pytest.mark.parametrize("production", [False, True])
+def test_the_headers_worked_out_once_per_view_are_talismans_own(sqlite_url, tmp_path, production):
+    """ladder's Talisman writes each view's fixed headers from a list made once; they are what Talisman itself
+    writes, in its order, for a page and an API answer, over http and https, in development and production."""
+    from flask_talisman import Talisman
+    app = make_app(sqlite_url, tmp_path, PRODUCTION=production)
+    talisman = app.extensions["talisman"]
+    for path, method in (("/", "GET"), (f"/api/v1/surveys/{SLUG}/responses", "POST")):
+        for scheme in ("http", "https"):
+            for _ in range(2):  # the first response makes the list, the second uses it
+                with app.test_request_context(path, method=method, base_url=f"{scheme}://localhost"):
+                    ours = talisman._set_response_headers(app.response_class("{}"))
+                    theirs = Talisman._set_response_headers(talisman, app.response_class("{}"))
+                    assert list(ours.headers.items()) == list(theirs.headers.items()), (path, scheme)
+                    assert ("Strict-Transport-Security" in ours.headers) == (production and scheme == "https")
+
+
 def test_session_cookie_settings_are_ladders_own(sqlite_url, tmp_path):
     """Flask-Talisman would force Secure cookies over http; ladder keeps its own settings."""
     dev = make_app(sqlite_url, tmp_path / "dev")

@@ -10,8 +10,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from flask import request
+from flask import current_app, request
 from flask_talisman import Talisman
+from werkzeug.datastructures import Headers
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 # No inline script or style anywhere: JavaScript and CSS come from /static. Charts are SVG images in
@@ -45,7 +46,60 @@ class _Talisman(Talisman):
 
     def __init__(self, *args, **kwargs):
         self._policy_texts: dict[int, tuple[object, str]] = {}
+        self._view_options: dict[object, dict] = {}
+        self._fixed_headers: dict[int, tuple[dict, list, list]] = {}
         super().__init__(*args, **kwargs)
+
+    def _get_local_options(self):
+        """The view's options with the app's as defaults, made once per view function (Talisman makes them on
+        each of its three calls per request). A view's options are fixed when it is decorated, the app's when
+        Talisman is set up, and Talisman only reads the result, so one dict per view serves every request."""
+        view = current_app.view_functions.get(request.endpoint)
+        made = self._view_options.get(view)
+        if made is None:
+            made = self._view_options[view] = super()._get_local_options()
+        return made
+
+    def _force_https(self):
+        # Talisman's check, with the common case first: no redirect is ever made for this view.
+        if self._get_local_options()["force_https"]:
+            return super()._force_https()
+        if self.session_cookie_secure and not self.app.debug:
+            self.app.config["SESSION_COOKIE_SECURE"] = True  # as Talisman's own check does on each request
+        return None
+
+    def _make_nonce(self):
+        if self._get_local_options()["content_security_policy_nonce_in"]:  # else Talisman's makes none either
+            super()._make_nonce()
+
+    def _set_response_headers(self, response):
+        """Talisman's headers, in Talisman's order; without a nonce all but HSTS are the same for every response
+        of a view, so they are worked out once per view (Talisman's own methods, on a scratch header list)."""
+        options = self._get_local_options()
+        if options["content_security_policy_nonce_in"]:
+            return super()._set_response_headers(response)
+        fixed = self._fixed_headers.get(id(options))
+        if fixed is None or fixed[0] is not options:
+            fixed = self._fixed_headers[id(options)] = (options, *self._headers_of(options))
+        _, before_hsts, after_hsts = fixed
+        headers = response.headers
+        for name, value in before_hsts:
+            headers[name] = value
+        if self.strict_transport_security:  # Talisman's check (https or not) runs only when HSTS is on
+            self._set_hsts_headers(headers)
+        for name, value in after_hsts:
+            headers[name] = value
+        return response
+
+    def _headers_of(self, options) -> tuple[list, list]:
+        before, after = Headers(), Headers()
+        self._set_feature_policy_headers(before, options)
+        self._set_permissions_policy_headers(before, options)
+        self._set_document_policy_headers(before, options)
+        self._set_frame_options_headers(before, options)
+        self._set_content_security_policy_headers(before, options)
+        self._set_referrer_policy_headers(after)
+        return list(before.items()), list(after.items())
 
     def _memo(self, policy, make) -> str:
         kept = self._policy_texts.get(id(policy))
