@@ -63,7 +63,7 @@ def of(survey: Survey) -> Lifecycle:
     memo = request.environ.setdefault(_MEMO, {}) if has_request_context() else {}
     state = memo.get(survey.slug)
     if state is None:
-        found = db.session().execute(_STATE_OF, {"slug": survey.slug}).first()
+        found = db.read(_STATE_OF, {"slug": survey.slug}).first()
         if found is None:
             state = Lifecycle(survey.status, survey.opens, survey.closes, False, False)
         else:
