@@ -5,10 +5,10 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 
-from flask import session as cookie
-from sqlalchemy import bindparam, select, update
+from flask import has_request_context, request, session as cookie
+from sqlalchemy import String, and_, bindparam, cast, select, update
 
-from . import db
+from . import db, lifecycle
 from .codes import code_hash, new_code
 from .models import Draft, utcnow
 from .survey import Survey
@@ -36,8 +36,22 @@ def current(survey: Survey) -> tuple[str, Found] | None:
     code = cookie.get("drafts", {}).get(survey.slug)
     if not code:
         return None
-    draft = find(code, survey)
+    read = request.environ.pop(_READ, None) if has_request_context() else None
+    draft = read[2] if read is not None and read[:2] == (survey.slug, code) else find(code, survey)
     return (code, draft) if draft else None
+
+
+def read_with_state(survey: Survey) -> None:
+    """Read this browser's draft for ``survey`` and the survey's lifecycle in one statement, for a page that needs
+    both: ``lifecycle.of`` and the next ``current`` of this request take them from here. Without a draft code in
+    the cookie there is nothing to read beside the lifecycle, which ``lifecycle.of`` then reads on its own."""
+    code = cookie.get("drafts", {}).get(survey.slug)
+    if not code or not has_request_context():
+        return
+    row = db.read(_WITH_STATE, {"slug": survey.slug, "code_hash": code_hash(code)}).one()
+    lifecycle.read_beside(survey, row[:_STATE_WIDTH])
+    found = row[_STATE_WIDTH:]
+    request.environ[_READ] = (survey.slug, code, Found(*found) if found[0] is not None else None)
 
 
 # Built once, only the values bound per request: building the statement anew (and its cache key) cost
@@ -47,6 +61,16 @@ def current(survey: Survey) -> tuple[str, Found] | None:
 _DRAFTS = Draft.__table__
 _FIND = select(*(_DRAFTS.c[name] for name in _COLUMNS)).where(_DRAFTS.c.code_hash == bindparam("code_hash"),
                                  _DRAFTS.c.survey_slug == bindparam("slug"))
+
+
+# The survey's slug as a one-row table, the state and the draft joined to it: one row whatever is stored (the
+# state's key and the draft's code hash are unique). The cast tells PostgreSQL the parameter's type.
+_SLUG = select(cast(bindparam("slug"), String).label("slug")).subquery("wanted")
+_WITH_STATE = select(*lifecycle.STATE_COLUMNS, *(_DRAFTS.c[name] for name in _COLUMNS)).select_from(
+    _SLUG.outerjoin(lifecycle.STATE_KEY.table, lifecycle.STATE_KEY == _SLUG.c.slug).outerjoin(
+        _DRAFTS, and_(_DRAFTS.c.code_hash == bindparam("code_hash"), _DRAFTS.c.survey_slug == _SLUG.c.slug)))
+_STATE_WIDTH = len(lifecycle.STATE_COLUMNS)
+_READ = "ladder.drafts.read"  # (slug, code, draft or None) read beside the state, for this request's current()
 
 
 def find(code: str, survey: Survey) -> Found | None:

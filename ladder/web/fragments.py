@@ -2,8 +2,10 @@
 
 ``{% call once("footer") %}...{% endcall %}`` renders its body the first time and keeps the HTML per name, the
 language of the translations in effect (which ``force_locale`` changes) and where the app is mounted (the
-``url_for`` paths in it). Only for text that depends on nothing else: no survey, no request data, no user, no
-database; a part that reads one of those passes it in the name (``once("header", staff_page)``) or stays out.
+``url_for`` paths in it). Only for text that depends on nothing else: no request data, no user, no database; a
+part that reads one of those passes it in the name (``once("header", staff_page)``) or stays out. A part that
+shows a survey's texts is kept with that survey object (``within=survey``, ``Survey.fragments``): a survey's texts
+never change, and another survey or a new version is another object, which starts with nothing kept.
 """
 from __future__ import annotations
 
@@ -16,11 +18,11 @@ from markupsafe import Markup, escape
 from ..i18n import shown_locale
 
 _KEPT = "ladder.fragments"
-_KEPT_MAX = 4096  # a few per page of each survey version, language and step; the bound keeps a process from growing
+_KEPT_MAX = 1024  # a few per page, language and step; the bound keeps a process from growing
 
 
-def once(*name, caller) -> Markup:
-    kept = current_app.extensions.setdefault(_KEPT, {})
+def once(*name, caller, within=None) -> Markup:
+    kept = within.fragments if within is not None else current_app.extensions.setdefault(_KEPT, {})
     key = (name, shown_locale(), request.script_root)
     html = kept.get(key)
     if html is None:

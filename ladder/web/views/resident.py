@@ -45,7 +45,7 @@ def index():
 
 @bp.get("/s/<slug>")
 def start(slug):
-    survey = survey_or_404(slug)
+    survey = survey_or_404(slug, with_draft=True)
     if not lifecycle.is_open(survey):
         return _closed(survey)
     return _start_page(survey)
@@ -64,7 +64,7 @@ def _start_page(survey, invite_error=None, invite_code=""):
 
 @bp.post("/s/<slug>")
 def begin(slug):
-    survey = survey_or_404(slug)
+    survey = survey_or_404(slug, with_draft=True)
     if not lifecycle.is_open(survey):
         return _closed(survey)
     form = FlaskForm()
@@ -104,7 +104,7 @@ def _invite(survey):
 @bp.route("/s/<slug>/vraag/<page_id>", methods=["GET", "POST"])
 @answers_in_form
 def page(slug, page_id):
-    survey = survey_or_404(slug)
+    survey = survey_or_404(slug, with_draft=True)
     if not lifecycle.is_open(survey):
         return _closed(survey)
     found = drafts.current(survey)
@@ -264,7 +264,7 @@ def _before(survey, page, answers):
 
 @bp.route("/s/<slug>/controleren", methods=["GET", "POST"])
 def check(slug):
-    survey = survey_or_404(slug)
+    survey = survey_or_404(slug, with_draft=True)
     if not lifecycle.is_open(survey):
         return _closed(survey)
     found = drafts.current(survey)
@@ -347,7 +347,7 @@ def resume(slug):
 @bp.get("/s/<slug>/opgeslagen")
 def saved(slug):
     """The resume code of this browser's draft, a link that resumes, and until when the answers are kept."""
-    survey = survey_or_404(slug)
+    survey = survey_or_404(slug, with_draft=True)
     found = drafts.current(survey)
     if found is None:
         return _draft_gone(survey)
