@@ -137,3 +137,19 @@ def test_the_templates_follow_a_forced_language_within_one_request(app):
                 assert render_template_string("{{ _('Volgende') }}") == "Next"
             assert render_template_string("{{ _('Volgende') }}") == "Folgjende"
         assert render_template_string("{{ _('Volgende') }}") == "Volgende"
+
+
+def test_the_index_reads_all_states_in_one_statement_and_follows_a_staff_change_at_once(app):
+    from ladder import lifecycle
+    client = app.test_client()
+    assert client.get("/").status_code == 200  # warm-up
+    read = []
+    event.listen(db.engine(app), "before_cursor_execute",
+                 lambda _c, _cur, statement, *_rest: read.append(" ".join(statement.split())))
+    assert 'href="/s/testdorp-inspraak"' in client.get("/").get_data(as_text=True)
+    tables = [re.search(r"\bFROM (\w+)", s).group(1) for s in read]
+    assert tables == ["survey_versions", "survey_states", "plan_surveys"], read
+    with app.app_context():
+        lifecycle.editable_row(app.extensions["ladder"].survey(SLUG)).status = "closed"
+        db.session().commit()
+    assert 'href="/s/testdorp-inspraak"' not in client.get("/").get_data(as_text=True)

@@ -37,8 +37,10 @@ def _closed(survey):
 
 @bp.get("/")
 def index():
-    surveys = sorted((plans.with_plan_offer(db.session(), s) for s in registry().surveys.values()
-                      if lifecycle.is_open(s)), key=lambda s: (s.municipality, s.slug))
+    listed = registry().surveys.values()
+    lifecycle.read_all(listed)  # one statement for all their states, one for their plans
+    surveys = sorted(plans.with_plan_offers(db.session(), [s for s in listed if lifecycle.is_open(s)]),
+                     key=lambda s: (s.municipality, s.slug))
     grouped = [(m, list(items)) for m, items in groupby(surveys, key=lambda s: s.municipality)]
     return render_template("resident/index.html", grouped=grouped, ladders=registry().ladders)
 
