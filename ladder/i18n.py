@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 from flask import current_app, g, has_app_context, has_request_context, request, session
 from flask.sessions import NullSession
 from flask_babel import Babel, force_locale, get_locale, get_translations, gettext, lazy_gettext
+from jinja2 import pass_context
 from markupsafe import Markup, escape
 
 from . import messages
@@ -138,10 +139,22 @@ def init_app(app) -> None:
         pgettext=lambda c, s: _translations().upgettext(c, s),
         npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
         newstyle=True)
+    app.jinja_env.globals["_"] = _template_gettext
     messages.install(_engine_gettext, current_locale)
     app.jinja_env.globals.update(current_locale=current_locale, offered_locales=offered_locales,
                                  switch_url=switch_url, LOCALES=NAMES, fallback_notice=fallback_notice)
     app.jinja_env.filters.update(tl=text_in, lang_of=lang_of)
+
+
+@pass_context
+def _template_gettext(context, message: str, **variables):
+    """The templates' ``_()``, as Jinja's newstyle ``gettext`` installed above does it (translated, Markup when
+    autoescaping, always %-formatted with its variables), without the two layers Jinja's ``_`` alias adds on every
+    string (a look-up of ``gettext`` in the context and a call through it)."""
+    text = _translations().ugettext(message)
+    if context.eval_ctx.autoescape:
+        text = Markup(text)
+    return text % variables
 
 
 def _translations():

@@ -159,6 +159,11 @@ def with_plan_offer(session: Session, survey: Survey) -> Survey:
     return _with_offer(survey, offer_for(session, survey))
 
 
+def with_offer_of(session: Session, survey: Survey, plan: Plan | None) -> Survey:
+    """``with_plan_offer`` for a page that read ``survey``'s plan already (``plan_of``): no second read of it."""
+    return _with_offer(survey, _offer_in(session, survey, plan.id if plan is not None else None))
+
+
 def with_plan_offers(session: Session, surveys) -> list[Survey]:
     """``with_plan_offer`` of each of ``surveys``, with one read of which of them belong to a plan (the index)."""
     surveys = list(surveys)

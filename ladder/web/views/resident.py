@@ -54,8 +54,8 @@ def start(slug):
 
 
 def _start_page(survey, invite_error=None, invite_code=""):
-    survey = plans.with_plan_offer(db.session(), survey)  # a plan's offer wins over the file's (issue 20)
     plan = plans.plan_of(db.session(), survey.slug)
+    survey = plans.with_offer_of(db.session(), survey, plan)  # a plan's offer wins over the file's (issue 20)
     return render_template("resident/start.html", survey=survey, locale=_locale(survey), form=FlaskForm(),
                            plan=plan if plan is not None and plan.published else None,
                            ladder=registry_for(survey.slug).ladders[survey.ladder],
