@@ -22,13 +22,15 @@ _KEPT_MAX = 1024  # a few per page, language and step; the bound keeps a process
 
 
 def once(*name, caller, within=None) -> Markup:
+    """What ``caller`` renders, rendered the first time per ``name``, language and mount point, then kept (in
+    ``within.fragments`` when given, else by the app)."""
     kept = within.fragments if within is not None else current_app.extensions.setdefault(_KEPT, {})
     key = (name, shown_locale(), request.script_root)
     html = kept.get(key)
     if html is None:
         html = Markup(caller())
-        if len(kept) >= _KEPT_MAX:
-            kept.pop(next(iter(kept)))
+        if len(kept) >= _KEPT_MAX:  # all rendered again after: one step that is safe between threads
+            kept.clear()
         kept[key] = html
     return html
 
