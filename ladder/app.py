@@ -12,7 +12,7 @@ from flask_wtf.csrf import CSRFProtect
 from jinja2 import ChoiceLoader, FileSystemLoader
 
 from . import commands, db, i18n
-from .web import auth, filters, input_guard, security
+from .web import auth, filters, fragments, input_guard, security
 from . import config as default_config
 from .plugins import load_registry
 from .registry import attach
@@ -60,6 +60,7 @@ def create_app(test_config: dict | None = None, instance_path: str | os.PathLike
     db.init_app(app)
     i18n.init_app(app)
     filters.init_app(app)
+    fragments.init_app(app)
     # Before CSRFProtect, whose check reads the form too, and before the blueprints, whose <int:...> rules
     # take its bounded ids.
     input_guard.init_app(app)

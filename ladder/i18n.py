@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from flask import current_app, g, has_request_context, request, session
+from flask import current_app, g, has_app_context, has_request_context, request, session
 from flask.sessions import NullSession
-from flask_babel import Babel, force_locale, get_translations, gettext, lazy_gettext
+from flask_babel import Babel, force_locale, get_locale, get_translations, gettext, lazy_gettext
+from jinja2 import pass_context
 from markupsafe import Markup, escape
 
 from . import messages
@@ -22,10 +23,19 @@ from .hyphenation import soft_hyphens
 from .text import DEFAULT_LOCALE, LOCALES, pick
 
 try:  # Flask-Babel's per-request namespace (where force_locale and refresh keep the locale)
-    from flask_babel import _get_current_context as _babel_context
+    from flask_babel import _get_current_context as _flask_babel_context
 except ImportError:  # another Flask-Babel: look the translations up on every string, as it does itself
-    def _babel_context():
+    def _flask_babel_context():
         return None
+
+
+def _babel_context():
+    """Flask-Babel's namespace on ``g``, as ``flask_babel._get_current_context`` finds it, in one look-up of
+    ``g`` instead of three (it is asked for on every string of a page)."""
+    if not has_app_context():
+        return None
+    found = getattr(g._get_current_object(), "_flask_babel", None)
+    return found if found is not None else _flask_babel_context()
 
 _ = gettext
 _l = lazy_gettext
@@ -129,10 +139,22 @@ def init_app(app) -> None:
         pgettext=lambda c, s: _translations().upgettext(c, s),
         npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
         newstyle=True)
+    app.jinja_env.globals["_"] = _template_gettext
     messages.install(_engine_gettext, current_locale)
     app.jinja_env.globals.update(current_locale=current_locale, offered_locales=offered_locales,
                                  switch_url=switch_url, LOCALES=NAMES, fallback_notice=fallback_notice)
     app.jinja_env.filters.update(tl=text_in, lang_of=lang_of)
+
+
+@pass_context
+def _template_gettext(context, message: str, **variables):
+    """The templates' ``_()``, as Jinja's newstyle ``gettext`` installed above does it (translated, Markup when
+    autoescaping, always %-formatted with its variables), without the two layers Jinja's ``_`` alias adds on every
+    string (a look-up of ``gettext`` in the context and a call through it)."""
+    text = _translations().ugettext(message)
+    if context.eval_ctx.autoescape:
+        text = Markup(text)
+    return text % variables
 
 
 def _translations():
@@ -142,15 +164,29 @@ def _translations():
     strings a page). The catalogue itself is loaded once per process by Flask-Babel; this keeps the one found
     beside the locale it is for on Flask-Babel's own per-request context, which ``force_locale`` and
     ``refresh`` change, so a forced or refreshed language is followed."""
+    kept = _kept()
+    return kept[1] if kept is not None else get_translations()
+
+
+def shown_locale() -> str:
+    """The language the interface strings are translated into right now (``force_locale`` included)."""
+    kept = _kept()
+    return kept[2] if kept is not None else str(get_locale())
+
+
+def _kept():
+    """(locale, translations, locale's code) kept on Flask-Babel's context for its current locale; None outside one."""
     ctx = _babel_context()
     if ctx is None:
-        return get_translations()
+        return None
     kept = getattr(ctx, _KEPT, None)
     if kept is not None and kept[0] is getattr(ctx, "babel_locale", None):
-        return kept[1]
+        return kept
     translations = get_translations()  # sets ctx.babel_locale
-    setattr(ctx, _KEPT, (getattr(ctx, "babel_locale", None), translations))
-    return translations
+    locale = getattr(ctx, "babel_locale", None)
+    kept = (locale, translations, str(locale))
+    setattr(ctx, _KEPT, kept)
+    return kept
 
 
 _KEPT = "ladder_translations"

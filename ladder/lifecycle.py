@@ -63,14 +63,45 @@ def of(survey: Survey) -> Lifecycle:
     memo = request.environ.setdefault(_MEMO, {}) if has_request_context() else {}
     state = memo.get(survey.slug)
     if state is None:
-        found = db.session().execute(_STATE_OF, {"slug": survey.slug}).first()
-        if found is None:
-            state = Lifecycle(survey.status, survey.opens, survey.closes, False, False)
-        else:
-            status, opens_on, closes_on, invite_only, published_at = found
-            state = Lifecycle(status, opens_on, closes_on, invite_only, published_at is not None)
-        memo[survey.slug] = state
+        state = memo[survey.slug] = _state(survey, db.read(_STATE_OF, {"slug": survey.slug}).first())
     return state
+
+
+# The columns ``of`` reads, for a statement that reads them beside something else (``ladder.drafts.current``
+# reads them with the draft: one statement for both on a question page); ``read_beside`` takes them back.
+STATE_COLUMNS = _STATE_OF.selected_columns
+STATE_KEY = SurveyState.__table__.c.slug
+
+
+_STATES_OF = select(STATE_KEY, *STATE_COLUMNS).where(STATE_KEY.in_(bindparam("slugs", expanding=True)))
+
+
+def read_all(surveys) -> None:
+    """Read the state of each of ``surveys`` this request has not read yet, in one statement (the index lists
+    them all); ``of`` then takes them from here."""
+    if not has_request_context():
+        return
+    memo = request.environ.setdefault(_MEMO, {})
+    wanted = [s for s in surveys if s.slug not in memo]
+    if not wanted:
+        return
+    found = {row[0]: row[1:] for row in db.read(_STATES_OF, {"slugs": [s.slug for s in wanted]})}
+    for survey in wanted:
+        memo[survey.slug] = _state(survey, found.get(survey.slug))
+
+
+def read_beside(survey: Survey, found) -> None:
+    """Keep ``found`` (the values of ``STATE_COLUMNS``, all None without a row) as this request's state of
+    ``survey``, as ``of`` would have read it, unless the request read it already."""
+    if has_request_context():
+        request.environ.setdefault(_MEMO, {}).setdefault(survey.slug, _state(survey, found))
+
+
+def _state(survey: Survey, found) -> Lifecycle:
+    if found is None or found[0] is None:  # no row (status is never NULL in one): the survey file's state
+        return Lifecycle(survey.status, survey.opens, survey.closes, False, False)
+    status, opens_on, closes_on, invite_only, published_at = found
+    return Lifecycle(status, opens_on, closes_on, invite_only, published_at is not None)
 
 
 # The same rule as ``Lifecycle.is_open``, in SQL, for the statement that stores a response

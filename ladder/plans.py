@@ -145,6 +145,10 @@ def _promise(row: PlanOffer) -> dict[str, str]:
 def offer_for(session: Session, survey: Survey) -> Offer | None:
     """The offer residents see for ``survey``: its plan's when it belongs to one, else its file's ``[offer]``."""
     plan_id = session.scalar(select(PlanSurvey.plan_id).where(PlanSurvey.survey_slug == survey.slug))
+    return _offer_in(session, survey, plan_id)
+
+
+def _offer_in(session: Session, survey: Survey, plan_id: int | None) -> Offer | None:
     if plan_id is None:
         return survey.offer
     return offer_from(offers(session, plan_id), survey) or survey.offer
@@ -152,7 +156,23 @@ def offer_for(session: Session, survey: Survey) -> Offer | None:
 
 def with_plan_offer(session: Session, survey: Survey) -> Survey:
     """``survey`` with the offer residents see (a copy when its plan's offer differs from the file's)."""
-    offer = offer_for(session, survey)
+    return _with_offer(survey, offer_for(session, survey))
+
+
+def with_offer_of(session: Session, survey: Survey, plan: Plan | None) -> Survey:
+    """``with_plan_offer`` for a page that read ``survey``'s plan already (``plan_of``): no second read of it."""
+    return _with_offer(survey, _offer_in(session, survey, plan.id if plan is not None else None))
+
+
+def with_plan_offers(session: Session, surveys) -> list[Survey]:
+    """``with_plan_offer`` of each of ``surveys``, with one read of which of them belong to a plan (the index)."""
+    surveys = list(surveys)
+    planned = dict(session.execute(select(PlanSurvey.survey_slug, PlanSurvey.plan_id).where(
+        PlanSurvey.survey_slug.in_([s.slug for s in surveys]))).all()) if surveys else {}
+    return [_with_offer(s, _offer_in(session, s, planned.get(s.slug))) for s in surveys]
+
+
+def _with_offer(survey: Survey, offer: Offer | None) -> Survey:
     return survey if offer is survey.offer else dataclasses.replace(survey, offer=offer)
 
 

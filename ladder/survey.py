@@ -231,6 +231,12 @@ class Survey:
         wanted = [a for a in aspects if self.offer.for_aspect(a) is not None]
         return (now[0], wanted[0]) if now and wanted else None
 
+    @functools.cached_property
+    def fragments(self) -> dict:
+        """Parts of this survey's pages as HTML, kept by ``ladder.web.fragments.once``: they live and die with this
+        object, so another survey or a new version (a new object) never finds them."""
+        return {}
+
     @functools.cached_property  # the definition never changes; hashing it cost a JSON dump per submission
     def version(self) -> str:
         """A short hash of the definition's data, stored with each response; ``v2-1a2b3c4d`` for version 2 of a

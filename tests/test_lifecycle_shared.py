@@ -51,6 +51,23 @@ def test_a_survey_closed_on_another_server_is_refused_here_from_the_next_request
     assert post(client).status_code == 201  # and reopened just as fast
 
 
+def test_a_residents_question_page_follows_a_change_made_on_another_server_from_the_next_request_on(
+        database_url, tmp_path):
+    """The question page reads the state in the statement that reads the draft (issue 26): still every request."""
+    import re
+    app = make_app(database_url, tmp_path)
+    client = app.test_client()
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', client.get(f"/s/{SLUG}").get_data(as_text=True))
+    question = client.post(f"/s/{SLUG}", data={"csrf_token": token.group(1), "action": "start"}).headers["Location"]
+    assert client.get(question).status_code == 200
+    set_status_elsewhere(database_url, tmp_path, "closed")
+    assert client.get(question).status_code == 409
+    set_status_elsewhere(database_url, tmp_path, "draft")
+    assert client.get(question).status_code == 404
+    set_status_elsewhere(database_url, tmp_path, "open")
+    assert client.get(question).status_code == 200
+
+
 def test_the_lifecycle_is_read_again_on_every_request_not_kept_for_a_while(database_url, tmp_path):
     """No setting brings back a time-based cache: an old instance/config.py that still sets it changes nothing."""
     app = make_app(database_url, tmp_path, LIFECYCLE_CACHE_SECONDS=3600)

@@ -8,6 +8,7 @@ follows ``force_locale`` (the printed form in another language).
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from flask import render_template_string
@@ -30,7 +31,7 @@ def start(client) -> str:
     return started.headers["Location"]
 
 
-def test_a_plugin_surveys_question_page_reads_its_state_and_the_draft_and_nothing_else(app):
+def test_a_plugin_surveys_question_page_reads_its_state_and_the_draft_in_one_statement_and_nothing_else(app):
     client = app.test_client()
     question = start(client)
     assert client.get(question).status_code == 200  # warm-up
@@ -40,8 +41,59 @@ def test_a_plugin_surveys_question_page_reads_its_state_and_the_draft_and_nothin
     page = client.get(question)
     assert page.status_code == 200
     assert "Waar woont u?" in page.get_data(as_text=True)
-    tables = [re.search(r"\bFROM (\w+)", s).group(1) for s in read]
-    assert tables == ["survey_states", "drafts"], read
+    assert len(read) == 1, read
+    assert re.findall(r"\bJOIN (\w+)", read[0]) == ["survey_states", "drafts"], read
+
+
+def test_a_survey_changed_by_staff_shows_on_the_next_question_page(app):
+    """The state is read with the draft, never kept: closed, drafted and reopened, each seen at once."""
+    from ladder import lifecycle
+    client = app.test_client()
+    question = start(client)
+    assert client.get(question).status_code == 200
+    for status, shown in (("closed", 409), ("draft", 404), ("open", 200)):
+        with app.app_context():
+            lifecycle.editable_row(app.extensions["ladder"].survey(SLUG)).status = status
+            db.session().commit()
+        assert client.get(question).status_code == shown, status
+
+
+def test_a_new_version_of_a_survey_shows_its_own_texts_on_the_next_request(app):
+    """The page's title and heading are kept with the survey object: a replaced survey starts with nothing kept."""
+    client = app.test_client()
+    question = start(client)
+    assert "<title>Over u – stap 1 van 4 – Inspraak in Testdorp" in client.get(question).get_data(as_text=True)
+    registry = app.extensions["ladder"]
+    old = registry.surveys[SLUG]
+    page = old.pages[0]
+    registry.surveys[SLUG] = dataclasses.replace(
+        old, title={"nl": "Inspraak in Nieuwdorp"},
+        pages=(dataclasses.replace(page, title={"nl": "Over uzelf"}), *old.pages[1:]))
+    html = client.get(question).get_data(as_text=True)
+    assert "<title>Over uzelf – stap 1 van 4 – Inspraak in Nieuwdorp" in html
+    assert '<p class="caption">Inspraak in Nieuwdorp' in html and "<h1>Over uzelf</h1>" in html
+
+
+def test_the_kept_parts_of_a_page_follow_the_language_and_the_staff_pages(app):
+    client = app.test_client()
+    question = start(client)
+    dutch = client.get(question).get_data(as_text=True)
+    assert "stap 1 van 4" in dutch and ">Volgende</button>" in dutch and "Naar de inhoud" in dutch
+    english = client.get(question + "?lang=en").get_data(as_text=True)
+    assert "step 1 of 4" in english and ">Next</button>" in english and "Skip to" in english
+    assert "stap 1 van 4" not in english and "Naar de inhoud" not in english
+    staff = client.get("/beheer/inloggen?lang=nl").get_data(as_text=True)  # the header: the staff site's name
+    assert "Inspraak: beheer voor medewerkers" in staff and "Inspraak in uw kern" not in staff
+    assert "Inspraak in uw kern" in client.get(question).get_data(as_text=True)
+
+
+def test_a_kept_part_follows_a_forced_language_within_one_request(app):
+    with app.test_request_context("/"):
+        template = "{% call once('test-part') %}{{ _('Volgende') }}{% endcall %}"
+        assert render_template_string(template) == "Volgende"
+        with force_locale("fy"):
+            assert render_template_string(template) == "Folgjende"
+        assert render_template_string(template) == "Volgende"
 
 
 def test_a_pages_form_class_is_made_once_per_language_and_each_language_keeps_its_own(app, monkeypatch):
@@ -85,3 +137,19 @@ def test_the_templates_follow_a_forced_language_within_one_request(app):
                 assert render_template_string("{{ _('Volgende') }}") == "Next"
             assert render_template_string("{{ _('Volgende') }}") == "Folgjende"
         assert render_template_string("{{ _('Volgende') }}") == "Volgende"
+
+
+def test_the_index_reads_all_states_in_one_statement_and_follows_a_staff_change_at_once(app):
+    from ladder import lifecycle
+    client = app.test_client()
+    assert client.get("/").status_code == 200  # warm-up
+    read = []
+    event.listen(db.engine(app), "before_cursor_execute",
+                 lambda _c, _cur, statement, *_rest: read.append(" ".join(statement.split())))
+    assert 'href="/s/testdorp-inspraak"' in client.get("/").get_data(as_text=True)
+    tables = [re.search(r"\bFROM (\w+)", s).group(1) for s in read]
+    assert tables == ["survey_versions", "survey_states", "plan_surveys"], read
+    with app.app_context():
+        lifecycle.editable_row(app.extensions["ladder"].survey(SLUG)).status = "closed"
+        db.session().commit()
+    assert 'href="/s/testdorp-inspraak"' not in client.get("/").get_data(as_text=True)

@@ -37,23 +37,25 @@ def _closed(survey):
 
 @bp.get("/")
 def index():
-    surveys = sorted((plans.with_plan_offer(db.session(), s) for s in registry().surveys.values()
-                      if lifecycle.is_open(s)), key=lambda s: (s.municipality, s.slug))
+    listed = registry().surveys.values()
+    lifecycle.read_all(listed)  # one statement for all their states, one for their plans
+    surveys = sorted(plans.with_plan_offers(db.session(), [s for s in listed if lifecycle.is_open(s)]),
+                     key=lambda s: (s.municipality, s.slug))
     grouped = [(m, list(items)) for m, items in groupby(surveys, key=lambda s: s.municipality)]
     return render_template("resident/index.html", grouped=grouped, ladders=registry().ladders)
 
 
 @bp.get("/s/<slug>")
 def start(slug):
-    survey = survey_or_404(slug)
+    survey = survey_or_404(slug, with_draft=True)
     if not lifecycle.is_open(survey):
         return _closed(survey)
     return _start_page(survey)
 
 
 def _start_page(survey, invite_error=None, invite_code=""):
-    survey = plans.with_plan_offer(db.session(), survey)  # a plan's offer wins over the file's (issue 20)
     plan = plans.plan_of(db.session(), survey.slug)
+    survey = plans.with_offer_of(db.session(), survey, plan)  # a plan's offer wins over the file's (issue 20)
     return render_template("resident/start.html", survey=survey, locale=_locale(survey), form=FlaskForm(),
                            plan=plan if plan is not None and plan.published else None,
                            ladder=registry_for(survey.slug).ladders[survey.ladder],
@@ -64,7 +66,7 @@ def _start_page(survey, invite_error=None, invite_code=""):
 
 @bp.post("/s/<slug>")
 def begin(slug):
-    survey = survey_or_404(slug)
+    survey = survey_or_404(slug, with_draft=True)
     if not lifecycle.is_open(survey):
         return _closed(survey)
     form = FlaskForm()
@@ -104,7 +106,7 @@ def _invite(survey):
 @bp.route("/s/<slug>/vraag/<page_id>", methods=["GET", "POST"])
 @answers_in_form
 def page(slug, page_id):
-    survey = survey_or_404(slug)
+    survey = survey_or_404(slug, with_draft=True)
     if not lifecycle.is_open(survey):
         return _closed(survey)
     found = drafts.current(survey)
@@ -264,7 +266,7 @@ def _before(survey, page, answers):
 
 @bp.route("/s/<slug>/controleren", methods=["GET", "POST"])
 def check(slug):
-    survey = survey_or_404(slug)
+    survey = survey_or_404(slug, with_draft=True)
     if not lifecycle.is_open(survey):
         return _closed(survey)
     found = drafts.current(survey)
@@ -347,7 +349,7 @@ def resume(slug):
 @bp.get("/s/<slug>/opgeslagen")
 def saved(slug):
     """The resume code of this browser's draft, a link that resumes, and until when the answers are kept."""
-    survey = survey_or_404(slug)
+    survey = survey_or_404(slug, with_draft=True)
     found = drafts.current(survey)
     if found is None:
         return _draft_gone(survey)

@@ -1,0 +1,60 @@
+"""Parts of a page that are the same for every request in one language: rendered once, then reused.
+
+``{% call once("footer") %}...{% endcall %}`` renders its body the first time and keeps the HTML per name, the
+language of the translations in effect (which ``force_locale`` changes) and where the app is mounted (the
+``url_for`` paths in it). Only for text that depends on nothing else: no request data, no user, no database; a
+part that reads one of those passes it in the name (``once("header", staff_page)``) or stays out. A part that
+shows a survey's texts is kept with that survey object (``within=survey``, ``Survey.fragments``): a survey's texts
+never change, and another survey or a new version is another object, which starts with nothing kept.
+"""
+from __future__ import annotations
+
+from collections import ChainMap
+
+from flask import current_app, request
+from jinja2 import Template
+from markupsafe import Markup, escape
+
+from ..i18n import shown_locale
+
+_KEPT = "ladder.fragments"
+_KEPT_MAX = 1024  # a few per page, language and step; the bound keeps a process from growing
+
+
+def once(*name, caller, within=None) -> Markup:
+    """What ``caller`` renders, rendered the first time per ``name``, language and mount point, then kept (in
+    ``within.fragments`` when given, else by the app)."""
+    kept = within.fragments if within is not None else current_app.extensions.setdefault(_KEPT, {})
+    key = (name, shown_locale(), request.script_root)
+    html = kept.get(key)
+    if html is None:
+        html = Markup(caller())
+        if len(kept) >= _KEPT_MAX:  # all rendered again after: one step that is safe between threads
+            kept.clear()
+        kept[key] = html
+    return html
+
+
+class ImportingTemplate(Template):
+    """A template whose ``{% import %}`` / ``{% from %}`` finds its cached module without Jinja's set difference
+    over all the environment's globals (a ``ChainMap``: about a tenth of a page's rendering, five imports a page).
+
+    Jinja makes a fresh module when the importing context has globals the imported template lacks; when every
+    one of them is an environment global (always, in ladder) there are none, which a check in C shows. Any other
+    case goes Jinja's own way."""
+
+    def _get_default_module(self, ctx=None):
+        if ctx is not None and isinstance(self.globals, ChainMap) and ctx.globals_keys <= self.globals.maps[-1].keys():
+            ctx = None  # no globals beyond the environment's: the module Jinja caches is the one it would make
+        return super()._get_default_module(ctx)
+
+
+def question_input_id(q, n: int) -> Markup:
+    """The id of a question's ``n``-th input (``input_id`` in questions/_parts.html): ``q-<id>``, then
+    ``q-<id>-2`` and on, so a link to the question lands on its first input."""
+    return Markup(f"q-{escape(q.id)}-{n}" if n > 1 else f"q-{escape(q.id)}")
+
+
+def init_app(app) -> None:
+    app.jinja_env.template_class = ImportingTemplate
+    app.jinja_env.globals.update(once=once, question_input_id=question_input_id)
