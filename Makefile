@@ -73,11 +73,13 @@ serve: install
 	$(BIN)/ladder init-db
 	$(BIN)/gunicorn --workers 2 --bind $(HOST):$(PORT) ladder.wsgi:app
 
-# One pytest worker per CPU (pytest-xdist); each worker migrates its own SQLite file and PostgreSQL template
-# once and copies them per test. `make test WORKERS=0` runs in one process.
-WORKERS ?= auto
+# Two pytest workers per CPU (pytest-xdist: the tests wait on servers, browsers and subprocesses much of the
+# time); each worker migrates its own SQLite file and PostgreSQL template once and copies them per test.
+# Whole files go to a worker (a file's module fixtures are made once), in conftest's order (long files first).
+# `make test WORKERS=0` runs in one process.
+WORKERS ?= $(shell echo $$(( $$(nproc 2>/dev/null || echo 1) * 2 )))
 test: install-test
-	$(BIN)/python -m pytest -n $(WORKERS) --dist loadgroup
+	$(BIN)/python -m pytest -n $(WORKERS) --dist loadfile --no-loadscope-reorder
 
 coverage-plugins: install-test
 	@for p in $(PLUGINS); do \

@@ -181,11 +181,8 @@ LONG_FIRST = ("test_distribution.py", "test_properties.py", "test_cluster.py", "
 
 
 def pytest_collection_modifyitems(config, items):
-    """Browser tests run on one worker (``make test`` uses ``--dist loadgroup``): each starts live servers and
-    Chromium, and two of them at once on a two-core machine made staff sign-ins time out. The long files go
-    first (a stable sort: their own order, and every other test's, is kept)."""
-    for item in items:
-        if item.get_closest_marker("browser") is not None:
-            item.add_marker(pytest.mark.xdist_group("browser"))
+    """The long files first (a stable sort: their own order, and every other test's, is kept). ``make test``
+    hands out whole files (``--dist loadfile --no-loadscope-reorder``): a browser file's tests share its live
+    server and seeded data, made once, and the files go out in this order."""
     rank = {name: number for number, name in enumerate(LONG_FIRST)}
     items.sort(key=lambda item: rank.get(item.path.name, len(rank)))

@@ -20,11 +20,12 @@ def _token(html: bytes) -> str:
 
 def code_for(secret: str) -> str:
     """A code the server has not seen yet: the current step, else the next one (accepted for clock drift),
-    else wait for a fresh step."""
+    else wait for a fresh step. Never the previous step's: the server takes it only until the current step
+    ends, which a page submitted under load can miss (the sign-in then fails with 401)."""
     totp = pyotp.TOTP(secret)
     while True:
         step = int(time.time() // 30)
-        for candidate in (step - 1, step, step + 1):
+        for candidate in (step, step + 1):
             if candidate > _used.get(secret, -1):
                 _used[secret] = candidate
                 return totp.generate_otp(candidate)
