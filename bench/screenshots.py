@@ -7,6 +7,8 @@ changing the resident pages, so the pictures stay current.
 """
 from __future__ import annotations
 
+import contextlib
+import re
 import sys
 import tempfile
 import threading
@@ -16,6 +18,31 @@ from pathlib import Path
 SLUG = "molenwaard-dorpsoverleg"  # an area list, choices, a ranking and an amount: most widgets in one survey
 CHROMIUM = "/usr/bin/chromium"
 WIDTH = 320
+
+
+@contextlib.contextmanager
+def served(app, **options):
+    """``app`` served on 127.0.0.1 on a free port in a thread for the length of the block; yields its base URL."""
+    from werkzeug.serving import make_server
+    server = make_server("127.0.0.1", 0, app, threaded=True, **options)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+
+
+def staff_cookie(app, email: str, password: str) -> dict:
+    """A signed-in staff member's session cookie for Playwright, signed in through the test client (the second
+    factor set up with pyotp, as the tests do)."""
+    from browser_support import session_cookie  # tests/
+    from staff_signin import pass_second_factor  # tests/
+    client = app.test_client()
+    page = client.get("/beheer/inloggen")
+    token = re.search(rb'name="csrf_token"[^>]*value="([^"]+)"', page.data).group(1).decode()
+    response = client.post("/beheer/inloggen", data={"csrf_token": token, "email": email, "password": password})
+    pass_second_factor(app, client, response, email)
+    return session_cookie(client)
 
 
 def _answers(survey, types, last):
@@ -64,15 +91,11 @@ def _app(folder: Path):
 
 def take(out: Path) -> list[Path]:
     from playwright.sync_api import sync_playwright
-    from werkzeug.serving import make_server
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         app = _app(Path(tmp))
-        server = make_server("127.0.0.1", 0, app, threaded=True)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        base = f"http://127.0.0.1:{server.server_port}"
         saved = []
-        try:
+        with served(app) as base:
             with sync_playwright() as pw:
                 browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox"])
                 page = browser.new_context(viewport={"width": WIDTH, "height": 640}, locale="nl-NL",
@@ -110,8 +133,6 @@ def take(out: Path) -> list[Path]:
                 page.goto(f"{base}/r/{SLUG}")
                 shot("public-results")
                 browser.close()
-        finally:
-            server.shutdown()
     return saved
 
 

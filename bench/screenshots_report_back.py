@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import sys
 import tempfile
-import threading
 from pathlib import Path
+
+from bench.screenshots import CHROMIUM, served, staff_cookie
 
 ROOT = Path(__file__).resolve().parent.parent
 SLUG = "rotterdam-buurt-bestuurt"
-CHROMIUM = "/usr/bin/chromium"
 PASSWORD = "een lang wachtwoord voor de foto's"
 
 
@@ -44,30 +44,14 @@ def _app(folder: Path):
     return app
 
 
-def _session_cookie(app) -> dict:
-    import re
-    client = app.test_client()
-    page = client.get("/beheer/inloggen")
-    token = re.search(rb'name="csrf_token"[^>]*value="([^"]+)"', page.data).group(1).decode()
-    response = client.post("/beheer/inloggen", data={"csrf_token": token, "email": "redactie@rotterdam.example",
-                                                     "password": PASSWORD})
-    from staff_signin import pass_second_factor  # tests/: sets up the second factor with pyotp
-    pass_second_factor(app, client, response, "redactie@rotterdam.example")
-    return {"name": "session", "value": client.get_cookie("session").value, "domain": "127.0.0.1", "path": "/"}
-
-
 def take(out: Path) -> list[Path]:
     from playwright.sync_api import sync_playwright
-    from werkzeug.serving import make_server
     out.mkdir(parents=True, exist_ok=True)
     saved = []
     with tempfile.TemporaryDirectory() as tmp:
         app = _app(Path(tmp))
-        cookie = _session_cookie(app)
-        server = make_server("127.0.0.1", 0, app, threaded=True)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        base = f"http://127.0.0.1:{server.server_port}"
-        try:
+        cookie = staff_cookie(app, "redactie@rotterdam.example", PASSWORD)
+        with served(app) as base:
             with sync_playwright() as pw:
                 browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox"])
                 for width in (320, 1280):
@@ -84,8 +68,6 @@ def take(out: Path) -> list[Path]:
                         saved.append(target)
                     ctx.close()
                 browser.close()
-        finally:
-            server.shutdown()
     return saved
 
 

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
-from bench.screenshots import CHROMIUM
+from bench.screenshots import CHROMIUM, served
 
 WIDTHS = (320, 1280)
 PHONE_HEIGHT = 640
@@ -112,17 +111,13 @@ def _answer_first_page(page, survey, reg, given):
 
 def take(out: Path) -> list[Path]:
     from playwright.sync_api import sync_playwright
-    from werkzeug.serving import make_server
     _Quiet = _quiet_handler()
     out.mkdir(parents=True, exist_ok=True)
     saved = []
     with tempfile.TemporaryDirectory() as tmp:
         app = _app(Path(tmp))
         reg = app.extensions["ladder"]
-        server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_Quiet)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        base = f"http://127.0.0.1:{server.server_port}"
-        try:
+        with served(app, request_handler=_Quiet) as base:
             with sync_playwright() as pw:
                 browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox"])
                 for width in WIDTHS:
@@ -196,8 +191,6 @@ def take(out: Path) -> list[Path]:
                                 print(_first_screen(page))
                     ctx.close()
                 browser.close()
-        finally:
-            server.shutdown()
     return saved
 
 

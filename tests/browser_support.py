@@ -67,6 +67,12 @@ class LiveServer:
 _axe = None
 
 
+def session_cookie(client) -> dict:
+    """The test client's session cookie as Playwright takes it (``context.add_cookies``): a signed-in staff
+    member's browser without signing in through the pages."""
+    return {"name": "session", "value": client.get_cookie("session").value, "domain": "127.0.0.1", "path": "/"}
+
+
 def axe_violations(page):
     """axe-core's WCAG 2.1 A/AA violations on the page as it is now."""
     global _axe

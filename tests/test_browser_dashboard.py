@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_support import LiveServer, axe_violations, describe_violations, focused_matches
+from browser_support import LiveServer, axe_violations, describe_violations, focused_matches, session_cookie
 
 from conftest import make_app
 from report_back_seed import seed
@@ -38,9 +38,7 @@ def seeded(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def staff_cookie(seeded):
-    client = signed_in(seeded.app, "admin", None)
-    cookie = client.get_cookie("session")
-    return {"name": "session", "value": cookie.value, "domain": "127.0.0.1", "path": "/"}
+    return session_cookie(signed_in(seeded.app, "admin", None))
 
 
 def open_page(new_context, seeded, cookie, path, width=1280, height=800, js=True):

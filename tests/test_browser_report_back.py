@@ -5,7 +5,7 @@ blocking anything (``new_context``). Without Chromium these tests skip, in CI th
 from __future__ import annotations
 
 import pytest
-from browser_support import LiveServer, axe_violations, describe_violations
+from browser_support import LiveServer, axe_violations, describe_violations, session_cookie
 
 from conftest import make_app
 from report_back_seed import publish, seed, set_status
@@ -33,9 +33,7 @@ def seeded(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def staff_cookie(seeded):
-    client = signed_in(seeded.app, "admin", None)
-    cookie = client.get_cookie("session")
-    return {"name": "session", "value": cookie.value, "domain": "127.0.0.1", "path": "/"}
+    return session_cookie(signed_in(seeded.app, "admin", None))
 
 
 def context(new_context, width, cookie=None):

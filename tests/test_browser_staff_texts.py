@@ -4,7 +4,7 @@ and 1280 px: axe-core (WCAG 2.1 A/AA), no sideways scroll. Without Chromium thes
 from __future__ import annotations
 
 import pytest
-from browser_support import LiveServer, axe_violations, describe_violations
+from browser_support import LiveServer, axe_violations, describe_violations, session_cookie
 
 from conftest import make_app
 from test_staff import MINE, signed_in
@@ -23,12 +23,11 @@ def server(tmp_path):
 
 def staff_pages(new_context, server, width):
     """Two pages of one signed-in editor: without JavaScript (to fill and send the forms) and with (for axe)."""
-    client = signed_in(server.app, "editor")
-    cookie = client.get_cookie("session")
+    cookie = session_cookie(signed_in(server.app, "editor"))
     pages = []
     for script in (False, True):
         ctx = new_context(viewport={"width": width, "height": 900}, java_script_enabled=script)
-        ctx.add_cookies([{"name": "session", "value": cookie.value, "domain": "127.0.0.1", "path": "/"}])
+        ctx.add_cookies([cookie])
         pages.append(ctx.new_page())
     return pages
 
