@@ -7,6 +7,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 
+from staff_signin import code_for, stored_secret
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 CHROMIUM = "/usr/bin/chromium"
@@ -201,6 +202,38 @@ def click_and_load(page, selector):
 def path_of(page):
     import re
     return re.sub(r"^https?://[^/]+", "", page.url)
+
+
+PASSWORD = "een lang wachtwoord"  # the staff password the browser tests sign in with
+
+
+def shown_secret(page) -> str:
+    """The second factor's key as the set-up page shows it; the locator waits until the page has it
+    (``page.content()`` right after a click can still be the empty document being loaded)."""
+    return page.locator("#totp-secret").inner_text().replace(" ", "")
+
+
+def sign_in(page, live, email, password=PASSWORD):
+    """Sign in, with the second factor when it is asked (set up on the first sign-in, with codes from pyotp)."""
+    page.goto(live.url("/beheer/inloggen"))
+    page.fill("#email", email)
+    page.fill("#password", password)
+    return second_factor(page, live, email, click_and_load(page, "form:has(#email) button[type=submit]"))
+
+
+def second_factor(page, live, email, response):
+    """Go through the second factor if the page asks for it: set it up, or give the current code."""
+    path = path_of(page).split("?")[0]
+    if path == "/beheer/inloggen/instellen":
+        secret = shown_secret(page)
+        page.fill("#code", code_for(secret))
+        click_and_load(page, "form:has(#code) button[type=submit]")
+        assert page.locator("h1").inner_text() == "Uw herstelcodes"
+        return click_and_load(page, "main a.button")
+    if path == "/beheer/inloggen/code":
+        page.fill("#code", code_for(stored_secret(live.app, email)))
+        return click_and_load(page, "form:has(#code) button[type=submit]")
+    return response
 
 
 def table_rows(page, selector):

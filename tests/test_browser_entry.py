@@ -3,17 +3,15 @@ screen of the entry (issue 14). Without Chromium these tests skip, in CI they fa
 from __future__ import annotations
 
 import pytest
-from browser_support import (SLUG, active, axe_violations, describe_violations, focused_matches, path_of,
-                             press_and_load, press_tab_expect, tab_to)
+from browser_support import (PASSWORD, SLUG, active, axe_violations, click_and_load, describe_violations,
+                             focused_matches, path_of, press_and_load, press_tab_expect, shown_secret, sign_in, tab_to)
 from sqlalchemy import select
 
 from ladder import db
 from ladder.models import Response
-from staff_signin import SETUP, code_for, secret_on_page
+from staff_signin import SETUP, code_for
 
 pytestmark = pytest.mark.browser
-
-PASSWORD = "een lang wachtwoord"
 
 
 def add_editor(live, email="invoer@example.org"):
@@ -58,7 +56,7 @@ def test_an_editor_keys_in_a_paper_form_by_keyboard_alone(new_context, live):
     press_and_load(page, "Enter")
     if path_of(page).startswith(SETUP):  # staff set up the second step once (issue 10)
         tab_to(page, "#code")
-        page.keyboard.type(code_for(secret_on_page(page.content())))
+        page.keyboard.type(code_for(shown_secret(page)))
         press_and_load(page, "Enter")
         tab_to(page, "main a.button")  # past the recovery codes
         press_and_load(page, "Enter")
@@ -115,14 +113,7 @@ def test_an_editor_keys_in_a_paper_form_by_keyboard_alone(new_context, live):
 def test_the_entry_screens_work_without_javascript(new_context, live):
     email = add_editor(live, "zonderjs@example.org")
     page = new_context(java_script_enabled=False).new_page()
-    page.goto(live.url("/beheer/inloggen"))
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.click("form:has(#email) button[type=submit]")
-    if path_of(page).startswith(SETUP):
-        page.fill("#code", code_for(secret_on_page(page.content())))
-        page.click("form button[type=submit]")
-        page.click("main a.button")
+    sign_in(page, live, email)
     page.goto(live.url(f"/beheer/s/{SLUG}/invoeren"))
     page.check("#channel-assisted")
     page.click("form button[type=submit]:text-is('Begin met invoeren')")
@@ -146,17 +137,10 @@ def test_the_xlsform_upload_and_its_preview_pass_axe(new_context, live, tmp_path
     form = workbook(tmp_path / "form.xlsx", SURVEY + [("calculate", "som") + (None,) * 8], CHOICES)
     email = add_editor(live, "upload@example.org")
     page = new_context().new_page()
-    page.goto(live.url("/beheer/inloggen"))
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.click("form:has(#email) button[type=submit]")
-    if path_of(page).startswith(SETUP):
-        page.fill("#code", code_for(secret_on_page(page.content())))
-        page.click("form button[type=submit]")
-        page.click("main a.button")
+    sign_in(page, live, email)
     page.goto(live.url("/beheer/xlsform"))
     no_axe_violations(page)
     page.set_input_files("#form_file", str(form))
-    page.click("button[value=bekijken]")
+    click_and_load(page, "button[value=bekijken]")
     assert "calculations are not supported" in page.content()
     no_axe_violations(page)

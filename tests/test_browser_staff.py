@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from browser_support import (ANSWERS, SLUG, active, answer_survey, axe_violations, click_and_load,
                              describe_violations, focused_matches, path_of, press_and_load, press_tab_expect,
-                             table_rows, tab_to)
+                             second_factor, shown_secret, sign_in, table_rows, tab_to)
 from report_back_seed import set_status
 from staff_signin import code_for, stored_secret
 
@@ -42,29 +42,6 @@ def add_user(live, email, role, municipality="Testgemeente", link=False):
 
 def assert_at(page, path):
     assert path_of(page).split("#")[0].split("?")[0] == path, f"expected {path}, browser is at {page.url}"
-
-
-def sign_in(page, live, email, password=PASSWORD):
-    """Sign in, with the second factor when it is asked (set up on the first sign-in, with codes from pyotp)."""
-    page.goto(live.url("/beheer/inloggen"))
-    page.fill("#email", email)
-    page.fill("#password", password)
-    return second_factor(page, live, email, click_and_load(page, "form:has(#email) button[type=submit]"))
-
-
-def second_factor(page, live, email, response):
-    """Go through the second factor if the page asks for it: set it up, or give the current code."""
-    path = path_of(page).split("?")[0]
-    if path == "/beheer/inloggen/instellen":
-        secret = page.locator("#totp-secret").inner_text().replace(" ", "")
-        page.fill("#code", code_for(secret))
-        click_and_load(page, "form:has(#code) button[type=submit]")
-        assert page.locator("h1").inner_text() == "Uw herstelcodes"
-        return click_and_load(page, "main a.button")
-    if path == "/beheer/inloggen/code":
-        page.fill("#code", code_for(stored_secret(live.app, email)))
-        return click_and_load(page, "form:has(#code) button[type=submit]")
-    return response
 
 
 def fill_date(page, field, day, month, year):
@@ -129,7 +106,7 @@ def test_editor_signs_in_and_publishes_by_keyboard_and_residents_see_the_results
     press_and_load(staff, "Enter")
     # The first sign-in sets up the second factor, still by keyboard: the key is on the page as text.
     assert_at(staff, "/beheer/inloggen/instellen")
-    secret = staff.locator("#totp-secret").inner_text().replace(" ", "")
+    secret = shown_secret(staff)
     tab_to(staff, "#code")
     staff.keyboard.type(code_for(secret))
     press_and_load(staff, "Enter")
@@ -288,7 +265,7 @@ def test_axe_finds_no_violations_on_any_staff_or_results_page(new_context, live)
     audit(editor, "second factor, set up", 200, click_and_load(editor, "form:has(#email) button[type=submit]"))
     assert_at(editor, "/beheer/inloggen/instellen")
     assert editor.locator("svg.qr[role=img]").is_visible()
-    secret = editor.locator("#totp-secret").inner_text().replace(" ", "")
+    secret = shown_secret(editor)
     editor.fill("#code", "12345")
     audit(editor, "second factor, set up, wrong code", 401, click_and_load(editor, "form:has(#code) button[type=submit]"))
     error_summary_leads_to(editor, "code")
