@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from hypothesis import settings
+from jinja2 import BytecodeCache
 
 from ladder.testing import (create_pg_database, drop_pg_database, migrate, new_pg_database, new_sqlite_database,
                             skip_or_fail)  # noqa: F401 (tests import skip_or_fail)
@@ -99,14 +100,42 @@ def sqlite_url(tmp_path):
     return f"sqlite:///{tmp_path / 'ladder.sqlite3'}"
 
 
+# Staff passwords in tests are hashed with scrypt at 1/32 of the production cost: hashing was a fifth of the
+# suite's CPU (a quarter of a second per account made and per sign-in). The checks are the same code; the
+# production cost has its own tests (test_password_hashing.py).
+TEST_HASH_METHOD = "scrypt:1024:8:1"
+
+
+class CompiledTemplates(BytecodeCache):
+    """Jinja's compiled templates kept in memory for the whole test process: every test makes its own app, and
+    compiling the same templates again was a tenth of a test's CPU. Jinja checks each entry against the
+    template's source, and every app the tests make sets up Jinja the same way (create_app)."""
+
+    def __init__(self):
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket):
+        if bucket.key in self.compiled:
+            bucket.bytecode_from_string(self.compiled[bucket.key])
+
+    def dump_bytecode(self, bucket):
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+COMPILED_TEMPLATES = CompiledTemplates()
+
+
 def make_app(url, tmp_path, **config):
     from ladder import create_app
     migrate(url)  # what `ladder init-db` does; a copy of the prepared schema when the database is new
     settings = {"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "test-secret",
-                "EXTRA_PLUGINS": ["fake_municipality"], "DISABLED_PLUGINS": []}
+                "EXTRA_PLUGINS": ["fake_municipality"], "DISABLED_PLUGINS": [],
+                "PASSWORD_HASH_METHOD": TEST_HASH_METHOD}
     settings.update(config)
     # With a test config, instance/config.py and LADDER_* are not read; the instance folder is the test's own.
-    return create_app(settings, instance_path=tmp_path / "instance")
+    app = create_app(settings, instance_path=tmp_path / "instance")
+    app.jinja_env.bytecode_cache = COMPILED_TEMPLATES
+    return app
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFProtect
 from jinja2 import ChoiceLoader, FileSystemLoader
 
-from . import commands, db, i18n
+from . import accounts, commands, db, i18n
 from .web import auth, filters, fragments, input_guard, security
 from . import config as default_config
 from .plugins import load_registry
@@ -42,6 +42,7 @@ def create_app(test_config: dict | None = None, instance_path: str | os.PathLike
         app.config.from_mapping(test_config)
     if app.config.get("PRODUCTION"):
         app.config.update(SESSION_COOKIE_SECURE=True, REMEMBER_COOKIE_SECURE=True)
+    accounts.check_hash_method(app.config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = security.instance_secret(Path(app.instance_path))
