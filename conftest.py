@@ -12,7 +12,7 @@ from hypothesis import settings
 from jinja2 import BytecodeCache
 
 from ladder.testing import (create_pg_database, drop_pg_database, migrate, new_pg_database, new_sqlite_database,
-                            skip_or_fail)  # noqa: F401 (tests import skip_or_fail)
+                            release_pg_database, skip_or_fail)  # noqa: F401 (tests import skip_or_fail)
 
 sys.path.insert(0, str(Path(__file__).parent / "tests" / "plugins"))
 sys.path.insert(0, str(Path(__file__).parent / "tests"))
@@ -70,16 +70,17 @@ DATABASES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]
 
 @pytest.fixture(params=DATABASES)
 def database_url(request, tmp_path):
-    """A fresh database at the newest schema: SQLite in a temporary folder, or a new PostgreSQL database.
+    """A fresh database at the newest schema: SQLite in a temporary folder, or a PostgreSQL database.
 
-    Both are copies (of a SQLite file, of a template database) migrated once per test process."""
+    Both are copies (of a SQLite file, of a template database) migrated once per test process; a PostgreSQL
+    database is emptied after its test for the next one, or dropped if the test changed its schema."""
     if request.param == "sqlite":
         yield new_sqlite_database(tmp_path / "ladder.sqlite3")
         return
     admin = request.getfixturevalue("pg_server")
     name, url = new_pg_database(admin)
     yield url
-    drop_pg_database(admin, name, wait=False)
+    release_pg_database(admin, name)
 
 
 @pytest.fixture(params=DATABASES)

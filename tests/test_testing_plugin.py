@@ -206,7 +206,7 @@ def _pg_databases(names):
 
 
 @pytest.mark.postgresql
-def test_postgresql_by_marker_and_by_parameter_on_a_fresh_database_that_is_dropped(project, pg_server, monkeypatch):
+def test_postgresql_by_marker_and_by_parameter_on_an_empty_database_dropped_at_the_end(project, pg_server, monkeypatch):
     monkeypatch.setenv("LADDER_TEST_PG", pg_server)
     project.makepyfile(test_pg="""
         from pathlib import Path
@@ -215,14 +215,19 @@ def test_postgresql_by_marker_and_by_parameter_on_a_fresh_database_that_is_dropp
         from answers import API, SLUG
 
 
-        def remember(url):
+        def remember(app, url):
+            # Note the database, which has no responses yet (an earlier test's are gone).
+            from ladder import db
+            from ladder.models import Response
+            with app.app_context():
+                assert db.session().query(Response).count() == 0
             with open(Path(__file__).parent / "databases.txt", "a") as f:
                 f.write(url.rsplit("/", 1)[-1] + "\\n")
 
 
         @pytest.mark.ladder_postgresql
         def test_marked(ladder_app, ladder_client):
-            remember(ladder_app.config["DATABASE_URL"])
+            remember(ladder_app, ladder_app.config["DATABASE_URL"])
             assert ladder_app.config["DATABASE_URL"].startswith("postgresql+psycopg://")
             assert "/ladder_test_" in ladder_app.config["DATABASE_URL"]
             assert_placed(submit_api(ladder_client, SLUG, API), "huidig", "raadplegen")
@@ -232,7 +237,7 @@ def test_postgresql_by_marker_and_by_parameter_on_a_fresh_database_that_is_dropp
         def test_both(ladder_app, ladder_client, ladder_database_url):
             assert ladder_app.config["DATABASE_URL"] == ladder_database_url
             if ladder_database_url.startswith("postgresql"):
-                remember(ladder_database_url)
+                remember(ladder_app, ladder_database_url)
             assert ladder_database_url.split(":")[0] in ("sqlite", "postgresql+psycopg")
             assert submit_api(ladder_client, SLUG, API)["placement_status"] == "placed"
 
