@@ -233,6 +233,8 @@ def new_context(browser):
         options.setdefault("locale", "nl-NL")
         ctx = browser.new_context(**options)
         ctx.set_default_timeout(10_000)
+        # A page load may take longer on a CI machine whose two cores run four workers, PostgreSQL and Chromium.
+        ctx.set_default_navigation_timeout(30_000)
         made.append(ctx)
         violations.append(record_csp_violations(ctx))
         return ctx

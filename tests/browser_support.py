@@ -185,10 +185,19 @@ def launch_chromium(skip_or_fail):
 
 
 def navigate(page, action):
-    """Run ``action`` (a key press or click) and wait for the page it loads; return its response."""
-    with page.expect_navigation() as nav:
-        action()
-    return nav.value
+    """Run ``action`` (a key press or click) and wait for the page it loads; return its response. When no page
+    comes, the failure says where the browser stayed and what had focus (a form the browser refused to send
+    shows its field's validation message)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    try:
+        with page.expect_navigation() as nav:
+            action()
+        return nav.value
+    except PlaywrightTimeout as exc:
+        focused = page.evaluate("() => { const e = document.activeElement; return e && (e.outerHTML.slice(0, 200) "
+                                "+ ' ' + (e.form ? [...e.form.elements].map(f => f.validationMessage).filter(Boolean)"
+                                ".join('; ') : '')); }")
+        raise AssertionError(f"no page loaded from {page.url}; focus on {focused}") from exc
 
 
 def press_and_load(page, key="Enter"):
