@@ -69,6 +69,7 @@ def _fails(conn) -> bool:
                                     "CREATE SCHEMA elsewhere"])
 def test_a_database_whose_schema_a_test_changed_is_dropped(pg_server, change):
     name, url = new_pg_database(pg_server)
+    oid = database_oid(pg_server, name)
     engine = create_engine(url)
     with engine.begin() as conn:
         conn.execute(text(change))
@@ -77,7 +78,7 @@ def test_a_database_whose_schema_a_test_changed_is_dropped(pg_server, change):
     assert name not in _SPARE.get(pg_server, [])
     assert database_oid(pg_server, name) is None or _dropping(pg_server, name)
     replacement, _ = new_pg_database(pg_server)
-    assert replacement != name
+    assert database_oid(pg_server, replacement) != oid  # a new copy, not the changed database renamed
     release_pg_database(pg_server, replacement)
 
 
