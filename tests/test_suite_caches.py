@@ -51,3 +51,38 @@ def test_a_survey_file_is_read_again_when_it_changes_and_each_reader_gets_its_ow
         read_toml(path)
     with pytest.raises(SurveyFileError, match="cannot read the file"):
         read_toml(tmp_path / "weg.toml")
+
+
+def _distribution(folder, name: str, module: str) -> None:
+    """An installed distribution declaring one ladder plugin: what pip leaves in site-packages."""
+    info = folder / f"{name}-1.0.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: 1.0\n")
+    (info / "entry_points.txt").write_text(f"[ladder]\n{module} = {module}\n")
+
+
+def test_installed_plugins_are_the_ones_importlib_finds_and_an_install_is_seen(tmp_path, monkeypatch):
+    from importlib.metadata import entry_points
+
+    from ladder import plugins
+    assert plugins.entry_points is conftest._entry_points_once
+    assert list(plugins.entry_points(group="ladder")) == list(entry_points(group="ladder"))
+    site = tmp_path / "site"
+    site.mkdir()
+    monkeypatch.syspath_prepend(str(site))
+    assert list(plugins.entry_points(group="ladder")) == list(entry_points(group="ladder"))  # another path
+    _distribution(site, "participatieladder-nieuw", "ladder_nieuw")  # an install into a folder on the path
+    names = {ep.name for ep in plugins.entry_points(group="ladder")}
+    assert "ladder_nieuw" in names and names == {ep.name for ep in entry_points(group="ladder")}
+
+
+def test_an_app_loads_a_plugin_installed_after_the_first_app(tmp_path, monkeypatch):
+    site = tmp_path / "site"
+    (site / "ladder_laat").mkdir(parents=True)
+    (site / "ladder_laat" / "__init__.py").write_text("")
+    monkeypatch.syspath_prepend(str(site))
+    before = conftest.make_app(f"sqlite:///{tmp_path / 'a.sqlite3'}", tmp_path / "a")
+    _distribution(site, "participatieladder-laat", "ladder_laat")
+    after = conftest.make_app(f"sqlite:///{tmp_path / 'b.sqlite3'}", tmp_path / "b")
+    assert "ladder_laat" not in {p.name for p in before.extensions["ladder"].plugins.values()}
+    assert after.extensions["ladder"].plugins["ladder_laat"].status == "loaded"
