@@ -47,6 +47,18 @@ def offered_locales() -> tuple[str, ...]:
     """The languages this page can be read in: the survey's on a survey page, else the site's."""
     if not has_request_context():
         return (DEFAULT_LOCALE,)
+    if request.view_args is None:  # before routing the survey is not known yet: decide again later
+        return _offered()
+    kept = g.get(_OFFERED)  # asked for about six times a page: worked out once per request, as current_locale
+    if kept is None:
+        kept = g.setdefault(_OFFERED, _offered())
+    return kept
+
+
+_OFFERED = "ladder_offered_locales"
+
+
+def _offered() -> tuple[str, ...]:
     site = tuple(loc for loc in current_app.config.get("LOCALES", LOCALES) if loc in LOCALES) or (DEFAULT_LOCALE,)
     slug = (request.view_args or {}).get("slug")
     survey = None
