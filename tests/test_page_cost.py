@@ -213,3 +213,27 @@ def test_a_residents_own_text_and_an_error_are_never_kept(app):
     assert question_key(text, Field, short_text) == ("opmerking", short_text, "")
     Field.errors = ["Te lang."]
     assert question_key(text, Field, short_text) is None
+
+
+def test_the_hidden_filter_writes_a_hidden_field_as_wtforms_does(app):
+    """``| hidden`` (ladder.web.filters) is WTForms' own markup, byte for byte, and WTForms' own rendering wherever
+    the field is not a plain hidden input; without a CSRF field it writes nothing, as ``{{ form.csrf_token }}`` did."""
+    from flask_wtf import FlaskForm
+    from wtforms import HiddenField, StringField
+    from ladder.web.filters import hidden
+
+    class Form(FlaskForm):
+        plain = HiddenField(default='a "quoted" <value> & more')
+        styled = HiddenField(render_kw={"class": "x"}, default="b")
+        text = StringField(default="c")
+
+    with app.test_request_context("/"):
+        form = Form()
+        for field in (form.csrf_token, form.plain, form.styled, form.text):
+            assert hidden(field) == str(field), field.name
+        assert 'value="a &#34;quoted&#34; &lt;value&gt; &amp; more"' in hidden(form.plain)
+        template = app.jinja_env.from_string("[{{ form.csrf_token | hidden }}]")
+        assert template.render(form=form) == f"[{form.csrf_token}]"
+    app.config["WTF_CSRF_ENABLED"] = False
+    with app.test_request_context("/"):
+        assert template.render(form=FlaskForm()) == "[]"
