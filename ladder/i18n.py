@@ -10,8 +10,10 @@ Dutch buttons around its Dutch questions, under ``<html lang="nl">``.
 """
 from __future__ import annotations
 
+import functools
 from urllib.parse import urlencode
 
+from babel import Locale
 from flask import current_app, g, has_app_context, has_request_context, request, session
 from flask.sessions import NullSession
 from flask_babel import Babel, force_locale, get_locale, get_translations, gettext, lazy_gettext
@@ -143,7 +145,7 @@ def lang_of(value, locale: str | None = None) -> str:
 
 def init_app(app) -> None:
     """Attach Flask-Babel with the resident's language choice."""
-    Babel(app, locale_selector=current_locale, default_locale=DEFAULT_LOCALE)
+    Babel(app, locale_selector=_babel_locale, default_locale=DEFAULT_LOCALE)
     # The templates' _() and ngettext: the same translations as Flask-Babel's, found once per request.
     app.jinja_env.install_gettext_callables(
         gettext=lambda s: _translations().ugettext(s),
@@ -154,8 +156,20 @@ def init_app(app) -> None:
     app.jinja_env.globals["_"] = _template_gettext
     messages.install(_engine_gettext, current_locale)
     app.jinja_env.globals.update(current_locale=current_locale, offered_locales=offered_locales,
-                                 switch_url=switch_url, LOCALES=NAMES, fallback_notice=fallback_notice)
+                                 switch_url=switch_url, LOCALES=NAMES, fallback_notice=fallback_notice,
+                                 wanted_locale=wanted_locale)
     app.jinja_env.filters.update(tl=text_in, lang_of=lang_of)
+
+
+def _babel_locale() -> Locale:
+    """``current_locale`` as the Babel locale Flask-Babel asks for once per request: parsed once per language, not
+    on every request (Flask-Babel parses a selector's text each time, about a twentieth of a question page)."""
+    return _parsed(current_locale())
+
+
+@functools.cache
+def _parsed(code: str) -> Locale:
+    return Locale.parse(code)
 
 
 @pass_context

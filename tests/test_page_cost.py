@@ -237,3 +237,34 @@ def test_the_hidden_filter_writes_a_hidden_field_as_wtforms_does(app):
     app.config["WTF_CSRF_ENABLED"] = False
     with app.test_request_context("/"):
         assert template.render(form=FlaskForm()) == "[]"
+
+
+def test_flask_babel_gets_each_language_parsed_once_and_the_requests_own(app):
+    """The locale selector hands Flask-Babel a Babel locale parsed once per language (ladder.i18n._babel_locale);
+    each request still gets its own language."""
+    from flask_babel import get_locale
+    seen = []
+    for lang in ("nl", "en", "fy", "en"):
+        with app.test_request_context(f"/?lang={lang}"):
+            app.preprocess_request()
+            seen.append(get_locale())
+    assert [str(locale) for locale in seen] == ["nl", "en", "fy", "en"]
+    assert seen[1] is seen[3]
+
+
+def test_flask_logins_session_protection_runs_only_when_set(app, monkeypatch):
+    """Off (ladder's setting) the client's address and browser are not hashed on a resident's page; set, Flask-Login's
+    own check runs as before (ladder.web.auth._LoginManager)."""
+    from ladder.web.auth import login_manager
+    hashed = []
+    monkeypatch.setattr(login_manager, "_session_identifier_generator", lambda: hashed.append(1) or "id")
+    client = app.test_client()
+    assert client.get(f"/s/{SLUG}").status_code == 200
+    assert hashed == []
+    app.config["SESSION_PROTECTION"] = "strong"
+    with client.session_transaction() as session:
+        session["_user_id"], session["_id"] = "1:0", "another browser"
+    assert client.get(f"/s/{SLUG}").status_code == 200
+    assert hashed
+    with client.session_transaction() as session:
+        assert "_user_id" not in session  # the session is taken for another browser's
