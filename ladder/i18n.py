@@ -51,13 +51,15 @@ def offered_locales() -> tuple[str, ...]:
         return (DEFAULT_LOCALE,)
     if request.view_args is None:  # before routing the survey is not known yet: decide again later
         return _offered()
-    kept = g.get(_OFFERED)  # asked for about six times a page: worked out once per request, as current_locale
+    # Asked for about six times a page: worked out once per request (kept with the request itself, not on ``g``,
+    # which requests made inside one app context share).
+    kept = request.environ.get(_OFFERED)
     if kept is None:
-        kept = g.setdefault(_OFFERED, _offered())
+        kept = request.environ[_OFFERED] = _offered()
     return kept
 
 
-_OFFERED = "ladder_offered_locales"
+_OFFERED = "ladder.i18n.offered_locales"
 
 
 def _offered() -> tuple[str, ...]:

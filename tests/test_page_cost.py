@@ -268,3 +268,15 @@ def test_flask_logins_session_protection_runs_only_when_set(app, monkeypatch):
     assert hashed
     with client.session_transaction() as session:
         assert "_user_id" not in session  # the session is taken for another browser's
+
+
+def test_the_offered_languages_are_each_requests_own_within_one_app_context(app):
+    """Two requests made inside one app context share ``g``; the offered languages are kept with each request."""
+    from test_stored_surveys import SLUG as PLEIN  # nl and fy only
+    from test_survey_languages import publish
+    publish(app)
+    client = app.test_client()
+    with app.app_context():
+        testdorp = client.get(f"/s/{SLUG}").get_data(as_text=True)
+        plein = client.get(f"/s/{PLEIN}").get_data(as_text=True)
+    assert 'hreflang="en"' in testdorp and 'hreflang="en"' not in plein

@@ -65,8 +65,8 @@ KEPT_TEMPLATES = frozenset({"questions/choices.html", "questions/scale.html", "q
 
 def question_key(q, field, qtype):
     """What a question's markup depends on beyond its survey and language, for ``once``: None when it is not to be
-    kept. Kept only without an error and with a value that is one of the question's own choices, a position, or
-    empty, so no resident's own text is kept (and the kept values are few)."""
+    kept. Kept only without an error and with a value that is one of the question's own choices, digits (a position,
+    a point of a scale, a whole number) or empty, so no resident's own words are kept (and the kept values are few)."""
     if qtype.template not in KEPT_TEMPLATES or field.errors or getattr(field, "typed", ""):
         return None
     data = field.data
