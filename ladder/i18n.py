@@ -10,8 +10,10 @@ Dutch buttons around its Dutch questions, under ``<html lang="nl">``.
 """
 from __future__ import annotations
 
+import functools
 from urllib.parse import urlencode
 
+from babel import Locale
 from flask import current_app, g, has_app_context, has_request_context, request, session
 from flask.sessions import NullSession
 from flask_babel import Babel, force_locale, get_locale, get_translations, gettext, lazy_gettext
@@ -47,6 +49,20 @@ def offered_locales() -> tuple[str, ...]:
     """The languages this page can be read in: the survey's on a survey page, else the site's."""
     if not has_request_context():
         return (DEFAULT_LOCALE,)
+    if request.view_args is None:  # before routing the survey is not known yet: decide again later
+        return _offered()
+    # Asked for about six times a page: worked out once per request (kept with the request itself, not on ``g``,
+    # which requests made inside one app context share).
+    kept = request.environ.get(_OFFERED)
+    if kept is None:
+        kept = request.environ[_OFFERED] = _offered()
+    return kept
+
+
+_OFFERED = "ladder.i18n.offered_locales"
+
+
+def _offered() -> tuple[str, ...]:
     site = tuple(loc for loc in current_app.config.get("LOCALES", LOCALES) if loc in LOCALES) or (DEFAULT_LOCALE,)
     slug = (request.view_args or {}).get("slug")
     survey = None
@@ -131,7 +147,7 @@ def lang_of(value, locale: str | None = None) -> str:
 
 def init_app(app) -> None:
     """Attach Flask-Babel with the resident's language choice."""
-    Babel(app, locale_selector=current_locale, default_locale=DEFAULT_LOCALE)
+    Babel(app, locale_selector=_babel_locale, default_locale=DEFAULT_LOCALE)
     # The templates' _() and ngettext: the same translations as Flask-Babel's, found once per request.
     app.jinja_env.install_gettext_callables(
         gettext=lambda s: _translations().ugettext(s),
@@ -142,8 +158,20 @@ def init_app(app) -> None:
     app.jinja_env.globals["_"] = _template_gettext
     messages.install(_engine_gettext, current_locale)
     app.jinja_env.globals.update(current_locale=current_locale, offered_locales=offered_locales,
-                                 switch_url=switch_url, LOCALES=NAMES, fallback_notice=fallback_notice)
+                                 switch_url=switch_url, LOCALES=NAMES, fallback_notice=fallback_notice,
+                                 wanted_locale=wanted_locale)
     app.jinja_env.filters.update(tl=text_in, lang_of=lang_of)
+
+
+def _babel_locale() -> Locale:
+    """``current_locale`` as the Babel locale Flask-Babel asks for once per request: parsed once per language, not
+    on every request (Flask-Babel parses a selector's text each time, about a twentieth of a question page)."""
+    return _parsed(current_locale())
+
+
+@functools.cache
+def _parsed(code: str) -> Locale:
+    return Locale.parse(code)
 
 
 @pass_context

@@ -1,5 +1,7 @@
 """Languages (issue 21): the index says which languages each survey is offered in; a survey page shown in Dutch
 because the survey lacks the resident's language says so, in that language, marked with its lang."""
+import re
+
 from ladder import db, stored_surveys
 from test_stored_surveys import SLUG, definition
 
@@ -41,3 +43,23 @@ def test_no_notice_where_the_survey_has_the_language(sqlite_app):
     client.get("/?lang=en")
     assert "language-fallback" not in client.get("/s/testdorp-inspraak").get_data(as_text=True)
     assert "language-fallback" not in client.get("/").get_data(as_text=True)
+
+
+def test_the_kept_language_links_follow_the_chosen_language_and_the_page(sqlite_app):
+    """A survey page's language links are kept with the survey per path and language (resident/_macros.html): each
+    choice, the notice and each page still get their own."""
+    publish(sqlite_app)
+    client = sqlite_app.test_client()
+    for chosen, current, notice in (("nl", "nl", False), ("en", "nl", True), ("fy", "fy", False), ("nl", "nl", False)):
+        client.get(f"/?lang={chosen}")
+        for _ in range(2):
+            page = client.get(f"/s/{SLUG}").get_data(as_text=True)
+            assert f'<span aria-current="true" lang="{current}">' in page, chosen
+            assert (NOTICE_EN in page) is notice, chosen
+            assert f'href="/s/{SLUG}?lang=' in page
+    testdorp = client.get("/s/testdorp-inspraak").get_data(as_text=True)
+    assert 'href="/s/testdorp-inspraak?lang=fy"' in testdorp and f"/s/{SLUG}?" not in testdorp
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', testdorp).group(1)
+    question = client.post("/s/testdorp-inspraak", data={"csrf_token": token, "action": "start"}).headers["Location"]
+    page = client.get(question).get_data(as_text=True)
+    assert f'href="{question}?lang=fy"' in page and 'href="/s/testdorp-inspraak?lang=' not in page

@@ -22,7 +22,17 @@ from .. import db, throttle
 from ..i18n import _l
 from ..models import User
 
-login_manager = LoginManager()
+class _LoginManager(LoginManager):
+    def _session_protection_failed(self):
+        # Flask-Login hashes the client's address and browser on every request before reading the setting; with the
+        # protection off (ladder's own session version and timeouts do this job) that hash decides nothing.
+        mode = current_app.config.get("SESSION_PROTECTION", self.session_protection)
+        if not mode or mode not in ("basic", "strong"):
+            return False
+        return super()._session_protection_failed()
+
+
+login_manager = _LoginManager()
 login_manager.login_view = "staff.login"
 login_manager.login_message = _l("Log in om deze pagina te zien.")
 login_manager.session_protection = None  # the session version and timeouts below do this job

@@ -55,6 +55,36 @@ def question_input_id(q, n: int) -> Markup:
     return Markup(f"q-{escape(q.id)}-{n}" if n > 1 else f"q-{escape(q.id)}")
 
 
+# ladder's own question templates read only the question, its type, the survey, the language and, of the field,
+# ``data``, ``choices`` (made from the question), ``typed`` and ``errors`` / ``error_item``. A plugin's template may
+# read anything, so its questions are rendered each time.
+KEPT_TEMPLATES = frozenset({"questions/choices.html", "questions/scale.html", "questions/area.html",
+                            "questions/ranking.html", "questions/text.html", "questions/long_text.html",
+                            "questions/number.html"})
+
+
+def question_key(q, field, qtype):
+    """What a question's markup depends on beyond its survey and language, for ``once``: None when it is not to be
+    kept. Kept only without an error and with a value that is one of the question's own choices, digits (a position,
+    a point of a scale, a whole number) or empty, so no resident's own words are kept (and the kept values are few)."""
+    if qtype.template not in KEPT_TEMPLATES or field.errors or getattr(field, "typed", ""):
+        return None
+    data = field.data
+    values = data if isinstance(data, (list, tuple)) else (data,)
+    if not all(_plain(v, q, field) for v in values):
+        return None
+    return (q.id, qtype, tuple(values) if isinstance(data, (list, tuple)) else data)
+
+
+def _plain(value, q, field) -> bool:
+    if value is None or value == "":
+        return True
+    if not isinstance(value, str) or len(value) > 64:
+        return False
+    return value.isdigit() or any(c.value == value for c in q.choices) or \
+        any(getattr(c, "value", None) == value for c in getattr(field, "choices", None) or ())
+
+
 def init_app(app) -> None:
     app.jinja_env.template_class = ImportingTemplate
-    app.jinja_env.globals.update(once=once, question_input_id=question_input_id)
+    app.jinja_env.globals.update(once=once, question_input_id=question_input_id, question_key=question_key)
