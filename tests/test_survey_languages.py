@@ -1,8 +1,7 @@
 """Languages (issue 21): the index says which languages each survey is offered in; a survey page shown in Dutch
 because the survey lacks the resident's language says so, in that language, marked with its lang."""
-import re
-
 from ladder import db, stored_surveys
+from test_resident import start
 from test_stored_surveys import SLUG, definition
 
 NOTICE_EN = '<p class="notice language-fallback" lang="en">'
@@ -59,7 +58,6 @@ def test_the_kept_language_links_follow_the_chosen_language_and_the_page(sqlite_
             assert f'href="/s/{SLUG}?lang=' in page
     testdorp = client.get("/s/testdorp-inspraak").get_data(as_text=True)
     assert 'href="/s/testdorp-inspraak?lang=fy"' in testdorp and f"/s/{SLUG}?" not in testdorp
-    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', testdorp).group(1)
-    question = client.post("/s/testdorp-inspraak", data={"csrf_token": token, "action": "start"}).headers["Location"]
+    question = start(client)  # testdorp-inspraak
     page = client.get(question).get_data(as_text=True)
     assert f'href="{question}?lang=fy"' in page and 'href="/s/testdorp-inspraak?lang=' not in page
