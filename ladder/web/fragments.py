@@ -9,13 +9,15 @@ never change, and another survey or a new version is another object, which start
 """
 from __future__ import annotations
 
+import json
 from collections import ChainMap
 
-from flask import current_app, request
+from flask import current_app, request, session
+from flask_login import current_user
 from jinja2 import Template
 from markupsafe import Markup, escape
 
-from ..i18n import shown_locale
+from ..i18n import shown_locale, wanted_locale
 
 _KEPT = "ladder.fragments"
 _KEPT_MAX = 1024  # a few per page, language and step; the bound keeps a process from growing
@@ -29,10 +31,50 @@ def once(*name, caller, within=None) -> Markup:
     html = kept.get(key)
     if html is None:
         html = Markup(caller())
-        if len(kept) >= _KEPT_MAX:  # all rendered again after: one step that is safe between threads
-            kept.clear()
-        kept[key] = html
+        _keep(kept, key, html)
     return html
+
+
+def _keep(kept: dict, key, value) -> None:
+    if len(kept) >= _KEPT_MAX:  # all rendered again after: one step that is safe between threads
+        kept.clear()
+    kept[key] = value
+
+
+def kept_page(key, within, token: str | None, render) -> str:
+    """A whole page kept with ``within`` per ``key`` (``page_key``), around its one per-request part, the CSRF token:
+    the page as ``render()`` makes it, rendered the first time per key and mount point, then put
+    together from the kept text and this request's ``token``. Rendered every time when ``key`` is None, and not
+    kept when the token is not on the page exactly once."""
+    if key is None:
+        return render()
+    full = ("page", key, request.script_root)  # the language is in the key: a view runs without force_locale
+    parts = within.fragments.get(full)
+    if parts is not None:
+        return (token or "").join(parts)
+    html = render()
+    parts = html.split(token) if token else [html]
+    if len(parts) == (2 if token else 1):
+        _keep(within.fragments, full, tuple(parts))
+    return html
+
+
+def page_key(page, questions, form, types, reveals, *shown):
+    """What a resident's question page shows beyond its survey, the language and the CSRF token, for ``kept_page``:
+    the page, each question's kept value (``question_key``), the conditions revealed on it (which read the answers
+    on other pages), the path and query (the language links, the form's action), the language asked for (a notice
+    when the survey lacks it) and ``shown`` (the language shown, the step and the number of steps). None when the page shows something of one request or one person: an error, a question not kept, a
+    flashed message, a signed-in member of staff."""
+    if "_flashes" in session or current_user.is_authenticated:
+        return None
+    values = []
+    for q in questions:
+        key = question_key(q, form[q.id], types[q.type])
+        if key is None:
+            return None
+        values.append(key)
+    return (page.id, tuple(values), json.dumps(reveals, sort_keys=True) if reveals else "", request.full_path,
+            wanted_locale(), *shown)
 
 
 class ImportingTemplate(Template):

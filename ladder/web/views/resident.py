@@ -16,6 +16,7 @@ from . import survey_or_404
 from ...registry import registry, registry_for
 from ...codes import code_hash
 from ..forms import page_form, parsed_answers
+from ..fragments import kept_page, page_key
 from ...i18n import _, current_locale
 from ..input_guard import answers_in_form
 from ...models import Response
@@ -239,12 +240,15 @@ def _render_page(survey, page, questions, form, answers, locale):
         values = [c.value for c in q.choices]
         if item in values and values.index(item) > 0:
             anchors[q.id] = f"q-{q.id}-{values.index(item) + 1}"
-    return render_template("resident/page.html", survey=survey, page=page, questions=questions, form=form,
-                           errors=errors, anchors=anchors, returning=_returning(),
-                           number=number, total=len(visible), locale=locale,
-                           types=registry_for(survey.slug).question_types,
-                           reveals=_reveals(survey, page, questions, answers, locale),
-                           condition_operators=browser_operators())
+    types, returning = registry_for(survey.slug).question_types, _returning()
+    reveals = _reveals(survey, page, questions, answers, locale)
+    # The page as residents first see it is the same for each of them but for the CSRF token: kept with the survey.
+    key = None if errors else page_key(page, questions, form, types, reveals, locale, number, len(visible))
+    token = form.csrf_token.current_token if getattr(form, "csrf_token", None) is not None else None
+    return kept_page(key, survey, token, lambda: render_template(
+        "resident/page.html", survey=survey, page=page, questions=questions, form=form, errors=errors,
+        anchors=anchors, returning=returning, number=number, total=len(visible), locale=locale, types=types,
+        reveals=reveals, condition_operators=browser_operators()))
 
 
 def _after(survey, page, answers):
