@@ -48,7 +48,7 @@ def read_with_state(survey: Survey) -> None:
     code = cookie.get("drafts", {}).get(survey.slug)
     if not code or not has_request_context():
         return
-    row = db.read(_WITH_STATE, {"slug": survey.slug, "code_hash": code_hash(code)}).one()
+    (row,) = db.read(_WITH_STATE, {"slug": survey.slug, "code_hash": code_hash(code)})  # always one row
     lifecycle.read_beside(survey, row[:_STATE_WIDTH])
     found = row[_STATE_WIDTH:]
     request.environ[_READ] = (survey.slug, code, Found(*found) if found[0] is not None else None)
@@ -75,8 +75,8 @@ _READ = "ladder.drafts.read"  # (slug, code, draft or None) read beside the stat
 
 def find(code: str, survey: Survey) -> Found | None:
     """The draft with resume code ``code`` for ``survey``."""
-    found = db.read(_FIND, {"code_hash": code_hash(code), "slug": survey.slug}).first()
-    return Found(*found) if found is not None else None
+    found = db.read(_FIND, {"code_hash": code_hash(code), "slug": survey.slug})
+    return Found(*found[0]) if found else None
 
 
 def start(survey: Survey, locale: str) -> tuple[str, Found]:

@@ -63,7 +63,8 @@ def of(survey: Survey) -> Lifecycle:
     memo = request.environ.setdefault(_MEMO, {}) if has_request_context() else {}
     state = memo.get(survey.slug)
     if state is None:
-        state = memo[survey.slug] = _state(survey, db.read(_STATE_OF, {"slug": survey.slug}).first())
+        rows = db.read(_STATE_OF, {"slug": survey.slug})
+        state = memo[survey.slug] = _state(survey, rows[0] if rows else None)
     return state
 
 

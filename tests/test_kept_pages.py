@@ -230,3 +230,29 @@ def test_the_way_back_to_the_check_page_is_in_the_key(sqlite_app):
         back, _names = rendered(sqlite_app, client, page + "?terug=controleren")
         assert ">Volgende</button>" in plain and f'action="{page}"' in plain
         assert "Opslaan en terug naar controleren" in back and f'action="{page}?terug=controleren"' in back
+
+
+def test_a_residents_own_words_are_never_kept(sqlite_app):
+    """A page with a stored text answer is rendered each time: the survey keeps choices, positions, areas, blanks."""
+    client = sqlite_app.test_client()
+    page = start(client).replace("/over-u", "/afsluiting")
+    save(client, page, opmerking="Mijn eigen woorden over het dorp")
+    for _ in range(2):
+        html, names = rendered(sqlite_app, client, page)
+        assert "Mijn eigen woorden over het dorp" in html and names == ["resident/page.html"]
+    kept = [k for k in sqlite_app.extensions["ladder"].surveys[SLUG].fragments if k[0] == "page"]
+    assert not [k for k in kept if "Mijn eigen woorden over het dorp" in repr(k)]
+    assert [values for (_page, (page_id, values, *_rest), *_more) in kept if page_id == "afsluiting"] == [
+        (("opmerking", sqlite_app.extensions["ladder"].question_types["short_text"], None),)]  # the blank page only
+
+
+def test_a_page_kept_without_csrf_is_not_served_with_it_on(sqlite_app):
+    """With CSRF off (tests, a development setting) the page has no token: kept apart from the page that has one."""
+    client = sqlite_app.test_client()
+    page = start(client)
+    sqlite_app.config["WTF_CSRF_ENABLED"] = False
+    for _ in range(2):
+        assert 'name="csrf_token"' not in rendered(sqlite_app, client, page)[0]
+    sqlite_app.config["WTF_CSRF_ENABLED"] = True
+    for _ in range(2):
+        assert token(rendered(sqlite_app, client, page)[0].encode())

@@ -43,12 +43,12 @@ def _keep(kept: dict, key, value) -> None:
 
 def kept_page(key, within, token: str | None, render) -> str:
     """A whole page kept with ``within`` per ``key`` (``page_key``), around its one per-request part, the CSRF token:
-    the page as ``render()`` makes it, rendered the first time per key and mount point, then put
-    together from the kept text and this request's ``token``. Rendered every time when ``key`` is None, and not
-    kept when the token is not on the page exactly once."""
+    the page as ``render()`` makes it, rendered the first time per key and mount point, then put together from the
+    kept text and this request's ``token``. Rendered every time when ``key`` is None, and not kept when the token is
+    not on the page exactly once."""
     if key is None:
         return render()
-    full = ("page", key, request.script_root)  # the language is in the key: a view runs without force_locale
+    full = ("page", key, token is not None, request.script_root)  # the language is in the key
     parts = within.fragments.get(full)
     if parts is not None:
         return (token or "").join(parts)
@@ -59,22 +59,35 @@ def kept_page(key, within, token: str | None, render) -> str:
     return html
 
 
-def page_key(page, questions, form, types, reveals, *shown):
-    """What a resident's question page shows beyond its survey, the language and the CSRF token, for ``kept_page``:
-    the page, each question's kept value (``question_key``), the conditions revealed on it (which read the answers
-    on other pages), the path and query (the language links, the form's action), the language asked for (a notice
-    when the survey lacks it) and ``shown`` (the language shown, the step and the number of steps). None when the page shows something of one request or one person: an error, a question not kept, a
+def page_key(survey, page, questions, types, stored, reveals, *shown):
+    """What a resident's question page shows beyond its survey and the CSRF token, for ``kept_page``, made before
+    its form: the page, each question's stored value as its field shows it (``QuestionType.form_data``), the
+    conditions revealed on it (which read the answers on other pages), the path and query (the language links, the
+    form's action), the language asked for (a notice when the survey lacks it) and ``shown`` (the language shown,
+    the step and the number of steps). None when the page shows something of one request or one person: a question
+    whose markup is not kept (``question_key``), a value that is not a choice, a position, an area or blank, a
     flashed message, a signed-in member of staff."""
     if "_flashes" in session or current_user.is_authenticated:
         return None
     values = []
     for q in questions:
-        key = question_key(q, form[q.id], types[q.type])
-        if key is None:
+        qtype = types[q.type]
+        if qtype.template not in KEPT_TEMPLATES:
             return None
-        values.append(key)
+        data = qtype.form_data(q, stored[q.id]) if q.id in stored else None
+        if not all(_stored_plain(v, q, survey) for v in (data if isinstance(data, list) else (data,))):
+            return None
+        values.append((q.id, qtype, tuple(data) if isinstance(data, list) else data))
     return (page.id, tuple(values), json.dumps(reveals, sort_keys=True) if reveals else "", request.full_path,
             wanted_locale(), *shown)
+
+
+def _stored_plain(value, q, survey) -> bool:
+    if value is None or value == "":
+        return True
+    if not isinstance(value, str) or len(value) > 64:
+        return False
+    return value.isdigit() or any(c.value == value for c in q.choices) or any(a.code == value for a in survey.areas)
 
 
 class ImportingTemplate(Template):

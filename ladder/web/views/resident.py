@@ -7,6 +7,7 @@ from itertools import groupby
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_wtf import FlaskForm
+from flask_wtf.csrf import generate_csrf
 from sqlalchemy import select
 
 from ... import db, drafts, invites, lifecycle, plans
@@ -126,8 +127,14 @@ def page(slug, page_id):
     locale = _locale(survey)
 
     if request.method == "GET":
-        form = page_form(survey, questions, types, locale, stored=answers)
-        return _render_page(survey, page, questions, form, answers, locale)
+        # The page as residents first see it is the same for each of them but for the CSRF token: kept with the
+        # survey, its form made only when it is rendered.
+        shown = _shown(survey, page, questions, answers, locale)
+        key = page_key(survey, page, questions, types, answers, shown["reveals"], locale, shown["number"],
+                       shown["total"])
+        return kept_page(key, survey, generate_csrf() if current_app.config["WTF_CSRF_ENABLED"] else None,
+                         lambda: _render_page(survey, page, questions,
+                                              page_form(survey, questions, types, locale, stored=answers), shown))
 
     form = page_form(survey, questions, types, locale, formdata=request.form)
     action = request.form.get("action", "volgende")
@@ -145,7 +152,7 @@ def page(slug, page_id):
         return redirect(_before(survey, page, cleaned))
     kept = _holding(page, questions, form, answers)
     if not valid and any(form[q.id].errors for q in kept):
-        return _render_page(survey, page, questions, form, answers, locale), 422
+        return _render_page(survey, page, questions, form, _shown(survey, page, questions, answers, locale)), 422
     merged = {k: v for k, v in answers.items() if k not in {q.id for q in page.questions}}
     merged.update(parsed_answers(form, kept))
     cleaned, _errors = validate(survey, merged, types)
@@ -229,9 +236,16 @@ def _reveals(survey, page, questions, answers, locale):
             for q in questions if depends_on_page(q, page)}
 
 
-def _render_page(survey, page, questions, form, answers, locale):
+def _shown(survey, page, questions, answers, locale) -> dict:
+    """What a question page shows beside its questions: its step of the steps still to go, the way back to the
+    check page, and the conditions on it that read its own answers."""
     visible = survey.pages_to_go(answers)
-    number = visible.index(page) + 1 if page in visible else 1
+    return {"number": visible.index(page) + 1 if page in visible else 1, "total": len(visible),
+            "returning": _returning(), "locale": locale,
+            "reveals": _reveals(survey, page, questions, answers, locale)}
+
+
+def _render_page(survey, page, questions, form, shown):
     errors = [(q.id, form[q.id].errors[0]) for q in questions if form[q.id].errors]
     # An error about one row of a question (a ranking's item) links to that row's input.
     anchors = {}
@@ -240,15 +254,9 @@ def _render_page(survey, page, questions, form, answers, locale):
         values = [c.value for c in q.choices]
         if item in values and values.index(item) > 0:
             anchors[q.id] = f"q-{q.id}-{values.index(item) + 1}"
-    types, returning = registry_for(survey.slug).question_types, _returning()
-    reveals = _reveals(survey, page, questions, answers, locale)
-    # The page as residents first see it is the same for each of them but for the CSRF token: kept with the survey.
-    key = None if errors else page_key(page, questions, form, types, reveals, locale, number, len(visible))
-    token = form.csrf_token.current_token if getattr(form, "csrf_token", None) is not None else None
-    return kept_page(key, survey, token, lambda: render_template(
-        "resident/page.html", survey=survey, page=page, questions=questions, form=form, errors=errors,
-        anchors=anchors, returning=returning, number=number, total=len(visible), locale=locale, types=types,
-        reveals=reveals, condition_operators=browser_operators()))
+    return render_template("resident/page.html", survey=survey, page=page, questions=questions, form=form,
+                           errors=errors, anchors=anchors, types=registry_for(survey.slug).question_types,
+                           condition_operators=browser_operators(), **shown)
 
 
 def _after(survey, page, answers):
