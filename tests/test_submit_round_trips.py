@@ -10,6 +10,7 @@ from sqlalchemy import create_engine, event, func, insert, select, text
 
 from ladder import db
 from ladder.models import Response, SurveyState
+from test_page_cost import token
 
 SLUG = "testdorp-inspraak"
 URL = f"/api/v1/surveys/{SLUG}/responses"
@@ -143,6 +144,10 @@ def test_a_database_restart_is_survived_by_submissions_and_pages(app, pooled):
     assert stored(app) == 2
     cut_connections(app, pooled)
     assert client.get(f"/s/{SLUG}").status_code == 200  # a page's first query
+    page = client.get(f"/s/{SLUG}")
+    started = client.post(f"/s/{SLUG}", data={"csrf_token": token(page.data), "action": "start"})
+    cut_connections(app, pooled)
+    assert client.get(started.headers["Location"]).status_code == 200  # the state and the draft, read on their own
     cut_connections(app, pooled)
     assert client.post(URL, json={"answers": VALID}, headers={"Idempotency-Key": "k"}).status_code == 201
     assert stored(app) == 3
