@@ -69,14 +69,14 @@ def _again_if_dropped(state: ORMExecuteState):
 
 
 def read(statement, params: dict) -> list:
-    """A Core statement's rows, without the ORM's execution and result machinery (about as much CPU as the read itself on a
-    resident's page); tried once more on a new connection when the old one turns out to be gone, as
+    """A Core statement's rows, without the ORM's execution and result machinery (about as much CPU as the read
+    itself on a resident's page); tried once more on a new connection when the old one turns out to be gone, as
     ``_again_if_dropped`` does.
 
     Once the request has opened its ORM session, on the session's connection, so the read sees what the request
-    wrote. Before that, on a connection of its own that goes back to the pool at once: a page
-    that only reads (a resident's question page) then opens no session, whose bookkeeping cost as much CPU as the
-    read. Both read what is committed, as every statement does under SQLite's and PostgreSQL's default isolation."""
+    wrote. Before that, on a connection of its own that goes back to the pool at once: a page that only reads (a
+    resident's question page) then opens no session, whose bookkeeping cost as much CPU as the read. Both read
+    what is committed, as every statement does under SQLite's and PostgreSQL's default isolation."""
     s = g.get("db_session")
     if s is None:
         return _read_alone(statement, params)

@@ -199,7 +199,8 @@ def test_editor_signs_in_and_publishes_by_keyboard_and_residents_see_the_results
     # so a single answer is never certain from the page.
     data = live.app.test_client().get(f"/r/{SLUG}.json").get_json()
     total = data["responses"]
-    assert (f"In totaal: {total} antwoorden." if total is not None else "Het aantal antwoorden laten we niet zien.") in main
+    said = f"In totaal: {total} antwoorden." if total is not None else "Het aantal antwoorden laten we niet zien."
+    assert said in main
     areas = {r["id"]: r["cells"]["count"] for r in data["tables"][0]["rows"]}
     shown = dict(tuple(row) for row in table_rows(resident, "main table.table--fit"))
     assert shown["Proefwijk"] == as_shown(areas["proefwijk"]) and shown["Testdorp"] == as_shown(areas["testdorp"])

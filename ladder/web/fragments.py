@@ -65,29 +65,22 @@ def page_key(survey, page, questions, types, stored, reveals, *shown):
     conditions revealed on it (which read the answers on other pages), the path and query (the language links, the
     form's action), the language asked for (a notice when the survey lacks it) and ``shown`` (the language shown,
     the step and the number of steps). None when the page shows something of one request or one person: a question
-    whose markup is not kept (``question_key``), a value that is not a choice, a position, an area or blank, a
-    flashed message, a signed-in member of staff."""
+    type with its own template (not in ``KEPT_TEMPLATES``), a value that is not a choice, digits, an area or blank,
+    a flashed message, a signed-in member of staff."""
     if "_flashes" in session or current_user.is_authenticated:
         return None
+    areas = {a.code for a in survey.areas}
     values = []
     for q in questions:
         qtype = types[q.type]
         if qtype.template not in KEPT_TEMPLATES:
             return None
         data = qtype.form_data(q, stored[q.id]) if q.id in stored else None
-        if not all(_stored_plain(v, q, survey) for v in (data if isinstance(data, list) else (data,))):
+        if not all(_plain(v, q, areas) for v in (data if isinstance(data, list) else (data,))):
             return None
         values.append((q.id, qtype, tuple(data) if isinstance(data, list) else data))
     return (page.id, tuple(values), json.dumps(reveals, sort_keys=True) if reveals else "", request.full_path,
             wanted_locale(), *shown)
-
-
-def _stored_plain(value, q, survey) -> bool:
-    if value is None or value == "":
-        return True
-    if not isinstance(value, str) or len(value) > 64:
-        return False
-    return value.isdigit() or any(c.value == value for c in q.choices) or any(a.code == value for a in survey.areas)
 
 
 class ImportingTemplate(Template):
@@ -126,18 +119,19 @@ def question_key(q, field, qtype):
         return None
     data = field.data
     values = data if isinstance(data, (list, tuple)) else (data,)
-    if not all(_plain(v, q, field) for v in values):
+    also = {getattr(c, "value", None) for c in getattr(field, "choices", None) or ()}
+    if not all(_plain(v, q, also) for v in values):
         return None
     return (q.id, qtype, tuple(values) if isinstance(data, (list, tuple)) else data)
 
 
-def _plain(value, q, field) -> bool:
+def _plain(value, q, also=()) -> bool:
+    """A value that is no resident's own words: blank, digits, or one of the question's choices or of ``also``."""
     if value is None or value == "":
         return True
     if not isinstance(value, str) or len(value) > 64:
         return False
-    return value.isdigit() or any(c.value == value for c in q.choices) or \
-        any(getattr(c, "value", None) == value for c in getattr(field, "choices", None) or ())
+    return value.isdigit() or any(c.value == value for c in q.choices) or value in also
 
 
 def init_app(app) -> None:
