@@ -97,6 +97,15 @@ class QuestionType:
     gives_area = False  # its answer becomes the response's area
     template = "questions/text.html"  # renders the field; a plugin's type may name its own
     template_folder: str | None = None  # a folder with the type's own templates
+    # Its template reads only the question, the type, the survey, the language and, of the field, its value, choices,
+    # typed text and errors: a resident's page may keep a question's markup per value (ladder/web/fragments.py).
+    keeps_markup = False
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        # A subclass that names another template or folder may read anything there: off, unless it says otherwise.
+        if ("template" in vars(cls) or "template_folder" in vars(cls)) and "keeps_markup" not in vars(cls):
+            cls.keeps_markup = False
 
     def check(self, question: Question, survey_areas=()) -> None:
         """Raise ValueError if the question's settings do not fit this type (at load time)."""
@@ -259,6 +268,7 @@ class SingleChoice(QuestionType):
     needs_choices = True
     options = frozenset({"ordered"})  # ordered = true: the choices go from low to high (nooit, soms, vaak)
     template = "questions/choices.html"
+    keeps_markup = True
     multiple = False
     paper_layout = "one"
 
@@ -315,6 +325,7 @@ class MultipleChoice(QuestionType):
     needs_choices = True
     options = frozenset({"min_choices", "max_choices"})
     template = "questions/choices.html"
+    keeps_markup = True
     multiple = True
     paper_layout = "many"
     xlsform_bounds = ("count-selected", {">=": "min_choices", "<=": "max_choices"})
@@ -416,6 +427,7 @@ class Scale(QuestionType):
     name = "scale"
     options = frozenset({"min", "max", "min_label", "max_label"})
     template = "questions/scale.html"
+    keeps_markup = True
     paper_layout = "scale"
     xlsform_options = frozenset({"min", "max"})
 
@@ -536,6 +548,7 @@ class ShortText(QuestionType):
     options = frozenset({"max_length"})
     default_max = 200
     template = "questions/text.html"
+    keeps_markup = True
     paper_layout = "line"
     xlsform_bounds = ("string-length", {"<=": "max_length"})
     xlsform_options = frozenset({"max_length"})
@@ -586,6 +599,7 @@ class LongText(ShortText):
     name = "long_text"
     default_max = 2000
     template = "questions/long_text.html"
+    keeps_markup = True
     paper_layout = "lines"
 
     def xlsform_row(self, question, areas):
@@ -636,6 +650,7 @@ class Number(QuestionType):
     name = "number"
     options = frozenset({"min", "max", "integer", "unit"})
     template = "questions/number.html"
+    keeps_markup = True
     paper_layout = "number"
     xlsform_bounds = ("self", {">=": "min", "<=": "max"})
     xlsform_options = frozenset({"min", "max", "integer"})
@@ -749,6 +764,7 @@ class AreaChoice(QuestionType):
     options = frozenset({"kinds", "word"})
     gives_area = True
     template = "questions/area.html"
+    keeps_markup = True
     paper_layout = "one"
 
     def paper_boxes(self, question, survey, locale):
@@ -936,6 +952,7 @@ class Ranking(QuestionType):
     needs_choices = True
     options = frozenset({"top"})
     template = "questions/ranking.html"
+    keeps_markup = True
     paper_layout = "rank"
 
     def paper_note(self, question):

@@ -256,3 +256,26 @@ def test_a_page_kept_without_csrf_is_not_served_with_it_on(sqlite_app):
     sqlite_app.config["WTF_CSRF_ENABLED"] = True
     for _ in range(2):
         assert token(rendered(sqlite_app, client, page)[0].encode())
+
+
+def test_a_type_keeps_markup_only_where_it_says_so_and_a_subclass_with_its_own_template_does_not():
+    """``QuestionType.keeps_markup`` (docs/question_types.rst): the built-in types set it; a subclass that names
+    another template or folder is off again unless it says so itself; one that changes neither keeps its parent's."""
+    from ladder import BUILTIN_TYPES, QuestionType
+    from ladder.question_types import SingleChoice
+    assert all(t.keeps_markup for t in BUILTIN_TYPES) and not QuestionType.keeps_markup
+
+    class OwnTemplate(SingleChoice):
+        template = "own/choices.html"
+
+    class OwnFolder(SingleChoice):
+        template_folder = "/somewhere"
+
+    class SaysSo(SingleChoice):
+        template = "own/choices.html"
+        keeps_markup = True
+
+    class SameTemplate(SingleChoice):
+        name = "same"
+
+    assert [c.keeps_markup for c in (OwnTemplate, OwnFolder, SaysSo, SameTemplate)] == [False, False, True, True]

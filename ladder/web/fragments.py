@@ -64,16 +64,16 @@ def page_key(survey, page, questions, types, stored, reveals, *shown):
     its form: the page, each question's stored value as its field shows it (``QuestionType.form_data``), the
     conditions revealed on it (which read the answers on other pages), the path and query (the language links, the
     form's action), the language asked for (a notice when the survey lacks it) and ``shown`` (the language shown,
-    the step and the number of steps). None when the page shows something of one request or one person: a question
-    type with its own template (not in ``KEPT_TEMPLATES``), a value that is not a choice, digits, an area or blank,
-    a flashed message, a signed-in member of staff."""
+    the step and the number of steps). None when the page shows something of one request or one person: a type
+    whose markup is not kept (``QuestionType.keeps_markup``), a value that is not a choice, digits, an area or
+    blank, a flashed message, a signed-in member of staff."""
     if "_flashes" in session or current_user.is_authenticated:
         return None
     areas = {a.code for a in survey.areas}
     values = []
     for q in questions:
         qtype = types[q.type]
-        if qtype.template not in KEPT_TEMPLATES:
+        if not qtype.keeps_markup:
             return None
         data = qtype.form_data(q, stored[q.id]) if q.id in stored else None
         if not all(_plain(v, q, areas) for v in (data if isinstance(data, list) else (data,))):
@@ -103,19 +103,11 @@ def question_input_id(q, n: int) -> Markup:
     return Markup(f"q-{escape(q.id)}-{n}" if n > 1 else f"q-{escape(q.id)}")
 
 
-# ladder's own question templates read only the question, its type, the survey, the language and, of the field,
-# ``data``, ``choices`` (made from the question), ``typed`` and ``errors`` / ``error_item``. A plugin's template may
-# read anything, so its questions are rendered each time.
-KEPT_TEMPLATES = frozenset({"questions/choices.html", "questions/scale.html", "questions/area.html",
-                            "questions/ranking.html", "questions/text.html", "questions/long_text.html",
-                            "questions/number.html"})
-
-
 def question_key(q, field, qtype):
     """What a question's markup depends on beyond its survey and language, for ``once``: None when it is not to be
     kept. Kept only without an error and with a value that is one of the question's own choices, digits (a position,
     a point of a scale, a whole number) or empty, so no resident's own words are kept (and the kept values are few)."""
-    if qtype.template not in KEPT_TEMPLATES or field.errors or getattr(field, "typed", ""):
+    if not qtype.keeps_markup or field.errors or getattr(field, "typed", ""):
         return None
     data = field.data
     values = data if isinstance(data, (list, tuple)) else (data,)
