@@ -6,6 +6,10 @@ language of the translations in effect (which ``force_locale`` changes) and wher
 part that reads one of those passes it in the name (``once("header", staff_page)``) or stays out. A part that
 shows a survey's texts is kept with that survey object (``within=survey``, ``Survey.fragments``): a survey's texts
 never change, and another survey or a new version is another object, which starts with nothing kept.
+
+A question's markup is kept the same way per value (``question_key``), and a whole question page per everything it
+shows (``page_key``), around the one part that is new on every request, the CSRF token (``kept_page``). Only for
+values that are no resident's own words, and never for a page with an error, a flashed message or staff signed in.
 """
 from __future__ import annotations
 
