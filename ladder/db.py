@@ -78,29 +78,23 @@ def read(statement, params: dict) -> list:
     resident's question page) then opens no session, whose bookkeeping cost as much CPU as the read. Both read
     what is committed, as every statement does under SQLite's and PostgreSQL's default isolation."""
     s = g.get("db_session")
-    if s is None:
-        return _read_alone(statement, params)
-    first = not s.in_transaction()
+    first = s is None or not s.in_transaction()
     try:
-        return s.connection().execute(statement, params).all()
+        return _rows(s, statement, params)
     except DBAPIError as exc:
         if not (first and exc.connection_invalidated):
             raise
         log.warning("database connection lost; trying once more on a new one: %s", exc.orig)
-        s.rollback()
-        return s.connection().execute(statement, params).all()
+        if s is not None:
+            s.rollback()
+        return _rows(s, statement, params)
 
 
-def _read_alone(statement, params: dict):
-    try:
+def _rows(s: Session | None, statement, params: dict) -> list:
+    if s is None:  # a connection of its own, back to the pool at once
         with engine().connect() as conn:
             return conn.execute(statement, params).all()
-    except DBAPIError as exc:
-        if not exc.connection_invalidated:
-            raise
-        log.warning("database connection lost; trying once more on a new one: %s", exc.orig)
-    with engine().connect() as conn:
-        return conn.execute(statement, params).all()
+    return s.connection().execute(statement, params).all()
 
 
 def engine(app=None) -> Engine:

@@ -174,26 +174,11 @@ type = "scale"
 label = "Hoe vaak laat u de hond in het park uit?"
 show_if = { all = [ { question = "hond", equals = "ja" }, { question = "buiten", equals = "ja" } ] }
 '''
-PARK_PLUGIN = '''
-from pathlib import Path
-from ladder import hookimpl, load_survey
-
-@hookimpl
-def register_surveys():
-    return [load_survey(Path(__file__).with_name("parkdorp.toml"))]
-'''
-
-
-def test_a_condition_that_reads_another_page_is_in_the_key(sqlite_url, tmp_path, monkeypatch):
+def test_a_condition_that_reads_another_page_is_in_the_key(sqlite_url, tmp_path):
     """On the park page the dog question's answer (page one) is decided already: who has a dog gets a condition
     that can hold, who has none one that cannot (ladder.conditions.resolve_other_pages)."""
-    from conftest import make_app
-    folder = tmp_path / "parkdorp"
-    folder.mkdir()
-    (folder / "parkdorp.toml").write_text(PARK)
-    (folder / "parkdorp_plugin.py").write_text(PARK_PLUGIN)
-    monkeypatch.syspath_prepend(str(folder))
-    app = make_app(sqlite_url, tmp_path, EXTRA_PLUGINS=["parkdorp_plugin"])
+    from test_instance_surveys import app_with
+    app = app_with(tmp_path, sqlite_url, {"parkdorp.toml": PARK})
     residents = {"ja": app.test_client(), "nee": app.test_client()}
     for dog, client in residents.items():
         first = start_survey(client, "parkdorp-inspraak")
