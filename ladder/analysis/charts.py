@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
@@ -36,15 +37,23 @@ RC = {"svg.fonttype": "none", "svg.hashsalt": "ladder", "font.family": "DejaVu S
 
 @dataclass
 class Chart:
-    """A rendered chart: ``png`` and ``svg`` bytes, ``table`` with the same (suppressed) numbers,
-    ``title`` and ``alt`` (a short text alternative that points to the table)."""
+    """A drawn chart: ``png`` and ``svg`` bytes, ``table`` with the same (suppressed) numbers,
+    ``title`` and ``alt`` (a short text alternative that points to the table). Each format is rendered
+    when it is first read: a report needs only the SVG, ``ladder chart`` only one of the two."""
 
     kind: str
     title: str
     alt: str
     table: pd.DataFrame
-    png: bytes = field(repr=False)
-    svg: bytes = field(repr=False)
+    figure: Figure = field(repr=False)
+
+    @cached_property
+    def png(self) -> bytes:
+        return _render(self.figure, format="png", dpi=150, metadata={"Software": None})
+
+    @cached_property
+    def svg(self) -> bytes:
+        return _clean_svg(_render(self.figure, format="svg", metadata={"Date": None, "Creator": None}))
 
     def save(self, path) -> None:
         """Write the chart to ``path``: ``.svg`` writes SVG, anything else PNG."""
@@ -52,13 +61,11 @@ class Chart:
         path.write_bytes(self.svg if path.suffix.lower() == ".svg" else self.png)
 
 
-def _render(fig: Figure) -> tuple[bytes, bytes]:
-    FigureCanvasAgg(fig)
+def _render(fig: Figure, **options) -> bytes:
     with rc_context(RC):
-        png, svg = io.BytesIO(), io.BytesIO()
-        fig.savefig(png, format="png", dpi=150, bbox_inches="tight", metadata={"Software": None})
-        fig.savefig(svg, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None})
-    return png.getvalue(), _clean_svg(svg.getvalue())
+        out = io.BytesIO()
+        fig.savefig(out, bbox_inches="tight", **options)
+    return out.getvalue()
 
 
 def _clean_svg(svg: bytes) -> bytes:
@@ -220,10 +227,10 @@ def draw_rungs(table: pd.DataFrame, lad, threshold: int = 5) -> Chart:
                    fontsize=8.5)
         title = f"Treden op de {pick(lad.title).lower()} per gebied"
         fig.suptitle(title, x=0.02, ha="left", fontsize=12, fontweight="bold")
-        png, svg = _render(fig)
+        FigureCanvasAgg(fig)
     alt = (f"Staafdiagram: {title.lower()}, per vraag over meedoen. "
            "Dezelfde cijfers staan in de tabel onder de grafiek.")
-    return Chart("rungs", title, alt, table, png, svg)
+    return Chart("rungs", title, alt, table, fig)
 
 
 def gap_table(frame: pd.DataFrame, survey, threshold: int = 5, weighted: bool | None = None,
@@ -291,10 +298,10 @@ def gap_chart(frame: pd.DataFrame, survey, threshold: int = 5, weighted: bool | 
         fig.legend(handles=handles, loc="outside lower center", ncol=2, frameon=False, fontsize=8.5)
         title = "Zeggenschap nu en gewenst per gebied"
         fig.suptitle(title, x=0.02, ha="left", fontsize=12, fontweight="bold")
-        png, svg = _render(fig)
+        FigureCanvasAgg(fig)
     alt = (f"Staafdiagram: {title.lower()}: per gebied het aandeel dat meer, evenveel of minder "
            "zeggenschap wil dan nu. Dezelfde cijfers staan in de tabel onder de grafiek.")
-    return Chart("gap", title, alt, table, png, svg)
+    return Chart("gap", title, alt, table, fig)
 
 
 # --- inline SVG bars for the web pages (issue 12) ---------------------------------------------------
