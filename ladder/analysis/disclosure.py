@@ -20,7 +20,7 @@ module therefore does three things, in this order, on the *people* behind each c
    and every share and mean of the group (they would give the total back).
 3. **Audit.** For every hidden cell, the lowest and highest value consistent with everything
    published (cells shown, totals, all cells between 0 and the largest total) is found by linear
-   programming (``scipy.optimize.linprog``). Where the range is narrower than the protection
+   programming (HiGHS). Where the range is narrower than the protection
    interval (default :data:`PROTECTION` = 3), one more cell of an equation through that cell is
    hidden and the heuristic runs again.
 
@@ -267,8 +267,10 @@ def _components(cells: Cells, hidden: list[int]) -> list[tuple[list[int], list[t
 def ranges(cells: Cells, limit: int | None = AUDIT_LIMIT) -> dict[int, tuple[float, float]]:
     """Lowest and highest value of each hidden cell given the published ones and the equations, every
     cell between 0 and the largest number in the table (linear programming, per component; components
-    with more than ``limit`` hidden cells are skipped)."""
-    from scipy.optimize import linprog
+    with more than ``limit`` hidden cells are skipped). One HiGHS model per component, its objective
+    changed per cell: building the program again for each of the two bounds of each cell cost four times
+    the solving."""
+    import highspy
 
     hidden = [i for i, h in enumerate(cells.hidden) if h]
     upper = max(cells.value) if cells.value else 0.0
@@ -277,9 +279,12 @@ def ranges(cells: Cells, limit: int | None = AUDIT_LIMIT) -> dict[int, tuple[flo
         if limit is not None and len(members) > limit:
             continue
         index = {c: k for k, c in enumerate(members)}
-        rows, rhs = [], []
+        n = len(members)
+        program = highspy.Highs()
+        program.setOptionValue("output_flag", False)
+        program.addVars(n, np.zeros(n), np.full(n, float(upper)))
         for total, parts in equations:
-            row = np.zeros(len(members))
+            row = np.zeros(n)
             b = 0.0
             for p in parts:
                 if p in index:
@@ -291,17 +296,27 @@ def ranges(cells: Cells, limit: int | None = AUDIT_LIMIT) -> dict[int, tuple[flo
             else:
                 b += cells.value[total]
             if row.any():
-                rows.append(row)
-                rhs.append(b)
-        a_eq = np.array(rows) if rows else None
-        b_eq = np.array(rhs) if rows else None
+                columns = np.flatnonzero(row)
+                program.addRow(b, b, len(columns), columns.astype(np.int32), row[columns])
+        everything = np.arange(n, dtype=np.int32)
         for c, k in index.items():
-            objective = np.zeros(len(members))
-            objective[k] = 1
-            low = linprog(objective, A_eq=a_eq, b_eq=b_eq, bounds=(0, upper), method="highs")
-            high = linprog(-objective, A_eq=a_eq, b_eq=b_eq, bounds=(0, upper), method="highs")
-            out[c] = (low.fun if low.success else 0.0, -high.fun if high.success else upper)
+            objective = np.zeros(n)
+            objective[k] = 1.0
+            program.changeColsCost(n, everything, objective)
+            low = _optimum(program, highspy.ObjSense.kMinimize)
+            high = _optimum(program, highspy.ObjSense.kMaximize)
+            out[c] = (0.0 if low is None else low, upper if high is None else high)
     return out
+
+
+def _optimum(program, sense) -> float | None:
+    import highspy
+
+    program.changeObjectiveSense(sense)
+    program.run()
+    if program.getModelStatus() == highspy.HighsModelStatus.kOptimal:
+        return program.getInfo().objective_function_value
+    return None
 
 
 def solve(cells: Cells, threshold: int = THRESHOLD, protection: float = PROTECTION, audit: bool = True) -> Cells:
