@@ -462,3 +462,22 @@ def test_withdraw_with_receipt_removes_the_response(new_context, live):
     page.fill("#q-code", receipt)
     click_and_load(page, "form button[type=submit]")
     assert page.locator(".error-summary").is_visible()
+
+
+@pytest.mark.parametrize("how", ["script from the test server", "set_content"])
+def test_axe_finds_a_planted_violation_however_it_is_loaded(new_context, live, how):
+    """axe-core reaches every page it checks: as a script the test server serves, or as its source where no
+    test server serves the page (one made with set_content). An image without a text alternative planted on a
+    clean page is found; a second check on the same page finds it again."""
+    page = new_context().new_page()
+    if how == "set_content":  # on about:blank, as the verslag is checked
+        page.set_content(live.app.test_client().get(f"/s/{SLUG}").get_data(as_text=True))
+    else:
+        page.goto(live.url(f"/s/{SLUG}"))
+    assert not axe_violations(page)
+    page.evaluate("() => document.querySelector('main').append(Object.assign(document.createElement('img'), "
+                  "{src: '/static/none.png'}))")
+    for _ in range(2):
+        assert [v["id"] for v in axe_violations(page)] == ["image-alt"]
+    loaded_by_script = page.locator("script[src$='__axe-core.js']").count()
+    assert loaded_by_script == (1 if how == "script from the test server" else 0)
