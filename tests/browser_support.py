@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import threading
 from dataclasses import dataclass, field
+from functools import cache
 
 from staff_signin import code_for, stored_secret
 from werkzeug.serving import WSGIRequestHandler, make_server
@@ -47,7 +48,7 @@ def _with_axe(app):
     def serve(environ, start_response):
         if environ.get("PATH_INFO") != AXE_PATH:
             return app(environ, start_response)
-        body = _axe_source().encode()
+        body = _axe_bytes()
         start_response("200 OK", [("Content-Type", "text/javascript; charset=utf-8"),
                                   ("Cache-Control", "max-age=86400, immutable"), ("Content-Length", str(len(body)))])
         return [body]
@@ -84,15 +85,15 @@ class LiveServer:
 
 # ---------------------------------------------------------------- axe-core
 
-_axe = None
-
-
+@cache
 def _axe_source() -> str:
-    global _axe
-    if _axe is None:
-        from axe_playwright_python.sync_playwright import Axe
-        _axe = Axe()
-    return _axe.axe_script
+    from axe_playwright_python.sync_playwright import Axe
+    return Axe().axe_script
+
+
+@cache
+def _axe_bytes() -> bytes:
+    return _axe_source().encode()
 
 
 def session_cookie(client) -> dict:
