@@ -183,6 +183,18 @@ def focused_matches(page, selector):
     return page.evaluate("(sel) => !!document.activeElement && document.activeElement.matches(sel)", selector)
 
 
+def focus_lands_on(page, selector, timeout=10_000) -> bool:
+    """Whether focus comes to ``selector`` within ``timeout`` ms of a page load. Chromium moves focus to an
+    ``autofocus`` element at its next rendering step, which on a busy machine can come after the load event."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    try:
+        page.wait_for_function("(sel) => !!document.activeElement && document.activeElement.matches(sel)",
+                               arg=selector, timeout=timeout, polling=50)
+    except PlaywrightTimeout:
+        return False
+    return True
+
+
 def tab_to(page, selector, shift=False, limit=40):
     """Press Tab (or Shift+Tab) until the focused element matches ``selector``; return the presses."""
     key = "Shift+Tab" if shift else "Tab"

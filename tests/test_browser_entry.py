@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 from browser_support import (PASSWORD, SLUG, active, axe_violations, click_and_load, describe_violations,
-                             focused_matches, path_of, press_and_load, press_tab_expect, shown_secret, sign_in, tab_to)
+                             focus_lands_on, focused_matches, path_of, press_and_load, press_tab_expect, shown_secret,
+                             sign_in, tab_to)
 from sqlalchemy import select
 
 from ladder import db
@@ -77,7 +78,7 @@ def test_an_editor_keys_in_a_paper_form_by_keyboard_alone(new_context, live):
     no_axe_violations(page)
     tab_to(page, "button[value=volgende]")
     press_and_load(page, "Enter")
-    assert focused_matches(page, ".error-summary")
+    assert focus_lands_on(page, ".error-summary")
     no_axe_violations(page)
     choose(page, "woonplaats", "proefwijk")
     choose(page, "betrokken", "nooit")  # skips the page 'initiatief', as on paper

@@ -5,8 +5,8 @@ Without Chromium these tests skip, in CI they fail."""
 from __future__ import annotations
 
 import pytest
-from browser_support import (SLUG, axe_violations, describe_violations, focused_matches, path_of, press_and_load,
-                             tab_to)
+from browser_support import (SLUG, axe_violations, describe_violations, focus_lands_on, focused_matches, path_of,
+                             press_and_load, tab_to)
 
 from test_browser_staff import add_user, no_horizontal_page_scroll, sign_in
 
@@ -41,7 +41,7 @@ def test_an_editor_creates_edits_and_publishes_a_plan_by_keyboard(new_context, l
     # Sending the empty form: the error summary takes focus and leads to the first field.
     tab_to(page, "main form button[type=submit]", limit=200)
     press_and_load(page)
-    assert focused_matches(page, ".error-summary")
+    assert focus_lands_on(page, ".error-summary")
     assert "Geef het plan een naam." in page.locator(".error-summary").inner_text()
     check(page, "new plan with errors")
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 from browser_support import (ANSWERS, SLUG, active, answer_survey, axe_violations, click_and_load,
-                             describe_violations, focused_matches, path_of, press_and_load, press_tab_expect,
-                             second_factor, shown_secret, sign_in, table_rows, tab_to)
+                             describe_violations, focus_lands_on, focused_matches, path_of, press_and_load,
+                             press_tab_expect, second_factor, shown_secret, sign_in, table_rows, tab_to)
 from report_back_seed import set_status
 from staff_signin import code_for, stored_secret
 
@@ -79,7 +79,7 @@ def api_answer(context, live, area, gewenst, huidig="raadplegen"):
 
 def error_summary_leads_to(page, field_id):
     """The error summary has focus, and Enter on its link moves focus to the field."""
-    assert focused_matches(page, ".error-summary"), f"focus after an error is on {active(page)}"
+    assert focus_lands_on(page, ".error-summary"), f"focus after an error is on {active(page)}"
     press_tab_expect(page, f".error-summary a[href='#{field_id}']")
     page.keyboard.press("Enter")
     page.wait_for_function(f"document.activeElement && document.activeElement.id === '{field_id}'")
