@@ -1,5 +1,6 @@
 """The shape of the package: no import cycle, layers that import only downwards, one switch on types."""
 import ast
+import functools
 import re
 import subprocess
 import sys
@@ -21,9 +22,13 @@ def module_name(path: Path) -> str:
 
 def imports_of(path: Path) -> set[str]:
     """Every module ``path`` imports, at the top or inside a function; ``if TYPE_CHECKING:`` blocks excepted."""
-    tree = ast.parse(path.read_text())
     name = module_name(path)
-    package = name if path.name == "__init__.py" else name.rsplit(".", 1)[0]
+    return set(_imports(name if path.name == "__init__.py" else name.rsplit(".", 1)[0], path.read_text()))
+
+
+@functools.cache  # the structure tests read the same 130 modules several hundred times: parse each text once
+def _imports(package: str, source: str) -> frozenset[str]:
+    tree = ast.parse(source)
     skip = {id(n) for node in ast.walk(tree) if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)
             for n in ast.walk(node)}
     found = set()
@@ -40,7 +45,7 @@ def imports_of(path: Path) -> set[str]:
                 target = node.module
             found.add(target)
             found |= {f"{target}.{alias.name}" for alias in node.names}  # "from . import db" imports ladder.db
-    return found
+    return frozenset(found)
 
 
 def graph() -> dict[str, set[str]]:
