@@ -65,15 +65,17 @@ def motivation_text(plan: Plan, registry, threshold: int) -> str:
         survey = registry.survey(slug)
         # the number residents read on /r/ (the publication), never an exact count beside it
         published = store.latest(survey) if survey is not None else None
-        count = published.responses if published is not None else None
-        said = (None if published is None or count is None else f"{format_decimal(count, locale='nl')} mensen")
         state = session.get(SurveyState, slug)
         period = ""
         if state is not None and state.opens_on and state.closes_on:
             period = f" (van {_date(state.opens_on)} tot en met {_date(state.closes_on)})"
-        took_part.append(f"De vragenlijst \u2018{pick(survey.title, 'nl')}\u2019{period} werd ingevuld door {said}."
-                         if said else f"De vragenlijst \u2018{pick(survey.title, 'nl')}\u2019{period}: de uitkomsten "
-                         "zijn nog niet gepubliceerd.")
+        named = f"De vragenlijst \u2018{pick(survey.title, 'nl')}\u2019{period}"
+        if published is None:
+            took_part.append(f"{named}: de uitkomsten zijn nog niet gepubliceerd.")
+        elif published.responses is None:  # the protection hid the total on /r/: hidden here too
+            took_part.append(f"{named} is ingevuld; het aantal antwoorden maken we niet bekend.")
+        else:
+            took_part.append(f"{named} werd ingevuld door {format_decimal(published.responses, locale='nl')} mensen.")
     if plan.starts_on and plan.ends_on:
         took_part.append(f"Meedoen kon van {_date(plan.starts_on)} tot en met {_date(plan.ends_on)}.")
     if took_part:

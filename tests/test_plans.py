@@ -4,6 +4,7 @@ versus wanted rung across plans."""
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import re
@@ -399,7 +400,29 @@ def test_the_motivation_text_says_what_was_asked_who_took_part_what_came_out_and
     responses = app.test_client().get(f"/r/{MINE}.json").get_json()["responses"]
     page = editor.get(f"/beheer/plannen/{plan_id}").get_data(as_text=True)
     text = re.search(r'<textarea[^>]*id="motivation-text"[^>]*>(.*?)</textarea>', page, re.S).group(1)
-    assert f"Testdorp’ werd ingevuld door {responses} mensen." in text
+    assert (f"Testdorp’ werd ingevuld door {responses} mensen." if responses is not None
+            else "Testdorp’ is ingevuld; het aantal antwoorden maken we niet bekend.") in text
+
+
+def test_a_total_the_public_page_hides_is_hidden_in_the_motivation_text_too(app, editor, monkeypatch):
+    """The survey's seed decides the noise, and with it whether the audit must hide the total: here it is hidden."""
+    import dataclasses
+
+    from ladder.publication import store
+    create(editor, surveys=MINE, outcome="We leggen een wadi aan.")
+    [plan_id] = plan_ids(app)
+    with app.app_context():
+        s = db.session()
+        _seed_response(s, MINE, 2026, "coproduceren", n=3)
+        s.commit()
+    publish_results(app, editor)
+    latest = store.latest
+    monkeypatch.setattr(store, "latest", lambda survey: dataclasses.replace(latest(survey), responses=None))
+    assert app.test_client().get(f"/r/{MINE}.json").get_json()["responses"] is None
+    page = editor.get(f"/beheer/plannen/{plan_id}").get_data(as_text=True)
+    text = html.unescape(re.search(r'<textarea[^>]*id="motivation-text"[^>]*>(.*?)</textarea>', page, re.S).group(1))
+    assert "Testdorp’ is ingevuld; het aantal antwoorden maken we niet bekend." in text
+    assert "nog niet gepubliceerd" not in text and "None" not in text
 
 
 # ------------------------------------------------------------------------------------- bundled example plans
