@@ -3,8 +3,9 @@ what was done with it, for staff to copy into the raadsvoorstel (Omgevingswet ar
 participatieverslag.
 
 Made from the plan, its surveys' published outcome and "U zei, wij doen". Only what may be published goes in:
-a survey's count of answers under the threshold is said as "minder dan N", and offered-versus-wanted shares
-follow ``plan_evaluation.protect``. Dutch only: the raadsvoorstel is written in Dutch.
+a survey's count of answers is the one residents read on /r/ (the latest publication's; where its protection
+hides the total, the text says it is not made known), and offered-versus-wanted shares follow
+``plan_evaluation.protect``. Dutch only: the raadsvoorstel is written in Dutch.
 """
 from __future__ import annotations
 
