@@ -271,7 +271,8 @@ def test_publishing_while_open_keeps_numbers_sealed_then_closing_shows_the_publi
     # secret seed is new in each test, and with it the noise and what the audit must hide): then both hide it.
     areas = {r["id"]: r["cells"]["count"] for r in data["tables"][0]["rows"]}
     total = data["responses"]
-    assert (f"In totaal: {total} antwoorden." if total is not None else "Het aantal antwoorden laten we niet zien.") in html
+    said = f"In totaal: {total} antwoorden." if total is not None else "Het aantal antwoorden laten we niet zien."
+    assert said in html
     for area, name in (("proefwijk", "Proefwijk"), ("testdorp", "Testdorp")):
         shown = "verborgen" if areas[area] is None else areas[area]
         assert f'<th scope="row">{name}</th><td class="num">{shown}</td>' in html, (area, shown)
