@@ -50,6 +50,19 @@ def pass_second_factor(app, client, response, email):
     return response
 
 
+def enrolled(app, email: str) -> None:
+    """Set up ``email``'s second factor as a first sign-in does (``mfa.enrol``: secret and recovery codes), without
+    the set-up page: tests whose subject is not the sign-in skip its QR code and codes page, which test_mfa and
+    the browser tests walk. Only for a role that must use it: others sign in with their password alone."""
+    from ladder import mfa
+    with app.app_context():
+        session = db.session()
+        user = session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+        if mfa.required_for(user, app.config):
+            mfa.enrol(user, mfa.new_secret(), None)  # no code used yet
+            session.commit()
+
+
 def link_parts(output: str) -> tuple[str, str]:
     """The set-password link in a command's output as (path, code): the code after "#" goes with the form."""
     match = re.search(r"(/beheer/wachtwoord)#(\S+)", output)

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from conftest import make_app
 from ladder import db
 from ladder.models import AuditEntry, InviteCode, Response, WithdrawalCount
-from staff_signin import link_parts, pass_second_factor
+from staff_signin import enrolled, link_parts, pass_second_factor
 from test_resident import token
 from report_back_seed import set_status as set_survey_status
 
@@ -31,8 +31,11 @@ def login(client, email, password=PASSWORD):
 
 
 def signed_in(app, role="editor", municipality="Testgemeente"):
+    """A client signed in as a new user of ``role``: password, then the second factor's code where the role needs
+    one (set up beforehand, ``enrolled``)."""
     email = f"{role}-{municipality or 'all'}@example.org".lower()
     add_user(app, email, role, municipality)
+    enrolled(app, email)
     client = app.test_client()
     response = login(client, email)
     assert response.status_code == 302
