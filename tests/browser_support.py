@@ -179,8 +179,11 @@ def active(page):
     return page.evaluate(ACTIVE_JS)
 
 
+FOCUS_MATCHES = "(sel) => !!document.activeElement && document.activeElement.matches(sel)"
+
+
 def focused_matches(page, selector):
-    return page.evaluate("(sel) => !!document.activeElement && document.activeElement.matches(sel)", selector)
+    return page.evaluate(FOCUS_MATCHES, selector)
 
 
 def focus_lands_on(page, selector, timeout=10_000) -> bool:
@@ -188,8 +191,7 @@ def focus_lands_on(page, selector, timeout=10_000) -> bool:
     ``autofocus`` element at its next rendering step, which on a busy machine can come after the load event."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
     try:
-        page.wait_for_function("(sel) => !!document.activeElement && document.activeElement.matches(sel)",
-                               arg=selector, timeout=timeout, polling=50)
+        page.wait_for_function(FOCUS_MATCHES, arg=selector, timeout=timeout, polling=50)
     except PlaywrightTimeout:
         return False
     return True

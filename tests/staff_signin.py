@@ -5,10 +5,8 @@ import re
 import time
 
 import pyotp
-from sqlalchemy import func, select
 
 from ladder import db
-from ladder.models import User
 
 SETUP, CODE = "/beheer/inloggen/instellen", "/beheer/inloggen/code"
 _used: dict[str, int] = {}  # the last time step each secret gave a code for: a code works once
@@ -55,12 +53,12 @@ def enrolled(app, email: str) -> None:
     the set-up page: tests whose subject is not the sign-in skip its QR code and codes page, which test_mfa and
     the browser tests walk. Only for a role that must use it: others sign in with their password alone."""
     from ladder import mfa
+    from ladder.accounts import find_user
     with app.app_context():
-        session = db.session()
-        user = session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+        user = find_user(email)
         if mfa.required_for(user, app.config):
             mfa.enrol(user, mfa.new_secret(), None)  # no code used yet
-            session.commit()
+            db.session().commit()
 
 
 def link_parts(output: str) -> tuple[str, str]:
@@ -72,6 +70,6 @@ def link_parts(output: str) -> tuple[str, str]:
 def stored_secret(app, email: str) -> str:
     """The user's secret, opened with the instance's key (the database holds it encrypted)."""
     from ladder import mfa
+    from ladder.accounts import find_user
     with app.app_context():
-        return mfa.unseal(db.session().scalar(select(User.totp_secret).where(
-            func.lower(User.email) == email.strip().lower())))
+        return mfa.unseal(find_user(email).totp_secret)
