@@ -76,10 +76,12 @@ serve: install
 # Two pytest workers per CPU (pytest-xdist: the tests wait on servers, browsers and subprocesses much of the
 # time); each worker migrates its own SQLite file and PostgreSQL template once and copies them per test.
 # Whole files go to a worker (a file's module fixtures are made once), in conftest's order (long files first).
-# `make test WORKERS=0` runs in one process.
+# `make test WORKERS=0` runs in one process. Python keeps its bytecode caches here even where the machine turns them
+# off (PYTHONDONTWRITEBYTECODE): else every worker, and every pytest and app process the tests start, rewrites the
+# asserts of pytest's plugins and compiles ladder again (480 modules, 3-4 s of CPU per pytest process).
 WORKERS ?= $(shell echo $$(( $$(nproc 2>/dev/null || echo 1) * 2 )))
 test: install-test
-	$(BIN)/python -m pytest -n $(WORKERS) --dist loadfile --no-loadscope-reorder
+	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -n $(WORKERS) --dist loadfile --no-loadscope-reorder
 
 coverage-plugins: install-test
 	@for p in $(PLUGINS); do \

@@ -217,6 +217,43 @@ def press_tab_expect(page, selector, key="Tab"):
 
 # ---------------------------------------------------------------- Chromium, pages, forms
 
+# In Chromium's headless mode every browser context is a window, and every window loads its address bar's pop-ups
+# as web apps (chrome://omnibox-popup.top-chrome/, in two renderer processes of their own): 0.8 s of CPU per
+# context, more than the pages a test opens in it. A test never opens the address bar. Chromium takes the last
+# --disable-features it is given, so these go with the features Playwright disables, read off the first launch.
+NO_ADDRESS_BAR_POPUPS = ("WebUIOmniboxPopup", "WebUIOmniboxAimPopup", "WebUIOmniboxFullPopup")
+
+
+def browser_process() -> list[str]:
+    """The command line of the Chromium this process launched last (its browser process: no ``--type``)."""
+    import os
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = open(f"/proc/{entry}/stat").read()
+            except OSError:
+                continue
+            children.setdefault(int(stat.rsplit(")", 1)[1].split()[1]), []).append(int(entry))
+    found, todo = [], [os.getpid()]
+    while todo:
+        for pid in children.get(todo.pop(), []):
+            todo.append(pid)
+            try:
+                args = open(f"/proc/{pid}/cmdline", "rb").read().decode().split("\0")
+            except OSError:
+                continue
+            if "--remote-debugging-pipe" in args and not any(a.startswith("--type=") for a in args):
+                found.append((pid, args))
+    return max(found)[1] if found else []
+
+
+def disabled_features(args: list[str]) -> list[str]:
+    """The features a Chromium command line disables: the value of its last --disable-features."""
+    given = [a.split("=", 1)[1] for a in args if a.startswith("--disable-features=")]
+    return [f for f in given[-1].split(",") if f] if given else []
+
+
 def launch_chromium(skip_or_fail):
     """Start Playwright and Debian's Chromium; yield the browser (use from a session fixture)."""
     from pathlib import Path
@@ -228,6 +265,11 @@ def launch_chromium(skip_or_fail):
     pw = sync_playwright().start()
     try:
         chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        features = disabled_features(browser_process())
+        if not set(NO_ADDRESS_BAR_POPUPS) <= set(features):
+            chromium.close()
+            chromium = pw.chromium.launch(executable_path=CHROMIUM, args=[
+                *CHROMIUM_ARGS, "--disable-features=" + ",".join([*features, *NO_ADDRESS_BAR_POPUPS])])
     except Exception as exc:
         pw.stop()
         skip_or_fail(f"cannot launch {CHROMIUM}: {exc}")

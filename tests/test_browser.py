@@ -9,8 +9,9 @@ import re
 from pathlib import Path
 
 import pytest
-from browser_support import (ANSWERS, SLUG, active, axe_violations, describe_violations, focus_lands_on,
-                             focused_matches, press_tab_expect, tab_to)
+from browser_support import (ANSWERS, NO_ADDRESS_BAR_POPUPS, SLUG, active, axe_violations, browser_process,
+                             describe_violations, disabled_features, focus_lands_on, focused_matches,
+                             press_tab_expect, tab_to)
 
 pytestmark = pytest.mark.browser
 
@@ -481,3 +482,18 @@ def test_axe_finds_a_planted_violation_however_it_is_loaded(new_context, live, h
         assert [v["id"] for v in axe_violations(page)] == ["image-alt"]
     loaded_by_script = page.locator("script[src$='__axe-core.js']").count()
     assert loaded_by_script == (1 if how == "script from the test server" else 0)
+
+
+def test_the_tests_chromium_keeps_playwrights_settings_and_opens_no_address_bar_popups(browser, new_context, live):
+    """The browser every browser test uses disables what Playwright disables (its first --disable-features) and
+    the address bar's pop-ups (browser_support.NO_ADDRESS_BAR_POPUPS): a new context opens only its pages."""
+    args = browser_process()
+    given = [a.split("=", 1)[1].split(",") for a in args if a.startswith("--disable-features=")]
+    assert given, args
+    assert set(given[0]) <= set(disabled_features(args)), "a feature Playwright disables is on again"
+    assert set(NO_ADDRESS_BAR_POPUPS) <= set(disabled_features(args))
+    page = new_context().new_page()
+    page.goto(live.url(f"/s/{SLUG}"))
+    targets = browser.new_browser_cdp_session().send("Target.getTargets")["targetInfos"]
+    assert [t["url"] for t in targets if t["type"] != "page"] == []
+    assert f"/s/{SLUG}" in " ".join(t["url"] for t in targets if t["type"] == "page")
