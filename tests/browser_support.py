@@ -225,22 +225,26 @@ NO_ADDRESS_BAR_POPUPS = ("WebUIOmniboxPopup", "WebUIOmniboxAimPopup", "WebUIOmni
 
 
 def browser_process() -> list[str]:
-    """The command line of the Chromium this process launched last (its browser process: no ``--type``)."""
+    """The command line of the Chromium browser process (no ``--type``) this test process started and runs; empty
+    where ``/proc`` cannot tell."""
     import os
+    from pathlib import Path
+    if not Path("/proc").is_dir():
+        return []
     children: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
             try:
-                stat = open(f"/proc/{entry}/stat").read()
+                stat = (entry / "stat").read_text()
             except OSError:
                 continue
-            children.setdefault(int(stat.rsplit(")", 1)[1].split()[1]), []).append(int(entry))
+            children.setdefault(int(stat.rsplit(")", 1)[1].split()[1]), []).append(int(entry.name))
     found, todo = [], [os.getpid()]
     while todo:
         for pid in children.get(todo.pop(), []):
             todo.append(pid)
             try:
-                args = open(f"/proc/{pid}/cmdline", "rb").read().decode().split("\0")
+                args = Path(f"/proc/{pid}/cmdline").read_bytes().decode().split("\0")
             except OSError:
                 continue
             if "--remote-debugging-pipe" in args and not any(a.startswith("--type=") for a in args):
@@ -266,7 +270,7 @@ def launch_chromium(skip_or_fail):
     try:
         chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         features = disabled_features(browser_process())
-        if not set(NO_ADDRESS_BAR_POPUPS) <= set(features):
+        if features and not set(NO_ADDRESS_BAR_POPUPS) <= set(features):  # none read: keep Playwright's as they are
             chromium.close()
             chromium = pw.chromium.launch(executable_path=CHROMIUM, args=[
                 *CHROMIUM_ARGS, "--disable-features=" + ",".join([*features, *NO_ADDRESS_BAR_POPUPS])])
