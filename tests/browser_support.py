@@ -5,9 +5,11 @@ Chromium is Debian's /usr/bin/chromium, driven by Playwright without ``playwrigh
 from __future__ import annotations
 
 import json
+import os
 import threading
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
 
 from staff_signin import code_for, stored_secret
 from werkzeug.serving import WSGIRequestHandler, make_server
@@ -227,8 +229,6 @@ NO_ADDRESS_BAR_POPUPS = ("WebUIOmniboxPopup", "WebUIOmniboxAimPopup", "WebUIOmni
 def browser_process() -> list[str]:
     """The command line of the Chromium browser process (no ``--type``) this test process started and runs; empty
     where ``/proc`` cannot tell."""
-    import os
-    from pathlib import Path
     if not Path("/proc").is_dir():
         return []
     children: dict[int, list[int]] = {}
@@ -252,15 +252,15 @@ def browser_process() -> list[str]:
     return max(found)[1] if found else []
 
 
-def disabled_features(args: list[str]) -> list[str]:
-    """The features a Chromium command line disables: the value of its last --disable-features."""
+def disabled_features(args: list[str], which: int = -1) -> list[str]:
+    """The features a Chromium command line disables: the value of its last --disable-features (the one Chromium
+    takes), or of another one by ``which`` (0: the first, which Playwright gives)."""
     given = [a.split("=", 1)[1] for a in args if a.startswith("--disable-features=")]
-    return [f for f in given[-1].split(",") if f] if given else []
+    return [f for f in given[which].split(",") if f] if given else []
 
 
 def launch_chromium(skip_or_fail):
     """Start Playwright and Debian's Chromium; yield the browser (use from a session fixture)."""
-    from pathlib import Path
     # Playwright is a required test dependency (the test extra): imported as is, so a missing one is an
     # error, never a skip. Chromium is a system package: missing, it skips here and fails in CI.
     from playwright.sync_api import sync_playwright

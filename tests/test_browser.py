@@ -488,9 +488,9 @@ def test_the_tests_chromium_keeps_playwrights_settings_and_opens_no_address_bar_
     """The browser every browser test uses disables what Playwright disables (its first --disable-features) and
     the address bar's pop-ups (browser_support.NO_ADDRESS_BAR_POPUPS): a new context opens only its pages."""
     args = browser_process()
-    given = [a.split("=", 1)[1].split(",") for a in args if a.startswith("--disable-features=")]
-    assert given, args
-    assert set(given[0]) <= set(disabled_features(args)), "a feature Playwright disables is on again"
+    assert disabled_features(args, which=0), args
+    assert set(disabled_features(args, which=0)) <= set(disabled_features(args)), \
+        "a feature Playwright disables is on again"
     assert set(NO_ADDRESS_BAR_POPUPS) <= set(disabled_features(args))
     page = new_context().new_page()
     page.goto(live.url(f"/s/{SLUG}"))
