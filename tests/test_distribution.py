@@ -117,7 +117,7 @@ def test_the_wheels_install_serve_and_build_a_plugin_in_a_fresh_environment(tmp_
     env_dir = tmp_path / "venv"
     venv.create(env_dir, with_pip=True)
     python, ladder = env_dir / "bin" / "python", env_dir / "bin" / "ladder"
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("LADDER_", "PYTHON", "VIRTUAL_ENV"))}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LADDER_", "PYTHON", "VIRTUAL_ENV", "PYTEST_"))}
     env["LADDER_INSTANCE_PATH"] = str(tmp_path / "instance")
     home = tmp_path / "elsewhere"
     home.mkdir()

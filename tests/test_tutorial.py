@@ -40,7 +40,8 @@ def installed(tmp_path_factory):
 
 
 def _env(site, tmp_path):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LADDER_")}
+    # as a plugin author runs them: no LADDER_* settings, none of the outer pytest's (PYTEST_ADDOPTS and the like)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LADDER_", "PYTEST_"))}
     env["PYTHONPATH"] = str(site)
     env["LADDER_INSTANCE_PATH"] = str(tmp_path / "instance")
     return env
