@@ -357,7 +357,7 @@ class Attacker:
 class Program:
     """The attacker's linear program: relations ``lo <= sum(coef * x) <= hi`` over unknowns ``x >= 0``, minimised
     for one objective after another in one HiGHS model (each solve starts from the last one's basis: the same
-    optima as a fresh program per objective, in a fraction of the time)."""
+    optimal values as a fresh program per objective, at possibly other optimal points, in a fraction of the time)."""
 
     def __init__(self, n: int):
         self.n = n
