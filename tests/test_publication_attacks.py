@@ -10,6 +10,7 @@ and assert it is at least that wide. The random-table attacker is an independent
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import math
@@ -315,9 +316,14 @@ class Attacker:
             cost[i] += v
         return cost
 
+    @functools.cached_property
+    def definition(self) -> Program:
+        """The relations the survey definition gives, without any published count (made once, asked many times)."""
+        return self._program([r for r in self.rows if not r[3]])
+
     def structural_zero(self, expr) -> bool:
         """Zero by the survey definition alone (no answer leads there): nothing about anyone."""
-        status, value, _ = self._program([r for r in self.rows if not r[3]]).minimum(-self.cost(expr))
+        status, value, _ = self.definition.minimum(-self.cost(expr))
         return status == "optimal" and -value < 1e-6
 
     def ranges(self):
