@@ -11,6 +11,7 @@ from flask import current_app
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from . import config as default_config
 from . import db
 from .codes import code_hash
 from .models import User, utcnow
@@ -18,9 +19,9 @@ from .models import User, utcnow
 ROLES = ("admin", "editor", "analyst")
 MIN_PASSWORD_LENGTH = 12
 SETUP_LINK_VALID = timedelta(hours=48)
-# werkzeug's scrypt at its own default cost (N=2**15, r=8, p=1): about a quarter of a second of CPU per check.
-# PASSWORD_HASH_METHOD may only be weaker than this under TESTING (``check_hash_method``).
-STRONG_HASH_METHOD = "scrypt:32768:8:1"
+# The shipped default is the floor: PASSWORD_HASH_METHOD may only be weaker than it under TESTING
+# (``check_hash_method``).
+STRONG_HASH_METHOD = default_config.PASSWORD_HASH_METHOD
 
 
 def end_sessions(user: User) -> None:

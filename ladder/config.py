@@ -35,7 +35,8 @@ LOGIN_CLIENT_LIMIT = "30 per 15 minutes"
 # After LOGIN_LIMIT failures on an account (from all clients), clients that failed on it already may try once
 # per delay, doubling from 1 s up to this many seconds. Clients that have not failed are never delayed.
 LOGIN_MAX_DELAY = 300
-# How staff passwords are hashed (werkzeug's method string). Stronger is allowed; weaker only under TESTING.
+# How staff passwords are hashed (werkzeug's method string): scrypt at werkzeug's own default cost (N=2**15, r=8,
+# p=1), about a quarter of a second of CPU per check. Stronger is allowed; weaker only under TESTING.
 PASSWORD_HASH_METHOD = "scrypt:32768:8:1"
 # Password checks (scrypt) at once: per process, and over all servers when the store is Redis. An attempt
 # that finds no place within LOGIN_HASH_WAIT seconds gets 503 with Retry-After. 0: fail at once, which keeps
