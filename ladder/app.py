@@ -12,7 +12,7 @@ from flask_wtf.csrf import CSRFProtect
 from jinja2 import ChoiceLoader, FileSystemLoader
 
 from . import accounts, commands, db, i18n
-from .web import auth, filters, fragments, input_guard, security
+from .web import auth, filters, fragments, input_guard, security, static_versions
 from . import config as default_config
 from .plugins import load_registry
 from .registry import attach
@@ -68,6 +68,7 @@ def create_app(test_config: dict | None = None, instance_path: str | os.PathLike
     csrf.init_app(app)
     auth.init_app(app)
     security.init_app(app)
+    static_versions.init_app(app)
 
     from .web.views import api, editor, entry, errors, meta, ops, plans, register, resident, results, signin, staff
     app.register_blueprint(resident.bp)

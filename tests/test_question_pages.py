@@ -140,7 +140,7 @@ def test_a_long_area_list_is_a_select_grouped_by_district_with_the_picker(bundle
         group = survey.area(area.parent) if area.parent else area
         assert area.parent or area.code in parents, area
         assert f'value="{area.code}"' in groups[group.name["nl"]]
-    assert 'src="/static/area-picker.js"' in html
+    assert 'src="/static/area-picker.js?v=' in html
 
 
 def test_zwijndrecht_two_places_are_radios(bundled):
@@ -189,7 +189,7 @@ def test_text_fields_are_tied_to_their_character_count(sqlite_app):
     count = re.search(r'<p class="hint character-count" id="q-toelichting-count"[^>]*>(.*?)</p>', html, re.S)
     limit = sqlite_app.extensions["ladder"].survey(SLUG).question("toelichting").options.get("max_length", 2000)
     assert count.group(1).strip() == f"Hoogstens {limit} tekens."
-    assert 'src="/static/character-count.js"' in html
+    assert 'src="/static/character-count.js?v=' in html
 
 
 # ---------------------------------------------------------------- one question per page
