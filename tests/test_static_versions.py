@@ -44,6 +44,22 @@ def test_a_url_without_the_current_digest_is_revalidated_every_time(sqlite_app, 
     assert not response.cache_control.immutable
 
 
+def test_a_static_response_that_sets_a_cookie_is_never_made_public(sqlite_app):
+    """Static responses set no cookie today; should one ever do, no shared proxy may keep it for the next person."""
+    @sqlite_app.after_request  # registered last, so it runs before the hook that makes static files public
+    def set_cookie(response):
+        response.set_cookie("proef", "1")
+        return response
+
+    with sqlite_app.test_request_context():
+        from flask import url_for
+        url = url_for("static", filename="ladder.css")
+    assert "?v=" in url
+    response = sqlite_app.test_client().get(url)
+    assert "proef=1" in response.headers["Set-Cookie"]
+    assert not response.cache_control.public and not response.cache_control.max_age
+
+
 def test_a_changed_file_gets_a_new_digest_and_a_missing_one_none(tmp_path):
     folder = tmp_path / "static"
     folder.mkdir()

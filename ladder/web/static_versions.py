@@ -49,7 +49,9 @@ def init_app(app) -> None:
     @app.after_request
     def keep_versioned(response):
         version = request.args.get("v")
+        # never "public" with a cookie: a shared proxy could hand one person's cookie to the next
         if (request.endpoint == "static" and version and response.status_code in (200, 304)
+                and "Set-Cookie" not in response.headers
                 and version == digest(app.static_folder, request.view_args["filename"])):
             response.cache_control.no_cache = None
             response.cache_control.public = True
