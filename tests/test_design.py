@@ -281,3 +281,19 @@ def test_weighted_means_get_design_based_standard_errors(molenwaard, runner):  #
             assert (row["mean_points"], row["se"]) == pytest.approx((mean, se), abs=1e-9), row
             checked += 1
     assert checked >= 5
+
+
+def test_copies_of_a_weighted_frame_share_its_design_and_a_table_its_layout(case):
+    """pandas deep-copies ``frame.attrs`` on every operation: the design (arrays over every respondent) and a
+    table's disclosure layout are read-only, so each copy, column and filter of the frame refers to the same one."""
+    from ladder.analysis.design import DESIGN, design_of
+    from ladder.analysis.summaries import RUNGS_LAYOUT
+    _slug, frame, weights, _fixture = case
+    frame = frame.copy()
+    design = frame.attrs[DESIGN] = from_weights(frame, weights)
+    frame.attrs["disclosure"] = RUNGS_LAYOUT
+    kept = frame[frame["area"] == frame["area"].iloc[0]]
+    for copy_of_frame in (frame.copy(), frame[["area"]], kept, frame.assign(x=1)):
+        assert copy_of_frame.attrs[DESIGN] is design
+        assert copy_of_frame.attrs["disclosure"] is RUNGS_LAYOUT
+    assert design_of(kept).index.equals(kept.index)  # a filtered frame still gets the design of its own rows

@@ -57,6 +57,11 @@ class Design:
     labels: dict | None = None  # variable -> {area: cell labels by code}, for exports
     rake_info: dict | None = None  # stratum -> (positions, codes, totals, bounds), for the replicates
 
+    def __deepcopy__(self, memo):
+        # pandas deep-copies frame.attrs on every operation (each column taken, each filter); a design is
+        # never changed once made (``at`` and ``take`` make new ones), so copies of the frame share it
+        return self
+
     def stratum_rows(self) -> list[np.ndarray]:
         """The row positions of each stratum (computed once)."""
         found = getattr(self, "_rows", None)

@@ -82,6 +82,9 @@ class Layout:
     people: Mapping[str, str] = field(default_factory=dict)
     together: tuple[tuple[str, ...], ...] = ()
 
+    def __deepcopy__(self, memo):
+        return self  # frozen: the frames a summary's table is copied into (frame.attrs) share it
+
 
 def layout_of(table: pd.DataFrame, counts: Iterable[str] | None = None, derived: Mapping | None = None,
               **fields) -> Layout:
