@@ -199,15 +199,20 @@ def focus_lands_on(page, selector, timeout=10_000) -> bool:
     return True
 
 
+# After each press: whether focus is on the selector, and where it is (for the failure message), in one round trip.
+FOCUS_STEP = f"(sel) => ({{on: !!document.activeElement && document.activeElement.matches(sel), at: ({ACTIVE_JS})()}})"
+
+
 def tab_to(page, selector, shift=False, limit=40):
     """Press Tab (or Shift+Tab) until the focused element matches ``selector``; return the presses."""
     key = "Shift+Tab" if shift else "Tab"
     seen = []
     for presses in range(1, limit + 1):
         page.keyboard.press(key)
-        if focused_matches(page, selector):
+        step = page.evaluate(FOCUS_STEP, selector)
+        if step["on"]:
             return presses
-        seen.append(active(page))
+        seen.append(step["at"])
     raise AssertionError(f"{key} never reached {selector!r} in {limit} presses; focus went: {seen}")
 
 
