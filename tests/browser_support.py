@@ -200,7 +200,7 @@ def focus_lands_on(page, selector, timeout=10_000) -> bool:
 
 
 # After each press: whether focus is on the selector, and where it is (for the failure message), in one round trip.
-FOCUS_STEP = f"(sel) => ({{on: !!document.activeElement && document.activeElement.matches(sel), at: ({ACTIVE_JS})()}})"
+FOCUS_STEP = f"(sel) => ({{on: ({FOCUS_MATCHES})(sel), at: ({ACTIVE_JS})()}})"
 
 
 def tab_to(page, selector, shift=False, limit=40):

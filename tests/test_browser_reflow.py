@@ -73,8 +73,8 @@ class Reflow:
         self.window = PHONE  # the page's viewport when the test opens it
 
     def check(self, name):
-        first, then = (PHONE, BIG_TEXT) if self.window is PHONE else (BIG_TEXT, PHONE)
-        for index, (viewport, big, where) in enumerate((first, then)):
+        then = BIG_TEXT if self.window is PHONE else PHONE
+        for index, (viewport, big, where) in enumerate((self.window, then)):
             if index:
                 self.page.set_viewport_size(viewport)
             found = self.page.evaluate(MEASURE, big)
