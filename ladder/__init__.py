@@ -11,8 +11,8 @@ from .survey import Advice, Area, Choice, Page, Placement, Question, Survey
 from .survey_file import SurveyFileError, load_survey
 from .text import pick, text
 
-_LAZY = {"create_app": "ladder.app", "load_registry": "ladder.plugins", "Summary": "ladder.analysis.summaries",
-         "make_summary": "ladder.analysis.summaries", "Exporter": "ladder.analysis.exporters"}
+_LAZY = {"create_app": "ladder.app", "load_registry": "ladder.plugins", "Summary": "ladder.analysis.plugin_types",
+         "make_summary": "ladder.analysis.plugin_types", "Exporter": "ladder.analysis.plugin_types"}
 
 __all__ = [
     "create_app", "load_registry", "hookimpl", "Survey", "Page", "Question", "Choice", "Area", "Placement",

@@ -15,11 +15,11 @@ if TYPE_CHECKING:
     import click
     from flask import Blueprint, Flask
 
-    from .analysis.exporters import Exporter
+    from .analysis.plugin_types import Exporter
     from .ladders import Ladder
     from .models import Response
     from .question_types import QuestionType
-    from .analysis.summaries import Summary
+    from .analysis.plugin_types import Summary
     from .survey import Survey
 
 hookspec = pluggy.HookspecMarker("ladder")

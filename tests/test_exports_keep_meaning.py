@@ -11,7 +11,7 @@ from test_analysis import filled  # noqa: F401  (fixture)
 from test_analysis_report import MOLENWAARD, molenwaard  # noqa: F401  (fixture)
 
 from ladder.analysis import export, response_frame
-from ladder.analysis.exporters import BUILTIN_EXPORTERS
+from ladder.default_plugins.analysis import BUILTIN_EXPORTERS
 from ladder.submit import submit
 
 # What residents type that starts like a formula; the plain CSV must give each back as typed.

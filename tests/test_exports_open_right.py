@@ -55,7 +55,7 @@ def small_frame():
 
 
 class Registry:
-    from ladder.analysis.exporters import BUILTIN_EXPORTERS
+    from ladder.default_plugins.analysis import BUILTIN_EXPORTERS
     exporters = {e.name: e for e in BUILTIN_EXPORTERS}
 
 

@@ -9,8 +9,7 @@ import re
 from pathlib import Path
 
 from ladder import load_registry
-from ladder.analysis.exporters import Exporter
-from ladder.analysis.summaries import Summary
+from ladder.analysis.plugin_types import Exporter, Summary
 from ladder.question_types import QuestionSummary, QuestionType
 
 DOCS = Path(__file__).parents[1] / "docs"

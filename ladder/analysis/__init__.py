@@ -19,10 +19,10 @@ import importlib
 _WHERE = {
     "response_frame": "frame", "codebook": "frame", "value_labels": "frame", "resolve_ladder": "frame",
     "question_columns": "frame",
-    "Summary": "summaries", "make_summary": "summaries", "question_summaries": "summaries",
+    "Summary": "plugin_types", "make_summary": "plugin_types", "question_summaries": "summaries",
     "rungs_per_area": "summaries", "aspect_gap": "summaries", "ranking_borda": "summaries", "crosstab": "summaries",
     "crosstabs": "summaries", "suppress": "summaries",
-    "Exporter": "exporters", "export": "exporters", "frame_codebook": "exporters", "sav_frame": "exporters",
+    "Exporter": "plugin_types", "export": "exporters", "frame_codebook": "exporters", "sav_frame": "exporters",
     "write_sav": "exporters",
     "rake": "weights", "read_margins": "weights", "representativeness": "weights",
     "representativeness_index": "weights", "survey_demographics": "weights", "survey_weights": "weights",

@@ -15,8 +15,6 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import BinaryIO
@@ -26,45 +24,7 @@ import pandas as pd
 
 from .. import conditions
 from .frame import CODEBOOK_COLUMNS
-
-
-@dataclass(frozen=True)
-class Exporter:
-    """``write(frame, survey, fh, **options)`` writes the frame to the binary file ``fh``; ``options``
-    names the keyword options it takes (a plugin's exporter may take none)."""
-
-    name: str
-    extension: str
-    mimetype: str
-    write: Callable[..., None]
-    options: tuple[str, ...] = ()
-
-
-DIALECTS = ("default", "excel-nl")
-
-
-class ExportError(ValueError):
-    """An export that cannot be made: ``option`` names what is wrong (None for the format itself)."""
-
-    def __init__(self, message: str, option: str | None = None):
-        super().__init__(message)
-        self.option = option
-
-
-def exporter_for(registry, fmt: str, **options) -> Exporter:
-    """The exporter of ``fmt``, checked to take ``options``: the one check of an export, for the staff pages,
-    the commands and the analysts' API alike (they all end in :func:`export`). Raises :class:`ExportError`."""
-    available = registry.exporters
-    if fmt not in available:
-        raise ExportError(f"unknown export format {fmt!r}; available: {', '.join(sorted(available))}")
-    exporter = available[fmt]
-    unknown = sorted(set(options) - set(exporter.options))
-    if unknown:
-        takes = ", ".join(exporter.options) or "none"
-        raise ExportError(f"format {fmt!r} takes no option {unknown[0]!r} (options: {takes})", unknown[0])
-    if options.get("dialect", "default") not in DIALECTS:
-        raise ExportError(f"unknown dialect {options['dialect']!r}; choose from {', '.join(DIALECTS)}", "dialect")
-    return exporter
+from .plugin_types import Exporter, exporter_for
 
 
 def export(frame: pd.DataFrame, survey, fmt: str, path_or_fh: str | os.PathLike | BinaryIO, registry,
@@ -514,13 +474,3 @@ def write_sav(frame, survey, fh) -> None:
                              file_label=str(getattr(survey, "slug", ""))[:64])
         with open(path, "rb") as src:
             shutil.copyfileobj(src, fh)
-
-
-BUILTIN_EXPORTERS = (
-    Exporter("csv", "csv", "text/csv", write_csv, options=("dialect", "labels")),
-    Exporter("json", "json", "application/json", write_json, options=("labels",)),
-    Exporter("xlsx", "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", write_xlsx,
-             options=("labels",)),
-    Exporter("parquet", "parquet", "application/vnd.apache.parquet", write_parquet),
-    Exporter("sav", "sav", "application/x-spss-sav", write_sav),
-)

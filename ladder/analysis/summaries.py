@@ -7,66 +7,12 @@ types (``QuestionType.summary``); :func:`question_summaries` collects them.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from typing import Any
-
 import numpy as np
 import pandas as pd
 
-from ..text import Text, text
 from .disclosure import PROTECTION, Layout, layout_of, protect
 from .design import design_of, group_means, group_shares
 from .intervals import SE_COLUMN, add_intervals, mean_se
-
-
-@dataclass(frozen=True)
-class Summary:
-    """``fn(frame, survey) -> DataFrame``; ``surveys`` limits it to some slugs (empty: every survey).
-
-    What the table publishes, for disclosure control (``ladder.analysis.disclosure``): ``counts``
-    are the columns counting people (or computed from such counts, like Borda points); ``derived``
-    maps shares and means to the count they come from; ``groups`` name a group (its cells add up to
-    its size ``size``), ``categories`` a category, ``split`` separate tables within the table. A
-    summary that declares no ``counts`` has every numeric column protected as a count.
-    """
-
-    name: str
-    title: Text
-    fn: Callable[[Any, Any], Any]
-    surveys: tuple[str, ...] = ()
-    counts: tuple[str, ...] = ()
-    derived: Mapping[str, str] = field(default_factory=dict)
-    groups: tuple[str, ...] = ()
-    categories: tuple[str, ...] = ()
-    split: tuple[str, ...] = ()
-    size: str | None = None
-
-    def applies_to(self, survey) -> bool:
-        return not self.surveys or survey.slug in self.surveys
-
-    def layout(self, table: pd.DataFrame) -> Layout:
-        """The table's layout: as declared, else read off the table (every numeric column a count)."""
-        if not self.counts:
-            return layout_of(table)
-        declared = {k: v for k, v in (("groups", self.groups), ("categories", self.categories),
-                                      ("split", self.split), ("size", self.size)) if v}
-        attached = table.attrs.get("disclosure")
-        if isinstance(attached, Layout) and attached.people:
-            # a weighted table says which columns hold the people behind its weighted counts
-            declared["people"] = dict(attached.people)
-        return layout_of(table, counts=self.counts, derived=dict(self.derived), **declared)
-
-    def protected(self, table: pd.DataFrame, threshold: int, protection: float = PROTECTION) -> pd.DataFrame:
-        """``table`` fit to publish (see :func:`suppress`); threshold 0 returns it unchanged."""
-        return protect(table, self.layout(table), threshold, protection) if threshold else table
-
-
-def make_summary(name: str, title, fn, surveys=(), **disclosure) -> Summary:
-    """A :class:`Summary`; ``disclosure`` takes its ``counts``, ``derived``, ``groups``, ``categories``,
-    ``split`` and ``size``."""
-    fields = {k: (tuple(v) if k not in ("derived", "size") else v) for k, v in disclosure.items()}
-    return Summary(name=name, title=text(title), fn=fn, surveys=tuple(surveys), **fields)
 
 
 def question_summaries(frame: pd.DataFrame, survey, registry, locale: str = "nl", public: bool = False) -> list:

@@ -155,7 +155,8 @@ BOUNDS = dict(type=(float, float), default=(0.25, 4.0), show_default=True,
 def export_command(slug, fmt, output, labels, dialect, margins_path, bounds, scope, replicates_path):
     """Write a survey's responses (one row per response) to a file."""
     from ..analysis import export
-    from ..analysis.exporters import ExportError, exporter_for
+    from ..analysis.exporters import exporter_for
+    from ..analysis.plugin_types import ExportError
     options = {k: v for k, v in (("labels", labels), ("dialect", dialect)) if v is not None}
     try:  # before reading the responses: a wrong flag fails at once
         exporter = exporter_for(registry(), fmt, **options)

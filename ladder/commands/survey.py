@@ -10,7 +10,6 @@ from flask.cli import with_appcontext
 from sqlalchemy import delete, select
 
 from .. import audit, db, invites
-from ..migrate import upgrade
 from ..models import Draft, Response, utcnow
 from ..placing import rescore
 from ..registry import registry
@@ -21,6 +20,7 @@ from ..serialize import survey_summary
 @with_appcontext
 def init_db():
     """Create or upgrade the database to the newest schema."""
+    from ..migrate import upgrade
     url = current_app.config["DATABASE_URL"]
     upgrade(url)
     click.echo(f"Database is up to date: {db.engine().url.render_as_string(hide_password=True)}")

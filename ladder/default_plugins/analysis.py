@@ -5,14 +5,40 @@ summary`` protects it with complementary suppression and not only by hiding smal
 """
 from __future__ import annotations
 
-from ..analysis.exporters import BUILTIN_EXPORTERS
-from ..analysis.summaries import aspect_gap, crosstabs, make_summary, ranking_borda, rungs_per_area
+import importlib
+
+from ..analysis.plugin_types import Exporter, make_summary
 from ..hookspecs import hookimpl
+
+
+def _on_call(module: str, name: str):
+    """The function ``name`` of ``ladder.analysis.<module>``, imported when first called: every app and
+    ``ladder`` command registers these, few run one, and their modules import pandas."""
+    def call(*args, **kwargs):
+        return getattr(importlib.import_module(f"ladder.analysis.{module}"), name)(*args, **kwargs)
+    call.__name__ = call.__qualname__ = name
+    return call
+
+
+rungs_per_area = _on_call("summaries", "rungs_per_area")
+aspect_gap = _on_call("summaries", "aspect_gap")
+ranking_borda = _on_call("summaries", "ranking_borda")
+crosstabs = _on_call("summaries", "crosstabs")
 
 
 def crosstabs_by_area(frame, survey):
     """Every coded question by area."""
     return crosstabs(frame, survey, by="area")
+
+
+BUILTIN_EXPORTERS = (
+    Exporter("csv", "csv", "text/csv", _on_call("exporters", "write_csv"), options=("dialect", "labels")),
+    Exporter("json", "json", "application/json", _on_call("exporters", "write_json"), options=("labels",)),
+    Exporter("xlsx", "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+             _on_call("exporters", "write_xlsx"), options=("labels",)),
+    Exporter("parquet", "parquet", "application/vnd.apache.parquet", _on_call("exporters", "write_parquet")),
+    Exporter("sav", "sav", "application/x-spss-sav", _on_call("exporters", "write_sav")),
+)
 
 
 @hookimpl(trylast=True)

@@ -11,15 +11,17 @@ publication moment and protected as a whole (see docs/privacy.rst).
 """
 from __future__ import annotations
 
-from . import caution, ranking, weighted
-from .audit import PROTECTION
+from ..config import RESULTS_PROTECTION as PROTECTION
 from .tables import Column, Publication, Row, Table
+
+# The modules that compute (numpy, pandas, HiGHS) are imported by the functions that use them: every app and
+# ``ladder`` command imports this package (the results pages, the plans' texts), few make a publication.
 
 
 def make(survey, registry, frame, seed: str, protection: float = PROTECTION, margins_path=None) -> Publication:
     """The protected publication of ``frame`` (a response frame read with ``include_id=True``); with
     ``margins_path`` (CBS-shaped population figures) also the representativeness index."""
-    from . import audit
+    from . import audit, weighted
     from .build import build
     from .represent import representativeness
     publication, structure = build(survey, registry, frame, seed)
@@ -36,6 +38,7 @@ def derive(publication: Publication, population: dict[str, float]) -> None:
     """What is computed from the published (perturbed, audited) cells alone, never from the responses: how
     sure each ranking's order is, the ladder weighted to the inhabitants per area (with ``population``),
     and the caution on tables that compare many areas."""
+    from . import caution, ranking, weighted
     for table in publication.tables:
         if table.kind == "ranking":
             ranking.certainty(table)

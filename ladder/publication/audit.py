@@ -20,9 +20,8 @@ try:  # the public Highs enables callbacks, which print a banner on stdout (``la
 except ImportError:  # pragma: no cover - another layout of the package: the public class (and its banner)
     _Highs = highspy.Highs
 
+from ..config import RESULTS_PROTECTION as PROTECTION  # the narrowest range of any count, given all published
 from .build import N, NONE, Structure
-
-PROTECTION = 3  # every published or hidden count's range, given everything published, is at least this wide
 
 
 @dataclass

@@ -12,11 +12,10 @@ from sqlalchemy import select
 
 from .. import db
 from ..models import PublicationKey, PublicationRow, Response
-from . import cellkey, make
-from .audit import PROTECTION
+from ..config import RESULTS_MIN_CHANGES as MIN_CHANGES
+from . import PROTECTION, make
 from .tables import Publication
 
-MIN_CHANGES = 10  # the default of RESULTS_MIN_CHANGES
 
 
 @dataclass(frozen=True)
@@ -32,6 +31,7 @@ def seed_of(slug: str) -> str:
     session = db.session()
     row = session.get(PublicationKey, slug)
     if row is None:
+        from . import cellkey
         row = PublicationKey(survey_slug=slug, seed=cellkey.new_seed())
         session.add(row)
         session.flush()

@@ -13,12 +13,9 @@ import hmac
 import logging
 import time
 
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from flask import Blueprint, abort, current_app, g, jsonify, request
 
 from ... import db, metrics
-from ...migrate import alembic_config
 
 bp = Blueprint("ops", __name__)
 log = logging.getLogger(__name__)
@@ -63,6 +60,8 @@ def _database() -> str:
 
 
 def _migrations() -> str:
+    # alembic is imported here, at the first probe, not at every process start (see ladder/app.py)
+    from alembic.runtime.migration import MigrationContext
     try:
         with db.engine().connect() as connection:
             current = set(MigrationContext.configure(connection).get_current_heads())
@@ -84,6 +83,9 @@ def _migrations() -> str:
 @functools.cache
 def _revisions() -> tuple[set[str], set[str]]:
     """Every migration this code ships and the newest ones (read once: they change only with the code)."""
+    from alembic.script import ScriptDirectory
+
+    from ...migrate import alembic_config
     scripts = ScriptDirectory.from_config(alembic_config("sqlite://"))
     return {script.revision for script in scripts.walk_revisions()}, set(scripts.get_heads())
 

@@ -135,7 +135,8 @@ def make_codes(slug):
 @login_required
 def export(slug, fmt):
     from ...analysis import export, response_frame
-    from ...analysis.exporters import ExportError, exporter_for
+    from ...analysis.exporters import exporter_for
+    from ...analysis.plugin_types import ExportError
     survey = auth.staff_survey(slug)
     try:
         exporter = exporter_for(registry(), fmt)  # before reading the responses

@@ -9,12 +9,13 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from ladder import borda as core_borda
 from ladder import Placement
+
+if TYPE_CHECKING:  # pandas is imported where a table is made: loading the plugin (every app start) needs none
+    import pandas as pd
 
 ASPECT = "betrokkenheid"
 RANKING = "prioriteiten"  # question id of the ranking
@@ -93,6 +94,7 @@ def _present(value: Any) -> bool:
     """False for None, NaN, pd.NA and empty text."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return False
+    import pandas as pd
     try:
         return not bool(pd.isna(value))
     except (TypeError, ValueError):  # pd.isna of a list-like gives an array
@@ -132,6 +134,7 @@ def borda(frame: pd.DataFrame, survey: Any = None, qid: str = RANKING) -> pd.Dat
     question gets a row in every area, 0 points included. ``respondents`` counts the rows of the area
     with a ranking. Sorted by area, then points (high first), then first places, then theme.
     """
+    import pandas as pd
     top, themes = _top_and_themes(survey, qid)
     ranked = rankings(frame, qid) if len(frame) else []
     if top is None:
