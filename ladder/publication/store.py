@@ -11,11 +11,10 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from .. import db
-from ..models import PublicationKey, PublicationRow, Response
 from ..config import RESULTS_MIN_CHANGES as MIN_CHANGES
+from ..models import PublicationKey, PublicationRow, Response
 from . import PROTECTION, make
 from .tables import Publication
-
 
 
 @dataclass(frozen=True)

@@ -60,7 +60,7 @@ def _database() -> str:
 
 
 def _migrations() -> str:
-    # alembic is imported here, at the first probe, not at every process start (see ladder/app.py)
+    # alembic is imported at the first probe, not at every process start (tests/test_app_start.py)
     from alembic.runtime.migration import MigrationContext
     try:
         with db.engine().connect() as connection:
